@@ -1,0 +1,31 @@
+// One linter for the TypeScript code; the APPSYNC_JS resolvers get the
+// AppSync plugin, which knows what the APPSYNC_JS runtime forbids.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import appsync from '@aws-appsync/eslint-plugin';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.local/**', 'core/generated/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-properties': [
+        'error',
+        { object: 'it', property: 'only', message: 'No focused tests.' },
+        { object: 'it', property: 'skip', message: 'No skipped tests.' },
+        { object: 'describe', property: 'only', message: 'No focused tests.' },
+        { object: 'describe', property: 'skip', message: 'No skipped tests.' },
+        { object: 'test', property: 'only', message: 'No focused tests.' },
+        { object: 'test', property: 'skip', message: 'No skipped tests.' },
+      ],
+    },
+  },
+  {
+    files: ['resolvers/appsync/**/*.js'],
+    ...appsync.configs?.recommended,
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+  },
+);
