@@ -24,8 +24,17 @@ export default tseslint.config(
     },
   },
   {
+    // The plugin's recommended rules (no-recursion, no-disallowed-methods, no-function-passing, ...) need
+    // type information: keep its TypeScript parser and give it the resolvers' own tsconfig. Overriding
+    // languageOptions without them silently dropped the parser and made those rules crash or no-op.
     files: ['resolvers/appsync/**/*.js'],
-    ...appsync.configs?.recommended,
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    plugins: appsync.configs.recommended.plugins,
+    rules: appsync.configs.recommended.rules,
+    languageOptions: {
+      ...appsync.configs.recommended.languageOptions,
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      parserOptions: { project: './resolvers/appsync/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
   },
 );

@@ -7,6 +7,7 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   GroupExistsException,
@@ -140,15 +141,24 @@ async function ensurePool(client: CognitoIdentityProviderClient) {
     );
     userPoolId = created.UserPool!.Id!;
   }
+  // cognito-local's CreateGroup overwrites an existing group (and with it the
+  // member list), so only missing groups are created.
+  const existing = await client.send(new ListGroupsCommand({ UserPoolId: userPoolId, Limit: 60 }));
+  const names = new Set(existing.Groups?.map((g) => g.GroupName));
   for (const group of GROUPS) {
+    if (names.has(group)) continue;
     try {
       await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
     } catch (err) {
       if (!(err instanceof GroupExistsException) && (err as Error).name !== 'GroupExistsException') throw err;
     }
   }
-  const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
-  let userPoolClientId = clients.UserPoolClients?.find((c) => c.ClientName === USER_POOL_CLIENT_NAME)?.ClientId;
+  const clients = await client.send(
+    new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
+  );
+  let userPoolClientId = clients.UserPoolClients?.find(
+    (c) => c.ClientName === USER_POOL_CLIENT_NAME,
+  )?.ClientId;
   if (!userPoolClientId) {
     const created = await client.send(
       new CreateUserPoolClientCommand({

@@ -1,0 +1,16 @@
+/** Cognito accounts: the service, its directory port and the Cognito adapter. */
+export { AccountService, roleOf, type AccountServiceOptions, type LinkedProfiles } from './account-service';
+export {
+  MAX_ACCOUNT_PAGE,
+  type Account,
+  type AccountDirectory,
+  type AccountGroup,
+  type AccountPage,
+  type NewAccount,
+} from './account-directory';
+export {
+  CognitoAccountDirectory,
+  mapCognitoError,
+  type CognitoAccountDirectoryOptions,
+} from './cognito-account-directory';
+export { PASSWORD_POLICY_TEXT, passwordProblems } from './password-policy';

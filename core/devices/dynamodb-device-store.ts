@@ -1,0 +1,562 @@
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Device } from '../generated/graphql';
+import { isTransientAwsError } from '../shared/aws-errors';
+import { ServiceUnavailableError, ValidationError } from '../shared/errors';
+import { decodeToken, encodeToken, type Page } from '../shared/pagination';
+import { GSI1, GSI2 } from '../shared/table';
+import type { DeviceRecord, DeviceStore, PendingChange, SettingsWrite } from './device-store';
+import { DeviceExistsError, StaleDeviceError } from './errors';
+import type { ConfigVersionRecord } from './model';
+
+/** An injected document client (created once per container) and the single table's name. */
+export interface DynamoDeviceStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+// Items come back untyped from DynamoDB; toRecord and toVersionRecord are where they get their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawItem = Record<string, any>;
+
+const META = 'META';
+const DEVICE_LIST = 'DEVICE';
+const UNDELIVERED = 'UNDELIVERED';
+const deviceKey = (id: string) => ({ pk: `DEVICE#${id}`, sk: META });
+const versionSk = (version: number) => `CONFIG#${String(version).padStart(10, '0')}`;
+
+/**
+ * The device port on the single table (core/shared/table.ts has the layout).
+ * Sensors and location are stored as DynamoDB lists and maps. Devices are
+ * listed through gsi1 and undelivered ones through the sparse gsi2; nothing
+ * here scans.
+ */
+export class DynamoDeviceStore implements DeviceStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoDeviceStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  async get(id: string): Promise<Device | undefined> {
+    const record = await this.getRecord(id);
+    return record && !record.deletingAt ? record.device : undefined;
+  }
+
+  async getRecord(id: string): Promise<DeviceRecord | undefined> {
+    const { Item } = await guard(
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: deviceKey(id) })),
+    );
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  async list(limit: number, nextToken?: string | null): Promise<Page<Device>> {
+    const start = decodeKey(nextToken, ['pk', 'sk', 'gsi1pk', 'gsi1sk']);
+    const { Items = [], LastEvaluatedKey } = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': DEVICE_LIST },
+          Limit: limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      ),
+    );
+    return { items: Items.map((item) => toRecord(item).device), nextToken: encodeToken(LastEvaluatedKey) };
+  }
+
+  async listUndelivered(limit: number, nextToken?: string | null): Promise<Page<DeviceRecord>> {
+    const start = decodeKey(nextToken, ['pk', 'sk', 'gsi2pk', 'gsi2sk']);
+    const { Items = [], LastEvaluatedKey } = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI2,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': UNDELIVERED },
+          Limit: limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      ),
+    );
+    return { items: Items.map(toRecord), nextToken: encodeToken(LastEvaluatedKey) };
+  }
+
+  async create(write: SettingsWrite): Promise<Device> {
+    const item = {
+      ...deviceKey(write.id),
+      gsi1pk: DEVICE_LIST,
+      gsi1sk: write.id,
+      gsi2pk: UNDELIVERED,
+      gsi2sk: write.id,
+      type: 'device',
+      id: write.id,
+      ...settingsAttributes(write),
+      createdAt: write.at,
+    };
+    try {
+      await guard(
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: withoutNulls(item),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new DeviceExistsError(write.id);
+      throw err;
+    }
+    return toRecord(item).device;
+  }
+
+  async writeSettings(write: SettingsWrite, readVersion: number): Promise<Device> {
+    const update = new UpdateBuilder();
+    for (const [name, value] of Object.entries(settingsAttributes(write))) update.set(name, value);
+    update.set('gsi2pk', UNDELIVERED).set('gsi2sk', write.id).remove('configRejectedReason');
+    update.condition('configVersion = :read AND attribute_not_exists(deletingAt)', { ':read': readVersion });
+    return (await this.conditionalUpdate(write.id, update, readVersion)).device;
+  }
+
+  async markDeleting(id: string, readVersion: number, at: string, by: string | null): Promise<DeviceRecord> {
+    const version = readVersion + 1;
+    const update = new UpdateBuilder()
+      .set('deletingAt', at)
+      .set('configVersion', version)
+      .set('updatedAt', at)
+      .set('updatedBy', by)
+      .set('delivery', { status: 'UNDELIVERED', version, attemptedAt: at })
+      .set('gsi2pk', UNDELIVERED)
+      .set('gsi2sk', id)
+      // Out of gsi1 at once: a device being deleted no longer shows in `devices`.
+      .remove('gsi1pk')
+      .remove('gsi1sk')
+      .condition('configVersion = :read AND attribute_not_exists(deletingAt)', { ':read': readVersion });
+    return this.conditionalUpdate(id, update, readVersion);
+  }
+
+  async removeTombstone(id: string): Promise<void> {
+    try {
+      await guard(
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: deviceKey(id),
+            ConditionExpression: 'attribute_exists(deletingAt)',
+          }),
+        ),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+    }
+  }
+
+  async markDelivered(id: string, version: number, at: string): Promise<Device | undefined> {
+    const update = new UpdateBuilder()
+      .set('delivery', { status: 'DELIVERED', version, attemptedAt: at })
+      .remove('gsi2pk')
+      .remove('gsi2sk')
+      .remove('retiredSensorIds')
+      .condition('configVersion = :v AND attribute_not_exists(deletingAt)', { ':v': version });
+    return this.updateUnlessStale(id, update);
+  }
+
+  async markDeliveryFailed(
+    id: string,
+    version: number,
+    at: string,
+    error: string,
+  ): Promise<Device | undefined> {
+    const update = new UpdateBuilder()
+      .set('delivery', { status: 'UNDELIVERED', version, attemptedAt: at, error })
+      .condition('configVersion = :v', { ':v': version });
+    return this.updateUnlessStale(id, update);
+  }
+
+  async recordCurrentAck(
+    id: string,
+    version: number,
+    status: 'APPLIED' | 'REJECTED',
+    reason: string | null,
+  ): Promise<Device | undefined> {
+    const update = new UpdateBuilder()
+      .set('configStatus', status)
+      .set('reportedConfigVersion', version)
+      .condition('configVersion = :v AND attribute_not_exists(deletingAt)', { ':v': version });
+    if (reason === null) update.remove('configRejectedReason');
+    else update.set('configRejectedReason', reason);
+    return this.updateUnlessStale(id, update);
+  }
+
+  async recordOlderAck(id: string, version: number): Promise<Device | undefined> {
+    const update = new UpdateBuilder()
+      .set('reportedConfigVersion', version)
+      .condition(
+        'attribute_exists(pk) AND attribute_not_exists(deletingAt) AND configVersion > :v AND ' +
+          '(attribute_not_exists(reportedConfigVersion) OR reportedConfigVersion < :v)',
+        { ':v': version },
+      );
+    return this.updateUnlessStale(id, update);
+  }
+
+  async touchLastSeen(id: string, at: string): Promise<void> {
+    const time = new Date(at);
+    if (Number.isNaN(time.getTime())) {
+      throw new ValidationError({ field: 'at', message: 'must be an ISO-8601 date-time' });
+    }
+    // One canonical form, so that the string comparison in the condition orders by time.
+    at = time.toISOString();
+    const update = new UpdateBuilder()
+      .set('lastSeenAt', at)
+      .condition(
+        'attribute_exists(pk) AND attribute_not_exists(deletingAt) AND ' +
+          '(attribute_not_exists(lastSeenAt) OR lastSeenAt < :at)',
+        { ':at': at },
+      );
+    await this.updateUnlessStale(id, update, 'NONE');
+  }
+
+  async putConfigVersion(record: ConfigVersionRecord): Promise<void> {
+    await guard(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: withoutNulls({
+            pk: `DEVICE#${record.deviceId}`,
+            sk: versionSk(record.version),
+            type: 'configVersion',
+            ...record,
+          }),
+        }),
+      ),
+    );
+  }
+
+  async getConfigVersion(deviceId: string, version: number): Promise<ConfigVersionRecord | undefined> {
+    const { Item } = await guard(
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: `DEVICE#${deviceId}`, sk: versionSk(version) },
+        }),
+      ),
+    );
+    return Item ? toVersionRecord(Item) : undefined;
+  }
+
+  async listConfigVersions(
+    deviceId: string,
+    limit: number,
+    nextToken?: string | null,
+  ): Promise<Page<ConfigVersionRecord>> {
+    const start = decodeKey(nextToken, ['pk', 'sk']);
+    if (start && start.pk !== `DEVICE#${deviceId}`) {
+      throw new ValidationError({
+        field: 'nextToken',
+        message: 'belongs to another device; pass back nextToken unchanged',
+      });
+    }
+    const { Items = [], LastEvaluatedKey } = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `DEVICE#${deviceId}`, ':prefix': 'CONFIG#' },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      ),
+    );
+    return { items: Items.map(toVersionRecord), nextToken: encodeToken(LastEvaluatedKey) };
+  }
+
+  async deleteConfigVersions(deviceId: string): Promise<void> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await guard(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': `DEVICE#${deviceId}`, ':prefix': 'CONFIG#' },
+            ProjectionExpression: 'pk, sk',
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
+      for (let i = 0; i < keys.length; i += 25) {
+        let requests: Record<string, unknown>[] | undefined = keys
+          .slice(i, i + 25)
+          .map((Key) => ({ DeleteRequest: { Key } }));
+        for (let attempt = 0; requests && requests.length > 0 && attempt < 5; attempt++) {
+          const { UnprocessedItems } = await guard(
+            this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
+          );
+          requests = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  private async conditionalUpdate(
+    id: string,
+    update: UpdateBuilder,
+    readVersion: number,
+  ): Promise<DeviceRecord> {
+    try {
+      const { Attributes } = await guard(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: deviceKey(id),
+            ...update.build(),
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return toRecord(Attributes ?? {});
+    } catch (err) {
+      if (isConditionFailed(err)) throw new StaleDeviceError(id, readVersion, { cause: err });
+      throw err;
+    }
+  }
+
+  private async updateUnlessStale(
+    id: string,
+    update: UpdateBuilder,
+    returnValues: 'ALL_NEW' | 'NONE' = 'ALL_NEW',
+  ): Promise<Device | undefined> {
+    try {
+      const { Attributes } = await guard(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: deviceKey(id),
+            ...update.build(),
+            ReturnValues: returnValues,
+          }),
+        ),
+      );
+      return Attributes ? toRecord(Attributes).device : undefined;
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
+  }
+}
+
+/** The attributes a settings write sets; null ones are removed rather than stored as NULL. */
+function settingsAttributes(write: SettingsWrite): Record<string, unknown> {
+  return {
+    name: write.settings.name,
+    description: write.settings.description,
+    enabled: write.settings.enabled,
+    location: write.settings.location,
+    sensorIntervalMs: write.settings.sensorIntervalMs,
+    sensors: write.settings.sensors.map((s) => withoutNulls({ ...s })),
+    configVersion: write.version,
+    configStatus: 'PENDING',
+    delivery: { status: 'UNDELIVERED', version: write.version, attemptedAt: write.at },
+    updatedAt: write.at,
+    updatedBy: write.by,
+    lastChange: write.change,
+    retiredSensorIds: write.retiredSensorIds.length > 0 ? write.retiredSensorIds : null,
+  };
+}
+
+/** Builds SET/REMOVE update expressions with placeholder names, so reserved words (name, location) are safe. */
+class UpdateBuilder {
+  private readonly sets: string[] = [];
+  private readonly removes: string[] = [];
+  private readonly names: Record<string, string> = {};
+  private readonly values: Record<string, unknown> = {};
+  private conditionExpression: string | undefined;
+
+  set(attribute: string, value: unknown): this {
+    if (value === null || value === undefined) return this.remove(attribute);
+    const n = this.name(attribute);
+    const v = `:v${Object.keys(this.values).length}`;
+    this.values[v] = value;
+    this.sets.push(`${n} = ${v}`);
+    return this;
+  }
+
+  remove(attribute: string): this {
+    this.removes.push(this.name(attribute));
+    return this;
+  }
+
+  condition(expression: string, values: Record<string, unknown>): this {
+    this.conditionExpression = expression;
+    Object.assign(this.values, values);
+    return this;
+  }
+
+  build() {
+    const parts = [];
+    if (this.sets.length > 0) parts.push(`SET ${this.sets.join(', ')}`);
+    if (this.removes.length > 0) parts.push(`REMOVE ${this.removes.join(', ')}`);
+    return {
+      UpdateExpression: parts.join(' '),
+      ExpressionAttributeNames: this.names,
+      ...(Object.keys(this.values).length > 0
+        ? { ExpressionAttributeValues: withoutNulls(this.values) }
+        : {}),
+      ...(this.conditionExpression ? { ConditionExpression: this.conditionExpression } : {}),
+    };
+  }
+
+  private name(attribute: string): string {
+    const placeholder = `#${attribute}`;
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+}
+
+function toRecord(item: Record<string, unknown>): DeviceRecord {
+  const i = item as RawItem;
+  const delivery = i.delivery
+    ? {
+        status: i.delivery.status,
+        version: i.delivery.version,
+        attemptedAt: i.delivery.attemptedAt,
+        error: i.delivery.error ?? null,
+      }
+    : null;
+  const device: Device = {
+    id: i.id,
+    name: i.name,
+    description: i.description ?? null,
+    enabled: i.enabled,
+    location: i.location ? { latitude: i.location.latitude, longitude: i.location.longitude } : null,
+    sensorIntervalMs: i.sensorIntervalMs,
+    sensors: (i.sensors ?? []).map((s: RawItem) => ({
+      id: s.id,
+      measurement: s.measurement,
+      unit: s.unit ?? null,
+      enabled: s.enabled,
+      min: s.min ?? null,
+      max: s.max ?? null,
+      alertsEnabled: s.alertsEnabled,
+      decimals: s.decimals,
+      calibration: s.calibration
+        ? { points: s.calibration.points, calibratedAt: s.calibration.calibratedAt ?? null }
+        : null,
+    })),
+    configVersion: i.configVersion,
+    reportedConfigVersion: i.reportedConfigVersion ?? null,
+    configStatus: i.configStatus,
+    configRejectedReason: i.configRejectedReason ?? null,
+    delivery,
+    lastSeenAt: i.lastSeenAt ?? null,
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
+    updatedBy: i.updatedBy ?? null,
+    deletedAt: null,
+  };
+  return {
+    device,
+    lastChange: (i.lastChange as PendingChange | undefined)
+      ? {
+          ...i.lastChange,
+          changedBy: i.lastChange.changedBy ?? null,
+          diff: (i.lastChange.diff ?? []).map(toChange),
+        }
+      : null,
+    retiredSensorIds: i.retiredSensorIds ?? [],
+    deletingAt: i.deletingAt ?? null,
+  };
+}
+
+function toChange(c: Record<string, unknown>) {
+  return {
+    path: String(c.path),
+    from: (c.from as string | undefined) ?? null,
+    to: (c.to as string | undefined) ?? null,
+  };
+}
+
+function toVersionRecord(item: Record<string, unknown>): ConfigVersionRecord {
+  const i = item as RawItem;
+  return {
+    deviceId: i.deviceId,
+    version: i.version,
+    change: i.change,
+    changedBy: i.changedBy ?? null,
+    changedAt: i.changedAt,
+    diff: (i.diff ?? []).map(toChange),
+    config: i.config,
+    settings: {
+      ...i.settings,
+      description: i.settings?.description ?? null,
+      location: i.settings?.location ?? null,
+      sensors: i.settings?.sensors ?? [],
+    },
+  };
+}
+
+/** DynamoDB stores absence better than NULL: attributes that are null are dropped, deeply. */
+function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutNulls) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** Throttling and outages become ServiceUnavailable (the caller may retry) without naming the service. */
+async function guard<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    if (isTransientAwsError(err)) {
+      throw new ServiceUnavailableError('Device data is unavailable for a moment; try again shortly.', {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+function isConditionFailed(err: unknown): boolean {
+  return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/** A token must decode to a key of exactly the attributes this query returns; anything else was not issued by us. */
+function decodeKey(
+  token: string | null | undefined,
+  attributes: string[],
+): Record<string, string> | undefined {
+  const key = decodeToken<Record<string, unknown>>(token);
+  if (!key) return undefined;
+  const names = Object.keys(key).sort();
+  const valid =
+    names.length === attributes.length &&
+    [...attributes].sort().every((a, i) => a === names[i] && typeof key[a] === 'string');
+  if (!valid) {
+    throw new ValidationError({
+      field: 'nextToken',
+      message: 'is not a token this API issued; pass back nextToken unchanged',
+    });
+  }
+  return key as Record<string, string>;
+}

@@ -1,0 +1,336 @@
+import * as z from 'zod';
+import type {
+  CreateDeviceInput,
+  Location,
+  Sensor,
+  SensorInput,
+  UpdateDeviceInput,
+} from '../generated/graphql';
+import { ValidationError, type FieldIssue } from '../shared/errors';
+import {
+  DEFAULT_DECIMALS,
+  DEFAULT_SENSOR_INTERVAL_MS,
+  KNOWN_MEASUREMENTS,
+  MAX_SENSORS,
+  MAX_SENSOR_INTERVAL_MS,
+  MIN_SENSOR_INTERVAL_MS,
+} from './model';
+
+// Ids end up in MQTT topics and DynamoDB keys (`DEVICE#<id>`), so `/`, `+` and `#` are kept out.
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const SENSOR_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+const MEASUREMENT_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+const MAX_CALIBRATION_POINTS = 32;
+
+/** Zod's default messages name types; these say what the caller may send instead. */
+const requiredString = (what: string) =>
+  z.string({
+    error: (issue) =>
+      issue.input === undefined || issue.input === null ? `is required: ${what}` : `must be text: ${what}`,
+  });
+
+const deviceId = requiredString('1 to 64 letters, digits, "_" or "-"').regex(
+  ID_PATTERN,
+  'must be 1 to 64 letters, digits, "_" or "-"',
+);
+
+const sensorId = requiredString('1 to 32 letters, digits, "_" or "-"').regex(
+  SENSOR_ID_PATTERN,
+  'must be 1 to 32 letters, digits, "_" or "-"',
+);
+
+const name = requiredString('1 to 100 characters')
+  .trim()
+  .min(1, 'must not be empty; give 1 to 100 characters')
+  .max(100, 'must be at most 100 characters');
+
+const description = z
+  .string({ error: 'must be text of at most 500 characters, or null' })
+  .max(500, 'must be at most 500 characters')
+  .nullable();
+
+const finite = (what: string) => z.number({ error: `must be a finite number${what}` });
+
+const location = z.strictObject(
+  {
+    latitude: finite(' from -90 to 90').min(-90, 'must be from -90 to 90').max(90, 'must be from -90 to 90'),
+    longitude: finite(' from -180 to 180')
+      .min(-180, 'must be from -180 to 180')
+      .max(180, 'must be from -180 to 180'),
+  },
+  { error: 'must be an object with latitude and longitude, or null' },
+);
+
+const sensorIntervalMs = z
+  .number({
+    error: `must be a whole number of milliseconds from ${MIN_SENSOR_INTERVAL_MS} to ${MAX_SENSOR_INTERVAL_MS}`,
+  })
+  .int(`must be a whole number of milliseconds from ${MIN_SENSOR_INTERVAL_MS} to ${MAX_SENSOR_INTERVAL_MS}`)
+  .min(MIN_SENSOR_INTERVAL_MS, `must be at least ${MIN_SENSOR_INTERVAL_MS} ms (1 second)`)
+  .max(MAX_SENSOR_INTERVAL_MS, `must be at most ${MAX_SENSOR_INTERVAL_MS} ms (one day)`);
+
+const bool = (what: string) => z.boolean({ error: `must be true or false${what}` });
+
+const calibration = z
+  .strictObject({
+    points: z
+      .array(
+        z.strictObject({
+          raw: finite(''),
+          actual: finite(''),
+        }),
+        { error: 'must be a list of { raw, actual } points' },
+      )
+      .min(2, 'needs at least 2 points with distinct raw values')
+      .max(MAX_CALIBRATION_POINTS, `allows at most ${MAX_CALIBRATION_POINTS} points`),
+    calibratedAt: z.iso
+      .datetime({ offset: true, error: 'must be an ISO-8601 date-time such as 2026-11-27T10:00:00Z' })
+      .nullish(),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Map<number, number>();
+    value.points.forEach((point, index) => {
+      const first = seen.get(point.raw);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['points', index, 'raw'],
+          message: `must differ from every other point's raw value (point ${first} has ${point.raw} too)`,
+        });
+      } else {
+        seen.set(point.raw, index);
+      }
+    });
+  })
+  // The calibration is piecewise linear over raw, so it is kept sorted by raw.
+  .transform((value) => ({
+    points: [...value.points].sort((a, b) => a.raw - b.raw),
+    calibratedAt: value.calibratedAt ?? null,
+  }));
+
+const sensor = z
+  .strictObject(
+    {
+      id: sensorId,
+      measurement: requiredString(`one of ${KNOWN_MEASUREMENTS.join(', ')}, or a new lowercase name`).regex(
+        MEASUREMENT_PATTERN,
+        `must be one of ${KNOWN_MEASUREMENTS.join(', ')}, or a new name of 1 to 32 lowercase letters, digits or "_" starting with a letter`,
+      ),
+      unit: z
+        .string({ error: 'must be text of at most 32 characters, or null' })
+        .max(32, 'must be at most 32 characters')
+        .nullish(),
+      enabled: bool('').nullish(),
+      min: finite(' or null').nullish(),
+      max: finite(' or null').nullish(),
+      alertsEnabled: bool('').nullish(),
+      decimals: z
+        .number({ error: 'must be a whole number from 0 to 6' })
+        .int('must be a whole number from 0 to 6')
+        .min(0, 'must be a whole number from 0 to 6')
+        .max(6, 'must be a whole number from 0 to 6')
+        .nullish(),
+      calibration: calibration.nullish(),
+    },
+    { error: 'must be a sensor object' },
+  )
+  .superRefine((value, ctx) => {
+    if (typeof value.min === 'number' && typeof value.max === 'number' && value.min > value.max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['min'],
+        message: `must be less than or equal to max (${value.max})`,
+      });
+    }
+  })
+  .transform((value): Sensor => ({
+    id: value.id,
+    measurement: value.measurement,
+    unit: value.unit ?? null,
+    enabled: value.enabled ?? true,
+    min: value.min ?? null,
+    max: value.max ?? null,
+    alertsEnabled: value.alertsEnabled ?? false,
+    decimals: value.decimals ?? DEFAULT_DECIMALS,
+    calibration: value.calibration ?? null,
+  }));
+
+const sensors = z
+  .array(sensor, { error: `must be a list of at most ${MAX_SENSORS} sensors` })
+  .max(MAX_SENSORS, `allows at most ${MAX_SENSORS} sensors per device`)
+  .superRefine((list, ctx) => {
+    const seen = new Map<string, number>();
+    list.forEach((s, index) => {
+      const first = seen.get(s.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `must be unique within the device; sensor ${first} already uses "${s.id}"`,
+        });
+      } else {
+        seen.set(s.id, index);
+      }
+    });
+  });
+
+const createDeviceSchema = z.strictObject(
+  {
+    id: deviceId,
+    name,
+    description: description.optional(),
+    enabled: bool('').nullish(),
+    location: location.nullish(),
+    sensorIntervalMs: sensorIntervalMs.nullish(),
+    sensors: sensors.nullish(),
+  },
+  { error: 'is required' },
+);
+
+const updateDeviceSchema = z.strictObject(
+  {
+    id: deviceId,
+    expectedVersion: z
+      .number({ error: 'must be a whole number of at least 1 (the configVersion you read), or omitted' })
+      .int('must be a whole number of at least 1 (the configVersion you read)')
+      .min(1, 'must be at least 1 (the configVersion you read)')
+      .nullish(),
+    name: name.optional(),
+    description: description.optional(),
+    enabled: bool('').optional(),
+    location: location.nullish(),
+    sensorIntervalMs: sensorIntervalMs.optional(),
+    sensors: sensors.optional(),
+  },
+  { error: 'is required' },
+);
+
+const NOT_NULL_IN_UPDATE = ['name', 'enabled', 'sensorIntervalMs', 'sensors'] as const;
+
+/** A create request after validation, with every default applied. */
+export interface ValidCreateDevice {
+  id: string;
+  name: string;
+  description: string | null;
+  enabled: boolean;
+  location: Location | null;
+  sensorIntervalMs: number;
+  sensors: Sensor[];
+}
+
+/** An update request after validation: only the fields to change are present. */
+export interface ValidUpdateDevice {
+  id: string;
+  expectedVersion?: number;
+  name?: string;
+  /** null clears it. */
+  description?: string | null;
+  enabled?: boolean;
+  /** null clears it. */
+  location?: Location | null;
+  sensorIntervalMs?: number;
+  sensors?: Sensor[];
+}
+
+/** Validates createDevice's input; every problem is reported with its `input.`-prefixed path. */
+export function parseCreateDeviceInput(input: CreateDeviceInput | unknown): ValidCreateDevice {
+  const value = parse(createDeviceSchema, input, 'input');
+  return {
+    id: value.id,
+    name: value.name,
+    description: value.description ?? null,
+    enabled: value.enabled ?? true,
+    location: value.location ?? null,
+    sensorIntervalMs: value.sensorIntervalMs ?? DEFAULT_SENSOR_INTERVAL_MS,
+    sensors: value.sensors ?? [],
+  };
+}
+
+/** Validates updateDevice's input; an absent field means "leave unchanged". */
+export function parseUpdateDeviceInput(input: UpdateDeviceInput | unknown): ValidUpdateDevice {
+  // In an update, null on a field that cannot be empty would be ambiguous (clear it? keep it?), so it is refused.
+  const nullIssues: FieldIssue[] = [];
+  let candidate = input;
+  if (typeof input === 'object' && input !== null) {
+    const copy: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+    for (const key of NOT_NULL_IN_UPDATE) {
+      if (copy[key] === null) {
+        nullIssues.push({
+          field: `input.${key}`,
+          message: 'cannot be null; omit the field to leave it unchanged',
+        });
+        delete copy[key];
+      }
+    }
+    candidate = copy;
+  }
+  const parsed = updateDeviceSchema.safeParse(candidate);
+  if (!parsed.success || nullIssues.length > 0) {
+    const issues = [...nullIssues, ...(parsed.success ? [] : toFieldIssues(parsed.error, 'input'))];
+    throw new ValidationError(issues, parsed.success ? {} : { cause: parsed.error });
+  }
+  const value = parsed.data;
+  const result: ValidUpdateDevice = { id: value.id };
+  if (value.expectedVersion !== undefined && value.expectedVersion !== null) {
+    result.expectedVersion = value.expectedVersion;
+  }
+  if (value.name !== undefined) result.name = value.name;
+  if (value.description !== undefined) result.description = value.description;
+  if (value.enabled !== undefined) result.enabled = value.enabled;
+  if (value.location !== undefined) result.location = value.location;
+  if (value.sensorIntervalMs !== undefined) result.sensorIntervalMs = value.sensorIntervalMs;
+  if (value.sensors !== undefined) result.sensors = value.sensors;
+  return result;
+}
+
+/** Validates one device id argument (`id`, `deviceId`). */
+export function parseDeviceId(value: unknown, field = 'id'): string {
+  return parse(deviceId, value, field);
+}
+
+/** Validates one sensor id argument. */
+export function parseSensorId(value: unknown, field = 'sensorId'): string {
+  return parse(sensorId, value, field);
+}
+
+/** Validates a config version argument (a version that could have been issued). */
+export function parseVersion(value: unknown, field = 'version'): number {
+  return parse(
+    z
+      .number({ error: 'must be a whole number of at least 1' })
+      .int('must be a whole number of at least 1')
+      .min(1, 'must be a whole number of at least 1'),
+    value,
+    field,
+  );
+}
+
+/** Validates one sensor as the API takes it (exported for callers that build sensors programmatically). */
+export function parseSensorInput(input: SensorInput | unknown, field = 'sensor'): Sensor {
+  return parse(sensor, input, field);
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, root: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(toFieldIssues(result.error, root), { cause: result.error });
+}
+
+/** Zod issues to field issues: the dotted input path, and a message a person can act on. */
+export function toFieldIssues(error: z.ZodError, root: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  for (const issue of error.issues) {
+    const path = [root, ...issue.path.map(String)];
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      message = `does not take ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
+    }
+    const field = path.join('.');
+    const key = `${field}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push({ field, message });
+  }
+  return issues;
+}

@@ -1,0 +1,214 @@
+import { NotFoundError, ValidationError } from '../shared/errors';
+import type { TelemetryStore } from '../telemetry/port';
+import type { TelemetryRecord } from '../telemetry/types';
+import { parseMessage, type ParsedMessage } from './parse';
+import type { AckRecorder, ChangeNotifier, DeviceLookup, LastSeenWriter } from './ports';
+import { buildRecord } from './records';
+import type { InboundMessage, IngestionDevice, MessageOutcome } from './types';
+
+/** The logger methods the pipeline uses (Powertools' Logger fits). */
+export interface PipelineLogger {
+  warn(message: string, ...extra: unknown[]): void;
+}
+
+export interface IngestionDeps {
+  devices: DeviceLookup;
+  telemetry: Pick<TelemetryStore, 'write' | 'oldestWritable'>;
+  acks: AckRecorder;
+  notifier: ChangeNotifier;
+  lastSeen: LastSeenWriter;
+  /** Epoch ms; injectable for tests. */
+  clock?: () => number;
+  logger?: PipelineLogger;
+}
+
+/**
+ * Parse, calibrate, write: the one pipeline that both the processor (SQS
+ * batches) and the API (replay of a rejected message) run, so a replayed
+ * message meets exactly the rules it failed.
+ */
+export interface IngestionPipeline {
+  /**
+   * Runs a batch. Returns one outcome per message, in order; never throws.
+   * It does not store rejections: the processor keeps them, a replay updates
+   * the one it came from.
+   */
+  process(messages: readonly InboundMessage[]): Promise<MessageOutcome[]>;
+}
+
+/** Builds the pipeline from its ports. */
+export function createIngestionPipeline(deps: IngestionDeps): IngestionPipeline {
+  const clock = deps.clock ?? Date.now;
+  return {
+    async process(messages) {
+      const now = clock();
+      const window = { now, oldest: deps.telemetry.oldestWritable(now) };
+      const parsed = messages.map((m) => parseMessage(m, window));
+      const outcomes = new Array<MessageOutcome | undefined>(messages.length);
+
+      // Acks first: one that shows a newer config refreshes the device before
+      // the batch's readings are calibrated with it.
+      for (let i = 0; i < parsed.length; i++) {
+        const p = parsed[i]!;
+        if (p.kind === 'ack') outcomes[i] = await handleAck(deps, messages[i]!, p);
+        else if (p.kind === 'invalid') outcomes[i] = rejected(messages[i]!, p.deviceId, p.reason);
+      }
+
+      const devices = await lookUpDevices(deps.devices, parsed);
+
+      const records: TelemetryRecord[] = [];
+      const owners: number[] = [];
+      const partial = new Map<number, string>();
+      for (let i = 0; i < parsed.length; i++) {
+        const p = parsed[i]!;
+        if (p.kind !== 'readings') continue;
+        const message = messages[i]!;
+        const found = devices.get(p.deviceId);
+        if (!found || 'error' in found) {
+          outcomes[i] = retry(message, p.deviceId, 'device lookup failed', found?.error);
+          continue;
+        }
+        const device = found.device;
+        if (!device) {
+          outcomes[i] = rejected(message, p.deviceId, `unknown device "${p.deviceId}"`);
+          continue;
+        }
+        if (!device.enabled) {
+          outcomes[i] = rejected(message, p.deviceId, `device "${p.deviceId}" is disabled`);
+          continue;
+        }
+        const built = buildRecord(device, p);
+        if (!built.record) {
+          outcomes[i] = rejected(message, p.deviceId, built.problems.join('; '));
+          continue;
+        }
+        records.push(built.record);
+        owners.push(i);
+        if (built.problems.length > 0) partial.set(i, built.problems.join('; '));
+      }
+
+      const failures = await writeRecords(deps, records);
+      for (let r = 0; r < owners.length; r++) {
+        const i = owners[r]!;
+        const message = messages[i]!;
+        const deviceId = records[r]!.deviceId;
+        const failure = failures.get(r);
+        if (failure?.retryable) outcomes[i] = retry(message, deviceId, failure.reason, failure.cause);
+        else if (failure) outcomes[i] = rejected(message, deviceId, `the telemetry store refused it: ${failure.reason}`);
+        else if (partial.has(i)) outcomes[i] = rejected(message, deviceId, partial.get(i)!, true);
+        else outcomes[i] = { status: 'accepted', message, deviceId };
+      }
+
+      await touchLastSeen(deps, outcomes);
+      return outcomes.map((o, i) => o ?? retry(messages[i]!, null, 'not processed'));
+    },
+  };
+}
+
+type Lookup = { device: IngestionDevice | undefined } | { error: unknown };
+
+/** One lookup per distinct device of the batch, in parallel; a cache makes most of them free. */
+async function lookUpDevices(lookup: DeviceLookup, parsed: readonly ParsedMessage[]): Promise<Map<string, Lookup>> {
+  const ids = new Set<string>();
+  for (const p of parsed) if (p.kind === 'readings') ids.add(p.deviceId);
+  const out = new Map<string, Lookup>();
+  await Promise.all(
+    [...ids].map(async (id) => {
+      try {
+        out.set(id, { device: await lookup.get(id) });
+      } catch (error) {
+        out.set(id, { error });
+      }
+    }),
+  );
+  return out;
+}
+
+async function handleAck(
+  deps: IngestionDeps,
+  message: InboundMessage,
+  ack: Extract<ParsedMessage, { kind: 'ack' }>,
+): Promise<MessageOutcome> {
+  deps.devices.observeVersion?.(ack.deviceId, ack.version);
+  let device;
+  try {
+    device = await deps.acks.recordAck({
+      deviceId: ack.deviceId,
+      version: ack.version,
+      status: ack.status,
+      ...(ack.reason !== undefined ? { reason: ack.reason } : {}),
+      receivedAt: new Date(message.receivedAt).toISOString(),
+    });
+  } catch (err) {
+    if (err instanceof NotFoundError) return rejected(message, ack.deviceId, `unknown device "${ack.deviceId}"`);
+    if (err instanceof ValidationError) return rejected(message, ack.deviceId, `config ack: ${err.message}`);
+    return retry(message, ack.deviceId, 'recording the ack failed', err);
+  }
+  deps.devices.remember?.(device);
+  try {
+    await deps.notifier.deviceChanged(ack.deviceId);
+  } catch (err) {
+    // Recording the ack again on redelivery is harmless; subscribers missing it is not.
+    return retry(message, ack.deviceId, 'notifying subscribers of the ack failed', err);
+  }
+  return { status: 'accepted', message, deviceId: ack.deviceId };
+}
+
+interface Failure {
+  reason: string;
+  retryable: boolean;
+  cause?: unknown;
+}
+
+async function writeRecords(deps: IngestionDeps, records: TelemetryRecord[]): Promise<Map<number, Failure>> {
+  const failures = new Map<number, Failure>();
+  if (records.length === 0) return failures;
+  try {
+    const result = await deps.telemetry.write(records);
+    for (const f of result.failures) failures.set(f.index, { reason: f.reason, retryable: f.retryable });
+  } catch (cause) {
+    // The port promises not to throw; if an adapter does anyway, nothing is known stored.
+    for (let i = 0; i < records.length; i++) failures.set(i, { reason: 'telemetry write failed', retryable: true, cause });
+  }
+  return failures;
+}
+
+/**
+ * lastSeenAt once per device per batch, with the batch's latest receive time.
+ * A failure here is logged, not retried: the readings are stored, and the
+ * device's next batch writes it again.
+ */
+async function touchLastSeen(deps: IngestionDeps, outcomes: readonly (MessageOutcome | undefined)[]): Promise<void> {
+  const latest = new Map<string, number>();
+  for (const o of outcomes) {
+    if (!o || o.deviceId === null) continue;
+    const stored = o.status === 'accepted' || (o.status === 'rejected' && o.partial);
+    if (!stored) continue;
+    latest.set(o.deviceId, Math.max(latest.get(o.deviceId) ?? 0, o.message.receivedAt));
+  }
+  await Promise.all(
+    [...latest].map(async ([id, at]) => {
+      try {
+        await deps.lastSeen.touchLastSeen(id, new Date(at).toISOString());
+      } catch (error) {
+        deps.logger?.warn('Could not write lastSeenAt', { deviceId: id, error });
+      }
+    }),
+  );
+}
+
+const rejected = (message: InboundMessage, deviceId: string | null, reason: string, partial = false): MessageOutcome => ({
+  status: 'rejected',
+  message,
+  deviceId,
+  reason,
+  partial,
+});
+
+const retry = (message: InboundMessage, deviceId: string | null, reason: string, cause?: unknown): MessageOutcome => ({
+  status: 'retry',
+  message,
+  deviceId,
+  reason,
+  ...(cause !== undefined ? { cause } : {}),
+});

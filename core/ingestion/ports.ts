@@ -1,0 +1,51 @@
+import type { Device } from '../generated/graphql';
+import type { IngestionDevice } from './types';
+
+/**
+ * The ports the pipeline needs from the devices area. They are declared here,
+ * small, rather than imported from core/devices, so the pipeline is tested
+ * with fakes and each entry adapts the real objects (processors/calibration/
+ * handler.ts, the API's wiring, the local mode).
+ */
+export interface DeviceLookup {
+  /** The device, or undefined when there is none. Throws only when the store failed. */
+  get(id: string): Promise<IngestionDevice | undefined>;
+  /**
+   * Tells a cache that an ack showed the device's desired configVersion is at
+   * least `version`; a cache holding an older one drops it.
+   */
+  observeVersion?(id: string, version: number): void;
+  /** Tells a cache the device as it is now (recordAck returns it). */
+  remember?(device: IngestionDevice): void;
+}
+
+/** Writes `lastSeenAt`; the pipeline calls it at most once per device per batch. */
+export interface LastSeenWriter {
+  touchLastSeen(id: string, atIso: string): Promise<void>;
+}
+
+export interface AckInput {
+  deviceId: string;
+  version: number;
+  status: 'applied' | 'rejected';
+  reason?: string;
+  /** ISO-8601. */
+  receivedAt: string;
+}
+
+/**
+ * Records a device's config acknowledgement. Throws NotFoundError for an
+ * unknown device and ValidationError for a version never issued (both end as
+ * rejected messages); anything else is a retryable failure.
+ */
+export interface AckRecorder {
+  recordAck(input: AckInput): Promise<Device>;
+}
+
+/**
+ * Tells subscribers a device changed outside a mutation. In AWS it calls the
+ * `notifyDeviceConfigChanged` mutation (SigV4); locally it publishes in-process.
+ */
+export interface ChangeNotifier {
+  deviceChanged(deviceId: string): Promise<void>;
+}

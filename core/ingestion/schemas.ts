@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Declared shapes of the device-to-cloud payloads of CONTRACT.md section 2.
+ * Firmware sends numbers as JSON numbers or as strings ("0.71"); both are
+ * accepted, anything else that is not a finite number is refused.
+ */
+
+/** A decimal number written as text; deliberately not Number(): Number('') and Number(' ') are 0. */
+const NUMERIC_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A raw sensor value: a finite number, or text that is one. */
+export const rawValueSchema = z.union([
+  z.number({ error: 'is not a finite number' }),
+  z
+    .string()
+    .trim()
+    .regex(NUMERIC_TEXT, { error: 'is not a number' })
+    .transform(Number)
+    .pipe(z.number({ error: 'is not a finite number' })),
+]);
+
+/** `ts`: epoch ms (a number or digits) or an ISO-8601 date-time; optional. */
+export const timestampSchema = z.union([z.number(), z.string().trim().min(1)]);
+
+/** devices/{deviceId}/readings */
+export const readingsPayloadSchema = z.looseObject({
+  ts: timestampSchema.optional(),
+  seq: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/)]).optional(),
+  readings: z.record(z.string(), z.unknown()),
+});
+export type ReadingsPayload = z.infer<typeof readingsPayloadSchema>;
+
+/** {deviceId}/reading/sensor/{sensor} (legacy firmware) */
+export const legacyPayloadSchema = z.looseObject({
+  value: z.unknown().refine((v) => v !== undefined, { error: 'is required' }),
+});
+
+/** devices/{deviceId}/config/ack */
+export const ackPayloadSchema = z.looseObject({
+  version: z.union([
+    z.number().int().positive(),
+    z.string().regex(/^[1-9]\d{0,9}$/, { error: 'must be a positive whole number' }).transform(Number),
+  ]),
+  status: z.enum(['applied', 'rejected']),
+  reason: z.string().max(1000).optional(),
+});
+export type AckPayload = z.infer<typeof ackPayloadSchema>;
+
+/** One line a person can read from a zod error: `readings: is required; ts: ...`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

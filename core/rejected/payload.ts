@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { RejectedMessage } from '../generated/graphql';
+import type { InboundMessage } from '../ingestion/types';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Control characters other than tab and line breaks make "text" unreadable in a list; keep such payloads as base64.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A payload as stored: UTF-8 text when it is readable text, else base64. */
+export function encodePayload(bytes: Uint8Array): { payload: string; payloadEncoding: 'utf8' | 'base64' } {
+  try {
+    const text = utf8.decode(bytes);
+    if (!CONTROL.test(text)) return { payload: text, payloadEncoding: 'utf8' };
+  } catch {
+    // not UTF-8: fall through to base64
+  }
+  return { payload: Buffer.from(bytes).toString('base64'), payloadEncoding: 'base64' };
+}
+
+/** The original bytes of a stored payload. */
+export function decodePayload(message: Pick<RejectedMessage, 'payload' | 'payloadEncoding'>): Uint8Array {
+  return message.payloadEncoding === 'base64'
+    ? new Uint8Array(Buffer.from(message.payload, 'base64'))
+    : new TextEncoder().encode(message.payload);
+}
+
+/**
+ * The id of a rejected message: a hash of topic, receive time and payload.
+ * An SQS redelivery of the same message lands on the same item instead of a
+ * duplicate in the admin's list.
+ */
+export function rejectedMessageId(message: InboundMessage): string {
+  return createHash('sha256')
+    .update(message.topic)
+    .update('\u0000')
+    .update(String(message.receivedAt))
+    .update('\u0000')
+    .update(message.payload)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** The rejected message to keep for an inbound message and a reason. */
+export function toRejectedMessage(message: InboundMessage, deviceId: string | null, reason: string): RejectedMessage {
+  return {
+    id: rejectedMessageId(message),
+    deviceId,
+    topic: message.topic,
+    ...encodePayload(message.payload),
+    reason,
+    receivedAt: new Date(message.receivedAt).toISOString(),
+    replayCount: 0,
+    lastReplayedAt: null,
+  };
+}
+
+/** The inbound message a stored rejected message came from, for a replay. */
+export function toInboundMessage(message: RejectedMessage): InboundMessage {
+  return { topic: message.topic, payload: decodePayload(message), receivedAt: Date.parse(message.receivedAt) };
+}

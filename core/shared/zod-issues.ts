@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import { ValidationError, type FieldIssue } from './errors';
+
+/**
+ * Default messages for zod issues that a schema did not word itself. Schemas
+ * give their own `error` text where the rule needs explaining (an email, a
+ * password policy); these cover the generic cases (wrong type, missing field)
+ * in words a dashboard user can act on, never zod's own jargon.
+ */
+const friendlyMessage = (issue: z.core.$ZodRawIssue): string | undefined => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : `must be ${withArticle(issue.expected)}`;
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `must be at least ${String(issue.minimum)} characters long`
+        : `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string'
+        ? `must be at most ${String(issue.maximum)} characters long`
+        : `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    default:
+      return undefined;
+  }
+};
+
+const withArticle = (noun: string): string => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
+
+/** Turns zod issues into field issues with dotted paths (`input.email`), one per offending field. */
+export function toFieldIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[] = [],
+): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path].map(String);
+    if (issue.code === 'unrecognized_keys') {
+      // One issue per unknown key, so the field named is the one to remove.
+      for (const key of issue.keys) {
+        out.push({ field: [...path, key].join('.'), message: 'is not a field of this input' });
+      }
+      continue;
+    }
+    const field = path.join('.') || 'input';
+    // The first complaint about a field is the one to fix first; more would repeat it.
+    if (!out.some((known) => known.field === field)) out.push({ field, message: issue.message });
+  }
+  return out;
+}
+
+/**
+ * Parses `value` with `schema`, or throws a ValidationError that names every
+ * offending field by its dotted path under `prefix` (e.g. `['input']`).
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  prefix: readonly PropertyKey[] = [],
+): z.output<S> {
+  const result = schema.safeParse(value, { error: friendlyMessage });
+  if (result.success) return result.data;
+  throw new ValidationError(toFieldIssues(result.error.issues, prefix), { cause: result.error });
+}

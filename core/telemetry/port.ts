@@ -1,0 +1,23 @@
+import type { Page, RangeQuery, Reading, ReadingPoint, TelemetryRecord, WriteResult } from './types';
+
+/**
+ * The telemetry store port. Timestream implements it in AWS, DuckDB locally
+ * and in tests; both pass test/integration/telemetry/contract.ts.
+ *
+ * Writes are idempotent: writing the same records again leaves the stored
+ * rows unchanged (a redelivered SQS message is an upsert, not a duplicate).
+ */
+export interface TelemetryStore {
+  /**
+   * Stores records. Never throws for a store-side failure: each record that
+   * was not stored is named in `failures` with a reason and whether a retry
+   * may succeed, so the caller can fail only the messages concerned.
+   */
+  write(records: readonly TelemetryRecord[]): Promise<WriteResult>;
+  /** The newest reading of each sensor of a device (any order; callers sort). */
+  latest(deviceId: string, sensors?: readonly string[]): Promise<Reading[]>;
+  /** Points or buckets of one sensor in [from, to), oldest first, paginated. */
+  range(query: RangeQuery): Promise<Page<ReadingPoint>>;
+  /** The oldest time (epoch ms) the store accepts a write for at `now`; older records are rejected. */
+  oldestWritable(now: number): number;
+}

@@ -1,0 +1,80 @@
+import type { QueryReadingsArgs, Reading, ReadingConnection } from '../generated/graphql';
+import { ValidationError } from '../shared/errors';
+import { parseInterval } from './interval';
+import type { TelemetryStore } from './port';
+
+/** Sensor ids of a device, so `latestReadings` asks the store only for the sensors the device has. */
+export interface SensorCatalog {
+  /** The device's sensor ids, or undefined when the device does not exist. */
+  sensorsOf(deviceId: string): Promise<string[] | undefined>;
+}
+
+export interface TelemetryServiceDeps {
+  store: Pick<TelemetryStore, 'latest' | 'range'>;
+  /** Optional: without it `latest` returns every sensor the store holds for the device. */
+  sensors?: SensorCatalog;
+}
+
+/** Readings pages hold more than the API's usual 100: a chart of a day of 5-minute buckets is 288. */
+export const READINGS_DEFAULT_LIMIT = 500;
+export const READINGS_MAX_LIMIT = 1000;
+/** Raw points over more than this are asked for as buckets instead. */
+export const MAX_RAW_RANGE_MS = 31 * 86_400_000;
+export const MAX_BUCKETED_RANGE_MS = 366 * 86_400_000;
+
+const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const SENSOR = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** The API's read side of telemetry: checks arguments, then asks the store. */
+export class TelemetryService {
+  constructor(private readonly deps: TelemetryServiceDeps) {}
+
+  /** Newest calibrated value of each sensor of a device, sorted by sensor. */
+  async latestReadings(deviceId: string): Promise<Reading[]> {
+    checkId(deviceId, 'deviceId');
+    const sensors = this.deps.sensors ? await this.deps.sensors.sensorsOf(deviceId) : undefined;
+    if (this.deps.sensors && sensors === undefined) return [];
+    const readings = await this.deps.store.latest(deviceId, sensors);
+    return [...readings].sort((a, b) => a.sensor.localeCompare(b.sensor));
+  }
+
+  /** Raw points, or buckets when `interval` is given, in [from, to), oldest first. */
+  async readings(args: QueryReadingsArgs): Promise<ReadingConnection> {
+    checkId(args.deviceId, 'deviceId');
+    if (!SENSOR.test(args.sensor)) throw new ValidationError({ field: 'sensor', message: 'is not a sensor id' });
+    const from = parseTime(args.from, 'from');
+    const to = parseTime(args.to, 'to');
+    if (from >= to) throw new ValidationError({ field: 'from', message: 'must be before to' });
+    const intervalMs = args.interval ? parseInterval(args.interval) : undefined;
+    const span = to - from;
+    if (intervalMs === undefined && span > MAX_RAW_RANGE_MS) {
+      throw new ValidationError({ field: 'to', message: 'raw points span at most 31 days; give an interval for longer ranges' });
+    }
+    if (span > MAX_BUCKETED_RANGE_MS) {
+      throw new ValidationError({ field: 'to', message: 'a range spans at most 366 days' });
+    }
+    const limit = args.limit ?? READINGS_DEFAULT_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > READINGS_MAX_LIMIT) {
+      throw new ValidationError({ field: 'limit', message: `must be a whole number from 1 to ${READINGS_MAX_LIMIT}` });
+    }
+    return this.deps.store.range({
+      deviceId: args.deviceId,
+      sensor: args.sensor,
+      from,
+      to,
+      limit,
+      ...(intervalMs !== undefined ? { intervalMs } : {}),
+      ...(args.nextToken ? { nextToken: args.nextToken } : {}),
+    });
+  }
+}
+
+function checkId(id: string, field: string): void {
+  if (!ID.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
+}
+
+function parseTime(text: string, field: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(ms)) throw new ValidationError({ field, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T08:00:00Z' });
+  return ms;
+}

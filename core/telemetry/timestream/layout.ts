@@ -1,0 +1,120 @@
+import type { _Record, Dimension, MeasureValue } from '@aws-sdk/client-timestream-write';
+import type { TelemetryRecord } from '../types';
+
+/**
+ * The Timestream record layout (docs/TELEMETRY.md has the size arithmetic):
+ * ONE multi-measure record per message. Its columns per sensor `s` are
+ * `s` (calibrated, DOUBLE), `s_raw` (DOUBLE), `s_oor` (BOOLEAN) and `s_unit`
+ * (VARCHAR, when the sensor has a unit), plus `config_version` (BIGINT) once.
+ * The message's device is the only dimension. Time, time unit, measure-value
+ * type and measure name are sent once per request as CommonAttributes.
+ */
+export const DEVICE_DIMENSION = 'device_id';
+export const CONFIG_VERSION_COLUMN = 'config_version';
+/** Measure name of a `devices/{id}/readings` message. */
+export const DEVICE_MEASURE_NAME = 'readings';
+/** Legacy messages get one measure name per sensor: two of them may share the device and millisecond. */
+export const legacyMeasureName = (sensor: string): string => `legacy_${sensor}`;
+
+export const valueColumn = (sensor: string): string => sensor;
+export const rawColumn = (sensor: string): string => `${sensor}_raw`;
+export const outOfRangeColumn = (sensor: string): string => `${sensor}_oor`;
+export const unitColumn = (sensor: string): string => `${sensor}_unit`;
+
+/** Names Timestream reserves or this layout uses for something else; a sensor cannot take them. */
+const RESERVED = new Set(['time', 'measure_name', DEVICE_DIMENSION, CONFIG_VERSION_COLUMN]);
+/** Sensor ids that are safe as column names and inside double quotes in SQL. */
+export const SENSOR_COLUMN = /^[A-Za-z0-9_-]{1,32}$/;
+
+export function sensorColumnProblem(sensor: string): string | undefined {
+  if (!SENSOR_COLUMN.test(sensor)) return `sensor id "${sensor}" cannot be a Timestream column`;
+  if (RESERVED.has(sensor) || /_(raw|oor|unit)$/.test(sensor)) return `sensor id "${sensor}" is reserved by the record layout`;
+  return undefined;
+}
+
+/** Timestream's limit on one record. */
+export const MAX_RECORD_BYTES = 2048;
+
+/** Measure name of a record: one per message for the new topic, one per sensor for legacy. */
+export function measureNameOf(record: TelemetryRecord): string {
+  return record.source === 'legacy' ? legacyMeasureName(record.readings[0]?.sensor ?? 'unknown') : DEVICE_MEASURE_NAME;
+}
+
+/** The multi-measure values of a record. Numbers are written with String(), which round-trips a double exactly. */
+export function measureValuesOf(record: TelemetryRecord): MeasureValue[] {
+  const values: MeasureValue[] = [];
+  for (const r of record.readings) {
+    values.push({ Name: valueColumn(r.sensor), Value: String(r.value), Type: 'DOUBLE' });
+    values.push({ Name: rawColumn(r.sensor), Value: String(r.raw), Type: 'DOUBLE' });
+    values.push({ Name: outOfRangeColumn(r.sensor), Value: r.outOfRange ? 'true' : 'false', Type: 'BOOLEAN' });
+    // Timestream takes no empty VARCHAR; a sensor without a unit leaves the column out (null).
+    if (r.unit) values.push({ Name: unitColumn(r.sensor), Value: r.unit, Type: 'VARCHAR' });
+  }
+  values.push({ Name: CONFIG_VERSION_COLUMN, Value: String(record.configVersion), Type: 'BIGINT' });
+  return values;
+}
+
+/** One request's worth of records with what they share hoisted into CommonAttributes. */
+export interface PackedRequest {
+  commonAttributes: _Record;
+  records: _Record[];
+}
+
+/**
+ * Builds the WriteRecords payload for up to 100 records. Every field equal
+ * across all records (always the time unit and value type; the measure name
+ * and device when the chunk shares them) moves to CommonAttributes, which
+ * Timestream counts once per request. `Version` is the config version, so the
+ * same message calibrated with the same config is byte-for-byte the same
+ * record: a redelivery is an idempotent upsert, and a recalibration with a
+ * newer config version replaces it.
+ */
+export function packRequest(records: readonly TelemetryRecord[]): PackedRequest {
+  const names = records.map(measureNameOf);
+  const sameName = names.every((n) => n === names[0]);
+  const sameDevice = records.every((r) => r.deviceId === records[0]?.deviceId);
+  const deviceDimension = (id: string): Dimension[] => [{ Name: DEVICE_DIMENSION, Value: id, DimensionValueType: 'VARCHAR' }];
+  const commonAttributes: _Record = {
+    MeasureValueType: 'MULTI',
+    TimeUnit: 'MILLISECONDS',
+    ...(sameName && names[0] !== undefined ? { MeasureName: names[0] } : {}),
+    ...(sameDevice && records[0] ? { Dimensions: deviceDimension(records[0].deviceId) } : {}),
+  };
+  return {
+    commonAttributes,
+    records: records.map((record, i) => ({
+      ...(sameDevice ? {} : { Dimensions: deviceDimension(record.deviceId) }),
+      ...(sameName ? {} : { MeasureName: names[i] }),
+      MeasureValues: measureValuesOf(record),
+      Time: String(record.time),
+      Version: record.configVersion,
+    })),
+  };
+}
+
+const utf8Length = (text: string | undefined): number => (text === undefined ? 0 : Buffer.byteLength(text, 'utf8'));
+
+/**
+ * Billed size of a record per Timestream's metering: 8 bytes of timestamp,
+ * the UTF-8 length of each dimension name and value and of each measure name,
+ * and 8 bytes per DOUBLE/BIGINT, 1 per BOOLEAN, the UTF-8 length of a
+ * VARCHAR value. Attributes the record leaves to CommonAttributes count there.
+ */
+export function recordBytes(record: _Record): number {
+  let bytes = record.Time !== undefined ? 8 : 0;
+  for (const d of record.Dimensions ?? []) bytes += utf8Length(d.Name) + utf8Length(d.Value);
+  bytes += utf8Length(record.MeasureName);
+  for (const m of record.MeasureValues ?? []) {
+    bytes += utf8Length(m.Name);
+    bytes += m.Type === 'BOOLEAN' ? 1 : m.Type === 'VARCHAR' ? utf8Length(m.Value) : 8;
+  }
+  return bytes;
+}
+
+/** Billed bytes of one WriteRecords request: the common attributes once, plus every record. */
+export function requestBytes(request: PackedRequest): number {
+  return recordBytes(request.commonAttributes) + request.records.reduce((sum, r) => sum + recordBytes(r), 0);
+}
+
+/** Billed write units of one request: its bytes in whole 1 KiB units. */
+export const requestWriteUnits = (request: PackedRequest): number => Math.ceil(requestBytes(request) / 1024);

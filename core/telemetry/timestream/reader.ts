@@ -1,0 +1,177 @@
+import { QueryCommand, type TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { ServiceUnavailableError } from '../../shared/errors';
+import { intervalLiteral } from '../interval';
+import { rangeCursorAfter, rangeCursorToken } from '../range-token';
+import type { Page, RangeQuery, Reading, ReadingPoint } from '../types';
+import {
+  CONFIG_VERSION_COLUMN,
+  DEVICE_DIMENSION,
+  DEVICE_MEASURE_NAME,
+  SENSOR_COLUMN,
+  legacyMeasureName,
+  outOfRangeColumn,
+  rawColumn,
+  unitColumn,
+  valueColumn,
+} from './layout';
+import { identifier, msLiteral, parseRows, stringLiteral, tableRef, type ParsedRow } from './sql';
+
+export interface TimestreamReaderOptions {
+  client: TimestreamQueryClient;
+  database: string;
+  table: string;
+  /** How far back `latest` looks (default 30 days): every query carries a time predicate. */
+  latestLookbackMs?: number;
+  /** How long the table's column list is trusted (default 5 minutes). */
+  columnsTtlMs?: number;
+  clock?: () => number;
+}
+
+/** Pages of one query followed before giving up: Timestream may return empty pages while it works. */
+const MAX_QUERY_PAGES = 200;
+
+/**
+ * The read side on Timestream Query. Each query names the device, a time
+ * range and the measure names it needs, so Timestream prunes by time and
+ * measure before it scans; buckets are `bin()`.
+ */
+export class TimestreamReader {
+  private columns?: { names: Set<string>; at: number };
+
+  constructor(private readonly options: TimestreamReaderOptions) {}
+
+  private get table(): string {
+    return tableRef(this.options.database, this.options.table);
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+
+  /** Builds the query text of a range read; exported through the class for tests. */
+  rangeSql(query: RangeQuery, after: number | undefined): string {
+    const s = query.sensor;
+    const value = identifier(valueColumn(s));
+    const where = [
+      `${DEVICE_DIMENSION} = ${stringLiteral(query.deviceId)}`,
+      `measure_name IN ('${DEVICE_MEASURE_NAME}', ${stringLiteral(legacyMeasureName(s))})`,
+      `time >= ${msLiteral(query.from)}`,
+      `time < ${msLiteral(query.to)}`,
+      `${value} IS NOT NULL`,
+    ];
+    if (query.intervalMs === undefined) {
+      if (after !== undefined) where.push(`time > ${msLiteral(after)}`);
+      return (
+        `SELECT time, ${value} AS value, ${identifier(rawColumn(s))} AS raw, ${identifier(outOfRangeColumn(s))} AS out_of_range ` +
+        `FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY time ASC LIMIT ${query.limit + 1}`
+      );
+    }
+    const bin = `bin(time, ${intervalLiteral(query.intervalMs)})`;
+    if (after !== undefined) where.push(`time >= ${msLiteral(after + query.intervalMs)}`);
+    return (
+      `SELECT ${bin} AS bucket, avg(${value}) AS avg, min(${value}) AS min, max(${value}) AS max, count(${value}) AS count ` +
+      `FROM ${this.table} WHERE ${where.join(' AND ')} GROUP BY ${bin} ORDER BY bucket ASC LIMIT ${query.limit + 1}`
+    );
+  }
+
+  async range(query: RangeQuery): Promise<Page<ReadingPoint>> {
+    if (!SENSOR_COLUMN.test(query.sensor)) return { items: [], nextToken: null };
+    const after = rangeCursorAfter(query.nextToken);
+    // A sensor that never reported has no column; Timestream would fail the query.
+    if (!(await this.columnNames()).has(valueColumn(query.sensor))) return { items: [], nextToken: null };
+    const rows = await this.query(this.rangeSql(query, after));
+    const page = rows.slice(0, query.limit);
+    const items = page.map((row): ReadingPoint => {
+      const base = { value: null, raw: null, outOfRange: null, avg: null, min: null, max: null, count: null };
+      if (query.intervalMs === undefined) {
+        return {
+          ...base,
+          time: iso(row.time),
+          value: num(row.value),
+          raw: num(row.raw),
+          outOfRange: row.out_of_range === null ? null : Boolean(row.out_of_range),
+        };
+      }
+      return { ...base, time: iso(row.bucket), avg: num(row.avg), min: num(row.min), max: num(row.max), count: num(row.count) };
+    });
+    const last = page[page.length - 1];
+    const lastTime = last ? Number(query.intervalMs === undefined ? last.time : last.bucket) : undefined;
+    return { items, nextToken: rows.length > query.limit && lastTime !== undefined ? rangeCursorToken(lastTime) : null };
+  }
+
+  /** Query text of `latest` for the sensors that have columns; exported through the class for tests. */
+  latestSql(deviceId: string, sensors: readonly string[], columns: ReadonlySet<string>): string | undefined {
+    const since = this.now() - (this.options.latestLookbackMs ?? 30 * 86_400_000);
+    const parts = sensors
+      .filter((s) => SENSOR_COLUMN.test(s) && columns.has(valueColumn(s)))
+      .map((s) => {
+        const col = (name: string, type: string) => (columns.has(name) ? identifier(name) : `CAST(NULL AS ${type})`);
+        return (
+          `(SELECT ${stringLiteral(s)} AS sensor, time, ${identifier(valueColumn(s))} AS value, ` +
+          `${col(rawColumn(s), 'DOUBLE')} AS raw, ${col(outOfRangeColumn(s), 'BOOLEAN')} AS out_of_range, ` +
+          `${col(unitColumn(s), 'VARCHAR')} AS unit, ${col(CONFIG_VERSION_COLUMN, 'BIGINT')} AS config_version ` +
+          `FROM ${this.table} WHERE ${DEVICE_DIMENSION} = ${stringLiteral(deviceId)} ` +
+          `AND measure_name IN ('${DEVICE_MEASURE_NAME}', ${stringLiteral(legacyMeasureName(s))}) ` +
+          `AND time >= ${msLiteral(since)} AND ${identifier(valueColumn(s))} IS NOT NULL ORDER BY time DESC LIMIT 1)`
+        );
+      });
+    return parts.length > 0 ? parts.join(' UNION ALL ') : undefined;
+  }
+
+  /**
+   * Newest reading per sensor. Without a sensor list, the sensors are every
+   * column pair (`s`, `s_raw`) the table has.
+   */
+  async latest(deviceId: string, sensors?: readonly string[]): Promise<Reading[]> {
+    const columns = await this.columnNames();
+    const wanted =
+      sensors ?? [...columns].filter((c) => c.endsWith('_raw')).map((c) => c.slice(0, -'_raw'.length));
+    const sql = this.latestSql(deviceId, wanted, columns);
+    if (!sql) return [];
+    const rows = await this.query(sql);
+    return rows
+      .map((row) => ({
+        deviceId,
+        sensor: String(row.sensor),
+        time: iso(row.time),
+        value: num(row.value) ?? 0,
+        raw: num(row.raw) ?? 0,
+        unit: row.unit === null ? null : String(row.unit),
+        outOfRange: row.out_of_range === true,
+        configVersion: num(row.config_version),
+      }))
+      .sort((a, b) => a.sensor.localeCompare(b.sensor));
+  }
+
+  /** The table's column names, from DESCRIBE, cached for a few minutes. */
+  private async columnNames(): Promise<Set<string>> {
+    const ttl = this.options.columnsTtlMs ?? 300_000;
+    if (this.columns && this.now() - this.columns.at < ttl) return this.columns.names;
+    const rows = await this.query(`DESCRIBE ${this.table}`);
+    const names = new Set(rows.map((row) => String(row.Column ?? Object.values(row)[0])));
+    this.columns = { names, at: this.now() };
+    return names;
+  }
+
+  /** Runs a query to the end, following NextToken across pages. */
+  private async query(sql: string): Promise<ParsedRow[]> {
+    const rows: ParsedRow[] = [];
+    let nextToken: string | undefined;
+    try {
+      for (let page = 0; page < MAX_QUERY_PAGES; page++) {
+        const output = await this.options.client.send(
+          new QueryCommand({ QueryString: sql, ...(nextToken ? { NextToken: nextToken } : {}) }),
+        );
+        rows.push(...parseRows(output));
+        nextToken = output.NextToken;
+        if (!nextToken) return rows;
+      }
+    } catch (cause) {
+      throw new ServiceUnavailableError('The telemetry store could not answer; try again.', { cause });
+    }
+    throw new ServiceUnavailableError('The telemetry query did not finish; narrow the range and try again.');
+  }
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const iso = (v: unknown): string => new Date(Number(v)).toISOString();

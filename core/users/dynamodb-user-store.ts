@@ -1,0 +1,242 @@
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { User } from '../generated/graphql';
+import { awsErrorName, isTransientAwsError } from '../shared/aws-errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
+import { decodeToken, encodeToken, type Page } from '../shared/pagination';
+import { GSI1 } from '../shared/table';
+import type { UserChanges, UserStore } from './user-store';
+
+/** Key values of a profile item (see core/shared/table.ts). */
+export const PROFILE_SK = 'PROFILE';
+export const USER_GSI1PK = 'USER';
+export const profileKey = (id: string) => ({ pk: `USER#${id}`, sk: PROFILE_SK });
+
+/** The attributes a profile item carries besides its keys; anything else in the item is ignored. */
+const PROFILE_FIELDS = ['email', 'name', 'phone', 'organization', 'preferences'] as const;
+
+export interface DynamoUserStoreOptions {
+  /** A document client; created once per container and shared by every store. */
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/** The continuation key of a gsi1 Query: the table keys plus the index keys. */
+interface UsersCursor {
+  pk: string;
+  sk: string;
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+const isUsersCursor = (value: Record<string, unknown>): value is Record<string, unknown> & UsersCursor =>
+  Object.keys(value).length === 4 &&
+  typeof value.pk === 'string' &&
+  value.pk.startsWith('USER#') &&
+  value.sk === PROFILE_SK &&
+  value.gsi1pk === USER_GSI1PK &&
+  typeof value.gsi1sk === 'string';
+
+/**
+ * User profiles in the shared single table: one item per profile
+ * (`USER#<sub>` / `PROFILE`), listed through gsi1 (`USER` / `<sub>`) so a
+ * page of profiles is one Query and never a Scan.
+ */
+export class DynamoUserStore implements UserStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: DynamoUserStoreOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+  }
+
+  async get(id: string): Promise<User | undefined> {
+    const { Item } = await guarded(() =>
+      // Consistent: a profile read right after its update must show the update.
+      this.#client.send(
+        new GetCommand({ TableName: this.#tableName, Key: profileKey(id), ConsistentRead: true }),
+      ),
+    );
+    return Item ? toUser(Item) : undefined;
+  }
+
+  async create(user: User): Promise<User> {
+    const item: Record<string, unknown> = {
+      ...profileKey(user.id),
+      gsi1pk: USER_GSI1PK,
+      gsi1sk: user.id,
+      id: user.id,
+      createdAt: user.createdAt,
+      updatedAt: user.updatedAt,
+    };
+    for (const field of PROFILE_FIELDS) {
+      const value = user[field];
+      if (value !== null && value !== undefined) item[field] = value;
+    }
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (awsErrorName(err) === 'ConditionalCheckFailedException') {
+        throw new ConflictError(`A profile with id ${user.id} already exists; update it instead.`, {
+          cause: err,
+        });
+      }
+      throw mapDynamoError(err);
+    }
+    return toUser(item);
+  }
+
+  async list(limit: number, nextToken?: string | null): Promise<Page<User>> {
+    const start = decodeToken(nextToken);
+    if (start && !isUsersCursor(start)) {
+      throw new ValidationError({
+        field: 'nextToken',
+        message: 'is not a token from the users query; pass back the nextToken it returned, unchanged',
+      });
+    }
+    // One more than the page: when it comes back there is a next page, and the
+    // token is made from the page's last item, so the last page never ends in
+    // a token that leads to an empty page.
+    const { Items = [] } = await guarded(() =>
+      this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': USER_GSI1PK },
+          Limit: limit + 1,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      ),
+    );
+    const pageItems = Items.slice(0, limit);
+    const last = pageItems[pageItems.length - 1];
+    const hasMore = Items.length > limit && last !== undefined;
+    return {
+      items: pageItems.map(toUser),
+      nextToken: hasMore
+        ? encodeToken({
+            pk: last.pk,
+            sk: last.sk,
+            gsi1pk: last.gsi1pk,
+            gsi1sk: last.gsi1sk,
+          } satisfies UsersCursor)
+        : null,
+    };
+  }
+
+  async update(id: string, changes: UserChanges, updatedAt: string): Promise<User> {
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':updatedAt': updatedAt };
+    const sets = ['#updatedAt = :updatedAt'];
+    const removes: string[] = [];
+    for (const field of PROFILE_FIELDS) {
+      const value = changes[field];
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      if (value === null) {
+        removes.push(`#${field}`);
+      } else {
+        values[`:${field}`] = value;
+        sets.push(`#${field} = :${field}`);
+      }
+    }
+    const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+    try {
+      const { Attributes } = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: profileKey(id),
+          UpdateExpression: expression,
+          // Without it an update of a missing profile would create half a profile.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toUser(Attributes ?? {});
+    } catch (err) {
+      if (awsErrorName(err) === 'ConditionalCheckFailedException') {
+        throw new NotFoundError(`No profile with id ${id}.`, { cause: err });
+      }
+      throw mapDynamoError(err);
+    }
+  }
+
+  async updateEmail(id: string, email: string, updatedAt: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: profileKey(id),
+          UpdateExpression: 'SET #email = :email, #updatedAt = :updatedAt',
+          // One conditional write: no profile, or the email already right, both mean nothing to do.
+          ConditionExpression: 'attribute_exists(pk) AND #email <> :email',
+          ExpressionAttributeNames: { '#email': 'email', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':email': email, ':updatedAt': updatedAt },
+        }),
+      );
+    } catch (err) {
+      if (awsErrorName(err) === 'ConditionalCheckFailedException') return;
+      throw mapDynamoError(err);
+    }
+  }
+
+  async delete(id: string): Promise<User | undefined> {
+    const { Attributes } = await guarded(() =>
+      this.#client.send(
+        new DeleteCommand({ TableName: this.#tableName, Key: profileKey(id), ReturnValues: 'ALL_OLD' }),
+      ),
+    );
+    return Attributes ? toUser(Attributes) : undefined;
+  }
+}
+
+/** Runs one DynamoDB call, mapping its failure. */
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw mapDynamoError(err);
+  }
+}
+
+/** Throttling and server faults become ServiceUnavailableError; anything else is a bug and goes up whole. */
+function mapDynamoError(err: unknown): unknown {
+  if (isTransientAwsError(err)) {
+    return new ServiceUnavailableError('The profile store is busy or unavailable; try again shortly.', {
+      cause: err,
+    });
+  }
+  return err;
+}
+
+const optionalString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** Maps an item to the API's User, dropping keys and anything the API does not expose. */
+function toUser(item: Record<string, unknown>): User {
+  return {
+    id: String(item.id ?? ''),
+    email: String(item.email ?? ''),
+    name: optionalString(item.name),
+    phone: optionalString(item.phone),
+    organization: optionalString(item.organization),
+    preferences: optionalString(item.preferences),
+    createdAt: String(item.createdAt ?? ''),
+    updatedAt: String(item.updatedAt ?? ''),
+  };
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/** Limits of the profile fields, exported so tests and the dashboard can quote them. */
+export const USER_LIMITS = {
+  idMaxLength: 128,
+  emailMaxLength: 254,
+  nameMaxLength: 100,
+  organizationMaxLength: 200,
+  phoneMinDigits: 4,
+  phoneMaxLength: 32,
+  /** Bytes of the canonical JSON text; preferences are the dashboard's settings, not a document store. */
+  preferencesMaxBytes: 4096,
+} as const;
+
+/** A profile id is the account's Cognito `sub` (a UUID); the pattern also admits other plain ids. */
+export const userIdSchema = z
+  .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') })
+  .regex(/^[A-Za-z0-9_-]+$/, { error: 'may contain only letters, digits, "-" and "_" (a Cognito sub)' })
+  .min(1, { error: 'must not be empty' })
+  .max(USER_LIMITS.idMaxLength, { error: `must be at most ${USER_LIMITS.idMaxLength} characters long` });
+
+/** An email address as Cognito and the AWSEmail scalar accept it. */
+export const emailSchema = z
+  .string({
+    error: (iss) =>
+      iss.input === undefined
+        ? 'is required'
+        : iss.input === null
+          ? 'cannot be null: an account or profile always has an email'
+          : 'must be a string',
+  })
+  .max(USER_LIMITS.emailMaxLength, { error: `must be at most ${USER_LIMITS.emailMaxLength} characters long` })
+  .pipe(z.email({ error: 'must be an email address such as name@example.com' }));
+
+const textSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be blank; pass null to clear it' })
+    .max(max, { error: `must be at most ${max} characters long` });
+
+const phoneSchema = z
+  .string()
+  .trim()
+  .max(USER_LIMITS.phoneMaxLength, { error: `must be at most ${USER_LIMITS.phoneMaxLength} characters long` })
+  .regex(/^\+?[0-9 ().-]+$/, {
+    error: 'must be a phone number: digits, spaces, ".", "-", "(" and ")", optionally starting with "+"',
+  })
+  .refine((v) => v.replace(/\D/g, '').length >= USER_LIMITS.phoneMinDigits, {
+    error: `must have at least ${USER_LIMITS.phoneMinDigits} digits`,
+  });
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * AWSJSON preferences: AppSync hands a Lambda the parsed value, the local
+ * server may hand the text, so both are accepted. The result is the canonical
+ * JSON text of an object, which is what the store keeps: the backend never
+ * looks inside, and text avoids DynamoDB's limits on nested maps (depth 32,
+ * 38-digit numbers) that arbitrary JSON would hit.
+ */
+const preferencesSchema = z.unknown().transform((value, ctx): string => {
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: 'must be valid JSON text of an object, e.g. {"theme":"dark"}',
+      });
+      return z.NEVER;
+    }
+  }
+  if (!isPlainObject(parsed)) {
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: 'must be a JSON object, e.g. {"theme":"dark"}, not an array or a single value',
+    });
+    return z.NEVER;
+  }
+  const text = JSON.stringify(parsed);
+  if (Buffer.byteLength(text, 'utf8') > USER_LIMITS.preferencesMaxBytes) {
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `must be at most ${USER_LIMITS.preferencesMaxBytes} bytes of JSON`,
+    });
+    return z.NEVER;
+  }
+  return text;
+});
+
+/** Optional on create: absent or null both mean not set. */
+const optionalOnCreate = <T extends z.ZodType>(schema: T) =>
+  schema.nullish().transform((v) => v ?? undefined);
+
+export const createUserInputSchema = z.strictObject({
+  id: userIdSchema,
+  email: emailSchema,
+  name: optionalOnCreate(textSchema(USER_LIMITS.nameMaxLength)),
+  phone: optionalOnCreate(phoneSchema),
+  organization: optionalOnCreate(textSchema(USER_LIMITS.organizationMaxLength)),
+  preferences: optionalOnCreate(preferencesSchema),
+});
+
+/** On update: absent means unchanged, null means cleared (except email, which a profile always has). */
+export const updateUserInputSchema = z
+  .strictObject({
+    id: userIdSchema,
+    email: emailSchema.optional(),
+    name: textSchema(USER_LIMITS.nameMaxLength).nullable().optional(),
+    phone: phoneSchema.nullable().optional(),
+    organization: textSchema(USER_LIMITS.organizationMaxLength).nullable().optional(),
+    preferences: preferencesSchema.nullable().optional(),
+  })
+  .refine((input) => Object.keys(input).some((key) => key !== 'id'), {
+    error: 'names no field to change; give at least one of email, name, phone, organization, preferences',
+  });
+
+export type CreateUserValues = z.output<typeof createUserInputSchema>;
+export type UpdateUserValues = z.output<typeof updateUserInputSchema>;

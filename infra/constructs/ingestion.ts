@@ -1,0 +1,240 @@
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnPolicy, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../nag';
+import { isProduction, resourceName, underscoreName } from '../stage';
+import { BundledFunction } from './bundled-function';
+import type { Telemetry } from './telemetry';
+
+export interface IngestionProps {
+  readonly stage: string;
+  /** Absolute path of the calibration processor entry (exports `handler`). */
+  readonly entry: string;
+  readonly table: ITable;
+  readonly telemetry: Telemetry;
+  /** The API the processor tells about acknowledgements (notifyDeviceConfigChanged, SigV4). */
+  readonly graphqlApi: GraphqlApi;
+  readonly logRetention: RetentionDays;
+  /**
+   * Processor timeout; the queue's visibility timeout is six times it, as AWS advises for SQS sources.
+   * @default 60 seconds
+   */
+  readonly processorTimeout?: Duration;
+  /**
+   * Records per processor invocation (one Timestream WriteRecords call takes at most 100).
+   * @default 100
+   */
+  readonly batchSize?: number;
+  /**
+   * How long the event source waits to fill a batch.
+   * @default 5 seconds
+   */
+  readonly batchingWindow?: Duration;
+  /**
+   * Deliveries of a message before it moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * Upper bound of concurrent processor invocations, which caps the write rate on Timestream and DynamoDB.
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * What the processor does with the table: read devices and config versions by key, touch lastSeenAt,
+ * record acks, keep rejected messages. No deletes, no indexes, no Scan.
+ */
+export const PROCESSOR_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+] as const;
+
+/** The IoT rules: what each MQTT topic filter feeds into the processor's queue (CONTRACT.md section 2). */
+export const TOPIC_RULES = [
+  { suffix: 'readings', topicFilter: 'devices/+/readings', description: 'Device readings' },
+  { suffix: 'legacy_readings', topicFilter: '+/reading/sensor/+', description: 'Legacy firmware readings' },
+  {
+    suffix: 'config_acks',
+    topicFilter: 'devices/+/config/ack',
+    description: 'Device config acknowledgements',
+  },
+] as const;
+
+/**
+ * Rule SQL: the payload travels base64-encoded (so that a message that is not
+ * JSON still reaches the processor, which keeps it as rejected), with the topic
+ * and the broker's receive time.
+ */
+export const ruleSql = (topicFilter: string): string =>
+  `SELECT encode(*, 'base64') AS payload, topic() AS topic, timestamp() AS receivedAt FROM '${topicFilter}'`;
+
+/**
+ * Device messages into the calibration processor: IoT topic rules -> one SQS
+ * queue (dead-letter queue behind it) -> the processor Lambda in batches with
+ * partial batch failure, and the IoT policy that confines each device to its
+ * own topics.
+ */
+export class Ingestion extends Construct {
+  readonly queue: Queue;
+  /** Messages the processor failed `maxReceiveCount` times. */
+  readonly deadLetterQueue: Queue;
+  /** Messages the IoT rules could not deliver to `queue` (rule error action). */
+  readonly ruleErrorQueue: Queue;
+  readonly processor: IFunction;
+  readonly processorLogGroup: LogGroup;
+  readonly devicePolicyName: string;
+
+  constructor(scope: Construct, id: string, props: IngestionProps) {
+    super(scope, id);
+    const { stage } = props;
+    const timeout = props.processorTimeout ?? Duration.seconds(60);
+
+    // ---- queues
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      queueName: resourceName(stage, 'calibration-dlq'),
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new Queue(this, 'Queue', {
+      queueName: resourceName(stage, 'calibration-input'),
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    this.ruleErrorQueue = new Queue(this, 'RuleErrorQueue', {
+      queueName: resourceName(stage, 'iot-rule-errors'),
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.ruleErrorQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the error action of the IoT rules, which keeps the ' +
+        'original payload of every message a rule could not deliver to the input queue.',
+    });
+
+    // ---- the processor
+    const fn = new BundledFunction(this, 'Processor', {
+      functionName: resourceName(stage, 'calibration'),
+      description: 'Calibrates device readings from SQS into Timestream; records config acknowledgements',
+      entry: props.entry,
+      timeout,
+      logRetention: props.logRetention,
+      logRemovalPolicy: isProduction(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        TIMESTREAM_DATABASE: props.telemetry.databaseName,
+        TIMESTREAM_TABLE: props.telemetry.tableName,
+        APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
+        POWERTOOLS_SERVICE_NAME: 'calibration',
+      },
+    });
+    this.processor = fn.function;
+    this.processorLogGroup = fn.logGroup;
+
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...PROCESSOR_TABLE_ACTIONS], resources: [props.table.tableArn] }),
+    );
+    for (const statement of props.telemetry.writeStatements()) fn.role.addToPrincipalPolicy(statement);
+    props.graphqlApi.grantMutation(fn.role, 'notifyDeviceConfigChanged');
+    fn.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? 100,
+        maxBatchingWindow: props.batchingWindow ?? Duration.seconds(5),
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency ?? 10,
+      }),
+    );
+    acknowledgeWildcardResources(
+      fn.role,
+      ['*'],
+      'timestream:DescribeEndpoints has no resource type; IAM accepts only "*" for it.',
+    );
+
+    // ---- IoT rules -> queue
+    const ruleRole = new Role(this, 'RuleRole', {
+      assumedBy: new ServicePrincipal('iot.amazonaws.com'),
+      description: 'Lets the IoT topic rules send device messages to the calibration queues',
+    });
+    this.queue.grantSendMessages(ruleRole);
+    this.ruleErrorQueue.grantSendMessages(ruleRole);
+    for (const rule of TOPIC_RULES) {
+      new CfnTopicRule(this, `Rule-${rule.suffix}`, {
+        ruleName: underscoreName(stage, rule.suffix),
+        topicRulePayload: {
+          description: `${rule.description} (${rule.topicFilter}) into ${resourceName(stage, 'calibration-input')}`,
+          awsIotSqlVersion: '2016-03-23',
+          sql: ruleSql(rule.topicFilter),
+          ruleDisabled: false,
+          actions: [{ sqs: { queueUrl: this.queue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } }],
+          errorAction: {
+            sqs: { queueUrl: this.ruleErrorQueue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false },
+          },
+        },
+      });
+    }
+
+    // ---- what a device may do: its own client id, its own topics
+    this.devicePolicyName = resourceName(stage, 'device');
+    const thing = '${iot:Connection.Thing.ThingName}';
+    const arn = (resource: 'client' | 'topic' | 'topicfilter', name: string): string =>
+      `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${name}`;
+    new CfnPolicy(this, 'DevicePolicy', {
+      policyName: this.devicePolicyName,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'iot:Connect',
+            Resource: arn('client', thing),
+            Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iot:Publish',
+            Resource: [
+              arn('topic', `devices/${thing}/readings`),
+              arn('topic', `devices/${thing}/config/ack`),
+              arn('topic', `${thing}/reading/sensor/*`),
+            ],
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iot:Subscribe',
+            Resource: [
+              arn('topicfilter', `devices/${thing}/config`),
+              arn('topicfilter', `${thing}/config`),
+              arn('topicfilter', `${thing}/config/sensor/*`),
+            ],
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iot:Receive',
+            Resource: [
+              arn('topic', `devices/${thing}/config`),
+              arn('topic', `${thing}/config`),
+              arn('topic', `${thing}/config/sensor/*`),
+            ],
+          },
+        ],
+      },
+    });
+  }
+}

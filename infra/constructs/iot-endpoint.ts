@@ -1,0 +1,68 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../nag';
+
+export interface IotEndpointProps {
+  /**
+   * The account's `iot:Data-ATS` endpoint host, when known (context `iotEndpoint`).
+   * @default looked up at deploy time with iot:DescribeEndpoint through a custom resource
+   */
+  readonly endpoint?: string;
+  /** Retention of the lookup function's logs (only when the endpoint is looked up). */
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * The IoT data endpoint host (`xxxx-ats.iot.<region>.amazonaws.com`) that the
+ * API publishes config to and devices connect to. It differs per account and
+ * cannot be derived offline, so synth never needs it: it is either given as
+ * context or read at deploy time.
+ */
+export class IotEndpoint extends Construct {
+  /** The host, a deploy-time token unless given. */
+  readonly host: string;
+
+  constructor(scope: Construct, id: string, props: IotEndpointProps) {
+    super(scope, id);
+    if (props.endpoint) {
+      this.host = props.endpoint;
+      return;
+    }
+    const logGroup = new LogGroup(this, 'LookupLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const lookup = new AwsCustomResource(this, 'Lookup', {
+      onUpdate: {
+        service: 'Iot',
+        action: 'describeEndpoint',
+        parameters: { endpointType: 'iot:Data-ATS' },
+        physicalResourceId: PhysicalResourceId.of('iot-data-ats-endpoint'),
+      },
+      // DescribeEndpoint has no resource type: IAM accepts only "*" for it.
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: AwsCustomResourcePolicy.ANY_RESOURCE }),
+      logGroup,
+      installLatestAwsSdk: false,
+    });
+    this.host = lookup.getResponseField('endpointAddress');
+    acknowledgeWildcardResources(
+      lookup,
+      ['*'],
+      'iot:DescribeEndpoint has no resource type; IAM accepts only "*" for it.',
+    );
+    // The provider is a stack-wide singleton that AwsCustomResource creates next to the stack's root.
+    const provider = Stack.of(this).node.tryFindChild(
+      `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
+    if (provider) {
+      Validations.of(provider).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'The CDK-provided AwsCustomResource handler (one call to iot:DescribeEndpoint at deploy time) ' +
+          'uses the basic execution role for its own logs; its role is not configurable.',
+      });
+    }
+  }
+}

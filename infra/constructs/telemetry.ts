@@ -1,0 +1,102 @@
+import { Aws, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
+import { Construct } from 'constructs';
+import { isProduction, resourceName } from '../stage';
+
+/** The table name is part of CONTRACT.md section 4 and does not carry the stage (the database does). */
+export const TELEMETRY_TABLE_NAME = 'calibrated_device_data';
+
+export interface TelemetryProps {
+  readonly stage: string;
+  /**
+   * Hours a record stays in the memory store: the window in which records can
+   * be written cheaply and queried fast. Records older than this go to the magnetic store.
+   * @default 24
+   */
+  readonly memoryStoreRetentionHours?: number;
+  /**
+   * Days a record stays in the magnetic store before Timestream deletes it.
+   * @default 3650 (ten years) for production stages, 30 otherwise
+   */
+  readonly magneticStoreRetentionDays?: number;
+  /**
+   * @default RETAIN for production stages, DESTROY otherwise
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The telemetry store in AWS: Timestream for LiveAnalytics database
+ * `yvr-<stage>-db` with the table `calibrated_device_data`. Magnetic-store
+ * writes are on so that late readings (a buoy that was offline longer than the
+ * memory window) are still accepted. LiveAnalytics closed to new AWS customers
+ * on 2025-06-20; docs/DEPLOY.md says what a new account does instead.
+ */
+export class Telemetry extends Construct {
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly tableArn: string;
+
+  constructor(scope: Construct, id: string, props: TelemetryProps) {
+    super(scope, id);
+    const prod = isProduction(props.stage);
+    const removalPolicy = props.removalPolicy ?? (prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+
+    this.databaseName = resourceName(props.stage, 'db');
+    this.tableName = TELEMETRY_TABLE_NAME;
+
+    const database = new CfnDatabase(this, 'Database', { databaseName: this.databaseName });
+    database.applyRemovalPolicy(removalPolicy);
+
+    const table = new CfnTable(this, 'Table', {
+      databaseName: this.databaseName,
+      tableName: this.tableName,
+      retentionProperties: {
+        MemoryStoreRetentionPeriodInHours: String(props.memoryStoreRetentionHours ?? 24),
+        MagneticStoreRetentionPeriodInDays: String(props.magneticStoreRetentionDays ?? (prod ? 3650 : 30)),
+      },
+      magneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+    });
+    table.node.addDependency(database);
+    table.applyRemovalPolicy(removalPolicy);
+
+    this.tableArn = `arn:${Aws.PARTITION}:timestream:${Aws.REGION}:${Aws.ACCOUNT_ID}:database/${this.databaseName}/table/${this.tableName}`;
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-TS3',
+        reason:
+          'Readings are not confidential; the AWS-managed key encrypts them at rest without the cost and ' +
+          'key-policy upkeep of a customer-managed key.',
+      },
+      {
+        id: 'CloudFormation-Validate::W3697',
+        reason:
+          'Timestream for LiveAnalytics is in maintenance mode (closed to new customers since 2025-06-20); ' +
+          "the stations' account already uses it. docs/DEPLOY.md says what a new account does.",
+      },
+    );
+  }
+
+  /** WriteRecords on the one table, plus the endpoint discovery every Timestream client needs. */
+  writeStatements(): PolicyStatement[] {
+    return [
+      new PolicyStatement({ actions: ['timestream:WriteRecords'], resources: [this.tableArn] }),
+      describeEndpointsStatement(),
+    ];
+  }
+
+  /** Select on the one table, plus endpoint discovery. */
+  queryStatements(): PolicyStatement[] {
+    return [
+      new PolicyStatement({ actions: ['timestream:Select'], resources: [this.tableArn] }),
+      describeEndpointsStatement(),
+    ];
+  }
+}
+
+function describeEndpointsStatement(): PolicyStatement {
+  // DescribeEndpoints has no resource type: IAM accepts only "*" for it.
+  return new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] });
+}

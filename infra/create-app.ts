@@ -1,0 +1,53 @@
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { YvrStack, type YvrStackProps } from './stack';
+import { parseStage } from './stage';
+
+const optionalString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+export interface CreateAppOptions {
+  /**
+   * Register cdk-nag's AWS Solutions checks as a validation plugin: any
+   * unacknowledged finding interrupts synthesis.
+   * @default true
+   */
+  readonly nag?: boolean;
+  /** @default the real entries (SOURCE_PATHS) */
+  readonly sources?: YvrStackProps['sources'];
+}
+
+/**
+ * Builds the app from its context: `stage` (default `stage`, validated),
+ * `iotEndpoint` (skips the deploy-time lookup), `alarmEmail`, and `account` /
+ * `region` (pin the stack to an environment; otherwise it is environment-agnostic
+ * and deploys wherever the credentials point).
+ */
+export function createApp(
+  props: AppProps = {},
+  options: CreateAppOptions = {},
+): { app: App; stack: YvrStack } {
+  const app = new App(props);
+  const context = (key: string): string | undefined => optionalString(app.node.tryGetContext(key));
+  const stage = parseStage(app.node.tryGetContext('stage'));
+  // Environment-agnostic unless told otherwise: nothing needs a lookup, and the template (and the cdk-nag
+  // acknowledgements, which quote ARNs) stays the same whatever credentials synthesize it.
+  const account = context('account');
+  const region = context('region');
+  const iotEndpoint = context('iotEndpoint');
+  const alarmEmail = context('alarmEmail');
+
+  const stack = new YvrStack(app, `yvr-${stage}`, {
+    description: `YVR water-quality backend, stage ${stage}`,
+    stage,
+    ...(account || region ? { env: { account, region } } : {}),
+    tags: { project: 'yvr-water-quality', stage },
+    ...(iotEndpoint ? { iotEndpoint } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(options.sources ? { sources: options.sources } : {}),
+  });
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  }
+  return { app, stack };
+}

@@ -1,0 +1,384 @@
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Aedes, type AedesPublishPacket, type Client, type PublishPacket, type Subscription } from 'aedes';
+import memoryPersistence from 'aedes-persistence';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { listenOn } from './listen';
+
+/** Largest payload the IoT Data Plane route accepts (IoT Core's limit is 128 KiB). */
+export const MAX_DATA_PLANE_PAYLOAD = 128 * 1024;
+
+/**
+ * Optional device credentials. When given, every MQTT client must connect
+ * with `username` = its device id and a password `verify` accepts, and may
+ * publish and subscribe only under its own topics (`devices/{id}/...` and the
+ * legacy `{id}/...`), as the IoT policy does in AWS.
+ */
+export interface DeviceCredentials {
+  verify(deviceId: string, password: string): boolean | Promise<boolean>;
+}
+
+export interface EmbeddedMqttOptions {
+  /** TCP port for MQTT 3.1.1 (0 = a free port). */
+  port?: number;
+  /** HTTP port for MQTT over WebSocket and the IoT Data Plane routes (0 = a free port). */
+  wsPort?: number;
+  host?: string;
+  /**
+   * Folder where retained messages are kept across restarts (an append-only
+   * log, compacted at start). Omitted = memory only. `dataDir` is an alias.
+   */
+  persistence?: string;
+  dataDir?: string;
+  deviceCredentials?: DeviceCredentials;
+}
+
+export interface EmbeddedMqtt {
+  /** `mqtt://host:port` for devices and the mqtt package. */
+  url: string;
+  /** `ws://host:wsPort/mqtt` for browsers and MQTT-over-WebSocket clients. */
+  wsUrl: string;
+  port: number;
+  wsPort: number;
+  /** Endpoint for `new IoTDataPlaneClient({ endpoint })`: `POST /topics/{topic}` publishes into the broker. */
+  dataPlaneEndpoint: string;
+  broker: Aedes;
+  /**
+   * The IoT Data Plane HTTP handler, to mount on another HTTP server. Returns
+   * false when the request is not a Data Plane route.
+   */
+  handleDataPlane(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Publishes in-process, resolving once retained state is stored and subscribers are served. */
+  publish(packet: { topic: string; payload: Buffer | string; qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  /** Subscribes in-process (bypasses device credentials); returns the unsubscribe function. */
+  subscribe(
+    pattern: string,
+    onMessage: (topic: string, payload: Buffer) => void,
+  ): Promise<() => Promise<void>>;
+  /** Current retained messages (topic -> payload), for tests and reconciliation. */
+  retained(): Map<string, Buffer>;
+  stop(): Promise<void>;
+}
+
+interface RetainedRecord {
+  topic: string;
+  /** base64 */
+  payload: string;
+  qos: number;
+}
+
+/**
+ * Starts an aedes broker over TCP and WebSocket, plus the IoT Data Plane
+ * `Publish` (and `GetRetainedMessage`) route on the WebSocket port's HTTP
+ * server, so code using the real `IoTDataPlaneClient` publishes into it.
+ *
+ * Retained messages survive a restart when a folder is given: aedes keeps them
+ * in memory and has no file-backed persistence in our dependencies, so every
+ * retained write is appended to `retained.jsonl` before aedes acknowledges it.
+ */
+export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<EmbeddedMqtt> {
+  const host = options.host ?? '127.0.0.1';
+  const dir = options.persistence ?? options.dataDir;
+  const persistence = memoryPersistence();
+  const retainedView = new Map<string, Buffer>();
+  const log = dir ? openRetainedLog(dir) : undefined;
+
+  // Wrap storeRetained so the log is written before the publish chain
+  // continues (PUBACK / HTTP 200 come after it): nothing acknowledged is lost.
+  const storeRetained = persistence.storeRetained.bind(persistence) as (p: PublishPacket) => Promise<void>;
+  const remember = (packet: PublishPacket) => {
+    const payload = toBuffer(packet.payload);
+    if (payload.length === 0) retainedView.delete(packet.topic);
+    else retainedView.set(packet.topic, payload);
+  };
+  (persistence as unknown as { storeRetained: (p: PublishPacket) => Promise<void> }).storeRetained = async (
+    packet: PublishPacket,
+  ) => {
+    log?.append(packet);
+    remember(packet);
+    return storeRetained(packet);
+  };
+
+  const credentials = options.deviceCredentials;
+  const broker = new Aedes({
+    persistence,
+    ...(credentials
+      ? {
+          authenticate: (client, username, password, done) => {
+            const deny = () => {
+              const err = Object.assign(new Error('Bad device id or password'), { returnCode: 4 as const });
+              done(err, false);
+            };
+            if (!username || !password) return deny();
+            Promise.resolve(credentials.verify(username, password.toString('utf8')))
+              .then((ok) => {
+                if (!ok) return deny();
+                (client as Client & { deviceId?: string }).deviceId = username;
+                done(null, true);
+              })
+              .catch(deny);
+          },
+          authorizePublish: (client, packet, done) => {
+            // client is null for in-process publishes (the backend). A refused
+            // publish closes the connection, which is what IoT Core does too.
+            if (!client) return done(null);
+            const id = (client as Client & { deviceId?: string }).deviceId;
+            done(
+              id && ownsTopic(id, packet.topic)
+                ? null
+                : new Error(`Device ${id} may not publish on ${packet.topic}`),
+            );
+          },
+          authorizeSubscribe: (client, sub: Subscription, done) => {
+            const id = (client as Client & { deviceId?: string }).deviceId;
+            // A null subscription answers SUBACK 0x80 (refused) and keeps the connection, as IoT Core does.
+            done(null, id && ownsTopic(id, sub.topic) ? sub : null);
+          },
+        }
+      : {}),
+  });
+  await broker.listen();
+  if (log) {
+    for (const record of log.load()) {
+      const packet = {
+        cmd: 'publish',
+        topic: record.topic,
+        payload: Buffer.from(record.payload, 'base64'),
+        qos: record.qos,
+        retain: true,
+        dup: false,
+      } as PublishPacket;
+      remember(packet);
+      await storeRetained(packet);
+    }
+    log.compact(retainedView);
+  }
+
+  const tcp: NetServer = createNetServer(broker.handle);
+  const http: HttpServer = createHttpServer((req, res) => {
+    if (!handleDataPlane(req, res)) {
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Not found' }));
+    }
+  });
+  const wss = new WebSocketServer({ server: http });
+  wss.on('connection', (socket, req) => {
+    const stream = createWebSocketStream(socket);
+    // A client that vanishes mid-write surfaces here; aedes handles the close.
+    stream.on('error', () => socket.terminate());
+    broker.handle(stream, req);
+  });
+
+  function handleDataPlane(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const publishMatch = /^\/topics\/(.+)$/.exec(url.pathname);
+    const retainedMatch = /^\/retainedMessage\/(.+)$/.exec(url.pathname);
+    if (req.method === 'POST' && publishMatch?.[1]) {
+      const topic = decodeURIComponent(publishMatch[1]);
+      readBody(req, MAX_DATA_PLANE_PAYLOAD)
+        .then(async (payload) => {
+          const qos = url.searchParams.get('qos') === '1' ? 1 : 0;
+          const retain = url.searchParams.get('retain') === 'true';
+          if (!topic || topic.includes('#') || topic.includes('+')) {
+            throw new DataPlaneError(
+              400,
+              'InvalidRequestException',
+              `Topic ${topic} is not a valid publish topic`,
+            );
+          }
+          await publish({ topic, payload, qos, retain });
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        })
+        .catch((err: unknown) => sendError(res, err));
+      return true;
+    }
+    if (req.method === 'GET' && retainedMatch?.[1]) {
+      const topic = decodeURIComponent(retainedMatch[1]);
+      const payload = retainedView.get(topic);
+      if (!payload) {
+        sendError(
+          res,
+          new DataPlaneError(404, 'ResourceNotFoundException', `No retained message on ${topic}`),
+        );
+      } else {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              topic,
+              payload: payload.toString('base64'),
+              qos: 1,
+              lastModifiedTime: Date.now(),
+            }),
+          );
+      }
+      return true;
+    }
+    return false;
+  }
+
+  function publish(packet: {
+    topic: string;
+    payload: Buffer | string;
+    qos?: 0 | 1;
+    retain?: boolean;
+  }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      broker.publish(
+        {
+          cmd: 'publish',
+          topic: packet.topic,
+          payload: toBuffer(packet.payload),
+          qos: packet.qos ?? 0,
+          retain: packet.retain ?? false,
+          dup: false,
+        },
+        (err?: Error) => (err ? reject(err) : resolve()),
+      );
+    });
+  }
+
+  async function subscribe(pattern: string, onMessage: (topic: string, payload: Buffer) => void) {
+    const deliver = (packet: AedesPublishPacket, cb: () => void) => {
+      // aedes replays retained messages only to MQTT clients, never here; $SYS is the broker's own chatter.
+      if (!packet.topic.startsWith('$SYS/')) onMessage(packet.topic, toBuffer(packet.payload));
+      cb();
+    };
+    await new Promise<void>((resolve) => broker.subscribe(pattern, deliver, () => resolve()));
+    return () => new Promise<void>((resolve) => broker.unsubscribe(pattern, deliver, () => resolve()));
+  }
+
+  let port: number;
+  let wsPort: number;
+  try {
+    port = await listenOn(tcp, options.port ?? 0, host, 'MQTT_PORT');
+    wsPort = await listenOn(http, options.wsPort ?? 0, host, 'MQTT_WS_PORT');
+  } catch (err) {
+    tcp.close();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw err;
+  }
+  const urlHost = host === '0.0.0.0' ? 'localhost' : host;
+
+  return {
+    url: `mqtt://${urlHost}:${port}`,
+    wsUrl: `ws://${urlHost}:${wsPort}/mqtt`,
+    port,
+    wsPort,
+    dataPlaneEndpoint: `http://${urlHost}:${wsPort}`,
+    broker,
+    handleDataPlane,
+    publish,
+    subscribe,
+    retained: () => new Map(retainedView),
+    async stop() {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await Promise.all([
+        new Promise<void>((resolve) => tcp.close(() => resolve())),
+        new Promise<void>((resolve) => http.close(() => resolve())),
+      ]);
+    },
+  };
+}
+
+/** True when `topic` (or filter) lies under the device's own prefixes with no wildcard in the id level. */
+export function ownsTopic(deviceId: string, topic: string): boolean {
+  const levels = topic.split('/');
+  if (levels[0] === 'devices') return levels[1] === deviceId && levels.length > 2;
+  return levels[0] === deviceId && levels.length > 1;
+}
+
+class DataPlaneError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendError(res: ServerResponse, err: unknown) {
+  const e =
+    err instanceof DataPlaneError
+      ? err
+      : new DataPlaneError(500, 'InternalFailureException', (err as Error).message);
+  // The SDK reads the error type from this header, as AWS sends it.
+  res
+    .writeHead(e.status, { 'content-type': 'application/json', 'x-amzn-errortype': e.errorType })
+    .end(JSON.stringify({ message: e.message }));
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(
+          new DataPlaneError(413, 'RequestEntityTooLargeException', `Payload is larger than ${limit} bytes`),
+        );
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toBuffer(payload: Buffer | string | Uint8Array | undefined): Buffer {
+  if (payload === undefined) return Buffer.alloc(0);
+  return Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+}
+
+function openRetainedLog(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'retained.jsonl');
+  return {
+    load(): RetainedRecord[] {
+      if (!existsSync(file)) return [];
+      const latest = new Map<string, RetainedRecord>();
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          const record = JSON.parse(line) as RetainedRecord;
+          if (record.payload === '') latest.delete(record.topic);
+          else latest.set(record.topic, record);
+        } catch {
+          // A line torn by a crash mid-append is the only way to get here; the lines before it are intact.
+        }
+      }
+      return [...latest.values()];
+    },
+    append(packet: PublishPacket) {
+      const record: RetainedRecord = {
+        topic: packet.topic,
+        payload: toBuffer(packet.payload).toString('base64'),
+        qos: packet.qos,
+      };
+      appendFileSync(file, `${JSON.stringify(record)}\n`);
+    },
+    /** Rewrites the log with one line per live topic, atomically. */
+    compact(current: Map<string, Buffer>) {
+      const lines = [...current].map(([topic, payload]) =>
+        JSON.stringify({ topic, payload: payload.toString('base64'), qos: 1 }),
+      );
+      writeFileSync(`${file}.tmp`, lines.length ? `${lines.join('\n')}\n` : '');
+      renameSync(`${file}.tmp`, file);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import type { InboundMessage } from '../../core/ingestion';
+
+/**
+ * The SQS body the IoT rules write:
+ * `SELECT encode(*, 'base64') AS payload, topic() AS topic, timestamp() AS receivedAt`.
+ * Base64 keeps any payload, binary included, intact through JSON.
+ */
+const envelopeSchema = z.object({
+  payload: z.string(),
+  topic: z.string().min(1),
+  receivedAt: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/).transform(Number)]),
+});
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export type Decoded = { ok: true; message: InboundMessage } | { ok: false; message: InboundMessage; reason: string };
+
+/**
+ * Decodes one SQS record into the message the pipeline takes. A body that is
+ * not the rule's envelope cannot be routed; it is still returned as a message
+ * (topic `sqs`, the body as payload) so it is kept as a rejected message.
+ */
+export function decodeSqsRecord(record: SQSRecord): Decoded {
+  const sentAt = Number(record.attributes?.SentTimestamp ?? Date.now());
+  const fallback = (reason: string): Decoded => ({
+    ok: false,
+    message: { topic: 'sqs', payload: new TextEncoder().encode(record.body), receivedAt: sentAt },
+    reason: `the SQS body is not the IoT rule's envelope: ${reason}`,
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(record.body);
+  } catch {
+    return fallback('not JSON');
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) return fallback(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!BASE64.test(parsed.data.payload)) return fallback('payload is not base64');
+  return {
+    ok: true,
+    message: {
+      topic: parsed.data.topic,
+      payload: new Uint8Array(Buffer.from(parsed.data.payload, 'base64')),
+      receivedAt: parsed.data.receivedAt,
+    },
+  };
+}

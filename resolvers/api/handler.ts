@@ -1,0 +1,45 @@
+import type { Context } from 'aws-lambda';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { logger } from '../../core/shared/logger';
+import { createApi } from './app';
+import { loadApiConfig } from './config';
+import { buildApiDeps } from './deps';
+
+// Wiring only. Config and SDK clients are created once per container, at load.
+const config = loadApiConfig();
+const deps = buildApiDeps({
+  dynamo: new DynamoDBClient({}),
+  tableName: config.tableName,
+  iotData: new IoTDataPlaneClient({ endpoint: config.iotDataEndpoint }),
+  cognito: new CognitoIdentityProviderClient({}),
+  userPoolId: config.userPoolId,
+  timestreamQuery: new TimestreamQueryClient({}),
+  timestreamDatabase: config.timestreamDatabase,
+  timestreamTable: config.timestreamTable,
+  logger,
+});
+const api = createApi(deps);
+
+/** The EventBridge schedule's constant input that asks for a reconciliation pass. */
+interface ScheduledAction {
+  action: 'reconcileConfigDelivery';
+}
+
+const isScheduledAction = (event: unknown): event is ScheduledAction =>
+  typeof event === 'object' &&
+  event !== null &&
+  (event as { action?: unknown }).action === 'reconcileConfigDelivery';
+
+/** AppSync direct Lambda resolver events, plus the scheduled reconciliation of config delivery. */
+export const handler = async (event: unknown, context: Context): Promise<unknown> => {
+  logger.addContext(context);
+  if (isScheduledAction(event)) {
+    const result = await deps.devices.reconcileConfigDelivery();
+    logger.info('Config delivery reconciled', { ...result });
+    return result;
+  }
+  return api.resolve(event, context);
+};

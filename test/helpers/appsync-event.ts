@@ -1,0 +1,89 @@
+import type { AppSyncResolverEvent } from 'aws-lambda';
+
+/** Who calls: a Cognito user in groups, or the backend signed with IAM. */
+export type TestIdentity =
+  | { kind: 'user'; sub?: string; username?: string; email?: string; groups?: string[] }
+  | { kind: 'iam'; userArn?: string }
+  | { kind: 'none' };
+
+export const admin = (username = 'ada'): TestIdentity => ({ kind: 'user', username, groups: ['admin'] });
+export const user = (username = 'ursula'): TestIdentity => ({ kind: 'user', username, groups: ['user'] });
+export const backend = (): TestIdentity => ({
+  kind: 'iam',
+  userArn: 'arn:aws:iam::123456789012:role/yvr-test-calibration',
+});
+
+export interface EventOptions {
+  identity?: TestIdentity;
+  selectionSetList?: string[];
+}
+
+/**
+ * An AppSync direct Lambda resolver event as AppSync sends it for one root
+ * field, with the identity shape of the Cognito user pool or IAM auth mode.
+ */
+export function appSyncEvent<TArgs extends Record<string, unknown>>(
+  parentTypeName: 'Query' | 'Mutation',
+  fieldName: string,
+  args: TArgs,
+  options: EventOptions = {},
+): AppSyncResolverEvent<TArgs> {
+  const identity = toIdentity(options.identity ?? admin());
+  return {
+    arguments: args,
+    identity,
+    source: null,
+    request: { headers: { 'x-forwarded-for': '127.0.0.1' }, domainName: null },
+    prev: null,
+    info: {
+      fieldName,
+      parentTypeName,
+      variables: {},
+      selectionSetList: options.selectionSetList ?? ['id'],
+      selectionSetGraphQL: '{ id }',
+    },
+    stash: {},
+  } as unknown as AppSyncResolverEvent<TArgs>;
+}
+
+export const query = <TArgs extends Record<string, unknown>>(
+  field: string,
+  args: TArgs,
+  options?: EventOptions,
+) => appSyncEvent('Query', field, args, options);
+export const mutation = <TArgs extends Record<string, unknown>>(
+  field: string,
+  args: TArgs,
+  options?: EventOptions,
+) => appSyncEvent('Mutation', field, args, options);
+
+function toIdentity(identity: TestIdentity): unknown {
+  if (identity.kind === 'none') return null;
+  if (identity.kind === 'iam') {
+    return {
+      accountId: '123456789012',
+      userArn: identity.userArn ?? 'arn:aws:iam::123456789012:role/test',
+      cognitoIdentityPoolId: null,
+      sourceIp: ['127.0.0.1'],
+      username: 'AROAEXAMPLE:session',
+    };
+  }
+  const username = identity.username ?? 'tester';
+  const sub = identity.sub ?? `sub-${username}`;
+  const groups = identity.groups ?? [];
+  return {
+    sub,
+    username,
+    groups,
+    issuer: 'https://cognito-idp.local/local_pool',
+    sourceIp: ['127.0.0.1'],
+    defaultAuthStrategy: 'ALLOW',
+    claims: {
+      sub,
+      'cognito:username': username,
+      'cognito:groups': groups,
+      email: identity.email ?? `${username}@example.com`,
+      token_use: 'id',
+    },
+  };
+}

@@ -1,0 +1,338 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { User, UserConnection } from '../../../core/generated/graphql';
+import { DynamoUserStore, UserService } from '../../../core/users';
+import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { adminIdentity, mutation, query, userIdentity } from '../../helpers/appsync-event-users';
+import { countRequests, type RequestCounter } from '../../helpers/aws-request-counter';
+import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
+
+const admin = adminIdentity('admin-0001');
+const alice = userIdentity('alice-0001', 'alice@example.com');
+const bob = userIdentity('bob-0001', 'bob@example.com');
+
+let dynamo: EmbeddedDynamo;
+let dynamoRequests: RequestCounter;
+let api: ReturnType<typeof usersAccountsApi>;
+
+beforeAll(async () => {
+  dynamo = await startDynamo({ tableName: 'yvr-test-users' });
+  dynamoRequests = countRequests(dynamo.client);
+  const store = new DynamoUserStore({
+    client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: dynamo.tableName,
+  });
+  api = usersAccountsApi({ users: new UserService({ store }) });
+});
+
+afterAll(async () => {
+  // No Scan, whatever the test: every list is a Query on gsi1.
+  allOperations.push(...(dynamoRequests?.operations ?? []));
+  expect(allOperations).toContain('Query');
+  expect(allOperations).not.toContain('Scan');
+  await dynamo?.stop();
+});
+
+const allOperations: string[] = [];
+beforeEach(() => {
+  allOperations.push(...dynamoRequests.operations);
+  dynamoRequests.reset();
+});
+
+const createUser = async (input: Record<string, unknown>) =>
+  dataOf<User>(await api.resolve(mutation('createUser', admin, { input })));
+
+describe('createUser', () => {
+  it('creates a profile with one conditional PutItem', async () => {
+    const created = await createUser({
+      id: 'alice-0001',
+      email: 'alice@example.com',
+      name: 'Alice Tremblay',
+      phone: '+1 604 555 0100',
+      organization: 'YVR Environment',
+      preferences: '{"units":"metric","charts":{"range":"24h"}}',
+    });
+    expect(created).toMatchObject({
+      id: 'alice-0001',
+      email: 'alice@example.com',
+      name: 'Alice Tremblay',
+      organization: 'YVR Environment',
+      preferences: '{"units":"metric","charts":{"range":"24h"}}',
+    });
+    expect(created.createdAt).toBe(created.updatedAt);
+    expect(dynamoRequests.counts()).toEqual({ PutItem: 1 });
+  });
+
+  it('rejects a duplicate id with Conflict', async () => {
+    await createUser({ id: 'dup-0001', email: 'dup@example.com' });
+    const error = errorOf(
+      await api.resolve(mutation('createUser', admin, { input: { id: 'dup-0001', email: 'x@example.com' } })),
+    );
+    expect(error.errorType).toBe('Conflict');
+    expect(error.message).toContain('dup-0001');
+  });
+
+  it('refuses a user with Unauthorized and touches no table', async () => {
+    dynamoRequests.reset();
+    const error = errorOf(
+      await api.resolve(mutation('createUser', alice, { input: { id: 'x-1', email: 'x@example.com' } })),
+    );
+    expect(error.errorType).toBe('Unauthorized');
+    expect(dynamoRequests.operations).toEqual([]);
+  });
+});
+
+describe('user', () => {
+  beforeAll(async () => {
+    await createUser({ id: 'bob-0001', email: 'bob@example.com', name: 'Bob' });
+  });
+
+  it('gives an admin any profile with one GetItem', async () => {
+    dynamoRequests.reset();
+    const found = dataOf<User>(await api.resolve(query('user', admin, { id: 'bob-0001' })));
+    expect(found).toMatchObject({ id: 'bob-0001', email: 'bob@example.com', name: 'Bob', phone: null });
+    expect(dynamoRequests.counts()).toEqual({ GetItem: 1 });
+  });
+
+  it('gives a user its own profile', async () => {
+    const found = dataOf<User>(await api.resolve(query('user', bob, { id: 'bob-0001' })));
+    expect(found.id).toBe('bob-0001');
+  });
+
+  it("refuses a user another user's profile with Unauthorized, before any read", async () => {
+    dynamoRequests.reset();
+    const error = errorOf(await api.resolve(query('user', alice, { id: 'bob-0001' })));
+    expect(error.errorType).toBe('Unauthorized');
+    expect(dynamoRequests.operations).toEqual([]);
+  });
+
+  it('answers null for a missing profile', async () => {
+    expect(await api.resolve(query('user', admin, { id: 'nobody-0001' }))).toBeNull();
+  });
+
+  it('refuses an unsigned request with Unauthorized', async () => {
+    expect(errorOf(await api.resolve(query('user', null, { id: 'bob-0001' }))).errorType).toBe(
+      'Unauthorized',
+    );
+  });
+});
+
+describe('me', () => {
+  const erin = userIdentity('erin-0001');
+  beforeAll(async () => {
+    await createUser({ id: 'erin-0001', email: 'erin@example.com' });
+  });
+
+  it("returns the caller's own profile with one GetItem", async () => {
+    dynamoRequests.reset();
+    const mine = dataOf<User>(await api.resolve(query('me', erin)));
+    expect(mine.id).toBe('erin-0001');
+    expect(dynamoRequests.counts()).toEqual({ GetItem: 1 });
+  });
+
+  it('returns null when the caller has no profile yet', async () => {
+    expect(await api.resolve(query('me', userIdentity('newcomer-0001')))).toBeNull();
+  });
+});
+
+describe('users', () => {
+  const ids = Array.from({ length: 7 }, (_, i) => `page-${String(i).padStart(4, '0')}`);
+
+  beforeAll(async () => {
+    for (const id of ids) await createUser({ id, email: `${id}@example.com` });
+  });
+
+  it('pages through every profile in id order, one Query per page and no Scan', async () => {
+    const seen: string[] = [];
+    const queriesPerPage: Record<string, number>[] = [];
+    let nextToken: string | null = null;
+    do {
+      dynamoRequests.reset();
+      const page: UserConnection = dataOf<UserConnection>(
+        await api.resolve(query('users', admin, { limit: 3, ...(nextToken ? { nextToken } : {}) })),
+      );
+      queriesPerPage.push(dynamoRequests.counts());
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((u) => u.id));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const everyId = [...seen].sort();
+    expect(seen).toEqual(everyId);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(ids));
+    expect(queriesPerPage.length).toBeGreaterThanOrEqual(3);
+    for (const counts of queriesPerPage) expect(counts).toEqual({ Query: 1 });
+  });
+
+  it('ends without a token when the last page is exactly full', async () => {
+    const all = dataOf<UserConnection>(await api.resolve(query('users', admin, { limit: 100 })));
+    const first = dataOf<UserConnection>(
+      await api.resolve(query('users', admin, { limit: all.items.length - 1 })),
+    );
+    const last = dataOf<UserConnection>(
+      await api.resolve(query('users', admin, { limit: 1, nextToken: first.nextToken })),
+    );
+    expect(last.items).toHaveLength(1);
+    expect(last.nextToken).toBeNull();
+  });
+
+  it('refuses a user with Unauthorized', async () => {
+    expect(errorOf(await api.resolve(query('users', alice, {}))).errorType).toBe('Unauthorized');
+  });
+});
+
+describe('updateUser', () => {
+  let n = 0;
+  /** A profile of its own for each test. */
+  const freshProfile = async () => {
+    const id = `carol-${String(++n).padStart(4, '0')}`;
+    await createUser({ id, email: `${id}@example.com`, name: 'Carol', phone: '604 555 0101' });
+    dynamoRequests.reset();
+    return id;
+  };
+
+  it('changes only the given fields with one UpdateItem', async () => {
+    const id = await freshProfile();
+    const updated = dataOf<User>(
+      await api.resolve(mutation('updateUser', admin, { input: { id, organization: 'Airside Ops' } })),
+    );
+    expect(updated).toMatchObject({ name: 'Carol', phone: '604 555 0101', organization: 'Airside Ops' });
+    expect(updated.updatedAt >= updated.createdAt).toBe(true);
+    expect(dynamoRequests.counts()).toEqual({ UpdateItem: 1 });
+  });
+
+  it('clears a field given as null', async () => {
+    const id = await freshProfile();
+    const updated = dataOf<User>(
+      await api.resolve(mutation('updateUser', admin, { input: { id, phone: null } })),
+    );
+    expect(updated.phone).toBeNull();
+    expect(updated.name).toBe('Carol');
+  });
+
+  it('lets a user update its own profile', async () => {
+    const id = await freshProfile();
+    const updated = dataOf<User>(
+      await api.resolve(
+        mutation('updateUser', userIdentity(id), { input: { id, preferences: '{"units":"imperial"}' } }),
+      ),
+    );
+    expect(JSON.parse(updated.preferences ?? 'null')).toEqual({ units: 'imperial' });
+  });
+
+  it("refuses a user updating another user's profile with Unauthorized and changes nothing", async () => {
+    const id = await freshProfile();
+    const error = errorOf(
+      await api.resolve(mutation('updateUser', alice, { input: { id, name: 'Mallory' } })),
+    );
+    expect(error.errorType).toBe('Unauthorized');
+    expect(dynamoRequests.operations).toEqual([]);
+    const carol = dataOf<User>(await api.resolve(query('user', admin, { id })));
+    expect(carol.name).toBe('Carol');
+  });
+
+  it('answers NotFound for a missing profile and creates nothing', async () => {
+    const error = errorOf(
+      await api.resolve(mutation('updateUser', admin, { input: { id: 'ghost-0001', name: 'Ghost' } })),
+    );
+    expect(error.errorType).toBe('NotFound');
+    expect(await api.resolve(query('user', admin, { id: 'ghost-0001' }))).toBeNull();
+  });
+});
+
+describe('deleteUser', () => {
+  it('removes a profile with one DeleteItem and returns it', async () => {
+    await createUser({ id: 'dave-0001', email: 'dave@example.com' });
+    dynamoRequests.reset();
+    const deleted = dataOf<User>(await api.resolve(mutation('deleteUser', admin, { id: 'dave-0001' })));
+    expect(deleted.id).toBe('dave-0001');
+    expect(dynamoRequests.counts()).toEqual({ DeleteItem: 1 });
+    expect(await api.resolve(query('user', admin, { id: 'dave-0001' }))).toBeNull();
+  });
+
+  it('answers NotFound for a missing profile', async () => {
+    expect(errorOf(await api.resolve(mutation('deleteUser', admin, { id: 'ghost-0002' }))).errorType).toBe(
+      'NotFound',
+    );
+  });
+
+  it('refuses a user, even for its own profile, with Unauthorized', async () => {
+    expect(errorOf(await api.resolve(mutation('deleteUser', alice, { id: 'alice-0001' }))).errorType).toBe(
+      'Unauthorized',
+    );
+  });
+});
+
+describe('invalid input', () => {
+  const big = (n: number) => 'x'.repeat(n);
+  const cases: Array<
+    [string, 'createUser' | 'updateUser' | 'user' | 'users', Record<string, unknown>, string]
+  > = [
+    ['an email without a domain', 'createUser', { input: { id: 'v-1', email: 'alice' } }, 'input.email'],
+    [
+      'an email with a space',
+      'createUser',
+      { input: { id: 'v-1', email: 'al ice@example.com' } },
+      'input.email',
+    ],
+    [
+      'an email longer than 254',
+      'createUser',
+      { input: { id: 'v-1', email: `${big(250)}@example.com` } },
+      'input.email',
+    ],
+    ['an id with a slash', 'createUser', { input: { id: 'USER#1/x', email: 'v@example.com' } }, 'input.id'],
+    ['an id longer than 128', 'user', { id: big(129) }, 'id'],
+    [
+      'a name longer than 100',
+      'createUser',
+      { input: { id: 'v-1', email: 'v@example.com', name: big(101) } },
+      'input.name',
+    ],
+    ['a blank name', 'updateUser', { input: { id: 'alice-0001', name: '   ' } }, 'input.name'],
+    [
+      'an organization longer than 200',
+      'updateUser',
+      { input: { id: 'alice-0001', organization: big(201) } },
+      'input.organization',
+    ],
+    ['a phone with letters', 'updateUser', { input: { id: 'alice-0001', phone: 'call me' } }, 'input.phone'],
+    [
+      'preferences that are not JSON',
+      'updateUser',
+      { input: { id: 'alice-0001', preferences: '{units:metric}' } },
+      'input.preferences',
+    ],
+    [
+      'preferences that are a JSON array',
+      'updateUser',
+      { input: { id: 'alice-0001', preferences: '["a"]' } },
+      'input.preferences',
+    ],
+    [
+      'preferences over 4 KiB',
+      'updateUser',
+      { input: { id: 'alice-0001', preferences: JSON.stringify({ a: big(5000) }) } },
+      'input.preferences',
+    ],
+    ['an update naming no field', 'updateUser', { input: { id: 'alice-0001' } }, 'input'],
+    ['a page size of 0', 'users', { limit: 0 }, 'limit'],
+    [
+      'a forged page token',
+      'users',
+      { nextToken: Buffer.from('{"pk":"DEVICE#1"}').toString('base64url') },
+      'nextToken',
+    ],
+  ];
+
+  it.each(cases)('answers %s with a ValidationError naming the field', async (_what, field, args, name) => {
+    const event =
+      field === 'user' || field === 'users' ? query(field, admin, args) : mutation(field, admin, args);
+    dynamoRequests.reset();
+    const error = errorOf(await api.resolve(event));
+    expect(error.errorType).toBe('ValidationError');
+    expect(error.message.startsWith(`${name}: `)).toBe(true);
+    expect(error.message).not.toMatch(/\bat .+:\d+|Zod|Exception|DynamoDB/);
+    expect(dynamoRequests.operations).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../infra/create-app';
+import { cdkJsonContext } from './build';
+
+/**
+ * The one test file that bundles: a full synthesis of the `stage` app as
+ * `cdk synth` runs it (cdk.json context, cdk-nag registered as a validation
+ * plugin, both Lambdas bundled by esbuild), once for the whole file.
+ */
+let assembly: CloudAssembly;
+let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+beforeAll(() => {
+  const { app } = createApp({ context: { ...cdkJsonContext(), stage: 'stage' } });
+  // Throws if any cdk-nag finding is unacknowledged: the validation plugin interrupts synthesis.
+  assembly = app.synth();
+  template = assembly.getStackByName('yvr-stage').template;
+}, 180_000);
+
+/** Where the assets manifest says the asset with this hash was staged. */
+function stagedAsset(hash: string): string {
+  const manifest = JSON.parse(readFileSync(join(assembly.directory, 'yvr-stage.assets.json'), 'utf8')) as {
+    files: Record<string, { source: { path: string } }>;
+  };
+  const entry = manifest.files[hash];
+  if (!entry) throw new Error(`no staged asset ${hash}`);
+  return join(assembly.directory, entry.source.path);
+}
+
+/** The bundle directory of the function named `name`. */
+function bundleOf(name: string): string {
+  const fn = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === name,
+  );
+  const key = (fn?.Properties.Code as { S3Key?: string } | undefined)?.S3Key;
+  if (!key) throw new Error(`no code asset for ${name}`);
+  return stagedAsset(key.replace(/\.zip$/, ''));
+}
+
+describe('full synth of the stage app', () => {
+  it('writes the template, the assets manifest and a validation report without violations', () => {
+    expect(existsSync(join(assembly.directory, 'yvr-stage.template.json'))).toBe(true);
+    expect(existsSync(join(assembly.directory, 'yvr-stage.assets.json'))).toBe(true);
+    const stack = assembly.getStackByName('yvr-stage');
+    const errors = Object.values(stack.manifest.metadata ?? {})
+      .flat()
+      .filter((m) => m.type === 'aws:cdk:error' || m.type === 'aws:cdk:warning');
+    expect(errors).toEqual([]);
+  });
+
+  it.each(['yvr-stage-api', 'yvr-stage-calibration'])(
+    'bundles %s as one minified ES module with a source map',
+    (name) => {
+      const dir = bundleOf(name);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      // The handler is exported, the SDK is inside, and nothing is left for the runtime to resolve but node: built-ins.
+      expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
+      const bareImports = [...code.matchAll(/\bfrom\s*"([^"]+)"/g)]
+        .map((m) => m[1])
+        .filter((s) => !s!.startsWith('node:'));
+      expect(
+        bareImports.filter(
+          (s) =>
+            !/^(fs|path|os|crypto|stream|http|https|url|util|zlib|events|buffer|child_process|net|tls|process|module|worker_threads|async_hooks|dns|perf_hooks|querystring|string_decoder|timers|diagnostics_channel)$/.test(
+              s!,
+            ),
+        ),
+      ).toEqual([]);
+      expect(code).not.toContain('@duckdb/node-api');
+      // Minified: long lines (only template literals keep their newlines), not a readable file.
+      expect(code.length / code.split('\n').length).toBeGreaterThan(2000);
+      const kb = statSync(join(dir, 'index.mjs')).size / 1024;
+      console.info(`${name}: ${kb.toFixed(1)} KB minified`);
+      // A ceiling that catches a native module or a whole SDK slipping in; the target is in DESIGN.md.
+      expect(kb).toBeLessThan(1500);
+    },
+  );
+
+  it('ships the resolver code unbundled, importing only @aws-appsync/utils', () => {
+    const resolvers = Object.values(template.Resources).filter((r) => r.Type === 'AWS::AppSync::Resolver');
+    const hashes = new Set(
+      resolvers.map((r) => JSON.stringify(r.Properties.CodeS3Location).match(/([0-9a-f]{64})\.js/)?.[1]),
+    );
+    expect(hashes.size).toBe(2);
+    for (const hash of hashes) {
+      const code = readFileSync(stagedAsset(hash!), 'utf8');
+      const imports = [...code.matchAll(/from\s*'([^']+)'/g)].map((m) => m[1]);
+      expect(imports).toEqual(expect.arrayContaining(['@aws-appsync/utils']));
+      expect(imports.every((i) => i === '@aws-appsync/utils')).toBe(true);
+      expect(code).toMatch(/export function request\(/);
+      expect(code).toMatch(/export function response\(/);
+    }
+  });
+});

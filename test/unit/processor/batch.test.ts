@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { createIngestionPipeline } from '../../../core/ingestion';
+import type { RejectedMessage } from '../../../core/generated/graphql';
+import { RejectedMessageService, type RejectedMessageStore } from '../../../core/rejected';
+import { createSqsBatchHandler } from '../../../processors/calibration/batch';
+import { DeviceCache } from '../../../processors/calibration/device-cache';
+import {
+  FakeAcks,
+  FakeDevices,
+  FakeLastSeen,
+  FakeNotifier,
+  MemoryTelemetry,
+  NOW,
+  message,
+  sqsEvent,
+  sqsRecord,
+  tenSensorMessage,
+} from '../../helpers/telemetry-fixtures';
+
+class MemoryRejected implements RejectedMessageStore {
+  items = new Map<string, RejectedMessage>();
+  failPuts = false;
+  async put(m: RejectedMessage) {
+    if (this.failPuts) throw new Error('DynamoDB throttled');
+    if (!this.items.has(m.id)) this.items.set(m.id, m);
+  }
+  async get(id: string) {
+    return this.items.get(id);
+  }
+  async list() {
+    return { items: [...this.items.values()], nextToken: null };
+  }
+  async delete(id: string) {
+    this.items.delete(id);
+  }
+  async recordReplay(id: string, at: string, reason: string) {
+    const m = { ...this.items.get(id)!, replayCount: this.items.get(id)!.replayCount + 1, lastReplayedAt: at, reason };
+    this.items.set(id, m);
+    return m;
+  }
+}
+
+function setup() {
+  const devices = new FakeDevices();
+  const cache = new DeviceCache({ source: devices, clock: () => NOW });
+  const telemetry = new MemoryTelemetry();
+  const store = new MemoryRejected();
+  const pipeline = createIngestionPipeline({
+    devices: cache,
+    telemetry,
+    acks: new FakeAcks(devices),
+    notifier: new FakeNotifier(),
+    lastSeen: new FakeLastSeen(),
+    clock: () => NOW,
+  });
+  const logs: string[] = [];
+  const log = (m: string) => void logs.push(m);
+  const handle = createSqsBatchHandler({
+    pipeline,
+    rejected: new RejectedMessageService({ store, pipeline }),
+    logger: { info: log, warn: log, error: log },
+  });
+  return { handle, devices, telemetry, store, logs };
+}
+
+describe('SQS batch handler', () => {
+  it('names exactly the records whose messages may succeed later', async () => {
+    const { handle, telemetry } = setup();
+    telemetry.failWith = (r) => (r.time === NOW - 2000 ? { reason: 'ThrottlingException', retryable: true } : undefined);
+    const response = await handle(
+      sqsEvent([
+        sqsRecord(tenSensorMessage('b1', NOW - 1000, 1), 'm1'),
+        sqsRecord(tenSensorMessage('b1', NOW - 2000, 2), 'm2'),
+        sqsRecord(tenSensorMessage('b1', NOW - 3000, 3), 'm3'),
+      ]),
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    expect(telemetry.written).toHaveLength(2);
+  });
+
+  it('keeps a message that can never succeed as a rejected message and lets its record succeed', async () => {
+    const { handle, store } = setup();
+    const response = await handle(
+      sqsEvent([
+        sqsRecord(message('devices/b1/readings', '{oops'), 'bad'),
+        sqsRecord(tenSensorMessage(), 'good'),
+      ]),
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect([...store.items.values()]).toEqual([
+      expect.objectContaining({
+        deviceId: 'b1',
+        topic: 'devices/b1/readings',
+        payload: '{oops',
+        payloadEncoding: 'utf8',
+        reason: expect.stringMatching(/not valid JSON/),
+        receivedAt: new Date(NOW).toISOString(),
+        replayCount: 0,
+      }),
+    ]);
+  });
+
+  it('keeps a body that is not the rule envelope as a rejected message', async () => {
+    const { handle, store } = setup();
+    const record = { ...sqsRecord(tenSensorMessage(), 'x'), body: 'not json' };
+    expect(await handle(sqsEvent([record]))).toEqual({ batchItemFailures: [] });
+    expect([...store.items.values()][0]).toMatchObject({ topic: 'sqs', payload: 'not json', reason: expect.stringMatching(/envelope/) });
+  });
+
+  it('fails the record when its rejection cannot be kept, so it is not lost', async () => {
+    const { handle, store } = setup();
+    store.failPuts = true;
+    const response = await handle(sqsEvent([sqsRecord(message('nowhere', '{}'), 'r1')]));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'r1' }] });
+  });
+
+  it('returns every record as failed, without throwing, when the whole batch must be retried', async () => {
+    const { handle, telemetry } = setup();
+    telemetry.failWith = () => ({ reason: 'throttled', retryable: true });
+    const response = await handle(sqsEvent([sqsRecord(tenSensorMessage(), 'a'), sqsRecord(tenSensorMessage('b1', NOW - 5), 'b')]));
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
+  });
+
+  it('keeps one rejected item when the same bad message is delivered twice', async () => {
+    const { handle, store } = setup();
+    const bad = message('devices/ghost/readings', { readings: { ph: 1 } });
+    await handle(sqsEvent([sqsRecord(bad, 'first')]));
+    await handle(sqsEvent([sqsRecord(bad, 'again')]));
+    expect(store.items.size).toBe(1);
+  });
+
+  it('reads each device at most once across batches within the cache TTL', async () => {
+    const { handle, devices } = setup();
+    for (let b = 0; b < 5; b++) {
+      await handle(sqsEvent(Array.from({ length: 10 }, (_, i) => sqsRecord(tenSensorMessage('b1', NOW - (b * 10 + i + 1) * 1000, i), `m${b}-${i}`))));
+    }
+    expect(devices.reads).toBe(1);
+  });
+});
