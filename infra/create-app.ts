@@ -6,6 +6,16 @@ import { parseStage } from './stage';
 const optionalString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
+/** A positive whole number from context (`--context key=24` arrives as a string). */
+function optionalPositiveInt(key: string, value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new Error(`Context "${key}" must be a positive whole number; got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
 export interface CreateAppOptions {
   /**
    * Register cdk-nag's AWS Solutions checks as a validation plugin: any
@@ -19,7 +29,8 @@ export interface CreateAppOptions {
 
 /**
  * Builds the app from its context: `stage` (default `stage`, validated),
- * `iotEndpoint` (skips the deploy-time lookup), `alarmEmail`, and `account` /
+ * `iotEndpoint` (skips the deploy-time lookup), `alarmEmail`, Timestream
+ * `memoryStoreRetentionHours` / `magneticStoreRetentionDays`, and `account` /
  * `region` (pin the stack to an environment; otherwise it is environment-agnostic
  * and deploys wherever the credentials point).
  */
@@ -36,6 +47,14 @@ export function createApp(
   const region = context('region');
   const iotEndpoint = context('iotEndpoint');
   const alarmEmail = context('alarmEmail');
+  const memoryStoreRetentionHours = optionalPositiveInt(
+    'memoryStoreRetentionHours',
+    app.node.tryGetContext('memoryStoreRetentionHours'),
+  );
+  const magneticStoreRetentionDays = optionalPositiveInt(
+    'magneticStoreRetentionDays',
+    app.node.tryGetContext('magneticStoreRetentionDays'),
+  );
 
   const stack = new YvrStack(app, `yvr-${stage}`, {
     description: `YVR water-quality backend, stage ${stage}`,
@@ -44,6 +63,8 @@ export function createApp(
     tags: { project: 'yvr-water-quality', stage },
     ...(iotEndpoint ? { iotEndpoint } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...(memoryStoreRetentionHours ? { memoryStoreRetentionHours } : {}),
+    ...(magneticStoreRetentionDays ? { magneticStoreRetentionDays } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
   });
   if (options.nag ?? true) {

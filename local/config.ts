@@ -42,7 +42,10 @@ export const PORT_VARIABLES = {
  * Reads the local mode's settings; a malformed value fails at once with the
  * variable's name rather than as a confusing listen error later.
  */
-export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): LocalConfig {
+export function loadLocalConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): LocalConfig {
   const memory = argv.includes('--memory') || /^(1|true|yes)$/i.test(env.LOCAL_MEMORY ?? '');
   return {
     host: env.LOCAL_HOST || LOCAL_DEFAULTS.host,

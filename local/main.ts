@@ -1,6 +1,11 @@
 import { loadLocalConfig } from './config';
 import { PortInUseError } from './embedded/listen';
-import { startLocal } from './start-local';
+
+// The SDKs' Node-version and v2 maintenance notices (cognito-local bundles SDK v2) would bury the
+// ready banner; they are about the SDKs, not this tool. Set before the SDKs load, hence the dynamic import.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+const { startLocal } = await import('./start-local');
 
 // `npm start`: the whole system in one process; Ctrl-C stops it cleanly.
 // Measured from process start, so module loading (tsx, the SDK) counts too.
@@ -36,14 +41,18 @@ Try: npm run simulate -- --devices 5 --interval 2s      Stop: Ctrl-C
   let signals = 0;
   const shutdown = (signal: string) => {
     if (++signals > 1) {
-      console.log('Stopping now without draining: messages not yet processed stay in the inbox for the next start.');
+      console.log(
+        'Stopping now without draining: messages not yet processed stay in the inbox for the next start.',
+      );
       process.exit(130);
     }
     console.log(`\n${signal}: stopping (finishing the messages already accepted)...`);
     local.stop().then(
       () => {
         const s = local.processor.stats();
-        console.log(`Stopped. Processed ${s.accepted} messages, rejected ${s.rejected}, ${s.waiting} left waiting.`);
+        console.log(
+          `Stopped. Processed ${s.accepted} messages, rejected ${s.rejected}, ${s.waiting} left waiting.`,
+        );
         process.exit(0);
       },
       (err: unknown) => {

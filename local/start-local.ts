@@ -11,10 +11,11 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createApi } from '../resolvers/api/app';
 import { buildApiDeps, documentClientOf, type ApiClients } from '../resolvers/api/deps';
-import { DeviceService, DynamoDeviceStore } from '../core/devices';
+import { DynamoDeviceStore } from '../core/devices';
 import { createIngestionPipeline, type InboundMessage } from '../core/ingestion';
 import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../core/rejected';
 import { DuckDbTelemetryStore } from '../core/telemetry';
+import { DeviceCache } from '../processors/calibration/device-cache';
 import { tableNameFor } from '../core/shared/table';
 import { startDynamo, localClientConfig, type EmbeddedDynamo } from './embedded/dynamodb';
 import { startCognito, type EmbeddedCognito } from './embedded/cognito';
@@ -111,14 +112,23 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   try {
     const tableName = tableNameFor('local');
     const dynamo = await named('dynamodb', ports.dynamodb, () =>
-      startDynamo({ tableName, port: ports.dynamodb, host, ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) }),
+      startDynamo({
+        tableName,
+        port: ports.dynamodb,
+        host,
+        ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+      }),
     );
     stops.push(() => dynamo.stop());
     log(`[local] DynamoDB (dynalite) on ${dynamo.endpoint}`);
 
     // cognito-local has no memory mode: a throwaway run gets a temporary folder.
-    const cognitoDir = dataDir ? join(dataDir, 'cognito') : join(process.env.TMPDIR ?? '/tmp', `yvr-cognito-${process.pid}-${Date.now()}`);
-    const cognito = await named('cognito', ports.cognito, () => startCognito({ dataDir: cognitoDir, port: ports.cognito, host, region }));
+    const cognitoDir = dataDir
+      ? join(dataDir, 'cognito')
+      : join(process.env.TMPDIR ?? '/tmp', `yvr-cognito-${process.pid}-${Date.now()}`);
+    const cognito = await named('cognito', ports.cognito, () =>
+      startCognito({ dataDir: cognitoDir, port: ports.cognito, host, region }),
+    );
     stops.push(async () => {
       await cognito.stop();
       if (!dataDir) rmSync(cognitoDir, { recursive: true, force: true });
@@ -130,7 +140,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       wsPort: ports.mqttWs,
       host,
       ...(dataDir ? { persistence: join(dataDir, 'mqtt') } : {}),
-      ...(options.devicePassword ? { deviceCredentials: { verify: (_id: string, password: string) => password === options.devicePassword } } : {}),
+      ...(options.devicePassword
+        ? {
+            deviceCredentials: {
+              verify: (_id: string, password: string) => password === options.devicePassword,
+            },
+          }
+        : {}),
     });
     stops.push(() => mqtt.stop());
     log(`[local] MQTT on ${mqtt.url} and ${mqtt.wsUrl}`);
@@ -139,54 +155,67 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const telemetry = await DuckDbTelemetryStore.open({ path: telemetryPath });
     stops.push(async () => (telemetry as unknown as { close?: () => Promise<void> | void }).close?.());
 
-    const localLogger = new Logger({ serviceName: 'yvr-local', logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN' });
+    const localLogger = new Logger({
+      serviceName: 'yvr-local',
+      logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN',
+    });
     const iotData = new IoTDataPlaneClient({ ...localClientConfig(mqtt.dataPlaneEndpoint, region) });
     stops.push(async () => iotData.destroy());
-    const clients: ApiClients & Record<string, unknown> = {
+    // The processor's acks and the API's replays both tell subscribers through the in-process
+    // backend mutation, bound once the GraphQL engine exists (below).
+    let notify: (deviceId: string) => Promise<void> = async () => undefined;
+    const changeNotifier = { deviceChanged: (deviceId: string) => notify(deviceId) };
+    const clients: ApiClients = {
       dynamo: dynamo.client,
       tableName,
       iotData,
       cognito: cognito.client,
       userPoolId: cognito.userPoolId,
-      logger: localLogger,
-      // The DuckDB store stands in for Timestream (INTEGRATION: read by buildApiDeps once the telemetry routes land).
+      // DuckDB stands in for Timestream.
       telemetryStore: telemetry,
+      changeNotifier,
+      logger: localLogger,
     };
     const apiDeps = buildApiDeps(clients);
     const api = createApi(apiDeps);
     const invoker: ApiInvoker = options.invoker ?? ((event) => api.resolve(event));
 
-    const localSchema = loadLocalSchema();
-    const engine = new Engine({
-      localSchema,
-      invoker,
-      onHandlerError: (err, event) => log(`[graphql] the API handler threw on ${event.info.parentTypeName}.${event.info.fieldName}: ${(err as Error).stack ?? String(err)}`),
-    });
-
     const documents = documentClientOf(dynamo.client);
     const deviceStore = new DynamoDeviceStore({ client: documents, tableName });
-    const devices = apiDeps.devices ?? new DeviceService({ store: deviceStore, publisher: { publish: async () => undefined } });
     const rejectedStore = new DynamoRejectedStore({ client: documents, tableName });
+    // The processor's pipeline, as the calibration Lambda builds it: the same device cache per process.
+    const deviceCache = new DeviceCache({ source: { get: (id) => deviceStore.get(id) } });
     const pipeline = createIngestionPipeline({
-      devices: { get: (id) => deviceStore.get(id) },
+      devices: deviceCache,
       telemetry,
-      acks: { recordAck: (input) => devices.recordAck(input) },
-      notifier: {
-        // In AWS the processor calls the @aws_iam mutation with SigV4; here it runs in-process as the backend.
-        deviceChanged: async (deviceId) => {
-          const result = await engine.callAsBackend('notifyDeviceConfigChanged', { id: deviceId });
-          if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
-        },
-      },
+      acks: apiDeps.devices,
+      notifier: changeNotifier,
       lastSeen: deviceStore,
       logger: { warn: (message) => log(`[processor] ${message}`) },
     });
     const rejected = new RejectedMessageService({ store: rejectedStore, pipeline });
+
+    const localSchema = loadLocalSchema();
+    const engine = new Engine({
+      localSchema,
+      invoker,
+      onHandlerError: (err, event) =>
+        log(
+          `[graphql] the API handler threw on ${event.info.parentTypeName}.${event.info.fieldName}: ${(err as Error).stack ?? String(err)}`,
+        ),
+    });
+
+    // In AWS the processor calls the @aws_iam mutation with SigV4; here it runs in-process as the backend.
+    notify = async (deviceId) => {
+      const result = await engine.callAsBackend('notifyDeviceConfigChanged', { id: deviceId });
+      if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
+    };
     const processor = await startLocalProcessor({
       mqtt,
       pipeline,
       keepRejected: (outcomes) => rejected.keep(outcomes),
-      keepDeadLetter: (message: InboundMessage, reason: string) => rejectedStore.put(toRejectedMessage(message, deviceIdOf(message.topic), reason)),
+      keepDeadLetter: (message: InboundMessage, reason: string) =>
+        rejectedStore.put(toRejectedMessage(message, deviceIdOf(message.topic), reason)),
       ...(dataDir ? { inboxDir: join(dataDir, 'inbox') } : {}),
       maxBatchSize: options.batch?.size ?? LOCAL_DEFAULTS.batchSize,
       windowMs: options.batch?.windowMs ?? LOCAL_DEFAULTS.batchWindowMs,
@@ -199,12 +228,26 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const server: GraphqlServer = await named('graphql', ports.graphql, () =>
       startGraphqlServer({
         engine,
-        verifyToken: createTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, userPoolClientId: cognito.userPoolClientId }),
+        verifyToken: createTokenVerifier({
+          issuer: cognito.issuer,
+          jwksUri: cognito.jwksUri,
+          userPoolClientId: cognito.userPoolClientId,
+        }),
         port: ports.graphql,
         host,
-        idePage: () => ide.page({ ...urls, cognitoEndpoint: cognito.endpoint, userPoolClientId: cognito.userPoolClientId, region }),
+        idePage: () =>
+          ide.page({
+            ...urls,
+            cognitoEndpoint: cognito.endpoint,
+            userPoolClientId: cognito.userPoolClientId,
+            region,
+          }),
         ideAssets: ide.assets,
-        health: () => ({ processor: processor.stats(), subscriptions: engine.hub.count(), webSockets: server.connections() }),
+        health: () => ({
+          processor: processor.stats(),
+          subscriptions: engine.hub.count(),
+          webSockets: server.connections(),
+        }),
         ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       }),
     );
@@ -212,9 +255,25 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     // Stopped first (stops run in reverse), so no request arrives while the rest drains.
     stops.push(() => server.stop());
 
-    await seedAdmin(cognito, admin, log);
+    const seeded = await seedAdmin(cognito, admin, log);
+    if (seeded && apiDeps.users) {
+      // A profile too, so `me` answers for the admin from the first sign-in.
+      const caller = {
+        kind: 'user' as const,
+        sub: seeded.sub,
+        username: seeded.sub,
+        groups: ['admin' as const],
+      };
+      await apiDeps.users
+        .createUser(caller, { id: seeded.sub, email: admin.email, name: 'Local admin' })
+        .catch((err: unknown) =>
+          log(`[local] could not create the admin's profile: ${(err as Error).message}`),
+        );
+    }
     // Config whose publish failed before the last stop is re-sent now (issue 5's reconciliation at start).
-    await apiDeps.devices?.reconcileConfigDelivery?.().catch((err: unknown) => log(`[local] config reconciliation failed: ${(err as Error).message}`));
+    await apiDeps.devices
+      .reconcileConfigDelivery()
+      .catch((err: unknown) => log(`[local] config reconciliation failed: ${(err as Error).message}`));
 
     const outputs: LocalOutputs = {
       GraphQLUrl: server.url,
@@ -253,10 +312,20 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   }
 }
 
-/** Creates the admin account on the first start; later starts find it and leave it as it is. */
-async function seedAdmin(cognito: EmbeddedCognito, admin: { email: string; password: string }, log: (line: string) => void) {
-  const found = await cognito.client.send(new ListUsersCommand({ UserPoolId: cognito.userPoolId, Filter: `email = "${admin.email}"`, Limit: 1 }));
-  if (found.Users?.some((u) => u.Attributes?.some((a) => a.Name === 'email' && a.Value === admin.email))) return;
+/**
+ * Creates the admin account on the first start and returns its sub; later
+ * starts find it, leave it as it is and return undefined.
+ */
+async function seedAdmin(
+  cognito: EmbeddedCognito,
+  admin: { email: string; password: string },
+  log: (line: string) => void,
+): Promise<{ sub: string } | undefined> {
+  const found = await cognito.client.send(
+    new ListUsersCommand({ UserPoolId: cognito.userPoolId, Filter: `email = "${admin.email}"`, Limit: 1 }),
+  );
+  if (found.Users?.some((u) => u.Attributes?.some((a) => a.Name === 'email' && a.Value === admin.email)))
+    return undefined;
   const created = await cognito.client.send(
     new AdminCreateUserCommand({
       UserPoolId: cognito.userPoolId,
@@ -269,9 +338,23 @@ async function seedAdmin(cognito: EmbeddedCognito, admin: { email: string; passw
     }),
   );
   const username = created.User?.Username ?? admin.email;
-  await cognito.client.send(new AdminSetUserPasswordCommand({ UserPoolId: cognito.userPoolId, Username: username, Password: admin.password, Permanent: true }));
-  await cognito.client.send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: username, GroupName: 'admin' }));
+  await cognito.client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: cognito.userPoolId,
+      Username: username,
+      Password: admin.password,
+      Permanent: true,
+    }),
+  );
+  await cognito.client.send(
+    new AdminAddUserToGroupCommand({
+      UserPoolId: cognito.userPoolId,
+      Username: username,
+      GroupName: 'admin',
+    }),
+  );
   log(`[local] created the admin account ${admin.email}`);
+  return { sub: created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? username };
 }
 
 function deviceIdOf(topic: string): string | null {
@@ -288,7 +371,11 @@ async function checkPorts(ports: Record<PortName, number>, host: string): Promis
     await new Promise<void>((resolve, reject) => {
       const probe = createServer();
       probe.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new PortInUseError(port, PORT_VARIABLES[name], { cause: err }) : err),
+        reject(
+          err.code === 'EADDRINUSE' || err.code === 'EACCES'
+            ? new PortInUseError(port, PORT_VARIABLES[name], { cause: err })
+            : err,
+        ),
       );
       probe.listen(port, host, () => probe.close(() => resolve()));
     });
@@ -301,7 +388,8 @@ async function named<T>(name: PortName, port: number, start: () => Promise<T>): 
     return await start();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new PortInUseError(port, PORT_VARIABLES[name], { cause: err });
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new PortInUseError(port, PORT_VARIABLES[name], { cause: err });
     throw err;
   }
 }

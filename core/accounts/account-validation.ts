@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailSchema } from '../users/user-validation';
 import { passwordMessage } from './password-policy';
 

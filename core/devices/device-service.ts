@@ -5,7 +5,7 @@ import { logger as defaultLogger } from '../shared/logger';
 import { pageSize, type Page } from '../shared/pagination';
 import { clearMessages, configMessages, type ConfigPublisher } from './config-publisher';
 import type { DeviceRecord, DeviceStore, PendingChange, SettingsWrite } from './device-store';
-import { DeviceExistsError, StaleDeviceError } from './errors';
+import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from './errors';
 import { diffSettings, desiredConfigOf, settingsOf, type DeviceSettings } from './model';
 import {
   parseCreateDeviceInput,
@@ -76,8 +76,10 @@ const MAX_REASON = 500;
  *    newer one, so the newest config is published again.
  *
  * A delete turns the row into a tombstone first (out of gsi1, into gsi2),
- * then clears retained topics and history, then removes the tombstone, so an
- * interrupted delete is finished by the next reconciliation pass.
+ * then clears retained topics and history, then replaces the tombstone with a
+ * retired marker that keeps the last version, so an interrupted delete is
+ * finished by the next reconciliation pass and a device created again under
+ * the same id continues the version numbering.
  */
 export class DeviceService {
   private readonly store: DeviceStore;
@@ -104,20 +106,37 @@ export class DeviceService {
     return this.store.list(pageSize(asOptionalNumber(limit)), asOptionalToken(nextToken));
   }
 
+  /** Creates a device at the next version its id has had (1 for a new id) and publishes its config. */
   async createDevice(input: unknown, by: string | null): Promise<Device> {
     const valid = parseCreateDeviceInput(input);
     const { id, ...settings } = valid;
     const at = this.now();
-    const change: PendingChange = {
-      version: 1,
-      change: 'createDevice',
-      changedBy: by,
-      changedAt: at,
-      diff: diffSettings(undefined, settings),
-    };
+    const writeAt = (version: number): SettingsWrite => ({
+      id,
+      settings,
+      version,
+      change: {
+        version,
+        change: 'createDevice',
+        changedBy: by,
+        changedAt: at,
+        diff: diffSettings(undefined, settings),
+      },
+      retiredSensorIds: [],
+      at,
+      by,
+    });
+    let write = writeAt(1);
     let device: Device;
     try {
-      device = await this.store.create({ id, settings, version: 1, change, retiredSensorIds: [], at, by });
+      try {
+        device = await this.store.create(write);
+      } catch (err) {
+        if (!(err instanceof DeviceRetiredError)) throw err;
+        // The id belonged to a deleted device: continue its numbering (DeviceRetiredError says why).
+        write = writeAt(err.retiredVersion + 1);
+        device = await this.store.create(write, err.retiredVersion);
+      }
     } catch (err) {
       if (err instanceof DeviceExistsError) {
         throw new ConflictError(
@@ -127,9 +146,10 @@ export class DeviceService {
       }
       throw err;
     }
-    return this.afterWrite(device, change, []);
+    return this.afterWrite(device, write.change, []);
   }
 
+  /** Changes the given fields as one new version; `expectedVersion` makes a stale read a Conflict. */
   async updateDevice(input: unknown, by: string | null): Promise<Device> {
     const { id, expectedVersion, ...fields } = parseUpdateDeviceInput(input);
     return this.change(
@@ -142,6 +162,7 @@ export class DeviceService {
     );
   }
 
+  /** Removes one sensor as a new version; its legacy retained topic is cleared with the publish. */
   async deleteSensor(deviceId: unknown, sensorId: unknown, by: string | null): Promise<Device> {
     const id = parseDeviceId(deviceId, 'deviceId');
     const sensor = parseSensorId(sensorId);
@@ -406,20 +427,31 @@ export class DeviceService {
     }
     const delivered = await this.store.markDelivered(device.id, device.configVersion, at);
     if (delivered) return delivered;
-    // Superseded while publishing: our older config may now be the retained one, so send the newest again.
+    // Superseded while publishing: our older config may have landed after the newer one (or after the
+    // delete cleared the topics), so the newest state is published again.
+    if (catchUps >= MAX_CATCH_UP) return device;
     const fresh = await this.store.getRecord(device.id);
-    if (
-      fresh &&
-      !fresh.deletingAt &&
-      fresh.device.configVersion > device.configVersion &&
-      catchUps < MAX_CATCH_UP
-    ) {
+    if (!fresh) {
+      await this.publisher
+        .publish(clearMessages(device.id, [...device.sensors.map((s) => s.id), ...retired]))
+        .catch((err: unknown) =>
+          this.log.warn('Re-clearing a deleted device after a late publish failed', {
+            deviceId: device.id,
+            error: err as Error,
+          }),
+        );
+    } else if (fresh.deletingAt) {
+      await this.finishDelete(fresh);
+    } else if (fresh.device.configVersion > device.configVersion) {
       await this.deliver(fresh.device, fresh.retiredSensorIds, catchUps + 1);
     }
     return device;
   }
 
-  /** Clears retained topics, deletes history, then the tombstone; a failed publish leaves the tombstone for reconciliation. */
+  /**
+   * Clears retained topics, deletes history, then turns the tombstone into a
+   * retired marker; a failed publish leaves the tombstone for reconciliation.
+   */
   private async finishDelete(tombstone: DeviceRecord): Promise<NonNullable<Device['delivery']>> {
     const { device } = tombstone;
     const at = this.now();
@@ -436,7 +468,7 @@ export class DeviceService {
       return { status: 'UNDELIVERED', version: device.configVersion, attemptedAt: at, error };
     }
     await this.store.deleteConfigVersions(device.id);
-    await this.store.removeTombstone(device.id);
+    await this.store.retire(device.id, device.configVersion, at);
     return { status: 'DELIVERED', version: device.configVersion, attemptedAt: at, error: null };
   }
 

@@ -36,7 +36,9 @@ export interface SettingsWrite {
 /**
  * The device table port. Every write that changes the desired config is
  * conditional on the configVersion read, so concurrent writers never lose an
- * update; a failed condition is a StaleDeviceError (or DeviceExistsError).
+ * update; a failed condition is a StaleDeviceError (or DeviceExistsError /
+ * DeviceRetiredError on create). A deleted device leaves a retired marker that
+ * no read returns.
  */
 export interface DeviceStore {
   /** One device, or undefined when there is none (or it is being deleted). */
@@ -47,14 +49,18 @@ export interface DeviceStore {
   list(limit: number, nextToken?: string | null): Promise<Page<Device>>;
   /** Rows whose latest config has not been confirmed as published (sparse index), tombstones included. */
   listUndelivered(limit: number, nextToken?: string | null): Promise<Page<DeviceRecord>>;
-  /** Writes a new device at version 1; DeviceExistsError when the id is taken. */
-  create(write: SettingsWrite): Promise<Device>;
+  /**
+   * Writes a new device at `write.version`. DeviceExistsError when the id is
+   * taken; DeviceRetiredError when it belonged to a deleted device, in which
+   * case the caller writes again with `replacingRetiredVersion` and a version above it.
+   */
+  create(write: SettingsWrite, replacingRetiredVersion?: number): Promise<Device>;
   /** Writes new settings as `write.version`, only while the row is at `readVersion`. */
   writeSettings(write: SettingsWrite, readVersion: number): Promise<Device>;
   /** Turns the row into a tombstone at a new version, only while it is at `readVersion`. */
   markDeleting(id: string, readVersion: number, at: string, by: string | null): Promise<DeviceRecord>;
-  /** Removes a tombstone for good. */
-  removeTombstone(id: string): Promise<void>;
+  /** Replaces a tombstone with a retired marker that keeps only the last version issued. */
+  retire(id: string, version: number, at: string): Promise<void>;
   /** The publish of `version` succeeded; undefined when a newer version has superseded it. */
   markDelivered(id: string, version: number, at: string): Promise<Device | undefined>;
   /** The publish of `version` failed; undefined when a newer version has superseded it. */

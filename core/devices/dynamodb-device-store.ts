@@ -1,6 +1,5 @@
 import {
   BatchWriteCommand,
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -13,7 +12,7 @@ import { ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
 import { GSI1, GSI2 } from '../shared/table';
 import type { DeviceRecord, DeviceStore, PendingChange, SettingsWrite } from './device-store';
-import { DeviceExistsError, StaleDeviceError } from './errors';
+import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from './errors';
 import type { ConfigVersionRecord } from './model';
 
 /** An injected document client (created once per container) and the single table's name. */
@@ -27,6 +26,8 @@ export interface DynamoDeviceStoreOptions {
 type RawItem = Record<string, any>;
 
 const META = 'META';
+/** `type` of the marker a deleted device leaves behind (see DeviceRetiredError). */
+const RETIRED = 'retiredDevice';
 const DEVICE_LIST = 'DEVICE';
 const UNDELIVERED = 'UNDELIVERED';
 const deviceKey = (id: string) => ({ pk: `DEVICE#${id}`, sk: META });
@@ -53,10 +54,8 @@ export class DynamoDeviceStore implements DeviceStore {
   }
 
   async getRecord(id: string): Promise<DeviceRecord | undefined> {
-    const { Item } = await guard(
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: deviceKey(id) })),
-    );
-    return Item ? toRecord(Item) : undefined;
+    const Item = await this.getItem(id);
+    return Item && Item.type !== RETIRED ? toRecord(Item) : undefined;
   }
 
   async list(limit: number, nextToken?: string | null): Promise<Page<Device>> {
@@ -93,7 +92,7 @@ export class DynamoDeviceStore implements DeviceStore {
     return { items: Items.map(toRecord), nextToken: encodeToken(LastEvaluatedKey) };
   }
 
-  async create(write: SettingsWrite): Promise<Device> {
+  async create(write: SettingsWrite, replacingRetiredVersion?: number): Promise<Device> {
     const item = {
       ...deviceKey(write.id),
       gsi1pk: DEVICE_LIST,
@@ -111,13 +110,24 @@ export class DynamoDeviceStore implements DeviceStore {
           new PutCommand({
             TableName: this.tableName,
             Item: withoutNulls(item),
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ...(replacingRetiredVersion === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#type = :retired AND retiredVersion = :rv',
+                  ExpressionAttributeNames: { '#type': 'type' },
+                  ExpressionAttributeValues: { ':retired': RETIRED, ':rv': replacingRetiredVersion },
+                }),
           }),
         ),
       );
     } catch (err) {
-      if (isConditionFailed(err)) throw new DeviceExistsError(write.id);
-      throw err;
+      if (!isConditionFailed(err)) throw err;
+      // Only now is the extra read worth it: is the id taken, or a deleted device's marker?
+      const existing = replacingRetiredVersion === undefined ? await this.getItem(write.id) : undefined;
+      if (existing?.type === RETIRED && typeof existing.retiredVersion === 'number') {
+        throw new DeviceRetiredError(write.id, existing.retiredVersion);
+      }
+      throw new DeviceExistsError(write.id);
     }
     return toRecord(item).device;
   }
@@ -147,18 +157,21 @@ export class DynamoDeviceStore implements DeviceStore {
     return this.conditionalUpdate(id, update, readVersion);
   }
 
-  async removeTombstone(id: string): Promise<void> {
+  async retire(id: string, version: number, at: string): Promise<void> {
     try {
       await guard(
         this.client.send(
-          new DeleteCommand({
+          new PutCommand({
             TableName: this.tableName,
-            Key: deviceKey(id),
-            ConditionExpression: 'attribute_exists(deletingAt)',
+            // No index keys: the marker is invisible to `devices` and to reconciliation.
+            Item: { ...deviceKey(id), type: RETIRED, id, retiredVersion: version, retiredAt: at },
+            ConditionExpression: 'attribute_exists(deletingAt) AND configVersion = :v',
+            ExpressionAttributeValues: { ':v': version },
           }),
         ),
       );
     } catch (err) {
+      // Already retired by a concurrent pass (reconciliation and the delete itself may race).
       if (!isConditionFailed(err)) throw err;
     }
   }
@@ -221,7 +234,7 @@ export class DynamoDeviceStore implements DeviceStore {
     const update = new UpdateBuilder()
       .set('lastSeenAt', at)
       .condition(
-        'attribute_exists(pk) AND attribute_not_exists(deletingAt) AND ' +
+        'attribute_exists(configVersion) AND attribute_not_exists(deletingAt) AND ' +
           '(attribute_not_exists(lastSeenAt) OR lastSeenAt < :at)',
         { ':at': at },
       );
@@ -311,6 +324,13 @@ export class DynamoDeviceStore implements DeviceStore {
       }
       start = page.LastEvaluatedKey;
     } while (start);
+  }
+
+  private async getItem(id: string): Promise<RawItem | undefined> {
+    const { Item } = await guard(
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: deviceKey(id) })),
+    );
+    return Item;
   }
 
   private async conditionalUpdate(

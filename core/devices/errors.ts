@@ -10,6 +10,22 @@ export class DeviceExistsError extends Error {
   }
 }
 
+/**
+ * The id belonged to a deleted device. Its marker keeps the last version
+ * issued, so a device created again under that id continues the numbering:
+ * a buoy that remembers version 12 must never be offered a "version 1", and a
+ * late ack of an old version must not be taken for one of the new device.
+ */
+export class DeviceRetiredError extends Error {
+  override readonly name = 'DeviceRetiredError';
+  constructor(
+    readonly deviceId: string,
+    readonly retiredVersion: number,
+  ) {
+    super(`Device ${deviceId} was deleted at configVersion ${retiredVersion}`);
+  }
+}
+
 /** A conditional write found the device changed (or gone) since it was read. */
 export class StaleDeviceError extends Error {
   override readonly name = 'StaleDeviceError';

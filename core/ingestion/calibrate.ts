@@ -38,7 +38,8 @@ export function prepareSensor(sensor: CalibrationSensor): PrepareResult {
   const slopes: number[] = [];
   for (let i = 0; i + 1 < xs.length; i++) {
     const dx = xs[i + 1]! - xs[i]!;
-    if (dx === 0) return { ok: false, problem: `has two calibration points with the same raw value ${xs[i]}` };
+    if (dx === 0)
+      return { ok: false, problem: `has two calibration points with the same raw value ${xs[i]}` };
     slopes.push((ys[i + 1]! - ys[i]!) / dx);
   }
   const decimals = sensor.decimals ?? DEFAULT_DECIMALS;
@@ -64,7 +65,8 @@ export function prepareSensor(sensor: CalibrationSensor): PrepareResult {
  */
 export function calibrate(sensor: PreparedSensor, raw: number): { value: number; outOfRange: boolean } {
   const value = calibratedValue(sensor, raw);
-  const outOfRange = (sensor.min !== null && value < sensor.min) || (sensor.max !== null && value > sensor.max);
+  const outOfRange =
+    (sensor.min !== null && value < sensor.min) || (sensor.max !== null && value > sensor.max);
   return { value, outOfRange };
 }
 

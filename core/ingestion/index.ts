@@ -1,8 +1,14 @@
 /** The ingestion pipeline that the processor and the API's replay share. */
-export { createIngestionPipeline, type IngestionDeps, type IngestionPipeline, type PipelineLogger } from './pipeline';
+export {
+  createIngestionPipeline,
+  type IngestionDeps,
+  type IngestionPipeline,
+  type PipelineLogger,
+} from './pipeline';
 export type { AckInput, AckRecorder, ChangeNotifier, DeviceLookup, LastSeenWriter } from './ports';
 export type { InboundMessage, IngestionDevice, CalibrationSensor, MessageOutcome } from './types';
 export { parseMessage, MAX_PAYLOAD_BYTES, MAX_FUTURE_MS, type ParsedMessage } from './parse';
 export { calibrate, prepareSensor, roundTo, DEFAULT_DECIMALS, type PreparedSensor } from './calibrate';
 export { buildRecord } from './records';
 export { routeTopic, type RoutedTopic } from './topics';
+export { AppSyncChangeNotifier, NOTIFY_MUTATION, type AppSyncNotifierOptions } from './appsync-notifier';

@@ -46,7 +46,6 @@ export interface TimeWindow {
   now: number;
 }
 
-
 /**
  * Routes a message by its topic and parses its payload. Never throws: every
  * way a payload can be unusable comes back as `invalid` with a reason.
@@ -56,11 +55,18 @@ export function parseMessage(message: InboundMessage, window: TimeWindow): Parse
   if (!route) return invalid(deviceIdHint(message.topic), `unknown topic "${clip(message.topic, 200)}"`);
   const { deviceId } = route;
   if (message.payload.byteLength > MAX_PAYLOAD_BYTES) {
-    return invalid(deviceId, `payload of ${message.payload.byteLength} bytes is larger than ${MAX_PAYLOAD_BYTES}`);
+    return invalid(
+      deviceId,
+      `payload of ${message.payload.byteLength} bytes is larger than ${MAX_PAYLOAD_BYTES}`,
+    );
   }
   // isUtf8 is native and cheaper than a fatal TextDecoder on the hot path.
   if (!isUtf8(message.payload)) return invalid(deviceId, 'binary payload: not UTF-8 text');
-  const text = Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength).toString('utf8');
+  const text = Buffer.from(
+    message.payload.buffer,
+    message.payload.byteOffset,
+    message.payload.byteLength,
+  ).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -86,7 +92,8 @@ export function parseMessage(message: InboundMessage, window: TimeWindow): Parse
     case 'legacy-reading': {
       const legacy = legacyPayloadSchema.safeParse(json);
       if (!legacy.success) return invalid(deviceId, describeIssues(legacy.error));
-      if (!SENSOR_ID.test(route.sensor)) return invalid(deviceId, `"${clip(route.sensor, 40)}" is not a sensor id`);
+      if (!SENSOR_ID.test(route.sensor))
+        return invalid(deviceId, `"${clip(route.sensor, 40)}" is not a sensor id`);
       // Legacy firmware sends no time: the receive time is the reading's time.
       const window_ = checkTime(message.receivedAt, window);
       if (window_) return invalid(deviceId, window_);
@@ -104,7 +111,8 @@ export function parseMessage(message: InboundMessage, window: TimeWindow): Parse
         body = parsed.data;
       }
       const time = body.ts === undefined ? message.receivedAt : parseTimestamp(body.ts);
-      if (time === undefined) return invalid(deviceId, 'ts: is neither epoch milliseconds nor an ISO-8601 date-time');
+      if (time === undefined)
+        return invalid(deviceId, 'ts: is neither epoch milliseconds nor an ISO-8601 date-time');
       const late = checkTime(time, window);
       if (late) return invalid(deviceId, late);
       const values: SensorValue[] = [];
@@ -117,7 +125,10 @@ export function parseMessage(message: InboundMessage, window: TimeWindow): Parse
       }
       if (values.length === 0) return invalid(deviceId, 'readings: is empty');
       if (values.length > MAX_READINGS_PER_MESSAGE) {
-        return invalid(deviceId, `readings: has ${values.length} sensors, more than ${MAX_READINGS_PER_MESSAGE}`);
+        return invalid(
+          deviceId,
+          `readings: has ${values.length} sensors, more than ${MAX_READINGS_PER_MESSAGE}`,
+        );
       }
       return { kind: 'readings', deviceId, time, source: 'device', values };
     }
@@ -168,7 +179,11 @@ function checkTime(time: number, window: TimeWindow): string | undefined {
   return undefined;
 }
 
-const invalid = (deviceId: string | null, reason: string): ParsedMessage => ({ kind: 'invalid', deviceId, reason });
+const invalid = (deviceId: string | null, reason: string): ParsedMessage => ({
+  kind: 'invalid',
+  deviceId,
+  reason,
+});
 
 const safeIso = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms));
 

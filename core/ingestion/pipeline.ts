@@ -94,8 +94,15 @@ export function createIngestionPipeline(deps: IngestionDeps): IngestionPipeline 
         const deviceId = records[r]!.deviceId;
         const failure = failures.get(r);
         if (failure?.retryable) outcomes[i] = retry(message, deviceId, failure.reason, failure.cause);
-        else if (failure) outcomes[i] = rejected(message, deviceId, `the telemetry store refused it: ${failure.reason}`);
-        else if (partial.has(i)) outcomes[i] = rejected(message, deviceId, partial.get(i)!, true);
+        else if (failure) {
+          // The sensors that were already refused stay named in the reason.
+          const also = partial.has(i) ? `; ${partial.get(i)!}` : '';
+          outcomes[i] = rejected(
+            message,
+            deviceId,
+            `the telemetry store refused it: ${failure.reason}${also}`,
+          );
+        } else if (partial.has(i)) outcomes[i] = rejected(message, deviceId, partial.get(i)!, true);
         else outcomes[i] = { status: 'accepted', message, deviceId };
       }
 
@@ -108,7 +115,10 @@ export function createIngestionPipeline(deps: IngestionDeps): IngestionPipeline 
 type Lookup = { device: IngestionDevice | undefined } | { error: unknown };
 
 /** One lookup per distinct device of the batch, in parallel; a cache makes most of them free. */
-async function lookUpDevices(lookup: DeviceLookup, parsed: readonly ParsedMessage[]): Promise<Map<string, Lookup>> {
+async function lookUpDevices(
+  lookup: DeviceLookup,
+  parsed: readonly ParsedMessage[],
+): Promise<Map<string, Lookup>> {
   const ids = new Set<string>();
   for (const p of parsed) if (p.kind === 'readings') ids.add(p.deviceId);
   const out = new Map<string, Lookup>();
@@ -140,7 +150,8 @@ async function handleAck(
       receivedAt: new Date(message.receivedAt).toISOString(),
     });
   } catch (err) {
-    if (err instanceof NotFoundError) return rejected(message, ack.deviceId, `unknown device "${ack.deviceId}"`);
+    if (err instanceof NotFoundError)
+      return rejected(message, ack.deviceId, `unknown device "${ack.deviceId}"`);
     if (err instanceof ValidationError) return rejected(message, ack.deviceId, `config ack: ${err.message}`);
     return retry(message, ack.deviceId, 'recording the ack failed', err);
   }
@@ -168,7 +179,8 @@ async function writeRecords(deps: IngestionDeps, records: TelemetryRecord[]): Pr
     for (const f of result.failures) failures.set(f.index, { reason: f.reason, retryable: f.retryable });
   } catch (cause) {
     // The port promises not to throw; if an adapter does anyway, nothing is known stored.
-    for (let i = 0; i < records.length; i++) failures.set(i, { reason: 'telemetry write failed', retryable: true, cause });
+    for (let i = 0; i < records.length; i++)
+      failures.set(i, { reason: 'telemetry write failed', retryable: true, cause });
   }
   return failures;
 }
@@ -178,7 +190,10 @@ async function writeRecords(deps: IngestionDeps, records: TelemetryRecord[]): Pr
  * A failure here is logged, not retried: the readings are stored, and the
  * device's next batch writes it again.
  */
-async function touchLastSeen(deps: IngestionDeps, outcomes: readonly (MessageOutcome | undefined)[]): Promise<void> {
+async function touchLastSeen(
+  deps: IngestionDeps,
+  outcomes: readonly (MessageOutcome | undefined)[],
+): Promise<void> {
   const latest = new Map<string, number>();
   for (const o of outcomes) {
     if (!o || o.deviceId === null) continue;
@@ -197,7 +212,12 @@ async function touchLastSeen(deps: IngestionDeps, outcomes: readonly (MessageOut
   );
 }
 
-const rejected = (message: InboundMessage, deviceId: string | null, reason: string, partial = false): MessageOutcome => ({
+const rejected = (
+  message: InboundMessage,
+  deviceId: string | null,
+  reason: string,
+  partial = false,
+): MessageOutcome => ({
   status: 'rejected',
   message,
   deviceId,
@@ -205,7 +225,12 @@ const rejected = (message: InboundMessage, deviceId: string | null, reason: stri
   partial,
 });
 
-const retry = (message: InboundMessage, deviceId: string | null, reason: string, cause?: unknown): MessageOutcome => ({
+const retry = (
+  message: InboundMessage,
+  deviceId: string | null,
+  reason: string,
+  cause?: unknown,
+): MessageOutcome => ({
   status: 'retry',
   message,
   deviceId,

@@ -63,7 +63,8 @@ export function buildRecord(device: IngestionDevice, message: ReadingsMessage): 
       raw: entry.raw,
       value,
       unit: prepared.unit,
-      outOfRange: (prepared.min !== null && value < prepared.min) || (prepared.max !== null && value > prepared.max),
+      outOfRange:
+        (prepared.min !== null && value < prepared.min) || (prepared.max !== null && value > prepared.max),
     });
   }
   if (readings.length === 0) return { problems };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Declared shapes of the device-to-cloud payloads of CONTRACT.md section 2.
@@ -40,7 +40,10 @@ export const legacyPayloadSchema = z.looseObject({
 export const ackPayloadSchema = z.looseObject({
   version: z.union([
     z.number().int().positive(),
-    z.string().regex(/^[1-9]\d{0,9}$/, { error: 'must be a positive whole number' }).transform(Number),
+    z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/, { error: 'must be a positive whole number' })
+      .transform(Number),
   ]),
   status: z.enum(['applied', 'rejected']),
   reason: z.string().max(1000).optional(),
@@ -50,6 +53,8 @@ export type AckPayload = z.infer<typeof ackPayloadSchema>;
 /** One line a person can read from a zod error: `readings: is required; ts: ...`. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }

@@ -10,8 +10,27 @@ export type RoutedTopic =
 /** Ids as MQTT topic levels carry them; anything else cannot be a device or sensor id. */
 const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
+/**
+ * Routes seen recently. A fleet publishes on a few hundred topics, so nearly
+ * every message finds its route here instead of splitting and matching again.
+ */
+const routes = new Map<string, RoutedTopic | undefined>();
+const MAX_CACHED_ROUTES = 10_000;
+
 /** Routes a topic, or returns undefined for a topic the pipeline does not take. */
 export function routeTopic(topic: string): RoutedTopic | undefined {
+  const cached = routes.get(topic);
+  if (cached !== undefined) return cached;
+  const route = matchTopic(topic);
+  // Unknown topics are not cached: anyone can publish them, and they must not crowd out the fleet's.
+  if (route) {
+    if (routes.size >= MAX_CACHED_ROUTES) routes.clear();
+    routes.set(topic, route);
+  }
+  return route;
+}
+
+function matchTopic(topic: string): RoutedTopic | undefined {
   // Fast path for the topic nearly every message has; the general split below handles the rest.
   if (topic.startsWith('devices/') && topic.endsWith('/readings')) {
     const id = topic.slice(8, -9);
@@ -21,8 +40,10 @@ export function routeTopic(topic: string): RoutedTopic | undefined {
   if (!levels.every((level) => ID.test(level))) return undefined;
   const [a, b, c, d] = levels;
   if (levels.length === 3 && a === 'devices' && c === 'readings') return { kind: 'readings', deviceId: b! };
-  if (levels.length === 4 && a === 'devices' && c === 'config' && d === 'ack') return { kind: 'ack', deviceId: b! };
-  if (levels.length === 4 && b === 'reading' && c === 'sensor') return { kind: 'legacy-reading', deviceId: a!, sensor: d! };
+  if (levels.length === 4 && a === 'devices' && c === 'config' && d === 'ack')
+    return { kind: 'ack', deviceId: b! };
+  if (levels.length === 4 && b === 'reading' && c === 'sensor')
+    return { kind: 'legacy-reading', deviceId: a!, sensor: d! };
   return undefined;
 }
 

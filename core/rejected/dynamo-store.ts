@@ -46,7 +46,10 @@ export class DynamoRejectedStore implements RejectedMessageStore {
         }),
       );
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') {
+      if (
+        err instanceof ConditionalCheckFailedException ||
+        (err as Error).name === 'ConditionalCheckFailedException'
+      ) {
         return;
       }
       throw err;
@@ -78,7 +81,9 @@ export class DynamoRejectedStore implements RejectedMessageStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: pk(id), sk: SK } }));
+    await this.options.client.send(
+      new DeleteCommand({ TableName: this.options.tableName, Key: { pk: pk(id), sk: SK } }),
+    );
   }
 
   async recordReplay(id: string, atIso: string, reason: string): Promise<RejectedMessage> {
@@ -87,7 +92,8 @@ export class DynamoRejectedStore implements RejectedMessageStore {
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: { pk: pk(id), sk: SK },
-          UpdateExpression: 'SET replayCount = if_not_exists(replayCount, :zero) + :one, lastReplayedAt = :at, reason = :reason',
+          UpdateExpression:
+            'SET replayCount = if_not_exists(replayCount, :zero) + :one, lastReplayedAt = :at, reason = :reason',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':at': atIso, ':reason': reason },
           ReturnValues: 'ALL_NEW',
@@ -95,7 +101,10 @@ export class DynamoRejectedStore implements RejectedMessageStore {
       );
       return fromItem(Attributes ?? {});
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') {
+      if (
+        err instanceof ConditionalCheckFailedException ||
+        (err as Error).name === 'ConditionalCheckFailedException'
+      ) {
         throw new NotFoundError(`No rejected message ${id}; it may have been replayed already.`);
       }
       throw err;

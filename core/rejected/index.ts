@@ -2,4 +2,10 @@
 export type { RejectedMessageStore, ListRejectedQuery } from './port';
 export { DynamoRejectedStore, type DynamoRejectedStoreOptions } from './dynamo-store';
 export { RejectedMessageService, type RejectedMessageServiceDeps } from './service';
-export { toRejectedMessage, toInboundMessage, encodePayload, decodePayload, rejectedMessageId } from './payload';
+export {
+  toRejectedMessage,
+  toInboundMessage,
+  encodePayload,
+  decodePayload,
+  rejectedMessageId,
+} from './payload';

@@ -4,13 +4,19 @@ import type { InboundMessage } from '../ingestion/types';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 // Control characters other than tab and line breaks make "text" unreadable in a list; keep such payloads as base64.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}
 
 /** A payload as stored: UTF-8 text when it is readable text, else base64. */
 export function encodePayload(bytes: Uint8Array): { payload: string; payloadEncoding: 'utf8' | 'base64' } {
   try {
     const text = utf8.decode(bytes);
-    if (!CONTROL.test(text)) return { payload: text, payloadEncoding: 'utf8' };
+    if (!hasControlCharacters(text)) return { payload: text, payloadEncoding: 'utf8' };
   } catch {
     // not UTF-8: fall through to base64
   }
@@ -41,7 +47,11 @@ export function rejectedMessageId(message: InboundMessage): string {
 }
 
 /** The rejected message to keep for an inbound message and a reason. */
-export function toRejectedMessage(message: InboundMessage, deviceId: string | null, reason: string): RejectedMessage {
+export function toRejectedMessage(
+  message: InboundMessage,
+  deviceId: string | null,
+  reason: string,
+): RejectedMessage {
   return {
     id: rejectedMessageId(message),
     deviceId,
@@ -56,5 +66,9 @@ export function toRejectedMessage(message: InboundMessage, deviceId: string | nu
 
 /** The inbound message a stored rejected message came from, for a replay. */
 export function toInboundMessage(message: RejectedMessage): InboundMessage {
-  return { topic: message.topic, payload: decodePayload(message), receivedAt: Date.parse(message.receivedAt) };
+  return {
+    topic: message.topic,
+    payload: decodePayload(message),
+    receivedAt: Date.parse(message.receivedAt),
+  };
 }

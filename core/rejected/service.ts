@@ -20,11 +20,19 @@ const DEVICE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 export class RejectedMessageService {
   constructor(private readonly deps: RejectedMessageServiceDeps) {}
 
-  async list(args: { deviceId?: string | null; limit?: number | null; nextToken?: string | null }): Promise<RejectedMessageConnection> {
+  async list(args: {
+    deviceId?: string | null;
+    limit?: number | null;
+    nextToken?: string | null;
+  }): Promise<RejectedMessageConnection> {
     if (args.deviceId && !DEVICE_ID.test(args.deviceId)) {
       throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
     }
-    return this.deps.store.list({ deviceId: args.deviceId ?? null, limit: pageSize(args.limit), nextToken: args.nextToken ?? null });
+    return this.deps.store.list({
+      deviceId: args.deviceId ?? null,
+      limit: pageSize(args.limit),
+      nextToken: args.nextToken ?? null,
+    });
   }
 
   async get(id: string): Promise<RejectedMessage> {
@@ -44,9 +52,12 @@ export class RejectedMessageService {
     const message = await this.get(id);
     const [outcome] = await this.deps.pipeline.process([toInboundMessage(message)]);
     if (!outcome || outcome.status === 'retry') {
-      throw new ServiceUnavailableError('The replay could not reach the device or telemetry store; try again.', {
-        cause: outcome?.status === 'retry' ? outcome.cause : undefined,
-      });
+      throw new ServiceUnavailableError(
+        'The replay could not reach the device or telemetry store; try again.',
+        {
+          cause: outcome?.status === 'retry' ? outcome.cause : undefined,
+        },
+      );
     }
     if (outcome.status === 'accepted') {
       await this.deps.store.delete(id);

@@ -62,7 +62,16 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       for (const r of record.readings) {
         rows.set(`${record.deviceId}\u0000${r.sensor}\u0000${record.time}`, {
           index,
-          values: [record.deviceId, r.sensor, record.time, r.value, r.raw, r.unit, r.outOfRange, record.configVersion],
+          values: [
+            record.deviceId,
+            r.sensor,
+            record.time,
+            r.value,
+            r.raw,
+            r.unit,
+            r.outOfRange,
+            record.configVersion,
+          ],
         });
       }
     });
@@ -84,12 +93,16 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         for (const row of chunk) failed.add(row.index);
       }
     }
-    const reason = lastError instanceof Error ? `local store: ${lastError.message}` : 'local store write failed';
-    return { failures: [...failed].sort((a, b) => a - b).map((index) => ({ index, reason, retryable: true })) };
+    const reason =
+      lastError instanceof Error ? `local store: ${lastError.message}` : 'local store write failed';
+    return {
+      failures: [...failed].sort((a, b) => a - b).map((index) => ({ index, reason, retryable: true })),
+    };
   }
 
   async latest(deviceId: string, sensors?: readonly string[]): Promise<Reading[]> {
-    const filter = sensors && sensors.length > 0 ? `AND sensor IN (${sensors.map(() => '?').join(', ')})` : '';
+    const filter =
+      sensors && sensors.length > 0 ? `AND sensor IN (${sensors.map(() => '?').join(', ')})` : '';
     const rows = await this.read(
       `SELECT sensor, time, value, raw, unit, out_of_range, config_version FROM readings
        WHERE device_id = ? ${filter}
@@ -145,8 +158,12 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           }),
     );
     const last = page[page.length - 1];
-    const lastTime = last === undefined ? undefined : Number(query.intervalMs === undefined ? last.time : last.bucket);
-    return { items, nextToken: rows.length > query.limit && lastTime !== undefined ? rangeCursorToken(lastTime) : null };
+    const lastTime =
+      last === undefined ? undefined : Number(query.intervalMs === undefined ? last.time : last.bucket);
+    return {
+      items,
+      nextToken: rows.length > query.limit && lastTime !== undefined ? rangeCursorToken(lastTime) : null,
+    };
   }
 
   /** Closes the database; the store is unusable afterwards. */

@@ -1,12 +1,6 @@
 /** Telemetry: the store port, its Timestream and DuckDB adapters, and the API's read service. */
 export type { TelemetryStore } from './port';
-export type {
-  CalibratedReading,
-  TelemetryRecord,
-  RecordFailure,
-  WriteResult,
-  RangeQuery,
-} from './types';
+export type { CalibratedReading, TelemetryRecord, RecordFailure, WriteResult, RangeQuery } from './types';
 export { TelemetryService, type SensorCatalog, type TelemetryServiceDeps } from './service';
 export { DuckDbTelemetryStore, type DuckDbTelemetryOptions } from './duckdb-store';
 export { TimestreamTelemetryStore, type TimestreamTelemetryOptions } from './timestream/store';

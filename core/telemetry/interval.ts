@@ -14,7 +14,10 @@ export const MAX_INTERVAL_MS = 31 * UNIT_MS.d;
 export function parseInterval(text: string, field = 'interval'): number {
   const match = /^([1-9][0-9]{0,4})([smhd])$/.exec(text);
   if (!match) {
-    throw new ValidationError({ field, message: 'must be a whole number followed by s, m, h or d, e.g. 5m, 1h, 1d' });
+    throw new ValidationError({
+      field,
+      message: 'must be a whole number followed by s, m, h or d, e.g. 5m, 1h, 1d',
+    });
   }
   const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   if (ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {

@@ -17,7 +17,10 @@ export function rangeCursorAfter(token: string | null | undefined): number | und
   const cursor = decodeToken<RangeCursor>(token);
   if (cursor === undefined) return undefined;
   if (typeof cursor.a !== 'number' || !Number.isSafeInteger(cursor.a)) {
-    throw new ValidationError({ field: 'nextToken', message: 'is not a token this API issued; pass back nextToken unchanged' });
+    throw new ValidationError({
+      field: 'nextToken',
+      message: 'is not a token this API issued; pass back nextToken unchanged',
+    });
   }
   return cursor.a;
 }

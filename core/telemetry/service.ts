@@ -41,21 +41,28 @@ export class TelemetryService {
   /** Raw points, or buckets when `interval` is given, in [from, to), oldest first. */
   async readings(args: QueryReadingsArgs): Promise<ReadingConnection> {
     checkId(args.deviceId, 'deviceId');
-    if (!SENSOR.test(args.sensor)) throw new ValidationError({ field: 'sensor', message: 'is not a sensor id' });
+    if (!SENSOR.test(args.sensor))
+      throw new ValidationError({ field: 'sensor', message: 'is not a sensor id' });
     const from = parseTime(args.from, 'from');
     const to = parseTime(args.to, 'to');
     if (from >= to) throw new ValidationError({ field: 'from', message: 'must be before to' });
     const intervalMs = args.interval ? parseInterval(args.interval) : undefined;
     const span = to - from;
     if (intervalMs === undefined && span > MAX_RAW_RANGE_MS) {
-      throw new ValidationError({ field: 'to', message: 'raw points span at most 31 days; give an interval for longer ranges' });
+      throw new ValidationError({
+        field: 'to',
+        message: 'raw points span at most 31 days; give an interval for longer ranges',
+      });
     }
     if (span > MAX_BUCKETED_RANGE_MS) {
       throw new ValidationError({ field: 'to', message: 'a range spans at most 366 days' });
     }
     const limit = args.limit ?? READINGS_DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > READINGS_MAX_LIMIT) {
-      throw new ValidationError({ field: 'limit', message: `must be a whole number from 1 to ${READINGS_MAX_LIMIT}` });
+      throw new ValidationError({
+        field: 'limit',
+        message: `must be a whole number from 1 to ${READINGS_MAX_LIMIT}`,
+      });
     }
     return this.deps.store.range({
       deviceId: args.deviceId,
@@ -75,6 +82,7 @@ function checkId(id: string, field: string): void {
 
 function parseTime(text: string, field: string): number {
   const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) throw new ValidationError({ field, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T08:00:00Z' });
+  if (Number.isNaN(ms))
+    throw new ValidationError({ field, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T08:00:00Z' });
   return ms;
 }

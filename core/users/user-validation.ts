@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Limits of the profile fields, exported so tests and the dashboard can quote them. */
 export const USER_LIMITS = {

@@ -133,6 +133,7 @@ export class Api extends Construct {
         IOT_DATA_ENDPOINT: props.iotEndpoint,
         TIMESTREAM_DATABASE: props.telemetry.databaseName,
         TIMESTREAM_TABLE: props.telemetry.tableName,
+        TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
         POWERTOOLS_SERVICE_NAME: 'api',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
@@ -158,6 +159,10 @@ export class Api extends Construct {
       }),
     );
     for (const statement of props.telemetry.queryStatements()) fn.role.addToPrincipalPolicy(statement);
+    // replayRejectedMessage re-runs a reading through the pipeline, which writes it.
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['timestream:WriteRecords'], resources: [props.telemetry.tableArn] }),
+    );
 
     acknowledgeWildcardResources(
       fn.role,

@@ -142,6 +142,8 @@ export class Ingestion extends Construct {
         TIMESTREAM_DATABASE: props.telemetry.databaseName,
         TIMESTREAM_TABLE: props.telemetry.tableName,
         APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
+        // Kept equal to the table's retention, so the processor knows which records the memory store takes.
+        TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
         POWERTOOLS_SERVICE_NAME: 'calibration',
       },
     });

@@ -37,6 +37,9 @@ export class Telemetry extends Construct {
   readonly databaseName: string;
   readonly tableName: string;
   readonly tableArn: string;
+  /** Hours records stay in the memory store; the processor needs it to know what it may still write there. */
+  readonly memoryStoreRetentionHours: number;
+  readonly magneticStoreRetentionDays: number;
 
   constructor(scope: Construct, id: string, props: TelemetryProps) {
     super(scope, id);
@@ -45,6 +48,8 @@ export class Telemetry extends Construct {
 
     this.databaseName = resourceName(props.stage, 'db');
     this.tableName = TELEMETRY_TABLE_NAME;
+    this.memoryStoreRetentionHours = props.memoryStoreRetentionHours ?? 24;
+    this.magneticStoreRetentionDays = props.magneticStoreRetentionDays ?? (prod ? 3650 : 30);
 
     const database = new CfnDatabase(this, 'Database', { databaseName: this.databaseName });
     database.applyRemovalPolicy(removalPolicy);
@@ -53,8 +58,8 @@ export class Telemetry extends Construct {
       databaseName: this.databaseName,
       tableName: this.tableName,
       retentionProperties: {
-        MemoryStoreRetentionPeriodInHours: String(props.memoryStoreRetentionHours ?? 24),
-        MagneticStoreRetentionPeriodInDays: String(props.magneticStoreRetentionDays ?? (prod ? 3650 : 30)),
+        MemoryStoreRetentionPeriodInHours: String(this.memoryStoreRetentionHours),
+        MagneticStoreRetentionPeriodInDays: String(this.magneticStoreRetentionDays),
       },
       magneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
     });

@@ -16,7 +16,6 @@ import { localClientConfig } from './dynamodb';
 
 // cognito-local is CommonJS and exposes its building blocks only by path.
 const require = createRequire(import.meta.url);
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { createServer } = require('cognito-local/lib/server/server');
 const { Router } = require('cognito-local/lib/server/Router');
 const { loadConfig } = require('cognito-local/lib/server/config');
@@ -30,7 +29,6 @@ const { JwtTokenGenerator } = require('cognito-local/lib/services/tokenGenerator
 const { CryptoService } = require('cognito-local/lib/services/crypto');
 const { otp } = require('cognito-local/lib/services/otp');
 const pino = require('pino');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const USER_POOL_NAME = 'yvr-local-users';
 export const USER_POOL_CLIENT_NAME = 'yvr-local-dashboard';

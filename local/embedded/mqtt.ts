@@ -209,16 +209,14 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
           new DataPlaneError(404, 'ResourceNotFoundException', `No retained message on ${topic}`),
         );
       } else {
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              topic,
-              payload: payload.toString('base64'),
-              qos: 1,
-              lastModifiedTime: Date.now(),
-            }),
-          );
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            topic,
+            payload: payload.toString('base64'),
+            qos: 1,
+            lastModifiedTime: Date.now(),
+          }),
+        );
       }
       return true;
     }

@@ -54,19 +54,26 @@ export class Batcher<T> {
     await this.running;
   }
 
-  /** Flushes, then handles every waiting retry at once: on shutdown nothing accepted is left behind. */
-  async stop(): Promise<void> {
+  /**
+   * Flushes what is waiting, gives every item waiting for a retry one more
+   * try now, and returns the items that still failed. Rushing them through
+   * the remaining attempts would dead-letter messages whose cause (a store
+   * being down) may be gone by the next start; the caller keeps them instead.
+   */
+  async stop(): Promise<T[]> {
     this.stopped = true;
-    for (let round = 0; round < (this.options.maxAttempts ?? 5) && (this.pending.length || this.retries.size); round++) {
-      const waiting = [...this.retries];
-      this.retries.clear();
-      for (const [timer, entry] of waiting) {
-        clearTimeout(timer);
-        this.pending.push(entry);
-      }
-      await this.flush();
+    await this.flush();
+    const waiting = [...this.retries.entries()];
+    this.retries.clear();
+    for (const [timer, entry] of waiting) {
+      clearTimeout(timer);
+      this.pending.push(entry);
     }
     await this.flush();
+    const left = [...this.retries.values()].map((e) => e.item);
+    for (const timer of this.retries.keys()) clearTimeout(timer);
+    this.retries.clear();
+    return left;
   }
 
   private enqueue(entry: Entry<T>) {

@@ -2,6 +2,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { join } from 'node:path';
 import type { InboundMessage } from '../../core/ingestion';
 
+/** Log size after which the inbox starts over, at a moment when nothing is open. */
+const COMPACT_AFTER_BYTES = 4 * 1024 * 1024;
+
 /** A message the broker acknowledged, numbered so its completion can be recorded. */
 export interface InboxItem {
   seq: number;
@@ -17,6 +20,9 @@ export interface InboxItem {
  */
 export class DurableInbox {
   private seq = 0;
+  /** Accepted and not yet finished. */
+  private open = 0;
+  private bytes = 0;
   private readonly log?: string;
   private readonly doneLog?: string;
 
@@ -42,13 +48,18 @@ export class DurableInbox {
     for (const line of readLines(this.log)) {
       try {
         const r = JSON.parse(line) as { seq: number; topic: string; payload: string; receivedAt: number };
-        if (!done.has(r.seq)) open.push({ seq: r.seq, message: { topic: r.topic, payload: Buffer.from(r.payload, 'base64'), receivedAt: r.receivedAt } });
+        if (!done.has(r.seq))
+          open.push({
+            seq: r.seq,
+            message: { topic: r.topic, payload: Buffer.from(r.payload, 'base64'), receivedAt: r.receivedAt },
+          });
       } catch {
         // A torn last line was never acknowledged: the append throws before PUBACK.
       }
     }
     open.forEach((item, i) => (item.seq = i + 1));
     this.seq = open.length;
+    this.open = open.length;
     writeFileSync(`${this.log}.tmp`, open.map((item) => serialise(item)).join(''));
     renameSync(`${this.log}.tmp`, this.log);
     writeFileSync(this.doneLog, '');
@@ -58,13 +69,19 @@ export class DurableInbox {
   /** Records a message before it is acknowledged; synchronous so PUBACK waits for it. */
   accept(message: InboundMessage): InboxItem {
     const item = { seq: ++this.seq, message };
-    if (this.log) appendFileSync(this.log, serialise(item));
+    if (this.log) {
+      const line = serialise(item);
+      appendFileSync(this.log, line);
+      this.bytes += line.length;
+    }
+    this.open++;
     return item;
   }
 
   /** Marks messages finished (stored, or kept as rejected). */
   finish(items: readonly InboxItem[]): void {
-    if (this.doneLog && items.length) appendFileSync(this.doneLog, `${JSON.stringify(items.map((i) => i.seq))}\n`);
+    if (this.doneLog && items.length)
+      appendFileSync(this.doneLog, `${JSON.stringify(items.map((i) => i.seq))}\n`);
   }
 }
 
@@ -75,5 +92,7 @@ function serialise(item: InboxItem): string {
 
 function readLines(file: string): string[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
 }

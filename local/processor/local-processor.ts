@@ -36,7 +36,10 @@ export interface LocalProcessor {
   stats(): ProcessorStats;
   /** Handles everything waiting now (tests; the window otherwise decides). */
   flush(): Promise<void>;
-  /** Unsubscribes, then handles every accepted message: nothing acknowledged is left behind. */
+  /**
+   * Unsubscribes, then handles every accepted message; those that still fail
+   * stay in the inbox for the next start: nothing acknowledged is dropped.
+   */
   stop(): Promise<void>;
 }
 
@@ -66,7 +69,10 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
         const item = items[index]!;
         if (outcome.status === 'retry' || unkept.has(outcome)) {
           retry.push(item);
-          lastReason.set(item, outcome.status === 'retry' ? outcome.reason : 'the rejected message could not be kept');
+          lastReason.set(
+            item,
+            outcome.status === 'retry' ? outcome.reason : 'the rejected message could not be kept',
+          );
           return;
         }
         finished.push(item);
@@ -87,7 +93,9 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
         inbox.finish([item]);
       } catch (err) {
         // Left open in the inbox: the next start offers it again.
-        log(`[processor] could not keep a dead-lettered message on ${item.message.topic}: ${(err as Error).message}`);
+        log(
+          `[processor] could not keep a dead-lettered message on ${item.message.topic}: ${(err as Error).message}`,
+        );
       }
     },
     onError: (err) => log(`[processor] batch failed, retrying it: ${(err as Error).message}`),
@@ -109,7 +117,10 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
     flush: () => batcher.flush(),
     async stop() {
       for (const unsubscribe of unsubscribes) await unsubscribe();
-      await batcher.stop();
+      const left = await batcher.stop();
+      // Still unfinished in the inbox: the next start offers them again (in memory mode they are gone).
+      if (left.length)
+        log(`[processor] ${left.length} messages still failing; they stay in the inbox for the next start`);
     },
   };
 }

@@ -28,7 +28,7 @@ export function serveAppSyncRealtime(wss: WebSocketServer, options: AppSyncRealt
   const keepAliveMs = options.keepAliveMs ?? 60_000;
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
-    const header = decodeParam(new URL(req.url ?? '/', 'http://local').searchParams.get('header'));
+    const header = connectionHeader(req);
     // Verify at once, answer at connection_init: a bad token closes before any start is read.
     const connectionAuth = options.verifyToken(authorizationOf(header), sourceIp);
     connectionAuth.catch(() => undefined);
@@ -59,7 +59,18 @@ export function serveAppSyncRealtime(wss: WebSocketServer, options: AppSyncRealt
 
     const start = async (id: string, payload: StartPayload | undefined) => {
       if (operations.has(id)) {
-        send({ type: 'error', id, payload: { errors: [{ errorType: 'DuplicatedOperationError', message: `Another subscription already uses the id ${id}.` }] } });
+        send({
+          type: 'error',
+          id,
+          payload: {
+            errors: [
+              {
+                errorType: 'DuplicatedOperationError',
+                message: `Another subscription already uses the id ${id}.`,
+              },
+            ],
+          },
+        });
         return;
       }
       operations.set(id, null);
@@ -69,10 +80,17 @@ export function serveAppSyncRealtime(wss: WebSocketServer, options: AppSyncRealt
         const own = authorizationOf(payload?.extensions?.authorization);
         identity = own ? await options.verifyToken(own, sourceIp) : await connectionAuth;
         request = JSON.parse(payload?.data ?? '');
-        if (typeof request?.query !== 'string') throw new SyntaxError('payload.data must hold {"query": ..., "variables": ...}');
+        if (typeof request?.query !== 'string')
+          throw new SyntaxError('payload.data must hold {"query": ..., "variables": ...}');
       } catch (err) {
         operations.delete(id);
-        const error = err instanceof UnauthorizedRequestError ? unauthorized(err) : { errorType: 'BadRequestException', message: `The start message is not valid: ${(err as Error).message}` };
+        const error =
+          err instanceof UnauthorizedRequestError
+            ? unauthorized(err)
+            : {
+                errorType: 'BadRequestException',
+                message: `The start message is not valid: ${(err as Error).message}`,
+              };
         send({ type: 'error', id, payload: { errors: [error] } });
         return;
       }
@@ -104,19 +122,33 @@ export function serveAppSyncRealtime(wss: WebSocketServer, options: AppSyncRealt
       try {
         message = JSON.parse(raw.toString());
       } catch {
-        send({ type: 'error', payload: { errors: [{ errorType: 'BadRequestException', message: 'Messages must be JSON.' }] } });
+        send({
+          type: 'error',
+          payload: { errors: [{ errorType: 'BadRequestException', message: 'Messages must be JSON.' }] },
+        });
         return;
       }
       const { type, id } = message;
       if (type === 'connection_init') void init();
       else if ((type === 'start' || type === 'stop') && typeof id !== 'string') {
-        send({ type: 'error', payload: { errors: [{ errorType: 'BadRequestException', message: `A ${type} message needs an id.` }] } });
+        send({
+          type: 'error',
+          payload: {
+            errors: [{ errorType: 'BadRequestException', message: `A ${type} message needs an id.` }],
+          },
+        });
       } else if (type === 'start') {
         void init().then(async () => {
           if (acknowledged) await start(id!, message.payload);
         });
       } else if (type === 'stop') void stop(id!);
-      else send({ type: 'error', payload: { errors: [{ errorType: 'UnsupportedOperation', message: `Unknown message type ${type}.` }] } });
+      else
+        send({
+          type: 'error',
+          payload: {
+            errors: [{ errorType: 'UnsupportedOperation', message: `Unknown message type ${type}.` }],
+          },
+        });
     });
 
     socket.on('close', () => {
@@ -132,9 +164,22 @@ interface StartPayload {
   extensions?: { authorization?: Record<string, unknown> };
 }
 
-function decodeParam(value: string | null): Record<string, unknown> {
+/**
+ * The connection's auth header: the `header` query parameter (base64 JSON,
+ * older Amplify and most clients), or a `header-<base64url JSON>`
+ * subprotocol next to `graphql-ws` (Amplify v6 today).
+ */
+function connectionHeader(req: IncomingMessage): Record<string, unknown> {
+  const fromQuery = new URL(req.url ?? '/', 'http://local').searchParams.get('header');
+  const fromProtocol = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith('header-'))
+    ?.slice('header-'.length);
+  const value = fromQuery || fromProtocol;
   if (!value) return {};
   try {
+    // Node's base64 decoder reads the URL-safe alphabet too.
     return JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as Record<string, unknown>;
   } catch {
     return {};
@@ -147,13 +192,17 @@ function authorizationOf(header: Record<string, unknown> | undefined): string | 
 }
 
 function stringHeaders(header: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(header).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  return Object.fromEntries(Object.entries(header).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
 }
 
 function unauthorized(err: unknown) {
   return {
     errorType: 'UnauthorizedException',
-    message: err instanceof UnauthorizedRequestError ? err.message : 'You are not authorized to make this call.',
+    message:
+      err instanceof UnauthorizedRequestError ? err.message : 'You are not authorized to make this call.',
     errorCode: 401,
   };
 }

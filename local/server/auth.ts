@@ -52,7 +52,10 @@ export interface TokenVerifierOptions {
   userPoolClientId: string;
 }
 
-export type TokenVerifier = (authorization: string | undefined, sourceIp?: string) => Promise<CognitoIdentity>;
+export type TokenVerifier = (
+  authorization: string | undefined,
+  sourceIp?: string,
+) => Promise<CognitoIdentity>;
 
 /**
  * Verifies a Cognito ID or access token (bare or `Bearer`) against the user
@@ -60,24 +63,46 @@ export type TokenVerifier = (authorization: string | undefined, sourceIp?: strin
  * (`aud` on ID tokens, `client_id` on access tokens), as AppSync does.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUri), { cacheMaxAge: Infinity, cooldownDuration: 1_000 });
+  const jwks = createRemoteJWKSet(new URL(options.jwksUri), {
+    cacheMaxAge: Infinity,
+    cooldownDuration: 1_000,
+  });
+  // A dashboard sends the same token with every request: remember verified ones until they expire,
+  // so the RSA check runs once per token, not once per request.
+  const verified = new Map<string, { identity: CognitoIdentity; exp: number }>();
   return async (authorization, sourceIp = '127.0.0.1') => {
     const token = authorization?.replace(/^Bearer\s+/i, '').trim();
     if (!token) throw new UnauthorizedRequestError('Valid authorization header not provided.');
+    const known = verified.get(token);
+    if (known && known.exp > Date.now() / 1000) return { ...known.identity, sourceIp: [sourceIp] };
+    if (known) verified.delete(token);
+    const identity = await verify(token, sourceIp);
+    if (verified.size >= 1_000) verified.delete(verified.keys().next().value!);
+    verified.set(token, { identity, exp: Number(identity.claims.exp ?? 0) });
+    return identity;
+  };
+
+  async function verify(token: string, sourceIp: string): Promise<CognitoIdentity> {
     let claims: JWTPayload;
     try {
       ({ payload: claims } = await jwtVerify(token, jwks, { issuer: options.issuer, algorithms: ['RS256'] }));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedRequestError('Token has expired.');
-      throw new UnauthorizedRequestError('You are not authorized to make this call: the token is not one this user pool issued.');
+      throw new UnauthorizedRequestError(
+        'You are not authorized to make this call: the token is not one this user pool issued.',
+      );
     }
     const use = claims.token_use;
     const client = use === 'id' ? claims.aud : use === 'access' ? claims.client_id : undefined;
     if (use !== 'id' && use !== 'access') {
-      throw new UnauthorizedRequestError('You are not authorized to make this call: use a Cognito ID or access token.');
+      throw new UnauthorizedRequestError(
+        'You are not authorized to make this call: use a Cognito ID or access token.',
+      );
     }
     if (client !== options.userPoolClientId) {
-      throw new UnauthorizedRequestError('You are not authorized to make this call: the token belongs to another app client.');
+      throw new UnauthorizedRequestError(
+        'You are not authorized to make this call: the token belongs to another app client.',
+      );
     }
     const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as string[]) : null;
     const username = String(claims['cognito:username'] ?? claims.username ?? claims.sub);
@@ -90,7 +115,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       sourceIp: [sourceIp],
       defaultAuthStrategy: 'ALLOW',
     };
-  };
+  }
 }
 
 /** True when `identity` may read a field with `rule` (AppSync's directive semantics). */

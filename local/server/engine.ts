@@ -133,7 +133,14 @@ export class Engine {
       const errors = [...validate(this.schema, document), ...checkLimits(document, this.limits)];
       const operation = errors.length ? null : getOperationAST(document, operationName);
       if (errors.length) result = errors;
-      else if (!operation) result = [new GraphQLError(operationName ? `No operation named ${operationName} in the document.` : 'The document must name the operation to run (operationName) when it has several.')];
+      else if (!operation)
+        result = [
+          new GraphQLError(
+            operationName
+              ? `No operation named ${operationName} in the document.`
+              : 'The document must name the operation to run (operationName) when it has several.',
+          ),
+        ];
       else result = { document, operationType: operation.operation };
     } catch (err) {
       result = [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
@@ -149,7 +156,14 @@ export class Engine {
     const prepared = this.prepare(request.query, request.operationName);
     if (Array.isArray(prepared)) return { errors: prepared.map((e) => formatError(e, 'ValidationError')) };
     if (prepared.operationType === 'subscription') {
-      return { errors: [appSyncError('Subscriptions are served over WebSocket: connect to the RealtimeUrl (AppSync protocol) or the GraphQL URL with graphql-ws.', 'ValidationError')] };
+      return {
+        errors: [
+          appSyncError(
+            'Subscriptions are served over WebSocket: connect to the RealtimeUrl (AppSync protocol) or the GraphQL URL with graphql-ws.',
+            'ValidationError',
+          ),
+        ],
+      };
     }
     const result = await execute({
       schema: this.schema,
@@ -162,11 +176,21 @@ export class Engine {
   }
 
   /** Starts a subscription: an async iterator of AppSync-shaped results, or the errors that refused it. */
-  async subscribe(request: GraphQLRequest, context: RequestContext): Promise<AsyncIterableIterator<AppSyncResult> | AppSyncResult> {
+  async subscribe(
+    request: GraphQLRequest,
+    context: RequestContext,
+  ): Promise<AsyncIterableIterator<AppSyncResult> | AppSyncResult> {
     const prepared = this.prepare(request.query, request.operationName);
     if (Array.isArray(prepared)) return { errors: prepared.map((e) => formatError(e, 'ValidationError')) };
     if (prepared.operationType !== 'subscription') {
-      return { errors: [appSyncError('Only subscriptions are accepted here; send queries and mutations over HTTP.', 'ValidationError')] };
+      return {
+        errors: [
+          appSyncError(
+            'Only subscriptions are accepted here; send queries and mutations over HTTP.',
+            'ValidationError',
+          ),
+        ],
+      };
     }
     const result = await subscribe({
       schema: this.schema,
@@ -221,7 +245,8 @@ export class Engine {
         const rule = authRules.get(`${type.name}.${field.name}`);
         const denied = `Not Authorized to access ${field.name} on type ${type.name}`;
         let inner: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
-        if (roots.has(type.name)) inner = this.rootResolver(type, subscriptionsByMutation.get(field.name) ?? []);
+        if (roots.has(type.name))
+          inner = this.rootResolver(type, subscriptionsByMutation.get(field.name) ?? []);
         if (type === subscriptionType) {
           inner = (payload) => payload;
           const filters = this.filterFields[field.name] ?? {};
@@ -229,7 +254,10 @@ export class Engine {
             if (!allows(rule, context.identity)) throw new FieldError('Unauthorized', denied);
             const wanted = Object.entries(args).filter(([, v]) => v !== null && v !== undefined);
             const matches = (payload: unknown) =>
-              wanted.every(([arg, value]) => (payload as Record<string, unknown> | null)?.[filters[arg] ?? arg] === value);
+              wanted.every(
+                ([arg, value]) =>
+                  (payload as Record<string, unknown> | null)?.[filters[arg] ?? arg] === value,
+              );
             return this.hub.subscribe(field.name, matches);
           };
         }
@@ -242,7 +270,10 @@ export class Engine {
     }
   }
 
-  private rootResolver(type: GraphQLObjectType, subscriptions: string[]): GraphQLFieldResolver<unknown, RequestContext> {
+  private rootResolver(
+    type: GraphQLObjectType,
+    subscriptions: string[],
+  ): GraphQLFieldResolver<unknown, RequestContext> {
     return async (_source, args: Record<string, unknown>, context, info) => {
       const event: AppSyncEvent = {
         arguments: args,
@@ -268,7 +299,8 @@ export class Engine {
       }
       if (isErrorEnvelope(result)) throw new FieldError(result.__error.errorType, result.__error.message);
       // AppSync triggers subscriptions only for a mutation that returned data without error.
-      if (result !== null && result !== undefined) for (const field of subscriptions) this.hub.publish(field, result);
+      if (result !== null && result !== undefined)
+        for (const field of subscriptions) this.hub.publish(field, result);
       return result;
     };
   }
@@ -304,7 +336,9 @@ export function selectionSetList(info: GraphQLResolveInfo): string[] {
 
 function fullSelection(type: ReturnType<typeof getNamedType>, depth: number): string {
   if (!isObjectType(type) || depth > 5) return '';
-  const parts = Object.values(type.getFields()).map((f) => `${f.name}${fullSelection(getNamedType(f.type), depth + 1)}`);
+  const parts = Object.values(type.getFields()).map(
+    (f) => `${f.name}${fullSelection(getNamedType(f.type), depth + 1)}`,
+  );
   return ` { ${parts.join(' ')} }`;
 }
 
@@ -323,7 +357,8 @@ export function appSyncError(message: string, errorType: string, error?: GraphQL
 export function formatError(error: GraphQLError, fallbackType = 'InternalError'): AppSyncGraphQLError {
   const original = error.originalError;
   if (original instanceof FieldError) return appSyncError(original.message, original.errorType, error);
-  if (!original || original instanceof GraphQLError) return appSyncError(error.message, original ? 'ValidationError' : fallbackType, error);
+  if (!original || original instanceof GraphQLError)
+    return appSyncError(error.message, original ? 'ValidationError' : fallbackType, error);
   return appSyncError(GENERIC_ERROR_MESSAGE, 'InternalError', error);
 }
 

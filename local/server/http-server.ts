@@ -50,7 +50,15 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error('[graphql] request failed', err);
-      if (!res.headersSent) json(res, 500, { errors: [{ errorType: 'InternalFailure', message: 'The local server failed on this request; see its log.' }] });
+      if (!res.headersSent)
+        json(res, 500, {
+          errors: [
+            {
+              errorType: 'InternalFailure',
+              message: 'The local server failed on this request; see its log.',
+            },
+          ],
+        });
     });
   });
 
@@ -58,7 +66,8 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     const url = new URL(req.url ?? '/', 'http://local');
     cors(res);
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    if (url.pathname === '/health' && req.method === 'GET') return json(res, 200, { status: 'ok', ...options.health() });
+    if (url.pathname === '/health' && req.method === 'GET')
+      return json(res, 200, { status: 'ok', ...options.health() });
     if (options.extraRoutes?.(req, res)) return;
     if (url.pathname.startsWith('/ide/') && req.method === 'GET') {
       const asset = options.ideAssets?.get(url.pathname.slice('/ide/'.length));
@@ -66,16 +75,29 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(asset.body);
       return;
     }
-    if (url.pathname === '/' && req.method === 'GET') return void res.writeHead(302, { location: '/graphql' }).end();
-    if (url.pathname !== '/graphql') return json(res, 404, { errors: [{ errorType: 'NotFound', message: `Nothing at ${url.pathname}; the API is at /graphql.` }] });
+    if (url.pathname === '/' && req.method === 'GET')
+      return void res.writeHead(302, { location: '/graphql' }).end();
+    if (url.pathname !== '/graphql')
+      return json(res, 404, {
+        errors: [{ errorType: 'NotFound', message: `Nothing at ${url.pathname}; the API is at /graphql.` }],
+      });
     if (req.method === 'GET') {
       if (options.idePage && (req.headers.accept ?? '').includes('text/html')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(options.idePage());
         return;
       }
-      return json(res, 405, { errors: [{ errorType: 'MethodNotAllowed', message: 'Send GraphQL requests with POST (as AppSync takes them); open this URL in a browser for the IDE.' }] });
+      return json(res, 405, {
+        errors: [
+          {
+            errorType: 'MethodNotAllowed',
+            message:
+              'Send GraphQL requests with POST (as AppSync takes them); open this URL in a browser for the IDE.',
+          },
+        ],
+      });
     }
-    if (req.method !== 'POST') return json(res, 405, { errors: [{ errorType: 'MethodNotAllowed', message: 'Use POST.' }] });
+    if (req.method !== 'POST')
+      return json(res, 405, { errors: [{ errorType: 'MethodNotAllowed', message: 'Use POST.' }] });
 
     let identity: Identity;
     try {
@@ -88,11 +110,19 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     try {
       body = JSON.parse((await readBody(req)).toString('utf8'));
       if (typeof body?.query !== 'string') throw new Error('the body needs a "query" string');
-      if (body.variables !== undefined && body.variables !== null && typeof body.variables !== 'object') throw new Error('"variables" must be an object');
+      if (body.variables !== undefined && body.variables !== null && typeof body.variables !== 'object')
+        throw new Error('"variables" must be an object');
     } catch (err) {
       const tooLarge = err instanceof BodyTooLargeError;
       return json(res, tooLarge ? 413 : 400, {
-        errors: [{ errorType: tooLarge ? 'PayloadTooLarge' : 'MalformedHttpRequestException', message: tooLarge ? `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` : `The request is not a GraphQL request: ${(err as Error).message}.` }],
+        errors: [
+          {
+            errorType: tooLarge ? 'PayloadTooLarge' : 'MalformedHttpRequestException',
+            message: tooLarge
+              ? `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`
+              : `The request is not a GraphQL request: ${(err as Error).message}.`,
+          },
+        ],
       });
     }
     const result = await engine.execute(body, { identity, headers: stringHeaders(req) });
@@ -101,7 +131,11 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
 
   const graphqlWs = new WebSocketServer({ noServer: true });
   const appsyncWs = new WebSocketServer({ noServer: true, handleProtocols: () => APPSYNC_SUBPROTOCOL });
-  serveAppSyncRealtime(appsyncWs, { engine, verifyToken, ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}) });
+  serveAppSyncRealtime(appsyncWs, {
+    engine,
+    verifyToken,
+    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+  });
   useServer<Record<string, unknown> | undefined, { identity?: Identity }>(
     {
       schema: engine.schema,
@@ -111,7 +145,9 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
       subscribe: (args) => subscribe(args),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const token = (params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
+        const token = (params.Authorization ??
+          params.authorization ??
+          ctx.extra.request.headers.authorization) as string | undefined;
         try {
           ctx.extra.identity = await verifyToken(token, ctx.extra.request.socket.remoteAddress ?? undefined);
           return true;
@@ -142,9 +178,15 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!WS_PATHS.has(path)) return socket.destroy();
-    const target = protocols.includes('graphql-transport-ws') ? graphqlWs : protocols.includes(APPSYNC_SUBPROTOCOL) ? appsyncWs : undefined;
+    const target = protocols.includes('graphql-transport-ws')
+      ? graphqlWs
+      : protocols.includes(APPSYNC_SUBPROTOCOL)
+        ? appsyncWs
+        : undefined;
     if (!target) {
-      socket.end('HTTP/1.1 400 Bad Request\r\n\r\nUse the subprotocol graphql-transport-ws (graphql-ws clients) or graphql-ws (AppSync real-time).\r\n');
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\n\r\nUse the subprotocol graphql-transport-ws (graphql-ws clients) or graphql-ws (AppSync real-time).\r\n',
+      );
       return;
     }
     target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
@@ -159,7 +201,9 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     connections: () => graphqlWs.clients.size + appsyncWs.clients.size,
     async stop() {
       for (const ws of [...graphqlWs.clients, ...appsyncWs.clients]) ws.terminate();
-      await Promise.all([graphqlWs, appsyncWs].map((w) => new Promise<void>((resolve) => w.close(() => resolve()))));
+      await Promise.all(
+        [graphqlWs, appsyncWs].map((w) => new Promise<void>((resolve) => w.close(() => resolve()))),
+      );
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -170,7 +214,10 @@ function cors(res: ServerResponse) {
   // The dashboard's dev server runs on another origin; AppSync answers CORS for any origin too.
   res.setHeader('access-control-allow-origin', '*');
   res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
-  res.setHeader('access-control-allow-headers', 'authorization, content-type, x-amz-user-agent, x-amz-date, x-api-key, x-amz-security-token');
+  res.setHeader(
+    'access-control-allow-headers',
+    'authorization, content-type, x-amz-user-agent, x-amz-date, x-api-key, x-amz-security-token',
+  );
   res.setHeader('access-control-max-age', '86400');
 }
 

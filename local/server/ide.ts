@@ -37,7 +37,10 @@ export function loadIde(): Ide {
     ['graphiql.css', { type: 'text/css', body: file('graphiql/graphiql.min.css') }],
     ['ide.js', { type: 'text/javascript', body: Buffer.from(IDE_SCRIPT) }],
   ]);
-  return { page: (settings) => PAGE.replace('__SETTINGS__', JSON.stringify(settings).replace(/</g, '\\u003c')), assets };
+  return {
+    page: (settings) => PAGE.replace('__SETTINGS__', JSON.stringify(settings).replace(/</g, '\\u003c')),
+    assets,
+  };
 }
 
 const PAGE = `<!doctype html>

@@ -1,4 +1,10 @@
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 /** Limits that keep one request from costing the server (or the API handler) more than a page of work. */
 export interface QueryLimits {
@@ -23,7 +29,8 @@ export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 15, maxFields: 500, maxRo
  */
 export function checkLimits(document: DocumentNode, limits: QueryLimits = DEFAULT_LIMITS): GraphQLError[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const errors: GraphQLError[] = [];
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;
@@ -55,13 +62,28 @@ export function checkLimits(document: DocumentNode, limits: QueryLimits = DEFAUL
     };
     const rootFields = walk(def.selectionSet, 1, new Set(), true);
     if (maxDepth > limits.maxDepth) {
-      errors.push(new GraphQLError(`Query too deep: ${name} nests fields more than ${limits.maxDepth} levels deep. Ask for fewer nested levels.`, { nodes: def }));
+      errors.push(
+        new GraphQLError(
+          `Query too deep: ${name} nests fields more than ${limits.maxDepth} levels deep. Ask for fewer nested levels.`,
+          { nodes: def },
+        ),
+      );
     }
     if (fields > limits.maxFields) {
-      errors.push(new GraphQLError(`Query too large: ${name} asks for more than ${limits.maxFields} fields (aliases count each time). Split it into smaller requests.`, { nodes: def }));
+      errors.push(
+        new GraphQLError(
+          `Query too large: ${name} asks for more than ${limits.maxFields} fields (aliases count each time). Split it into smaller requests.`,
+          { nodes: def },
+        ),
+      );
     }
     if (rootFields > limits.maxRootFields) {
-      errors.push(new GraphQLError(`Too many top-level fields: ${name} has ${rootFields}, the limit is ${limits.maxRootFields}. Send several requests, or use list fields such as devices.`, { nodes: def }));
+      errors.push(
+        new GraphQLError(
+          `Too many top-level fields: ${name} has ${rootFields}, the limit is ${limits.maxRootFields}. Send several requests, or use list fields such as devices.`,
+          { nodes: def },
+        ),
+      );
     }
   }
   return errors;

@@ -8,13 +8,25 @@ import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
  */
 export function appSyncScalars(): Record<string, GraphQLScalarType> {
   return {
-    AWSDate: stringScalar('AWSDate', 'a date like 2026-11-27 (optionally with a zone: 2026-11-27Z, 2026-11-27+01:00)', isAwsDate),
+    AWSDate: stringScalar(
+      'AWSDate',
+      'a date like 2026-11-27 (optionally with a zone: 2026-11-27Z, 2026-11-27+01:00)',
+      isAwsDate,
+    ),
     AWSTime: stringScalar('AWSTime', 'a time like 13:45, 13:45:30 or 13:45:30.123Z', isAwsTime),
-    AWSDateTime: stringScalar('AWSDateTime', 'an ISO-8601 date-time with a zone, like 2026-11-27T13:45:30.000Z', isAwsDateTime),
+    AWSDateTime: stringScalar(
+      'AWSDateTime',
+      'an ISO-8601 date-time with a zone, like 2026-11-27T13:45:30.000Z',
+      isAwsDateTime,
+    ),
     AWSEmail: stringScalar('AWSEmail', 'an email address like name@example.com', isAwsEmail),
     AWSURL: stringScalar('AWSURL', 'a URL with a scheme, like https://example.com/path', isAwsUrl),
     AWSPhone: stringScalar('AWSPhone', 'a phone number like +1 604 555 0100', isAwsPhone),
-    AWSIPAddress: stringScalar('AWSIPAddress', 'an IPv4 or IPv6 address, optionally with a /prefix', isAwsIpAddress),
+    AWSIPAddress: stringScalar(
+      'AWSIPAddress',
+      'an IPv4 or IPv6 address, optionally with a /prefix',
+      isAwsIpAddress,
+    ),
     AWSTimestamp: timestampScalar(),
     AWSJSON: jsonScalar(),
   };
@@ -43,7 +55,8 @@ function stringScalar(name: string, expected: string, test: (value: string) => b
 function timestampScalar() {
   const expected = 'whole seconds since the Unix epoch, like 1764230400';
   const check = (value: unknown): number => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid('AWSTimestamp', expected, value);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value))
+      throw invalid('AWSTimestamp', expected, value);
     return value;
   };
   return new GraphQLScalarType({
@@ -89,7 +102,9 @@ function literalValue(ast: ValueNode): unknown {
 const ZONE = '(Z|[+-]\\d{2}:\\d{2}(:\\d{2})?)';
 const DATE_RE = new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})${ZONE}?$`);
 const TIME_RE = new RegExp(`^(\\d{2}):(\\d{2})(:(\\d{2})(\\.\\d{1,9})?)?${ZONE}?$`);
-const DATETIME_RE = new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(:(\\d{2})(\\.\\d{1,9})?)?${ZONE}$`);
+const DATETIME_RE = new RegExp(
+  `^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(:(\\d{2})(\\.\\d{1,9})?)?${ZONE}$`,
+);
 
 function validDate(y: string, m: string, d: string): boolean {
   const year = Number(y);
@@ -99,7 +114,8 @@ function validDate(y: string, m: string, d: string): boolean {
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-const validTime = (h: string, m: string, s?: string) => Number(h) < 24 && Number(m) < 60 && (s === undefined || Number(s) < 60);
+const validTime = (h: string, m: string, s?: string) =>
+  Number(h) < 24 && Number(m) < 60 && (s === undefined || Number(s) < 60);
 
 export function isAwsDate(value: string): boolean {
   const m = DATE_RE.exec(value);
@@ -117,7 +133,12 @@ export function isAwsDateTime(value: string): boolean {
 }
 
 export function isAwsEmail(value: string): boolean {
-  return value.length <= 254 && /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(value);
+  return (
+    value.length <= 254 &&
+    /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(
+      value,
+    )
+  );
 }
 
 export function isAwsUrl(value: string): boolean {

@@ -41,7 +41,12 @@ export function loadLocalSchema(sdl?: string): LocalSchema {
   const schema = buildSchema(`${prelude}\n${source}`);
   for (const [name, scalar] of Object.entries(appSyncScalars())) {
     const type = schema.getType(name);
-    if (type && 'serialize' in type) Object.assign(type, { serialize: scalar.serialize, parseValue: scalar.parseValue, parseLiteral: scalar.parseLiteral });
+    if (type && 'serialize' in type)
+      Object.assign(type, {
+        serialize: scalar.serialize,
+        parseValue: scalar.parseValue,
+        parseLiteral: scalar.parseLiteral,
+      });
   }
 
   const authRules = new Map<string, AuthRule>();
@@ -59,7 +64,9 @@ export function loadLocalSchema(sdl?: string): LocalSchema {
     const mutations = directiveArg<string[]>(subscribe, field, 'mutations') ?? [];
     for (const mutation of mutations) {
       if (!schema.getMutationType()?.getFields()[mutation]) {
-        throw new Error(`@aws_subscribe on Subscription.${field.name} names the mutation ${mutation}, which the schema does not have`);
+        throw new Error(
+          `@aws_subscribe on Subscription.${field.name} names the mutation ${mutation}, which the schema does not have`,
+        );
       }
       subscriptionsByMutation.set(mutation, [...(subscriptionsByMutation.get(mutation) ?? []), field.name]);
     }
@@ -70,7 +77,10 @@ export function loadLocalSchema(sdl?: string): LocalSchema {
 /** With no directive on the field or its type, AppSync applies the default mode: the user pool, any group. */
 const DEFAULT_RULE: AuthRule = { cognitoGroups: [], iam: false };
 
-function ruleOf(schema: GraphQLSchema, element: GraphQLObjectType | GraphQLField<unknown, unknown>): AuthRule | undefined {
+function ruleOf(
+  schema: GraphQLSchema,
+  element: GraphQLObjectType | GraphQLField<unknown, unknown>,
+): AuthRule | undefined {
   const node = element.astNode;
   if (!node?.directives?.length) return undefined;
   const names = node.directives.map((d) => d.name.value);

@@ -37,7 +37,14 @@ export function createSqsBatchHandler(deps: SqsBatchDeps) {
 
     const outcomes = new Array<MessageOutcome>(decoded.length);
     decoded.forEach((d, i) => {
-      if (!d.ok) outcomes[i] = { status: 'rejected', message: d.message, deviceId: null, reason: d.reason, partial: false };
+      if (!d.ok)
+        outcomes[i] = {
+          status: 'rejected',
+          message: d.message,
+          deviceId: null,
+          reason: d.reason,
+          partial: false,
+        };
     });
     runnable.forEach((r, k) => (outcomes[r.i] = processed[k]!));
 
@@ -47,12 +54,25 @@ export function createSqsBatchHandler(deps: SqsBatchDeps) {
       const id = event.Records[i]!.messageId;
       if (o.status === 'retry') {
         failures.set(id, o.reason);
-        deps.logger.warn('Message will be retried', { messageId: id, topic: o.message.topic, reason: o.reason, error: o.cause });
+        deps.logger.warn('Message will be retried', {
+          messageId: id,
+          topic: o.message.topic,
+          reason: o.reason,
+          error: o.cause,
+        });
       } else if (unkept.has(o)) {
         failures.set(id, 'the rejected message could not be kept');
-        deps.logger.error('Could not keep a rejected message; it will be retried', { messageId: id, topic: o.message.topic });
+        deps.logger.error('Could not keep a rejected message; it will be retried', {
+          messageId: id,
+          topic: o.message.topic,
+        });
       } else if (o.status === 'rejected') {
-        deps.logger.info('Message rejected', { messageId: id, topic: o.message.topic, reason: o.reason, partial: o.partial });
+        deps.logger.info('Message rejected', {
+          messageId: id,
+          topic: o.message.topic,
+          reason: o.reason,
+          partial: o.partial,
+        });
       }
     });
 

@@ -20,14 +20,19 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
     timestreamTable: requireEnv('TIMESTREAM_TABLE', env),
     appsyncGraphqlUrl: requireEnv('APPSYNC_GRAPHQL_URL', env),
     region: optionalEnv('AWS_REGION', 'us-west-2', env),
-    deviceCacheTtlMs: positive('DEVICE_CACHE_TTL_SECONDS', optionalEnv('DEVICE_CACHE_TTL_SECONDS', '60', env)) * 1000,
+    deviceCacheTtlMs:
+      positive('DEVICE_CACHE_TTL_SECONDS', optionalEnv('DEVICE_CACHE_TTL_SECONDS', '60', env)) * 1000,
     memoryStoreRetentionMs:
-      positive('TIMESTREAM_MEMORY_RETENTION_HOURS', optionalEnv('TIMESTREAM_MEMORY_RETENTION_HOURS', '24', env)) * 3_600_000,
+      positive(
+        'TIMESTREAM_MEMORY_RETENTION_HOURS',
+        optionalEnv('TIMESTREAM_MEMORY_RETENTION_HOURS', '24', env),
+      ) * 3_600_000,
   };
 }
 
 function positive(name: string, text: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`Environment variable ${name} must be a positive number, not "${text}".`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`Environment variable ${name} must be a positive number, not "${text}".`);
   return n;
 }

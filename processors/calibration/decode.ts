@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundMessage } from '../../core/ingestion';
 
 /**
@@ -10,12 +10,19 @@ import type { InboundMessage } from '../../core/ingestion';
 const envelopeSchema = z.object({
   payload: z.string(),
   topic: z.string().min(1),
-  receivedAt: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/).transform(Number)]),
+  receivedAt: z.union([
+    z.number().int().nonnegative(),
+    z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .transform(Number),
+  ]),
 });
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export type Decoded = { ok: true; message: InboundMessage } | { ok: false; message: InboundMessage; reason: string };
+export type Decoded =
+  { ok: true; message: InboundMessage } | { ok: false; message: InboundMessage; reason: string };
 
 /**
  * Decodes one SQS record into the message the pipeline takes. A body that is
@@ -36,7 +43,8 @@ export function decodeSqsRecord(record: SQSRecord): Decoded {
     return fallback('not JSON');
   }
   const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success) return fallback(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    return fallback(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   if (!BASE64.test(parsed.data.payload)) return fallback('payload is not base64');
   return {
     ok: true,

@@ -13,17 +13,30 @@ import {
 } from '../../core/shared/errors';
 import { logger as defaultLogger } from '../../core/shared/logger';
 import type { DeviceService } from '../../core/devices';
+import type { AccountService } from '../../core/accounts';
+import type { UserService } from '../../core/users';
+import type { RejectedMessageService } from '../../core/rejected';
+import type { TelemetryService } from '../../core/telemetry/service';
+import { accountsRouter } from './accounts-router';
 import { devicesRouter } from './devices-router';
+import { rejectedRouter } from './rejected-router';
+import { telemetryRouter } from './telemetry-router';
+import { usersRouter } from './users-router';
 import { errorResponse } from './route';
 
 /**
- * The services the API routes call. Each domain area adds its own field here
- * when its router lands; buildApiDeps (deps.ts) builds them from SDK clients.
+ * The services the API routes call, one per domain area; buildApiDeps
+ * (deps.ts) builds them all from SDK clients. An area left out has no routes
+ * (unit tests build only the one they exercise); its fields then answer with
+ * the generic error, and test/integration/api checks that the full wiring
+ * routes every field of the schema.
  */
 export interface ApiDeps {
   devices: DeviceService;
-  // TODO(users/accounts engineer): users: UserService; accounts: AccountService  (resolvers/api/users-router.ts, accounts-router.ts)
-  // TODO(telemetry engineer): telemetry: TelemetryService; rejected: RejectedMessageService  (resolvers/api/telemetry-router.ts, rejected-router.ts)
+  users?: UserService;
+  accounts?: AccountService;
+  telemetry?: TelemetryService;
+  rejected?: RejectedMessageService;
   logger?: Logger;
 }
 
@@ -57,10 +70,10 @@ export function createApi(deps: ApiDeps, options: CreateApiOptions = {}): Api {
   const app = new AppSyncGraphQLResolver({ logger: log });
 
   app.includeRouter(devicesRouter(deps.devices, log));
-  // TODO(users/accounts engineer): app.includeRouter(usersRouter(deps.users, log));       // resolvers/api/users-router.ts
-  // TODO(users/accounts engineer): app.includeRouter(accountsRouter(deps.accounts, log)); // resolvers/api/accounts-router.ts
-  // TODO(telemetry engineer): app.includeRouter(telemetryRouter(deps.telemetry, log));    // resolvers/api/telemetry-router.ts
-  // TODO(telemetry engineer): app.includeRouter(rejectedRouter(deps.rejected, log));      // resolvers/api/rejected-router.ts
+  if (deps.users) app.includeRouter(usersRouter(deps.users, log));
+  if (deps.accounts) app.includeRouter(accountsRouter(deps.accounts, log));
+  if (deps.telemetry) app.includeRouter(telemetryRouter(deps.telemetry, log));
+  if (deps.rejected) app.includeRouter(rejectedRouter(deps.rejected, log));
   if (options.extraRouters) app.includeRouter(options.extraRouters);
 
   // Powertools matches exception handlers by exact error name, so each typed error is listed.

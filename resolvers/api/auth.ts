@@ -16,7 +16,9 @@ export function callerOf(event: Pick<AppSyncResolverEvent<unknown>, 'identity'>)
 /** The caller must be a signed-in user in one of `groups`. */
 export function requireGroup(caller: Caller, ...groups: Group[]): Extract<Caller, { kind: 'user' }> {
   if (caller.kind !== 'user' || !caller.groups.some((g) => groups.includes(g))) {
-    throw new UnauthorizedError(`This operation is for the ${groups.join(' or ')} group; your account is not in it.`);
+    throw new UnauthorizedError(
+      `This operation is for the ${groups.join(' or ')} group; your account is not in it.`,
+    );
   }
   return caller;
 }

@@ -1,4 +1,4 @@
-import { requireEnv } from '../../core/shared/config';
+import { optionalEnv, requireEnv } from '../../core/shared/config';
 
 /** What the API Lambda needs from its environment, read once per container. */
 export interface ApiConfig {
@@ -8,6 +8,8 @@ export interface ApiConfig {
   iotDataEndpoint: string;
   timestreamDatabase: string;
   timestreamTable: string;
+  /** The Timestream table's memory store retention: a replayed reading older than it is refused. */
+  memoryStoreRetentionMs: number;
 }
 
 /** Fails loudly, naming the variable, when one is missing: better a failed cold start than a half-wired API. */
@@ -18,10 +20,22 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     iotDataEndpoint: toEndpointUrl(requireEnv('IOT_DATA_ENDPOINT', env)),
     timestreamDatabase: requireEnv('TIMESTREAM_DATABASE', env),
     timestreamTable: requireEnv('TIMESTREAM_TABLE', env),
+    memoryStoreRetentionMs: positiveHours(
+      'TIMESTREAM_MEMORY_RETENTION_HOURS',
+      optionalEnv('TIMESTREAM_MEMORY_RETENTION_HOURS', '24', env),
+    ),
   };
 }
 
 /** AWS hands out the data endpoint as a bare host; the local mode gives a full http URL. */
 export function toEndpointUrl(value: string): string {
   return /^https?:\/\//i.test(value) ? value : `https://${value}`;
+}
+
+function positiveHours(name: string, text: string): number {
+  const hours = Number(text);
+  if (!Number.isFinite(hours) || hours <= 0) {
+    throw new Error(`Environment variable ${name} must be a positive number of hours, not "${text}".`);
+  }
+  return hours * 3_600_000;
 }

@@ -3,6 +3,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { logger } from '../../core/shared/logger';
 import { createApi } from './app';
 import { loadApiConfig } from './config';
@@ -17,6 +18,9 @@ const deps = buildApiDeps({
   cognito: new CognitoIdentityProviderClient({}),
   userPoolId: config.userPoolId,
   timestreamQuery: new TimestreamQueryClient({}),
+  // Only replayRejectedMessage writes; maxAttempts 1 because the telemetry writer owns retries.
+  timestreamWrite: new TimestreamWriteClient({ maxAttempts: 1 }),
+  memoryStoreRetentionMs: config.memoryStoreRetentionMs,
   timestreamDatabase: config.timestreamDatabase,
   timestreamTable: config.timestreamTable,
   logger,

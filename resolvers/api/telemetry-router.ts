@@ -1,6 +1,6 @@
 import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger as defaultLogger } from '../../core/shared/logger';
 import { parseInput } from '../../core/shared/zod-issues';
 import type { TelemetryService } from '../../core/telemetry';

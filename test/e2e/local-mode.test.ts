@@ -10,7 +10,8 @@ import type { LocalMode } from '../../local/start-local';
 import { AppSyncRealtimeClient } from '../helpers/appsync-realtime-client';
 import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../helpers/local-mode';
 
-const DEVICE_FIELDS = 'id name enabled configVersion reportedConfigVersion configStatus lastSeenAt sensors { id enabled }';
+const DEVICE_FIELDS =
+  'id name enabled configVersion reportedConfigVersion configStatus lastSeenAt sensors { id enabled }';
 const CREATE = `mutation Create($input: CreateDeviceInput!) { createDevice(input: $input) { ${DEVICE_FIELDS} } }`;
 const ON_CHANGE = `subscription OnChange($deviceId: ID) { onDeviceConfigChanged(deviceId: $deviceId) { id configVersion configStatus reportedConfigVersion } }`;
 
@@ -22,7 +23,11 @@ const closers: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
   local = await startTestLocal();
-  ({ idToken: adminToken, accessToken: adminAccessToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
+  ({ idToken: adminToken, accessToken: adminAccessToken } = await signIn(
+    local.outputs,
+    ADMIN.email,
+    ADMIN.password,
+  ));
   await createAccount(local.outputs, 'viewer@example.com', 'Viewer123!', 'user');
   ({ idToken: userToken } = await signIn(local.outputs, 'viewer@example.com', 'Viewer123!'));
 });
@@ -66,7 +71,11 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   return {
     results,
     failed,
-    next: (n: number) => Promise.race([new Promise<void>((resolve) => (results.length >= n ? resolve() : waiters.push({ n, resolve }))), failed]),
+    next: (n: number) =>
+      Promise.race([
+        new Promise<void>((resolve) => (results.length >= n ? resolve() : waiters.push({ n, resolve }))),
+        failed,
+      ]),
   };
 }
 
@@ -76,7 +85,10 @@ async function device(clientId: string): Promise<MqttClient> {
   return client;
 }
 
-function nextMessage(client: MqttClient, topic: string): Promise<{ payload: Record<string, unknown>; retain: boolean }> {
+function nextMessage(
+  client: MqttClient,
+  topic: string,
+): Promise<{ payload: Record<string, unknown>; retain: boolean }> {
   return new Promise((resolve) => {
     const on = (t: string, payload: Buffer, packet: { retain: boolean }) => {
       if (t !== topic) return;
@@ -87,34 +99,76 @@ function nextMessage(client: MqttClient, topic: string): Promise<{ payload: Reco
   });
 }
 
-/** Waits until a subscription has registered on the server (a public count in /health). */
+/** Active subscriptions on the server, from its public /health. */
+async function subscriberCount(): Promise<number> {
+  return ((await (await fetch(local.outputs.HealthUrl)).json()) as { subscriptions: number }).subscriptions;
+}
+
+/** Waits until subscriptions have registered on the server. */
 async function subscribersAtLeast(n: number) {
   for (;;) {
-    const health = (await (await fetch(local.outputs.HealthUrl)).json()) as { subscriptions: number };
-    if (health.subscriptions >= n) return;
+    if ((await subscriberCount()) >= n) return;
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
 describe('local mode: a device round trip', () => {
+  it('signs the seeded admin in with InitiateAuth and knows its profile', async () => {
+    const me = await gql<{ me: { email: string } }>(local.outputs, adminAccessToken, '{ me { id email } }');
+    expect(me.errors).toBeUndefined();
+    expect(me.data?.me).toMatchObject({ email: ADMIN.email });
+  });
+
   it('creates a device, delivers its config over MQTT, and shows the ack to subscribers live', async () => {
-    const created = await gql<{ createDevice: { id: string; configVersion: number; configStatus: string } }>(local.outputs, adminToken, CREATE, {
-      input: {
-        id: 'buoy-1',
-        name: 'North channel',
-        sensorIntervalMs: 60_000,
-        sensors: [{ id: 'ph', measurement: 'ph', unit: 'pH', min: 6, max: 9, calibration: { points: [{ raw: 0, actual: 0 }, { raw: 1000, actual: 14 }] } }],
+    const created = await gql<{ createDevice: { id: string; configVersion: number; configStatus: string } }>(
+      local.outputs,
+      adminToken,
+      CREATE,
+      {
+        input: {
+          id: 'buoy-1',
+          name: 'North channel',
+          sensorIntervalMs: 60_000,
+          sensors: [
+            {
+              id: 'ph',
+              measurement: 'ph',
+              unit: 'pH',
+              min: 6,
+              max: 9,
+              calibration: {
+                points: [
+                  { raw: 0, actual: 0 },
+                  { raw: 1000, actual: 14 },
+                ],
+              },
+            },
+          ],
+        },
       },
-    });
+    );
     expect(created.errors).toBeUndefined();
-    expect(created.data?.createDevice).toMatchObject({ id: 'buoy-1', configVersion: 1, configStatus: 'PENDING' });
+    expect(created.data?.createDevice).toMatchObject({
+      id: 'buoy-1',
+      configVersion: 1,
+      configStatus: 'PENDING',
+    });
 
     // The dashboard (graphql-ws) and an Amplify-style client (AppSync protocol) both watch the device.
     const watcher = collect(graphqlWs(adminAccessToken), ON_CHANGE, { deviceId: 'buoy-1' });
-    const { client: amplify, ack } = await AppSyncRealtimeClient.connect(local.outputs.RealtimeUrl, userToken);
+    const { client: amplify, ack } = await AppSyncRealtimeClient.connect(
+      local.outputs.RealtimeUrl,
+      userToken,
+    );
     closers.push(() => amplify.close());
-    expect(ack).toMatchObject({ type: 'connection_ack', payload: { connectionTimeoutMs: expect.any(Number) } });
-    expect(await amplify.start('sub-1', ON_CHANGE, { deviceId: 'buoy-1' })).toMatchObject({ type: 'start_ack', id: 'sub-1' });
+    expect(ack).toMatchObject({
+      type: 'connection_ack',
+      payload: { connectionTimeoutMs: expect.any(Number) },
+    });
+    expect(await amplify.start('sub-1', ON_CHANGE, { deviceId: 'buoy-1' })).toMatchObject({
+      type: 'start_ack',
+      id: 'sub-1',
+    });
     await subscribersAtLeast(2);
 
     const station = await device('buoy-1');
@@ -123,15 +177,29 @@ describe('local mode: a device round trip', () => {
     expect(await config).toMatchObject({ retain: true, payload: { version: 1, sensorIntervalMs: 60_000 } });
 
     const amplifyData = amplify.nextData('sub-1');
-    await station.publishAsync('devices/buoy-1/config/ack', JSON.stringify({ version: 1, status: 'applied' }), { qos: 1 });
+    await station.publishAsync(
+      'devices/buoy-1/config/ack',
+      JSON.stringify({ version: 1, status: 'applied' }),
+      { qos: 1 },
+    );
     await watcher.next(1);
-    expect(watcher.results[0]?.data?.onDeviceConfigChanged).toMatchObject({ id: 'buoy-1', configStatus: 'APPLIED', reportedConfigVersion: 1 });
-    expect((await amplifyData).payload?.data).toMatchObject({ onDeviceConfigChanged: { id: 'buoy-1', configStatus: 'APPLIED' } });
+    expect(watcher.results[0]?.data?.onDeviceConfigChanged).toMatchObject({
+      id: 'buoy-1',
+      configStatus: 'APPLIED',
+      reportedConfigVersion: 1,
+    });
+    expect((await amplifyData).payload?.data).toMatchObject({
+      onDeviceConfigChanged: { id: 'buoy-1', configStatus: 'APPLIED' },
+    });
   });
 
   it('stores calibrated readings from both topic forms and serves them through the API', async () => {
     const station = await device('buoy-1-readings');
-    await station.publishAsync('devices/buoy-1/readings', JSON.stringify({ ts: Date.now() - 1000, seq: 1, readings: { ph: 500 } }), { qos: 1 });
+    await station.publishAsync(
+      'devices/buoy-1/readings',
+      JSON.stringify({ ts: Date.now() - 1000, seq: 1, readings: { ph: 500 } }),
+      { qos: 1 },
+    );
     await station.publishAsync('buoy-1/reading/sensor/ph', JSON.stringify({ value: '250' }), { qos: 1 });
     for (;;) {
       const latest = await gql<{ latestReadings: { sensor: string; value: number; raw: number }[] }>(
@@ -154,17 +222,21 @@ describe('local mode: a device round trip', () => {
   it('sends mutations to subscribers of all devices and to no subscriber of another device', async () => {
     const everything = collect(graphqlWs(adminToken), ON_CHANGE, {});
     const other = collect(graphqlWs(adminToken), ON_CHANGE, { deviceId: 'someone-else' });
-    const before = local.engine.hub.count();
-    expect(before).toBeGreaterThanOrEqual(0);
     await subscribersAtLeast(4);
-    const updated = await gql(local.outputs, adminToken, 'mutation { updateDevice(input: { id: "buoy-1", name: "Renamed" }) { id name } }');
+    const updated = await gql(
+      local.outputs,
+      adminToken,
+      'mutation { updateDevice(input: { id: "buoy-1", name: "Renamed" }) { id name } }',
+    );
     expect(updated.errors).toBeUndefined();
     await everything.next(1);
     expect(everything.results[0]?.data?.onDeviceConfigChanged).toMatchObject({ id: 'buoy-1' });
     // A marker event for the other device proves the filter had its chance to leak before we look.
     await gql(local.outputs, adminToken, CREATE, { input: { id: 'someone-else', name: 'Other' } });
     await other.next(1);
-    expect(other.results.map((r) => (r.data?.onDeviceConfigChanged as { id: string }).id)).toEqual(['someone-else']);
+    expect(other.results.map((r) => (r.data?.onDeviceConfigChanged as { id: string }).id)).toEqual([
+      'someone-else',
+    ]);
   });
 });
 
@@ -187,9 +259,16 @@ describe('local mode: authorization as AppSync does it', () => {
 
   it('refuses a token signed by another key', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const claims = JSON.parse(Buffer.from(adminToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-    const header = JSON.parse(Buffer.from(adminToken.split('.')[0]!, 'base64url').toString()) as { kid: string };
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: header.kid }).sign(privateKey);
+    const claims = JSON.parse(Buffer.from(adminToken.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const header = JSON.parse(Buffer.from(adminToken.split('.')[0]!, 'base64url').toString()) as {
+      kid: string;
+    };
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: header.kid })
+      .sign(privateKey);
     const response = await gql(local.outputs, forged, DEVICES);
     expect(response.status).toBe(401);
     expect(response.errors?.[0]?.errorType).toBe('UnauthorizedException');
@@ -197,16 +276,29 @@ describe('local mode: authorization as AppSync does it', () => {
 
   it('refuses an expired token', async () => {
     // Signed with cognito-local's own key, so only the expiry is wrong.
-    const keys = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib/keys');
+    const keys = join(
+      dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')),
+      'lib/keys',
+    );
     const { jwk } = JSON.parse(readFileSync(join(keys, 'cognitoLocal.private.json'), 'utf8')) as { jwk: JWK };
     const key = await importJWK(jwk, 'RS256');
-    const claims = JSON.parse(Buffer.from(adminToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-    const header = JSON.parse(Buffer.from(adminToken.split('.')[0]!, 'base64url').toString()) as { kid: string };
+    const claims = JSON.parse(Buffer.from(adminToken.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const header = JSON.parse(Buffer.from(adminToken.split('.')[0]!, 'base64url').toString()) as {
+      kid: string;
+    };
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({ ...claims, iat: now - 7200, exp: now - 3600 }).setProtectedHeader({ alg: 'RS256', kid: header.kid }).sign(key);
+    const expired = await new SignJWT({ ...claims, iat: now - 7200, exp: now - 3600 })
+      .setProtectedHeader({ alg: 'RS256', kid: header.kid })
+      .sign(key);
     const response = await gql(local.outputs, expired, DEVICES);
     expect(response.status).toBe(401);
-    expect(response.errors?.[0]).toMatchObject({ errorType: 'UnauthorizedException', message: 'Token has expired.' });
+    expect(response.errors?.[0]).toMatchObject({
+      errorType: 'UnauthorizedException',
+      message: 'Token has expired.',
+    });
   });
 
   it('refuses an admin field to the user group with errorType Unauthorized', async () => {
@@ -220,30 +312,65 @@ describe('local mode: authorization as AppSync does it', () => {
   });
 
   it('keeps @aws_iam fields away from user tokens, admins included', async () => {
-    const response = await gql(local.outputs, adminToken, 'mutation { notifyDeviceConfigChanged(id: "buoy-1") { id } }');
+    const response = await gql(
+      local.outputs,
+      adminToken,
+      'mutation { notifyDeviceConfigChanged(id: "buoy-1") { id } }',
+    );
     expect(response.errors?.[0]).toMatchObject({ errorType: 'Unauthorized' });
   });
 
   it('refuses a subscription the caller may not open, on both protocols', async () => {
-    // No group at all: the subscription field is for admin and user.
-    await createAccount(local.outputs, 'nogroup@example.com', 'Nogroup123!', 'user');
-    const { idToken } = await signIn(local.outputs, 'nogroup@example.com', 'Nogroup123!');
-    const claims = JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-    expect(claims['cognito:groups']).toEqual(['user']);
+    // Signed in, but in neither group: the subscription field is for admin and user.
+    await createAccount(local.outputs, 'nogroup@example.com', 'Nogroup123!', null);
+    const { idToken: noGroupToken } = await signIn(local.outputs, 'nogroup@example.com', 'Nogroup123!');
+    const subscription = 'subscription { onDeviceConfigChanged { id } }';
+    const subscribersBefore = await subscriberCount();
 
+    const { client: realtime, ack } = await AppSyncRealtimeClient.connect(
+      local.outputs.RealtimeUrl,
+      noGroupToken,
+    );
+    closers.push(() => realtime.close());
+    expect(ack.type).toBe('connection_ack');
+    expect(await realtime.start('forbidden', subscription)).toMatchObject({
+      type: 'error',
+      id: 'forbidden',
+      payload: {
+        errors: [
+          {
+            errorType: 'Unauthorized',
+            message: 'Not Authorized to access onDeviceConfigChanged on type Subscription',
+          },
+        ],
+      },
+    });
+
+    const refused = collect(graphqlWs(noGroupToken), subscription, {});
+    await refused.next(1);
+    expect(refused.results[0]?.errors).toEqual([expect.objectContaining({ errorType: 'Unauthorized' })]);
+    expect(await subscriberCount()).toBe(subscribersBefore);
+  });
+
+  it('refuses real-time connections and starts with a bad token, on both protocols', async () => {
     const { client, ack } = await AppSyncRealtimeClient.connect(local.outputs.RealtimeUrl, 'not-a-token');
     closers.push(() => client.close());
-    expect(ack).toMatchObject({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
+    expect(ack).toMatchObject({
+      type: 'connection_error',
+      payload: { errors: [{ errorType: 'UnauthorizedException' }] },
+    });
 
-    const forbidden = 'subscription { onDeviceConfigChanged { id } }';
     const { client: realtime } = await AppSyncRealtimeClient.connect(local.outputs.RealtimeUrl, userToken);
     closers.push(() => realtime.close());
-    const refused = await realtime.start('bad-token', forbidden, {}, 'forged.token.value');
-    expect(refused).toMatchObject({ type: 'error', payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
+    const refused = await realtime.start('bad-token', ON_CHANGE, {}, 'forged.token.value');
+    expect(refused).toMatchObject({
+      type: 'error',
+      payload: { errors: [{ errorType: 'UnauthorizedException' }] },
+    });
 
     const noToken = graphqlWs(undefined);
     const closed = new Promise<unknown>((resolve) => noToken.on('closed', resolve));
-    collect(noToken, forbidden, {});
+    collect(noToken, ON_CHANGE, {});
     expect(await closed).toMatchObject({ code: 4403 });
   });
 });
@@ -251,24 +378,48 @@ describe('local mode: authorization as AppSync does it', () => {
 describe('local mode: AppSync request checks', () => {
   it('validates AppSync scalars as AppSync does', async () => {
     const bad = await gql(local.outputs, adminToken, 'query { userRole(email: "not-an-email") { email } }');
-    expect(bad.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('AWSEmail') });
-    const badVariable = await gql(local.outputs, adminToken, 'query R($from: AWSDateTime!) { readings(deviceId: "x", sensor: "ph", from: $from, to: $from) { nextToken } }', { from: '2026-13-01' });
-    expect(badVariable.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('AWSDateTime') });
+    expect(bad.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: expect.stringContaining('AWSEmail'),
+    });
+    const badVariable = await gql(
+      local.outputs,
+      adminToken,
+      'query R($from: AWSDateTime!) { readings(deviceId: "x", sensor: "ph", from: $from, to: $from) { nextToken } }',
+      { from: '2026-13-01' },
+    );
+    expect(badVariable.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: expect.stringContaining('AWSDateTime'),
+    });
   });
 
   it('refuses deep queries and alias floods before calling the API', async () => {
     // The schema has no cycles, so only introspection can nest this deep.
     const deep = `{ __schema { types { fields { type ${'{ ofType '.repeat(14)}{ name }${' }'.repeat(14)} } } } }`;
     const tooDeep = await gql(local.outputs, adminToken, deep);
-    expect(tooDeep.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('too deep') });
+    expect(tooDeep.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: expect.stringContaining('too deep'),
+    });
     const flood = `{ ${Array.from({ length: 50 }, (_, i) => `d${i}: device(id: "buoy-1") { id }`).join(' ')} }`;
     const flooded = await gql(local.outputs, adminToken, flood);
-    expect(flooded.errors?.[0]).toMatchObject({ errorType: 'ValidationError', message: expect.stringContaining('Too many top-level fields') });
+    expect(flooded.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: expect.stringContaining('Too many top-level fields'),
+    });
   });
 
   it('returns API errors with a top-level errorType and no internals', async () => {
-    const response = await gql(local.outputs, adminToken, CREATE, { input: { id: 'buoy-1', name: 'Duplicate' } });
-    expect(response.errors?.[0]).toMatchObject({ errorType: 'Conflict', path: ['createDevice'], data: null, errorInfo: null });
+    const response = await gql(local.outputs, adminToken, CREATE, {
+      input: { id: 'buoy-1', name: 'Duplicate' },
+    });
+    expect(response.errors?.[0]).toMatchObject({
+      errorType: 'Conflict',
+      path: ['createDevice'],
+      data: null,
+      errorInfo: null,
+    });
     expect(JSON.stringify(response.errors)).not.toMatch(/at .*\.ts:\d+|Exception:/);
   });
 });

@@ -15,7 +15,10 @@ describe('local mode: a port already taken', () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', () => resolve()));
     const { port } = blocker.address() as AddressInfo;
-    const start = startTestLocal({ dataDir: data.dir, ports: { graphql: port, mqtt: 0, mqttWs: 0, cognito: 0, dynamodb: 0 } });
+    const start = startTestLocal({
+      dataDir: data.dir,
+      ports: { graphql: port, mqtt: 0, mqttWs: 0, cognito: 0, dynamodb: 0 },
+    });
     await expect(start).rejects.toThrow(PortInUseError);
     await expect(start).rejects.toThrow(new RegExp(`Port ${port} is already in use \\(GRAPHQL_PORT\\)`));
   });

@@ -14,7 +14,11 @@ describe('local mode: restart', () => {
   it('keeps accounts, devices and retained config across a stop and start on the same folder', async () => {
     local = await startTestLocal({ dataDir: data.dir });
     const first = await signIn(local.outputs, ADMIN.email, ADMIN.password);
-    const created = await gql(local.outputs, first.idToken, 'mutation { createDevice(input: { id: "kept-1", name: "Kept" }) { id configVersion } }');
+    const created = await gql(
+      local.outputs,
+      first.idToken,
+      'mutation { createDevice(input: { id: "kept-1", name: "Kept" }) { id configVersion } }',
+    );
     expect(created.errors).toBeUndefined();
     const poolId = local.outputs.UserPoolId;
     await local.stop();
@@ -33,7 +37,12 @@ describe('local mode: restart', () => {
     // A device connecting after the restart still gets its retained config.
     const station = await mqtt.connectAsync(local.outputs.MqttUrl, { reconnectPeriod: 0 });
     const config = new Promise<Record<string, unknown>>((resolve) =>
-      station.on('message', (topic, payload) => topic === 'devices/kept-1/config' && resolve(JSON.parse(payload.toString()) as Record<string, unknown>)),
+      station.on(
+        'message',
+        (topic, payload) =>
+          topic === 'devices/kept-1/config' &&
+          resolve(JSON.parse(payload.toString()) as Record<string, unknown>),
+      ),
     );
     await station.subscribeAsync('devices/kept-1/config', { qos: 1 });
     expect(await config).toMatchObject({ version: 1 });

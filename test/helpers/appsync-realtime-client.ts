@@ -4,7 +4,11 @@ import WebSocket from 'ws';
 export interface RealtimeMessage {
   type: string;
   id?: string;
-  payload?: { data?: unknown; errors?: { errorType?: string; message?: string }[]; connectionTimeoutMs?: number };
+  payload?: {
+    data?: unknown;
+    errors?: { errorType?: string; message?: string }[];
+    connectionTimeoutMs?: number;
+  };
 }
 
 /**
@@ -32,8 +36,13 @@ export class AppSyncRealtimeClient {
   }
 
   /** Opens the socket and sends connection_init; resolves with the connection_ack or connection_error. */
-  static async connect(realtimeUrl: string, token: string): Promise<{ client: AppSyncRealtimeClient; ack: RealtimeMessage }> {
-    const header = Buffer.from(JSON.stringify({ Authorization: token, host: new URL(realtimeUrl).host })).toString('base64');
+  static async connect(
+    realtimeUrl: string,
+    token: string,
+  ): Promise<{ client: AppSyncRealtimeClient; ack: RealtimeMessage }> {
+    const header = Buffer.from(
+      JSON.stringify({ Authorization: token, host: new URL(realtimeUrl).host }),
+    ).toString('base64');
     const payload = Buffer.from('{}').toString('base64');
     const socket = new WebSocket(`${realtimeUrl}?header=${header}&payload=${payload}`, 'graphql-ws');
     await new Promise<void>((resolve, reject) => {
@@ -47,13 +56,21 @@ export class AppSyncRealtimeClient {
   }
 
   /** Sends start; resolves with start_ack or error for that id. */
-  async start(id: string, query: string, variables: Record<string, unknown> = {}, token = this.token): Promise<RealtimeMessage> {
+  async start(
+    id: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    token = this.token,
+  ): Promise<RealtimeMessage> {
     const answer = this.next((m) => m.id === id && (m.type === 'start_ack' || m.type === 'error'));
     this.socket.send(
       JSON.stringify({
         id,
         type: 'start',
-        payload: { data: JSON.stringify({ query, variables }), extensions: { authorization: { Authorization: token, host: 'localhost' } } },
+        payload: {
+          data: JSON.stringify({ query, variables }),
+          extensions: { authorization: { Authorization: token, host: 'localhost' } },
+        },
       }),
     );
     return answer;

@@ -7,6 +7,8 @@ import { isErrorEnvelope, type ErrorEnvelope } from '../../core/shared/errors';
 import { startDynamo, type EmbeddedDynamo } from '../../local/embedded/dynamodb';
 import { createApi, type Api, type ApiDeps } from '../../resolvers/api/app';
 import { buildApiDeps } from '../../resolvers/api/deps';
+import { DuckDbTelemetryStore } from '../../core/telemetry';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
 /**
  * Counts DynamoDB requests on the wire by operation (the `X-Amz-Target`
@@ -81,10 +83,16 @@ export async function startDevicesHarness(
   const publisher = new FakePublisher();
   const iotData =
     options.iotData ?? new IoTDataPlaneClient({ endpoint: 'http://127.0.0.1:9', region: 'local' });
+  // The devices tests never reach Cognito or telemetry; the full wiring still needs both.
+  const telemetryStore = await DuckDbTelemetryStore.open({ path: ':memory:' });
+  const cognito = new CognitoIdentityProviderClient({ endpoint: 'http://127.0.0.1:9', region: 'local' });
   const deps = buildApiDeps({
     dynamo: dynamo.client,
     tableName: dynamo.tableName,
     iotData,
+    cognito,
+    userPoolId: 'local_unused',
+    telemetryStore,
     // Refused requests are logged at info by design; tests keep their output for failures.
     logger: new Logger({ serviceName: 'devices-test', logLevel: 'SILENT' }),
     ...(options.iotData ? {} : { configPublisher: options.publisher ?? publisher }),
@@ -96,6 +104,8 @@ export async function startDevicesHarness(
     counter,
     publisher,
     async stop() {
+      cognito.destroy();
+      await telemetryStore.close();
       await dynamo.stop();
     },
   };

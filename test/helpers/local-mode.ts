@@ -42,8 +42,13 @@ export async function signIn(outputs: LocalOutputs, email: string, password: str
   }
 }
 
-/** Creates a user in `group` through Cognito's admin API (as an operator would). */
-export async function createAccount(outputs: LocalOutputs, email: string, password: string, group: 'admin' | 'user') {
+/** Creates a user in `group` (or in none) through Cognito's admin API, as an operator would. */
+export async function createAccount(
+  outputs: LocalOutputs,
+  email: string,
+  password: string,
+  group: 'admin' | 'user' | null,
+) {
   const client = new CognitoIdentityProviderClient(cognitoConfig(outputs));
   try {
     const created = await client.send(
@@ -55,8 +60,22 @@ export async function createAccount(outputs: LocalOutputs, email: string, passwo
       }),
     );
     const username = created.User!.Username!;
-    await client.send(new AdminSetUserPasswordCommand({ UserPoolId: outputs.UserPoolId, Username: username, Password: password, Permanent: true }));
-    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: outputs.UserPoolId, Username: username, GroupName: group }));
+    await client.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: outputs.UserPoolId,
+        Username: username,
+        Password: password,
+        Permanent: true,
+      }),
+    );
+    if (group)
+      await client.send(
+        new AdminAddUserToGroupCommand({
+          UserPoolId: outputs.UserPoolId,
+          Username: username,
+          GroupName: group,
+        }),
+      );
   } finally {
     client.destroy();
   }

@@ -39,7 +39,10 @@ export function sensor(id: string, overrides: Partial<CalibrationSensor> = {}): 
 }
 
 /** A device with the ten sensors (or the given ones), enabled, at configVersion 3. */
-export function device(id = 'b1', sensors: CalibrationSensor[] = TEN_SENSORS.map((s) => sensor(s))): IngestionDevice {
+export function device(
+  id = 'b1',
+  sensors: CalibrationSensor[] = TEN_SENSORS.map((s) => sensor(s)),
+): IngestionDevice {
   return { id, enabled: true, configVersion: 3, sensors };
 }
 
@@ -64,7 +67,11 @@ export function sqsRecord(m: InboundMessage, messageId: string): SQSRecord {
   return {
     messageId,
     receiptHandle: `rh-${messageId}`,
-    body: JSON.stringify({ payload: Buffer.from(m.payload).toString('base64'), topic: m.topic, receivedAt: m.receivedAt }),
+    body: JSON.stringify({
+      payload: Buffer.from(m.payload).toString('base64'),
+      topic: m.topic,
+      receivedAt: m.receivedAt,
+    }),
     attributes: {
       ApproximateReceiveCount: '1',
       SentTimestamp: String(m.receivedAt),

@@ -28,7 +28,8 @@ export const SENSOR_COLUMN = /^[A-Za-z0-9_-]{1,32}$/;
 
 export function sensorColumnProblem(sensor: string): string | undefined {
   if (!SENSOR_COLUMN.test(sensor)) return `sensor id "${sensor}" cannot be a Timestream column`;
-  if (RESERVED.has(sensor) || /_(raw|oor|unit)$/.test(sensor)) return `sensor id "${sensor}" is reserved by the record layout`;
+  if (RESERVED.has(sensor) || /_(raw|oor|unit)$/.test(sensor))
+    return `sensor id "${sensor}" is reserved by the record layout`;
   return undefined;
 }
 
@@ -37,7 +38,9 @@ export const MAX_RECORD_BYTES = 2048;
 
 /** Measure name of a record: one per message for the new topic, one per sensor for legacy. */
 export function measureNameOf(record: TelemetryRecord): string {
-  return record.source === 'legacy' ? legacyMeasureName(record.readings[0]?.sensor ?? 'unknown') : DEVICE_MEASURE_NAME;
+  return record.source === 'legacy'
+    ? legacyMeasureName(record.readings[0]?.sensor ?? 'unknown')
+    : DEVICE_MEASURE_NAME;
 }
 
 /** The multi-measure values of a record. Numbers are written with String(), which round-trips a double exactly. */
@@ -46,7 +49,11 @@ export function measureValuesOf(record: TelemetryRecord): MeasureValue[] {
   for (const r of record.readings) {
     values.push({ Name: valueColumn(r.sensor), Value: String(r.value), Type: 'DOUBLE' });
     values.push({ Name: rawColumn(r.sensor), Value: String(r.raw), Type: 'DOUBLE' });
-    values.push({ Name: outOfRangeColumn(r.sensor), Value: r.outOfRange ? 'true' : 'false', Type: 'BOOLEAN' });
+    values.push({
+      Name: outOfRangeColumn(r.sensor),
+      Value: r.outOfRange ? 'true' : 'false',
+      Type: 'BOOLEAN',
+    });
     // Timestream takes no empty VARCHAR; a sensor without a unit leaves the column out (null).
     if (r.unit) values.push({ Name: unitColumn(r.sensor), Value: r.unit, Type: 'VARCHAR' });
   }
@@ -73,7 +80,9 @@ export function packRequest(records: readonly TelemetryRecord[]): PackedRequest 
   const names = records.map(measureNameOf);
   const sameName = names.every((n) => n === names[0]);
   const sameDevice = records.every((r) => r.deviceId === records[0]?.deviceId);
-  const deviceDimension = (id: string): Dimension[] => [{ Name: DEVICE_DIMENSION, Value: id, DimensionValueType: 'VARCHAR' }];
+  const deviceDimension = (id: string): Dimension[] => [
+    { Name: DEVICE_DIMENSION, Value: id, DimensionValueType: 'VARCHAR' },
+  ];
   const commonAttributes: _Record = {
     MeasureValueType: 'MULTI',
     TimeUnit: 'MILLISECONDS',
@@ -92,7 +101,8 @@ export function packRequest(records: readonly TelemetryRecord[]): PackedRequest 
   };
 }
 
-const utf8Length = (text: string | undefined): number => (text === undefined ? 0 : Buffer.byteLength(text, 'utf8'));
+const utf8Length = (text: string | undefined): number =>
+  text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
 
 /**
  * Billed size of a record per Timestream's metering: 8 bytes of timestamp,

@@ -92,11 +92,21 @@ export class TimestreamReader {
           outOfRange: row.out_of_range === null ? null : Boolean(row.out_of_range),
         };
       }
-      return { ...base, time: iso(row.bucket), avg: num(row.avg), min: num(row.min), max: num(row.max), count: num(row.count) };
+      return {
+        ...base,
+        time: iso(row.bucket),
+        avg: num(row.avg),
+        min: num(row.min),
+        max: num(row.max),
+        count: num(row.count),
+      };
     });
     const last = page[page.length - 1];
     const lastTime = last ? Number(query.intervalMs === undefined ? last.time : last.bucket) : undefined;
-    return { items, nextToken: rows.length > query.limit && lastTime !== undefined ? rangeCursorToken(lastTime) : null };
+    return {
+      items,
+      nextToken: rows.length > query.limit && lastTime !== undefined ? rangeCursorToken(lastTime) : null,
+    };
   }
 
   /** Query text of `latest` for the sensors that have columns; exported through the class for tests. */
@@ -105,7 +115,8 @@ export class TimestreamReader {
     const parts = sensors
       .filter((s) => SENSOR_COLUMN.test(s) && columns.has(valueColumn(s)))
       .map((s) => {
-        const col = (name: string, type: string) => (columns.has(name) ? identifier(name) : `CAST(NULL AS ${type})`);
+        const col = (name: string, type: string) =>
+          columns.has(name) ? identifier(name) : `CAST(NULL AS ${type})`;
         return (
           `(SELECT ${stringLiteral(s)} AS sensor, time, ${identifier(valueColumn(s))} AS value, ` +
           `${col(rawColumn(s), 'DOUBLE')} AS raw, ${col(outOfRangeColumn(s), 'BOOLEAN')} AS out_of_range, ` +

@@ -24,11 +24,24 @@ export const backoffDelay = (policy: RetryPolicy, attempt: number): number =>
 /** Throttling, 5xx and network failures: the same request may succeed later. */
 export function isTransient(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string };
+  const e = err as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+    code?: string;
+  };
   if (e.$retryable) return true;
-  if (e.name === 'ThrottlingException' || e.name === 'InternalServerException' || e.name === 'ServiceUnavailable') return true;
+  if (
+    e.name === 'ThrottlingException' ||
+    e.name === 'InternalServerException' ||
+    e.name === 'ServiceUnavailable'
+  )
+    return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined) return status === 429 || status >= 500;
   // No HTTP status at all: the request never got an answer (reset, timeout, DNS).
-  return ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(e.code ?? '') || e.name === 'TimeoutError';
+  return (
+    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(e.code ?? '') ||
+    e.name === 'TimeoutError'
+  );
 }

@@ -11,7 +11,8 @@ const IDENTIFIER = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** `"db"."table"`. */
 export function tableRef(database: string, table: string): string {
-  if (!NAME.test(database) || !NAME.test(table)) throw new RangeError('invalid Timestream database or table name');
+  if (!NAME.test(database) || !NAME.test(table))
+    throw new RangeError('invalid Timestream database or table name');
   return `"${database}"."${table}"`;
 }
 

@@ -58,7 +58,11 @@ export class TimestreamWriter {
     });
     if (tooBig.size > 0) {
       for (const k of tooBig) {
-        failures.push({ index: indexes[k]!, reason: `record larger than ${MAX_RECORD_BYTES} bytes`, retryable: false });
+        failures.push({
+          index: indexes[k]!,
+          reason: `record larger than ${MAX_RECORD_BYTES} bytes`,
+          retryable: false,
+        });
       }
       const rest = indexes.filter((_, k) => !tooBig.has(k));
       return rest.length > 0 ? [...failures, ...(await this.writeChunk(rest, all))] : failures;
@@ -103,7 +107,11 @@ export class TimestreamWriter {
  * causes (a different record already at that key, a time outside the memory
  * store, a limit exceeded) are final: the message becomes a rejected message.
  */
-export function classifyRejection(index: number, reason: string | undefined, existingVersion?: number): RecordFailure {
+export function classifyRejection(
+  index: number,
+  reason: string | undefined,
+  existingVersion?: number,
+): RecordFailure {
   const text = reason ?? 'rejected by Timestream';
   if (existingVersion !== undefined) {
     return {

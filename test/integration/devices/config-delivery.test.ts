@@ -10,7 +10,13 @@ import type { Device, DeviceConfigVersionConnection } from '../../../core/genera
 import { isErrorEnvelope } from '../../../core/shared/errors';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { mutation, query } from '../../helpers/appsync-event';
-import { dataOf, errorOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
+import {
+  FakePublisher,
+  dataOf,
+  errorOf,
+  startDevicesHarness,
+  type DevicesHarness,
+} from '../../helpers/devices-harness';
 
 let h: DevicesHarness;
 let store: DynamoDeviceStore;
@@ -134,6 +140,7 @@ describe('a failed publish', () => {
     expect(h.publisher.retained('devices/fail-del/config')).toBeUndefined();
     expect(h.publisher.retained('fail-del/config/sensor/ph')).toBeUndefined();
     expect(await store.getRecord('fail-del')).toBeUndefined();
+    expect(await undeliveredIds()).not.toContain('fail-del');
   });
 });
 
@@ -199,6 +206,46 @@ describe('superseded publishes', () => {
       const versions = published.map((batch) => JSON.parse(batch.at(-1)?.payload ?? '{}').version);
       expect(versions.slice(0, 2)).toEqual([3, 2]);
       expect(versions.at(-1)).toBe(3);
+    } finally {
+      await lateHarness.stop();
+    }
+  });
+  it('clears the topics again when an older publish lands after the delete cleared them', async () => {
+    const recorder = new FakePublisher();
+    let releaseV2: () => void = () => undefined;
+    const v2Held = new Promise<void>((resolve) => (releaseV2 = resolve));
+    let held = false;
+    const slow: ConfigPublisher = {
+      async publish(messages) {
+        const versioned = messages.find((m) => m.topic === 'devices/gone/config');
+        const version = versioned?.payload ? JSON.parse(versioned.payload).version : undefined;
+        if (version === 2 && !held) {
+          held = true;
+          await v2Held;
+        }
+        await recorder.publish(messages);
+        if (messages.every((m) => m.payload === '')) releaseV2();
+      },
+    };
+    const lateHarness = await startDevicesHarness({ publisher: slow });
+    try {
+      const sensor = [{ id: 'ph', measurement: 'ph' }];
+      dataOf(
+        await lateHarness.api.resolve(
+          mutation('createDevice', { input: { id: 'gone', name: 'g', sensors: sensor } }),
+        ),
+      );
+      const first = lateHarness.api.resolve(mutation('updateDevice', { input: { id: 'gone', name: 'two' } }));
+      let device = await readFrom(lateHarness, 'gone');
+      while (device.configVersion < 2) device = await readFrom(lateHarness, 'gone');
+      dataOf(await lateHarness.api.resolve(mutation('deleteDevice', { id: 'gone' })));
+      dataOf(await first);
+      expect(
+        recorder.published.filter((batch) => batch.every((m) => m.payload === '')).length,
+      ).toBeGreaterThanOrEqual(2);
+      expect(recorder.retained('devices/gone/config')).toBeUndefined();
+      expect(recorder.retained('gone/config')).toBeUndefined();
+      expect(recorder.retained('gone/config/sensor/ph')).toBeUndefined();
     } finally {
       await lateHarness.stop();
     }
@@ -287,6 +334,20 @@ describe('recordAck', () => {
     expect(device).toMatchObject({ configStatus: 'PENDING', reportedConfigVersion: 1, configVersion: 2 });
   });
 
+  it('never applies a late ack from before a delete to the device created again under that id', async () => {
+    await create('ack-re');
+    dataOf(await update({ id: 'ack-re', name: 'v2' }));
+    dataOf(await h.api.resolve(mutation('deleteDevice', { id: 'ack-re' })));
+    await create('ack-re');
+    const device = await h.deps.devices.recordAck({
+      deviceId: 'ack-re',
+      version: 2,
+      status: 'applied',
+      receivedAt: new Date().toISOString(),
+    });
+    expect(device).toMatchObject({ configVersion: 4, configStatus: 'PENDING' });
+  });
+
   it('refuses an unknown device with NotFound and a version never issued with ValidationError', async () => {
     await create('ack-5');
     const at = new Date().toISOString();
@@ -318,6 +379,22 @@ describe('DeviceStore for the processor', () => {
     expect((await store.get('seen-1'))?.lastSeenAt).toBe('2026-11-27T11:00:00.000Z');
     await expect(store.touchLastSeen('seen-missing', '2026-11-27T11:00:00Z')).resolves.toBeUndefined();
     expect(await store.get('seen-missing')).toBeUndefined();
+  });
+
+  it('ignores touchLastSeen for a deleted device', async () => {
+    await create('seen-del');
+    dataOf(await h.api.resolve(mutation('deleteDevice', { id: 'seen-del' })));
+    await store.touchLastSeen('seen-del', '2026-11-27T11:00:00Z');
+    expect(await store.get('seen-del')).toBeUndefined();
+    const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { Item } = await h.dynamo.client.send(
+      new GetItemCommand({
+        TableName: h.dynamo.tableName,
+        Key: { pk: { S: 'DEVICE#seen-del' }, sk: { S: 'META' } },
+      }),
+    );
+    expect(Item?.lastSeenAt).toBeUndefined();
+    expect(Item?.retiredVersion).toEqual({ N: '2' });
   });
 
   it('keeps lastSeenAt when an admin updates the device concurrently', async () => {

@@ -243,16 +243,34 @@ describe('deleteDevice', () => {
     expect(error).toEqual({ errorType: 'NotFound', message: expect.stringContaining('never-was') });
   });
 
-  it('lets the same id be created again after a delete, starting at version 1', async () => {
+  it('lets the same id be created again after a delete, continuing the version numbers', async () => {
     await create('del-again');
-    await h.api.resolve(mutation('updateDevice', { input: { id: 'del-again', name: 'v2' } }));
-    dataOf(await h.api.resolve(mutation('deleteDevice', { id: 'del-again' })));
+    dataOf(await h.api.resolve(mutation('updateDevice', { input: { id: 'del-again', name: 'v2' } })));
+    const deleted = dataOf<Device>(await h.api.resolve(mutation('deleteDevice', { id: 'del-again' })));
+    expect(deleted.configVersion).toBe(3);
     const again = await create('del-again');
-    expect(again.configVersion).toBe(1);
-    const history = dataOf<{ items: unknown[] }>(
+    expect(again).toMatchObject({ configVersion: 4, name: 'Buoy del-again', reportedConfigVersion: null });
+    expect(JSON.parse(h.publisher.retained('devices/del-again/config') ?? '{}').version).toBe(4);
+    const history = dataOf<{ items: { version: number; change: string }[] }>(
       await h.api.resolve(query('deviceConfigHistory', { deviceId: 'del-again' })),
     );
-    expect(history.items).toHaveLength(1);
+    expect(history.items.map((v) => [v.version, v.change])).toEqual([[4, 'createDevice']]);
+    expect(
+      errorOf(await h.api.resolve(mutation('createDevice', { input: { id: 'del-again', name: 'x' } })))
+        .errorType,
+    ).toBe('Conflict');
+  });
+
+  it('leaves no trace of a deleted device in device, devices or updates', async () => {
+    await create('del-gone');
+    dataOf(await h.api.resolve(mutation('deleteDevice', { id: 'del-gone' })));
+    expect(await h.api.resolve(query('device', { id: 'del-gone' }))).toBeNull();
+    const all = dataOf<DeviceConnection>(await h.api.resolve(query('devices', { limit: 100 })));
+    expect(all.items.map((d) => d.id)).not.toContain('del-gone');
+    expect(
+      errorOf(await h.api.resolve(mutation('updateDevice', { input: { id: 'del-gone', name: 'x' } })))
+        .errorType,
+    ).toBe('NotFound');
   });
 });
 
@@ -519,12 +537,20 @@ describe('DynamoDB requests per operation', () => {
     });
   });
 
-  it('deletes with the tombstone, the history purge and the row delete', async () => {
+  it('deletes with the tombstone, the history purge and the retired marker', async () => {
     expect(await counted(mutation('deleteDevice', { id: 'cnt-1' }))).toEqual({
       BatchWriteItem: 1,
-      DeleteItem: 1,
       GetItem: 1,
+      PutItem: 1,
       Query: 1,
+      UpdateItem: 1,
+    });
+  });
+
+  it('creates again under a deleted id with one extra read and one extra write', async () => {
+    expect(await counted(mutation('createDevice', { input: { id: 'cnt-1', name: 'again' } }))).toEqual({
+      GetItem: 1,
+      PutItem: 3,
       UpdateItem: 1,
     });
   });

@@ -48,9 +48,20 @@ beforeEach(() => {
   prefix = `t${++tableCounter}`;
 });
 
-async function keepRejected(service: RejectedMessageService, deviceId: string, at: number, payload: unknown = { readings: { ph: 1 } }) {
+async function keepRejected(
+  service: RejectedMessageService,
+  deviceId: string,
+  at: number,
+  payload: unknown = { readings: { ph: 1 } },
+) {
   const m = message(`devices/${deviceId}/readings`, payload, at);
-  const outcome = { status: 'rejected' as const, message: m, deviceId, reason: `unknown device "${deviceId}"`, partial: false };
+  const outcome = {
+    status: 'rejected' as const,
+    message: m,
+    deviceId,
+    reason: `unknown device "${deviceId}"`,
+    partial: false,
+  };
   await service.keep([outcome]);
   return toRejectedMessage(m, deviceId, outcome.reason);
 }
@@ -62,9 +73,13 @@ describe('rejected messages on DynamoDB', () => {
     for (let i = 0; i < 5; i++) await keepRejected(service, d, NOW - 60_000 * (5 - i));
     await keepRejected(service, `${prefix}-other`, NOW);
     const first = await service.list({ deviceId: d, limit: 3 });
-    expect(first.items.map((m) => m.receivedAt)).toEqual([1, 2, 3].map((k) => new Date(NOW - 60_000 * k).toISOString()));
+    expect(first.items.map((m) => m.receivedAt)).toEqual(
+      [1, 2, 3].map((k) => new Date(NOW - 60_000 * k).toISOString()),
+    );
     const second = await service.list({ deviceId: d, limit: 3, nextToken: first.nextToken });
-    expect(second.items.map((m) => m.receivedAt)).toEqual([4, 5].map((k) => new Date(NOW - 60_000 * k).toISOString()));
+    expect(second.items.map((m) => m.receivedAt)).toEqual(
+      [4, 5].map((k) => new Date(NOW - 60_000 * k).toISOString()),
+    );
     expect(second.items.every((m) => m.deviceId === d)).toBe(true);
   });
 
@@ -80,7 +95,9 @@ describe('rejected messages on DynamoDB', () => {
     const { service } = setup();
     const bytes = new Uint8Array([0xff, 0x00, 0x10]);
     const m = message(`devices/${prefix}-bin/readings`, bytes);
-    await service.keep([{ status: 'rejected', message: m, deviceId: `${prefix}-bin`, reason: 'binary payload', partial: false }]);
+    await service.keep([
+      { status: 'rejected', message: m, deviceId: `${prefix}-bin`, reason: 'binary payload', partial: false },
+    ]);
     const kept = toRejectedMessage(m, `${prefix}-bin`, 'binary payload');
     const stored = await service.get(kept.id);
     expect(stored).toMatchObject({ payload: '/wAQ', payloadEncoding: 'base64' });

@@ -12,7 +12,12 @@ export interface StoreUnderTest {
 const MIN = 60_000;
 const T0 = NOW - 6 * 3_600_000;
 
-function rec(deviceId: string, time: number, values: Record<string, number>, configVersion = 1): TelemetryRecord {
+function rec(
+  deviceId: string,
+  time: number,
+  values: Record<string, number>,
+  configVersion = 1,
+): TelemetryRecord {
   return {
     deviceId,
     time,
@@ -91,9 +96,19 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
 
     it('reads raw points oldest first in [from, to), page by page', async () => {
       await sut.store.write(BATCH);
-      const first = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0 + MIN, to: T0 + 8 * MIN, limit: 4 });
+      const first = await sut.store.range({
+        deviceId: 'b1',
+        sensor: 'ph',
+        from: T0 + MIN,
+        to: T0 + 8 * MIN,
+        limit: 4,
+      });
       expect(first.items.map((p) => p.value)).toEqual([7.1, 7.2, 7.3, 7.4]);
-      expect(first.items[0]).toMatchObject({ time: new Date(T0 + MIN).toISOString(), raw: 71, outOfRange: false });
+      expect(first.items[0]).toMatchObject({
+        time: new Date(T0 + MIN).toISOString(),
+        raw: 71,
+        outOfRange: false,
+      });
       expect(first.nextToken).not.toBeNull();
       const second = await sut.store.range({
         deviceId: 'b1',
@@ -109,14 +124,39 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
 
     it('reads buckets with avg, min, max and count, page by page', async () => {
       await sut.store.write(BATCH);
-      const query = { deviceId: 'b1', sensor: 'tmp', from: T0, to: T0 + 10 * MIN, intervalMs: 5 * MIN, limit: 1 };
+      const query = {
+        deviceId: 'b1',
+        sensor: 'tmp',
+        from: T0,
+        to: T0 + 10 * MIN,
+        intervalMs: 5 * MIN,
+        limit: 1,
+      };
       const first = await sut.store.range(query);
       expect(first.items).toEqual([
-        { time: new Date(T0).toISOString(), avg: 12, min: 10, max: 14, count: 5, value: null, raw: null, outOfRange: null },
+        {
+          time: new Date(T0).toISOString(),
+          avg: 12,
+          min: 10,
+          max: 14,
+          count: 5,
+          value: null,
+          raw: null,
+          outOfRange: null,
+        },
       ]);
       const second = await sut.store.range({ ...query, nextToken: first.nextToken });
       expect(second.items).toEqual([
-        { time: new Date(T0 + 5 * MIN).toISOString(), avg: 17, min: 15, max: 19, count: 5, value: null, raw: null, outOfRange: null },
+        {
+          time: new Date(T0 + 5 * MIN).toISOString(),
+          avg: 17,
+          min: 15,
+          max: 19,
+          count: 5,
+          value: null,
+          raw: null,
+          outOfRange: null,
+        },
       ]);
       expect(second.nextToken).toBeNull();
     });

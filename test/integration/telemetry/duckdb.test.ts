@@ -35,7 +35,9 @@ describe('DuckDB telemetry store', () => {
     const snapshots = [];
     for (let run = 0; run < 3; run++) {
       await pipeline.process(batch);
-      snapshots.push(await store.range({ deviceId: 'b1', sensor: 'ph', from: NOW - 3_600_000, to: NOW, limit: 1000 }));
+      snapshots.push(
+        await store.range({ deviceId: 'b1', sensor: 'ph', from: NOW - 3_600_000, to: NOW, limit: 1000 }),
+      );
     }
     expect(snapshots[0]?.items).toHaveLength(30);
     expect(snapshots[1]).toEqual(snapshots[0]);
@@ -50,7 +52,13 @@ describe('DuckDB telemetry store', () => {
       const path = join(dir, 'telemetry.duckdb');
       const first = await DuckDbTelemetryStore.open({ path });
       await first.write([
-        { deviceId: 'b1', time: NOW, configVersion: 1, source: 'device', readings: [{ sensor: 'ph', raw: 1, value: 7, unit: null, outOfRange: false }] },
+        {
+          deviceId: 'b1',
+          time: NOW,
+          configVersion: 1,
+          source: 'device',
+          readings: [{ sensor: 'ph', raw: 1, value: 7, unit: null, outOfRange: false }],
+        },
       ]);
       await first.close();
       const second = await DuckDbTelemetryStore.open({ path });

@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDeviceStore, type SettingsWrite } from '../../../core/devices';
-import { DeviceExistsError, StaleDeviceError } from '../../../core/devices/errors';
+import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from '../../../core/devices/errors';
 import { ServiceUnavailableError } from '../../../core/shared/errors';
 import { encodeToken } from '../../../core/shared/pagination';
 
@@ -88,8 +88,29 @@ describe('DynamoDeviceStore', () => {
     });
   });
 
+  it('reports an id of a deleted device as DeviceRetiredError with its last version', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { pk: 'DEVICE#b1', sk: 'META', type: 'retiredDevice', retiredVersion: 9 } });
+    const err: unknown = await store.create({ ...write, version: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeviceRetiredError);
+    expect((err as DeviceRetiredError).retiredVersion).toBe(9);
+  });
+
+  it('replaces a retired marker only at the version it was read with', async () => {
+    ddb.on(PutCommand).resolves({});
+    await store.create({ ...write, version: 10 }, 9);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      ConditionExpression: '#type = :retired AND retiredVersion = :rv',
+      ExpressionAttributeValues: { ':retired': 'retiredDevice', ':rv': 9 },
+      Item: { configVersion: 10 },
+    });
+  });
+
   it('creates with a condition on a free key, and reports a taken one as DeviceExistsError', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: { pk: 'DEVICE#b1', sk: 'META', type: 'device' } });
     await expect(store.create({ ...write, version: 1 })).rejects.toBeInstanceOf(DeviceExistsError);
     const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe('attribute_not_exists(pk)');
@@ -140,6 +161,14 @@ describe('DynamoDeviceStore', () => {
     });
     expect(await store.get('b1')).toBeUndefined();
     expect((await store.getRecord('b1'))?.deletingAt).toBe('2026-11-27T00:00:00.000Z');
+  });
+
+  it('hides the retired marker of a deleted device from get and getRecord', async () => {
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { pk: 'DEVICE#b1', sk: 'META', type: 'retiredDevice', retiredVersion: 3 } });
+    expect(await store.get('b1')).toBeUndefined();
+    expect(await store.getRecord('b1')).toBeUndefined();
   });
 
   it('turns throttling into ServiceUnavailable, keeping the SDK error as the cause', async () => {

@@ -61,7 +61,12 @@ beforeAll(() => {
   prod = buildStage('prod', { bundle: false });
   withContext = buildStage('stage', {
     bundle: false,
-    context: { iotEndpoint: 'abc-ats.iot.ca-central-1.amazonaws.com', alarmEmail: 'ops@example.com' },
+    context: {
+      iotEndpoint: 'abc-ats.iot.ca-central-1.amazonaws.com',
+      alarmEmail: 'ops@example.com',
+      memoryStoreRetentionHours: '48',
+      magneticStoreRetentionDays: '400',
+    },
   });
 }, 120_000);
 
@@ -169,6 +174,7 @@ describe('functions', () => {
       IOT_DATA_ENDPOINT: getAtt(logicalIdOf(stage.template, 'Custom::AWS'), 'endpointAddress'),
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
+      TIMESTREAM_MEMORY_RETENTION_HOURS: '24',
       POWERTOOLS_SERVICE_NAME: 'api',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -182,12 +188,13 @@ describe('functions', () => {
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
       APPSYNC_GRAPHQL_URL: getAtt(logicalIdOf(stage.template, 'AWS::AppSync::GraphQLApi'), 'GraphQLUrl'),
+      TIMESTREAM_MEMORY_RETENTION_HOURS: '24',
       POWERTOOLS_SERVICE_NAME: 'calibration',
       NODE_OPTIONS: '--enable-source-maps',
     });
   });
 
-  it('grants the API Lambda exactly its table, its pool, the config topics and Timestream Select', () => {
+  it('grants the API Lambda exactly its table, its pool, the config topics, Timestream Select and replay writes', () => {
     const t = stage.template;
     const table = getAtt(logicalIdOf(t, 'AWS::DynamoDB::Table'));
     const logGroup = Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup')).find(
@@ -242,6 +249,11 @@ describe('functions', () => {
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
       },
       { Action: 'timestream:DescribeEndpoints', Effect: 'Allow', Resource: '*' },
+      {
+        Action: 'timestream:WriteRecords',
+        Effect: 'Allow',
+        Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
+      },
     ]);
   });
 
@@ -555,7 +567,7 @@ describe('data and users', () => {
     expect(client.Properties?.AllowedOAuthFlows).toBeUndefined();
   });
 
-  it('keeps a day in the memory store and accepts late writes into the magnetic store', () => {
+  it('keeps a day in the memory store (or what context says) and accepts late writes into the magnetic store', () => {
     stage.template.hasResourceProperties('AWS::Timestream::Table', {
       RetentionProperties: {
         MemoryStoreRetentionPeriodInHours: '24',
@@ -563,6 +575,22 @@ describe('data and users', () => {
       },
       MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
     });
+    withContext.template.hasResourceProperties('AWS::Timestream::Table', {
+      RetentionProperties: {
+        MemoryStoreRetentionPeriodInHours: '48',
+        MagneticStoreRetentionPeriodInDays: '400',
+      },
+    });
+    const [, processor] = findOne(
+      withContext.template,
+      'AWS::Lambda::Function',
+      'FunctionName',
+      'yvr-stage-calibration',
+    );
+    expect(
+      (processor.Properties?.Environment as { Variables: Record<string, unknown> }).Variables
+        .TIMESTREAM_MEMORY_RETENTION_HOURS,
+    ).toBe('48');
     prod.template.hasResourceProperties('AWS::Timestream::Table', {
       RetentionProperties: {
         MemoryStoreRetentionPeriodInHours: '24',

@@ -34,3 +34,10 @@ describe('names', () => {
     expect(isProduction('stage')).toBe(false);
   });
 });
+
+describe('createApp', () => {
+  it('refuses an invalid stage from context before building anything', async () => {
+    const { createApp } = await import('../../../infra/create-app');
+    expect(() => createApp({ context: { stage: 'Prod' } })).toThrow(/Context "stage" must be/);
+  });
+});

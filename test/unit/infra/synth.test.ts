@@ -59,7 +59,12 @@ describe('full synth of the stage app', () => {
       expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
       // The handler is exported, the SDK is inside, and nothing is left for the runtime to resolve but node: built-ins.
       expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
-      const bareImports = [...code.matchAll(/\bfrom\s*"([^"]+)"/g)]
+      // Static imports of a minified ES module: `import{a as b}from"x"`, `import*as c from"x"`, `import"x"`.
+      const bareImports = [
+        ...code.matchAll(
+          /(?:^|[;\n}])import\s*(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*\s*as\s+[\w$]+)?\s*(?:from\s*)?"([^"]+)"/g,
+        ),
+      ]
         .map((m) => m[1])
         .filter((s) => !s!.startsWith('node:'));
       expect(

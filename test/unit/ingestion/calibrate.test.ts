@@ -4,7 +4,10 @@ import { sensor } from '../../helpers/telemetry-fixtures';
 
 function prepared(points: [number, number][], overrides: Parameters<typeof sensor>[1] = {}): PreparedSensor {
   const result = prepareSensor(
-    sensor('ph', { calibration: { points: points.map(([raw, actual]) => ({ raw, actual })), calibratedAt: null }, ...overrides }),
+    sensor('ph', {
+      calibration: { points: points.map(([raw, actual]) => ({ raw, actual })), calibratedAt: null },
+      ...overrides,
+    }),
   );
   if (!result.ok) throw new Error(result.problem);
   return result.sensor;
@@ -94,7 +97,9 @@ describe('calibrate', () => {
   });
 
   it('refuses a calibration with fewer than two points', () => {
-    const result = prepareSensor(sensor('ph', { calibration: { points: [{ raw: 1, actual: 1 }], calibratedAt: null } }));
+    const result = prepareSensor(
+      sensor('ph', { calibration: { points: [{ raw: 1, actual: 1 }], calibratedAt: null } }),
+    );
     expect(result.ok).toBe(false);
   });
 

@@ -10,7 +10,11 @@ const reasonOf = (p: ParsedMessage): string => (p.kind === 'invalid' ? p.reason 
 describe('routeTopic', () => {
   it('routes the three topic forms and nothing else', () => {
     expect(routeTopic('devices/b1/readings')).toEqual({ kind: 'readings', deviceId: 'b1' });
-    expect(routeTopic('b1/reading/sensor/ph')).toEqual({ kind: 'legacy-reading', deviceId: 'b1', sensor: 'ph' });
+    expect(routeTopic('b1/reading/sensor/ph')).toEqual({
+      kind: 'legacy-reading',
+      deviceId: 'b1',
+      sensor: 'ph',
+    });
     expect(routeTopic('devices/b1/config/ack')).toEqual({ kind: 'ack', deviceId: 'b1' });
     expect(routeTopic('devices/b1/config')).toBeUndefined();
     expect(routeTopic('devices//readings')).toBeUndefined();
@@ -35,7 +39,12 @@ describe('parseMessage', () => {
 
   it('accepts numbers sent as strings', () => {
     const p = parse('devices/b1/readings', { readings: { ph: '4.12', tmp: ' -1e-2 ' } });
-    expect(p).toMatchObject({ values: [{ sensor: 'ph', raw: 4.12 }, { sensor: 'tmp', raw: -0.01 }] });
+    expect(p).toMatchObject({
+      values: [
+        { sensor: 'ph', raw: 4.12 },
+        { sensor: 'tmp', raw: -0.01 },
+      ],
+    });
   });
 
   it('takes an ISO-8601 ts', () => {
@@ -58,7 +67,9 @@ describe('parseMessage', () => {
   });
 
   it('parses an ack', () => {
-    expect(parse('devices/b1/config/ack', { version: 7, status: 'rejected', reason: 'no such sensor' })).toEqual({
+    expect(
+      parse('devices/b1/config/ack', { version: 7, status: 'rejected', reason: 'no such sensor' }),
+    ).toEqual({
       kind: 'ack',
       deviceId: 'b1',
       version: 7,
@@ -76,7 +87,9 @@ describe('parseMessage', () => {
   });
 
   it('rejects a binary payload', () => {
-    expect(reasonOf(parse('devices/b1/readings', new Uint8Array([0xff, 0xfe, 0x00, 0x81])))).toMatch(/binary/);
+    expect(reasonOf(parse('devices/b1/readings', new Uint8Array([0xff, 0xfe, 0x00, 0x81])))).toMatch(
+      /binary/,
+    );
   });
 
   it('rejects an oversized payload unread', () => {
@@ -86,7 +99,11 @@ describe('parseMessage', () => {
 
   it('rejects an unknown topic and keeps the device id it can see', () => {
     const p = parse('devices/b1/telemetry', { readings: { ph: 1 } });
-    expect(p).toMatchObject({ kind: 'invalid', deviceId: 'b1', reason: expect.stringMatching(/unknown topic/) });
+    expect(p).toMatchObject({
+      kind: 'invalid',
+      deviceId: 'b1',
+      reason: expect.stringMatching(/unknown topic/),
+    });
   });
 
   it('rejects a message without readings', () => {
@@ -113,13 +130,19 @@ describe('parseMessage', () => {
   });
 
   it('rejects a legacy value that is not a number', () => {
-    expect(reasonOf(parse('b1/reading/sensor/ph', { value: 'abc' }))).toMatch(/value: "abc" is not a finite number/);
+    expect(reasonOf(parse('b1/reading/sensor/ph', { value: 'abc' }))).toMatch(
+      /value: "abc" is not a finite number/,
+    );
     expect(reasonOf(parse('b1/reading/sensor/ph', { reading: 1 }))).toMatch(/value/);
   });
 
   it('rejects a time more than 15 minutes in the future', () => {
-    expect(reasonOf(parse('devices/b1/readings', { ts: NOW + 16 * 60_000, readings: { ph: 1 } }))).toMatch(/future/);
-    expect(parse('devices/b1/readings', { ts: NOW + 14 * 60_000, readings: { ph: 1 } }).kind).toBe('readings');
+    expect(reasonOf(parse('devices/b1/readings', { ts: NOW + 16 * 60_000, readings: { ph: 1 } }))).toMatch(
+      /future/,
+    );
+    expect(parse('devices/b1/readings', { ts: NOW + 14 * 60_000, readings: { ph: 1 } }).kind).toBe(
+      'readings',
+    );
   });
 
   it('rejects a time older than the store accepts', () => {
@@ -133,7 +156,11 @@ describe('parseMessage', () => {
   });
 
   it('rejects an ack with a bad version or status', () => {
-    expect(reasonOf(parse('devices/b1/config/ack', { version: 0, status: 'applied' }))).toMatch(/config ack: version/);
-    expect(reasonOf(parse('devices/b1/config/ack', { version: 2, status: 'done' }))).toMatch(/config ack: status/);
+    expect(reasonOf(parse('devices/b1/config/ack', { version: 0, status: 'applied' }))).toMatch(
+      /config ack: version/,
+    );
+    expect(reasonOf(parse('devices/b1/config/ack', { version: 2, status: 'done' }))).toMatch(
+      /config ack: status/,
+    );
   });
 });

@@ -19,11 +19,19 @@ function setup(options: { devices?: FakeDevices; notifierFails?: boolean; ackFai
   const lastSeen = new FakeLastSeen();
   const notifier = new FakeNotifier(options.notifierFails);
   const acks = new FakeAcks(devices, options.ackFailure);
-  const pipeline = createIngestionPipeline({ devices, telemetry, acks, notifier, lastSeen, clock: () => NOW });
+  const pipeline = createIngestionPipeline({
+    devices,
+    telemetry,
+    acks,
+    notifier,
+    lastSeen,
+    clock: () => NOW,
+  });
   return { pipeline, devices, telemetry, lastSeen, notifier, acks };
 }
 
-const reasons = (outcomes: MessageOutcome[]) => outcomes.map((o) => (o.status === 'accepted' ? 'accepted' : o.reason));
+const reasons = (outcomes: MessageOutcome[]) =>
+  outcomes.map((o) => (o.status === 'accepted' ? 'accepted' : o.reason));
 
 describe('ingestion pipeline', () => {
   it('writes one record per message with raw, value, unit, outOfRange and configVersion', async () => {
@@ -49,7 +57,9 @@ describe('ingestion pipeline', () => {
         ]),
       ),
     });
-    const [outcome] = await pipeline.process([message('devices/b1/readings', { ts: NOW - 1000, readings: { ph: '0' } })]);
+    const [outcome] = await pipeline.process([
+      message('devices/b1/readings', { ts: NOW - 1000, readings: { ph: '0' } }),
+    ]);
     expect(outcome?.status).toBe('accepted');
     expect(telemetry.written).toEqual([
       {
@@ -132,7 +142,11 @@ describe('ingestion pipeline', () => {
   it('fails only the records the store could not take, as retry or rejection', async () => {
     const { pipeline, telemetry } = setup();
     telemetry.failWith = (_r, i) =>
-      i === 0 ? { reason: 'throttled', retryable: true } : i === 1 ? { reason: 'outside retention', retryable: false } : undefined;
+      i === 0
+        ? { reason: 'throttled', retryable: true }
+        : i === 1
+          ? { reason: 'outside retention', retryable: false }
+          : undefined;
     const outcomes = await pipeline.process([
       tenSensorMessage('b1', NOW - 3000, 1),
       tenSensorMessage('b1', NOW - 2000, 2),
@@ -153,7 +167,12 @@ describe('ingestion pipeline', () => {
   });
 
   it('writes lastSeenAt once per device per batch with the latest receive time', async () => {
-    const devices = new FakeDevices(new Map([['b1', device('b1')], ['b2', device('b2')]]));
+    const devices = new FakeDevices(
+      new Map([
+        ['b1', device('b1')],
+        ['b2', device('b2')],
+      ]),
+    );
     const { pipeline, lastSeen } = setup({ devices });
     await pipeline.process([
       message('devices/b1/readings', { readings: { ph: 1 } }, NOW - 3000),
@@ -169,7 +188,9 @@ describe('ingestion pipeline', () => {
 
   it('records an ack and notifies subscribers', async () => {
     const { pipeline, acks, notifier } = setup();
-    const [outcome] = await pipeline.process([message('devices/b1/config/ack', { version: 3, status: 'applied' })]);
+    const [outcome] = await pipeline.process([
+      message('devices/b1/config/ack', { version: 3, status: 'applied' }),
+    ]);
     expect(outcome?.status).toBe('accepted');
     expect(acks.calls).toEqual([
       { deviceId: 'b1', version: 3, status: 'applied', receivedAt: new Date(NOW).toISOString() },
@@ -205,7 +226,8 @@ describe('ingestion pipeline', () => {
         return devices.get(id);
       },
       observeVersion: (id: string, v: number) => events.push(`observe ${id} ${v}`),
-      remember: (d: { id: string; configVersion: number }) => events.push(`remember ${d.id} ${d.configVersion}`),
+      remember: (d: { id: string; configVersion: number }) =>
+        events.push(`remember ${d.id} ${d.configVersion}`),
     };
     const pipeline = createIngestionPipeline({
       devices: lookup,
@@ -215,7 +237,10 @@ describe('ingestion pipeline', () => {
       lastSeen: new FakeLastSeen(),
       clock: () => NOW,
     });
-    await pipeline.process([tenSensorMessage(), message('devices/b1/config/ack', { version: 3, status: 'applied' })]);
+    await pipeline.process([
+      tenSensorMessage(),
+      message('devices/b1/config/ack', { version: 3, status: 'applied' }),
+    ]);
     expect(events).toEqual(['observe b1 3', 'remember b1 3', 'get b1']);
   });
 });

@@ -34,7 +34,12 @@ class MemoryRejected implements RejectedMessageStore {
     this.items.delete(id);
   }
   async recordReplay(id: string, at: string, reason: string) {
-    const m = { ...this.items.get(id)!, replayCount: this.items.get(id)!.replayCount + 1, lastReplayedAt: at, reason };
+    const m = {
+      ...this.items.get(id)!,
+      replayCount: this.items.get(id)!.replayCount + 1,
+      lastReplayedAt: at,
+      reason,
+    };
     this.items.set(id, m);
     return m;
   }
@@ -66,7 +71,8 @@ function setup() {
 describe('SQS batch handler', () => {
   it('names exactly the records whose messages may succeed later', async () => {
     const { handle, telemetry } = setup();
-    telemetry.failWith = (r) => (r.time === NOW - 2000 ? { reason: 'ThrottlingException', retryable: true } : undefined);
+    telemetry.failWith = (r) =>
+      r.time === NOW - 2000 ? { reason: 'ThrottlingException', retryable: true } : undefined;
     const response = await handle(
       sqsEvent([
         sqsRecord(tenSensorMessage('b1', NOW - 1000, 1), 'm1'),
@@ -104,7 +110,11 @@ describe('SQS batch handler', () => {
     const { handle, store } = setup();
     const record = { ...sqsRecord(tenSensorMessage(), 'x'), body: 'not json' };
     expect(await handle(sqsEvent([record]))).toEqual({ batchItemFailures: [] });
-    expect([...store.items.values()][0]).toMatchObject({ topic: 'sqs', payload: 'not json', reason: expect.stringMatching(/envelope/) });
+    expect([...store.items.values()][0]).toMatchObject({
+      topic: 'sqs',
+      payload: 'not json',
+      reason: expect.stringMatching(/envelope/),
+    });
   });
 
   it('fails the record when its rejection cannot be kept, so it is not lost', async () => {
@@ -117,7 +127,9 @@ describe('SQS batch handler', () => {
   it('returns every record as failed, without throwing, when the whole batch must be retried', async () => {
     const { handle, telemetry } = setup();
     telemetry.failWith = () => ({ reason: 'throttled', retryable: true });
-    const response = await handle(sqsEvent([sqsRecord(tenSensorMessage(), 'a'), sqsRecord(tenSensorMessage('b1', NOW - 5), 'b')]));
+    const response = await handle(
+      sqsEvent([sqsRecord(tenSensorMessage(), 'a'), sqsRecord(tenSensorMessage('b1', NOW - 5), 'b')]),
+    );
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
   });
 
@@ -132,7 +144,13 @@ describe('SQS batch handler', () => {
   it('reads each device at most once across batches within the cache TTL', async () => {
     const { handle, devices } = setup();
     for (let b = 0; b < 5; b++) {
-      await handle(sqsEvent(Array.from({ length: 10 }, (_, i) => sqsRecord(tenSensorMessage('b1', NOW - (b * 10 + i + 1) * 1000, i), `m${b}-${i}`))));
+      await handle(
+        sqsEvent(
+          Array.from({ length: 10 }, (_, i) =>
+            sqsRecord(tenSensorMessage('b1', NOW - (b * 10 + i + 1) * 1000, i), `m${b}-${i}`),
+          ),
+        ),
+      );
     }
     expect(devices.reads).toBe(1);
   });

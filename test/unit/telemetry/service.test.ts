@@ -10,8 +10,26 @@ function service(sensors?: Record<string, string[]>) {
       latest: async (deviceId, s) => {
         latestCalls.push(s);
         return [
-          { deviceId, sensor: 'tmp', time: '2026-11-27T00:00:00.000Z', value: 1, raw: 1, unit: null, outOfRange: false, configVersion: 1 },
-          { deviceId, sensor: 'ph', time: '2026-11-27T00:00:00.000Z', value: 1, raw: 1, unit: null, outOfRange: false, configVersion: 1 },
+          {
+            deviceId,
+            sensor: 'tmp',
+            time: '2026-11-27T00:00:00.000Z',
+            value: 1,
+            raw: 1,
+            unit: null,
+            outOfRange: false,
+            configVersion: 1,
+          },
+          {
+            deviceId,
+            sensor: 'ph',
+            time: '2026-11-27T00:00:00.000Z',
+            value: 1,
+            raw: 1,
+            unit: null,
+            outOfRange: false,
+            configVersion: 1,
+          },
         ];
       },
       range: async (q) => {
@@ -24,20 +42,37 @@ function service(sensors?: Record<string, string[]>) {
   return { svc, ranges, latestCalls };
 }
 
-const base = { deviceId: 'b1', sensor: 'ph', from: '2026-11-26T00:00:00Z', to: '2026-11-27T00:00:00Z', interval: null, limit: null, nextToken: null };
+const base = {
+  deviceId: 'b1',
+  sensor: 'ph',
+  from: '2026-11-26T00:00:00Z',
+  to: '2026-11-27T00:00:00Z',
+  interval: null,
+  limit: null,
+  nextToken: null,
+};
 
 describe('TelemetryService', () => {
   it('passes a checked range to the store in epoch ms with the interval in ms', async () => {
     const { svc, ranges } = service();
     await svc.readings({ ...base, interval: '5m', limit: 10 });
     expect(ranges).toEqual([
-      { deviceId: 'b1', sensor: 'ph', from: Date.UTC(2026, 10, 26), to: Date.UTC(2026, 10, 27), intervalMs: 300_000, limit: 10 },
+      {
+        deviceId: 'b1',
+        sensor: 'ph',
+        from: Date.UTC(2026, 10, 26),
+        to: Date.UTC(2026, 10, 27),
+        intervalMs: 300_000,
+        limit: 10,
+      },
     ]);
   });
 
   it('refuses from after to, a bad interval, a bad limit and too long raw ranges', async () => {
     const { svc } = service();
-    await expect(svc.readings({ ...base, from: base.to, to: base.from })).rejects.toMatchObject({ errorType: 'ValidationError' });
+    await expect(svc.readings({ ...base, from: base.to, to: base.from })).rejects.toMatchObject({
+      errorType: 'ValidationError',
+    });
     await expect(svc.readings({ ...base, interval: '5 minutes' })).rejects.toThrow(/interval/);
     await expect(svc.readings({ ...base, interval: '10s' })).rejects.toThrow(/from 1m to 31d/);
     await expect(svc.readings({ ...base, limit: 0 })).rejects.toThrow(/limit/);

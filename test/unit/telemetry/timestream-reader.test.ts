@@ -1,4 +1,8 @@
-import { QueryCommand, TimestreamQueryClient, type QueryCommandOutput } from '@aws-sdk/client-timestream-query';
+import {
+  QueryCommand,
+  TimestreamQueryClient,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-timestream-query';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TimestreamTelemetryStore } from '../../../core/telemetry';
@@ -91,8 +95,26 @@ describe('Timestream reader', () => {
     );
     expect(page).toEqual({
       items: [
-        { time: '2026-11-26T23:00:00.000Z', value: 7.1, raw: 412, outOfRange: false, avg: null, min: null, max: null, count: null },
-        { time: '2026-11-26T23:01:00.000Z', value: 7.2, raw: 413, outOfRange: null, avg: null, min: null, max: null, count: null },
+        {
+          time: '2026-11-26T23:00:00.000Z',
+          value: 7.1,
+          raw: 412,
+          outOfRange: false,
+          avg: null,
+          min: null,
+          max: null,
+          count: null,
+        },
+        {
+          time: '2026-11-26T23:01:00.000Z',
+          value: 7.2,
+          raw: 413,
+          outOfRange: null,
+          avg: null,
+          min: null,
+          max: null,
+          count: null,
+        },
       ],
       nextToken: null,
     });
@@ -114,11 +136,27 @@ describe('Timestream reader', () => {
         ],
       ),
     );
-    const page = await store().range({ deviceId: 'b1', sensor: 'ph', from: NOW - HOUR, to: NOW, intervalMs: 300_000, limit: 1 });
+    const page = await store().range({
+      deviceId: 'b1',
+      sensor: 'ph',
+      from: NOW - HOUR,
+      to: NOW,
+      intervalMs: 300_000,
+      limit: 1,
+    });
     expect(queries()[1]?.QueryString).toContain('SELECT bin(time, 300s) AS bucket, avg("ph") AS avg');
     expect(queries()[1]?.QueryString).toContain('GROUP BY bin(time, 300s) ORDER BY bucket ASC LIMIT 2');
     expect(page.items).toEqual([
-      { time: '2026-11-26T23:00:00.000Z', avg: 7.15, min: 7.1, max: 7.2, count: 5, value: null, raw: null, outOfRange: null },
+      {
+        time: '2026-11-26T23:00:00.000Z',
+        avg: 7.15,
+        min: 7.1,
+        max: 7.2,
+        count: 5,
+        value: null,
+        raw: null,
+        outOfRange: null,
+      },
     ]);
     expect(page.nextToken).not.toBeNull();
 
@@ -148,7 +186,11 @@ describe('Timestream reader', () => {
     );
     const page = await store().range({ deviceId: 'b1', sensor: 'ph', from: NOW - HOUR, to: NOW, limit: 10 });
     expect(page.items.map((i) => i.value)).toEqual([1, 3]);
-    expect(queries().slice(1).map((q) => q.NextToken)).toEqual([undefined, 'token-1', 'token-2']);
+    expect(
+      queries()
+        .slice(1)
+        .map((q) => q.NextToken),
+    ).toEqual([undefined, 'token-1', 'token-2']);
   });
 
   it('answers an empty page for a sensor that has no column yet, without querying it', async () => {
@@ -181,14 +223,34 @@ describe('Timestream reader', () => {
     expect(sql).toContain(`time >= from_milliseconds(${NOW - 30 * 24 * HOUR})`);
     expect(sql).toContain('CAST(NULL AS VARCHAR) AS unit');
     expect(latest).toEqual([
-      { deviceId: 'b1', sensor: 'ph', time: '2026-11-26T23:58:00.000Z', value: 7.1, raw: 412, unit: 'pH', outOfRange: true, configVersion: 3 },
-      { deviceId: 'b1', sensor: 'tmp', time: '2026-11-26T23:59:00.000Z', value: 12.5, raw: 0.71, unit: null, outOfRange: false, configVersion: 3 },
+      {
+        deviceId: 'b1',
+        sensor: 'ph',
+        time: '2026-11-26T23:58:00.000Z',
+        value: 7.1,
+        raw: 412,
+        unit: 'pH',
+        outOfRange: true,
+        configVersion: 3,
+      },
+      {
+        deviceId: 'b1',
+        sensor: 'tmp',
+        time: '2026-11-26T23:59:00.000Z',
+        value: 12.5,
+        raw: 0.71,
+        unit: null,
+        outOfRange: false,
+        configVersion: 3,
+      },
     ]);
   });
 
   it('turns a failing query into ServiceUnavailable', async () => {
     answerQueries(new Error('boom'));
-    await expect(store().range({ deviceId: 'b1', sensor: 'ph', from: NOW - HOUR, to: NOW, limit: 10 })).rejects.toMatchObject({
+    await expect(
+      store().range({ deviceId: 'b1', sensor: 'ph', from: NOW - HOUR, to: NOW, limit: 10 }),
+    ).rejects.toMatchObject({
       errorType: 'ServiceUnavailable',
     });
   });

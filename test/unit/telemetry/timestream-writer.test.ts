@@ -29,7 +29,13 @@ function store() {
     database: 'yvr-test-db',
     table: 'calibrated_device_data',
     writeClient: new TimestreamWriteClient({ region: 'us-west-2' }),
-    retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
+    retry: {
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+      maxAttempts: 4,
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+    },
   });
 }
 
@@ -39,7 +45,13 @@ function record(deviceId: string, time: number, sensors = ['ph', 'tmp']): Teleme
     time,
     configVersion: 3,
     source: 'device',
-    readings: sensors.map((s, i) => ({ sensor: s, raw: i + 0.5, value: i * 2.25, unit: 'u', outOfRange: i === 1 })),
+    readings: sensors.map((s, i) => ({
+      sensor: s,
+      raw: i + 0.5,
+      value: i * 2.25,
+      unit: 'u',
+      outOfRange: i === 1,
+    })),
   };
 }
 
@@ -125,8 +137,15 @@ describe('Timestream writer', () => {
         message: 'One or more records have been rejected.',
         $metadata: {},
         RejectedRecords: [
-          { RecordIndex: 0, Reason: 'The record timestamp is outside the time range of the data ingestion window.' },
-          { RecordIndex: 2, Reason: 'A record with the same dimensions exists with a different value.', ExistingVersion: 4 },
+          {
+            RecordIndex: 0,
+            Reason: 'The record timestamp is outside the time range of the data ingestion window.',
+          },
+          {
+            RecordIndex: 2,
+            Reason: 'A record with the same dimensions exists with a different value.',
+            ExistingVersion: 4,
+          },
           { RecordIndex: 3, Reason: 'Internal error, try again.' },
         ],
       }),
@@ -143,8 +162,16 @@ describe('Timestream writer', () => {
   it('retries throttling with bounded, jittered backoff and succeeds', async () => {
     tsMock
       .on(WriteRecordsCommand)
-      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', Message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }))
-      .rejectsOnce(new InternalServerException({ message: 'oops', Message: 'oops', $metadata: { httpStatusCode: 500 } }))
+      .rejectsOnce(
+        new ThrottlingException({
+          message: 'Rate exceeded',
+          Message: 'Rate exceeded',
+          $metadata: { httpStatusCode: 429 },
+        }),
+      )
+      .rejectsOnce(
+        new InternalServerException({ message: 'oops', Message: 'oops', $metadata: { httpStatusCode: 500 } }),
+      )
       .resolves({});
     const result = await store().write([record('b1', NOW)]);
     expect(result.failures).toEqual([]);
@@ -154,7 +181,13 @@ describe('Timestream writer', () => {
   });
 
   it('reports every record retryable once throttling outlasts the attempts', async () => {
-    tsMock.on(WriteRecordsCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', Message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }));
+    tsMock.on(WriteRecordsCommand).rejects(
+      new ThrottlingException({
+        message: 'Rate exceeded',
+        Message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 429 },
+      }),
+    );
     const result = await store().write([record('b1', NOW), record('b2', NOW)]);
     expect(writeInputs()).toHaveLength(4);
     expect(result.failures.map((f) => [f.index, f.retryable])).toEqual([
@@ -164,16 +197,24 @@ describe('Timestream writer', () => {
   });
 
   it('does not retry a request the service refuses as invalid, and reports it retryable', async () => {
-    tsMock.on(WriteRecordsCommand).rejects(new ValidationException({ message: 'bad', Message: 'bad', $metadata: { httpStatusCode: 400 } }));
+    tsMock
+      .on(WriteRecordsCommand)
+      .rejects(
+        new ValidationException({ message: 'bad', Message: 'bad', $metadata: { httpStatusCode: 400 } }),
+      );
     const result = await store().write([record('b1', NOW)]);
     expect(writeInputs()).toHaveLength(1);
-    expect(result.failures).toEqual([{ index: 0, reason: expect.stringMatching(/ValidationException/), retryable: true }]);
+    expect(result.failures).toEqual([
+      { index: 0, reason: expect.stringMatching(/ValidationException/), retryable: true },
+    ]);
   });
 
   it('refuses sensors whose ids collide with the layout without sending them', async () => {
     tsMock.on(WriteRecordsCommand).resolves({});
     const result = await store().write([record('b1', NOW, ['time']), record('b1', NOW + 1)]);
-    expect(result.failures).toEqual([{ index: 0, reason: expect.stringMatching(/reserved/), retryable: false }]);
+    expect(result.failures).toEqual([
+      { index: 0, reason: expect.stringMatching(/reserved/), retryable: false },
+    ]);
     expect(writeInputs()[0]?.Records).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppSyncChangeNotifier, NOTIFY_MUTATION } from '../../../processors/calibration/appsync-notifier';
+import { AppSyncChangeNotifier, NOTIFY_MUTATION } from '../../../core/ingestion/appsync-notifier';
 
 function setup(answer: { status: number; body: unknown }) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -18,14 +18,19 @@ function setup(answer: { status: number; body: unknown }) {
 
 describe('AppSyncChangeNotifier', () => {
   it('posts the notifyDeviceConfigChanged mutation signed with SigV4 for appsync', async () => {
-    const { notifier, calls } = setup({ status: 200, body: { data: { notifyDeviceConfigChanged: { id: 'b1' } } } });
+    const { notifier, calls } = setup({
+      status: 200,
+      body: { data: { notifyDeviceConfigChanged: { id: 'b1' } } },
+    });
     await notifier.deviceChanged('b1');
     expect(calls).toHaveLength(1);
     const { url, init } = calls[0]!;
     expect(url).toBe('https://abc.appsync-api.us-west-2.amazonaws.com/graphql');
     expect(JSON.parse(String(init.body))).toEqual({ query: NOTIFY_MUTATION, variables: { id: 'b1' } });
     const headers = init.headers as Record<string, string>;
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-west-2\/appsync\/aws4_request/);
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-west-2\/appsync\/aws4_request/,
+    );
     expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
   });
 

@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { ChangeNotifier } from '../../core/ingestion';
+import type { ChangeNotifier } from './ports';
 
 /** The backend-only mutation whose subscription delivers an ack to dashboards. */
 export const NOTIFY_MUTATION =

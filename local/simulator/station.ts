@@ -1,0 +1,135 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { SENSOR_PROFILES, SensorWalk } from './sensors';
+
+export interface StationOptions {
+  deviceId: string;
+  mqttUrl: string;
+  /** Old firmware: per-sensor topics, legacy config, no acks. */
+  legacy: boolean;
+  /** Used until the retained config says otherwise. */
+  intervalMs: number;
+  /** MQTT password when the broker checks device credentials (username = device id). */
+  password?: string | undefined;
+  onSent(count: number): void;
+  onAck(): void;
+  onLog(line: string): void;
+}
+
+/**
+ * One simulated buoy: publishes raw readings every interval, follows its
+ * retained config (interval, sensors on and off, enabled) and acknowledges
+ * each version, as the firmware does.
+ */
+export class Station {
+  private client: MqttClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private intervalMs: number;
+  private enabled = true;
+  private readonly sensorsOn = new Map<string, boolean>(SENSOR_PROFILES.map((p) => [p.id, true]));
+  private readonly walks = new Map(SENSOR_PROFILES.map((p) => [p.id, new SensorWalk(p)]));
+  private seq = 0;
+
+  constructor(private readonly options: StationOptions) {
+    this.intervalMs = options.intervalMs;
+  }
+
+  async start(): Promise<void> {
+    const { deviceId, password } = this.options;
+    this.client = await mqtt.connectAsync(this.options.mqttUrl, {
+      clientId: `sim-station-${deviceId}`,
+      ...(password ? { username: deviceId, password } : {}),
+      reconnectPeriod: 1_000,
+    });
+    this.client.on('message', (topic, payload) => this.onConfig(topic, payload.toString()));
+    const topics = this.options.legacy
+      ? [`${deviceId}/config`, `${deviceId}/config/sensor/+`]
+      : [`devices/${deviceId}/config`];
+    await this.client.subscribeAsync(topics, { qos: 1 });
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.client?.endAsync();
+  }
+
+  private schedule() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.publish();
+      this.schedule();
+    }, this.intervalMs);
+  }
+
+  private publish() {
+    if (!this.client || !this.enabled) return;
+    const { deviceId, legacy } = this.options;
+    const readings: Record<string, number> = {};
+    for (const [id, on] of this.sensorsOn) if (on) readings[id] = this.walks.get(id)!.nextRaw();
+    if (legacy) {
+      for (const [sensor, raw] of Object.entries(readings)) {
+        this.client.publish(`${deviceId}/reading/sensor/${sensor}`, JSON.stringify({ value: String(raw) }), {
+          qos: 1,
+        });
+      }
+      this.options.onSent(Object.keys(readings).length);
+    } else if (Object.keys(readings).length) {
+      this.client.publish(
+        `devices/${deviceId}/readings`,
+        JSON.stringify({ ts: Date.now(), seq: ++this.seq, readings }),
+        { qos: 1 },
+      );
+      this.options.onSent(1);
+    }
+  }
+
+  private onConfig(topic: string, text: string) {
+    if (!text) return;
+    const { deviceId } = this.options;
+    let config: Record<string, unknown>;
+    try {
+      config = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      this.options.onLog(`${deviceId}: ignored a config that is not JSON on ${topic}`);
+      return;
+    }
+    if (topic === `devices/${deviceId}/config`) {
+      const version = Number(config.version);
+      const interval = Number(config.sensorIntervalMs);
+      if (!Number.isInteger(interval) || interval < 1_000) {
+        this.ack(
+          version,
+          'rejected',
+          `sensorIntervalMs ${String(config.sensorIntervalMs)} is not one this firmware supports`,
+        );
+        return;
+      }
+      this.enabled = config.enabled !== false;
+      this.setInterval(interval);
+      const sensors = (config.sensors ?? {}) as Record<string, { enabled?: boolean }>;
+      for (const id of this.sensorsOn.keys()) this.sensorsOn.set(id, sensors[id]?.enabled ?? false);
+      this.ack(version, 'applied');
+    } else if (topic === `${deviceId}/config`) {
+      const interval = Number(config.sensor_interval);
+      if (Number.isInteger(interval) && interval >= 1_000) this.setInterval(interval);
+    } else {
+      const sensor = topic.split('/').pop()!;
+      if (this.sensorsOn.has(sensor)) this.sensorsOn.set(sensor, config.state === '1');
+    }
+  }
+
+  private setInterval(ms: number) {
+    if (ms === this.intervalMs) return;
+    this.intervalMs = ms;
+    this.schedule();
+  }
+
+  private ack(version: number, status: 'applied' | 'rejected', reason?: string) {
+    this.client?.publish(
+      `devices/${this.options.deviceId}/config/ack`,
+      JSON.stringify({ version, status, ...(reason ? { reason } : {}) }),
+      { qos: 1 },
+    );
+    this.options.onAck();
+  }
+}

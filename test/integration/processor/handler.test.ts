@@ -1,0 +1,154 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  ThrottlingException,
+  TimestreamWriteClient,
+  WriteRecordsCommand,
+} from '@aws-sdk/client-timestream-write';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DeviceService, DynamoDeviceStore } from '../../../core/devices';
+import { logger } from '../../../core/shared/logger';
+import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { FakePublisher } from '../../helpers/devices-harness';
+import { message, sqsEvent, sqsRecord } from '../../helpers/telemetry-fixtures';
+
+// The Lambda entry exactly as the CDK app bundles it: configuration from the
+// environment, DynamoDB on dynalite (through the SDK's service endpoint
+// variable), Timestream through aws-sdk-client-mock, AppSync through fetch.
+let dynamo: EmbeddedDynamo;
+let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+const timestream = mockClient(TimestreamWriteClient);
+const posts: { url: string; headers: Record<string, string>; body: string }[] = [];
+
+beforeAll(async () => {
+  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
+  vi.stubEnv('TABLE_NAME', dynamo.tableName);
+  vi.stubEnv('TIMESTREAM_DATABASE', 'yvr-test-db');
+  vi.stubEnv('TIMESTREAM_TABLE', 'calibrated_device_data');
+  vi.stubEnv('APPSYNC_GRAPHQL_URL', 'https://abc.appsync-api.us-west-2.amazonaws.com/graphql');
+  vi.stubEnv('AWS_REGION', 'us-west-2');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  // The entry logs retries and rejections by design; the test keeps its output for failures.
+  logger.setLogLevel('SILENT');
+  vi.stubGlobal('fetch', async (url: URL | string, init?: RequestInit) => {
+    posts.push({
+      url: String(url),
+      headers: init?.headers as Record<string, string>,
+      body: String(init?.body),
+    });
+    return new Response(JSON.stringify({ data: { notifyDeviceConfigChanged: { id: 'buoy-1' } } }), {
+      status: 200,
+    });
+  });
+
+  const documents = DynamoDBDocumentClient.from(dynamo.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const devices = new DeviceService({
+    store: new DynamoDeviceStore({ client: documents, tableName: dynamo.tableName }),
+    publisher: new FakePublisher(),
+    logger: new Logger({ serviceName: 'handler-test', logLevel: 'SILENT' }),
+  });
+  await devices.createDevice(
+    {
+      id: 'buoy-1',
+      name: 'Buoy 1',
+      sensors: [
+        {
+          id: 'ph',
+          measurement: 'ph',
+          unit: 'pH',
+          calibration: {
+            points: [
+              { raw: 0, actual: 0 },
+              { raw: 10, actual: 14 },
+            ],
+          },
+        },
+        {
+          id: 'tmp',
+          measurement: 'tmp',
+          unit: 'C',
+          calibration: {
+            points: [
+              { raw: 0, actual: -10 },
+              { raw: 1, actual: 40 },
+            ],
+          },
+        },
+      ],
+    },
+    'test',
+  );
+  ({ handler } = await import('../../../processors/calibration/handler'));
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
+  await dynamo.stop();
+});
+
+beforeEach(() => {
+  timestream.reset();
+  posts.length = 0;
+});
+
+const context = { functionName: 'yvr-test-calibration', awsRequestId: 'req-1' } as Context;
+
+describe('calibration processor entry', () => {
+  it('writes a batch in one WriteRecords call and notifies AppSync of an ack, signed', async () => {
+    timestream.on(WriteRecordsCommand).resolves({});
+    const now = Date.now();
+    const response = await handler(
+      sqsEvent([
+        sqsRecord(
+          message('devices/buoy-1/readings', { ts: now - 2000, readings: { ph: 5, tmp: '0.5' } }, now),
+          'a',
+        ),
+        sqsRecord(message('buoy-1/reading/sensor/ph', { value: '2.5' }, now), 'b'),
+        sqsRecord(message('devices/buoy-1/config/ack', { version: 1, status: 'applied' }, now), 'c'),
+      ]),
+      context,
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    const calls = timestream.commandCalls(WriteRecordsCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]!.args[0].input;
+    expect(input).toMatchObject({ DatabaseName: 'yvr-test-db', TableName: 'calibrated_device_data' });
+    expect(input.Records?.map((r) => r.MeasureValues?.find((m) => m.Name === 'ph')?.Value)).toEqual([
+      '7',
+      '3.5',
+    ]);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.headers.authorization).toMatch(/\/us-west-2\/appsync\/aws4_request/);
+    expect(JSON.parse(posts[0]!.body)).toMatchObject({ variables: { id: 'buoy-1' } });
+  });
+
+  it('fails only the records Timestream kept throttling, after bounded retries', async () => {
+    timestream.on(WriteRecordsCommand).rejects(
+      new ThrottlingException({
+        message: 'Rate exceeded',
+        Message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 429 },
+      }),
+    );
+    const now = Date.now();
+    const response = await handler(
+      sqsEvent([
+        sqsRecord(
+          message('devices/buoy-1/readings', { ts: now - 1000, readings: { ph: 5 } }, now),
+          'stored-later',
+        ),
+        sqsRecord(message('devices/nobody/readings', { readings: { ph: 5 } }, now), 'never'),
+      ]),
+      context,
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'stored-later' }] });
+    expect(timestream.commandCalls(WriteRecordsCommand)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DurableInbox } from '../../../local/processor/inbox';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const message = (n: number) => ({ topic: `devices/d/readings`, payload: Buffer.from(`{"seq":${n}}`), receivedAt: n });
+
+describe('DurableInbox', () => {
+  it('hands back, after a restart, exactly the accepted messages that were never finished', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inbox-'));
+    dirs.push(dir);
+    const first = new DurableInbox(dir);
+    expect(first.recover()).toEqual([]);
+    const items = [1, 2, 3].map((n) => first.accept(message(n)));
+    first.finish([items[1]!]);
+
+    const second = new DurableInbox(dir);
+    const recovered = second.recover();
+    expect(recovered.map((i) => i.message.receivedAt)).toEqual([1, 3]);
+    expect(Buffer.from(recovered[0]!.message.payload).toString()).toBe('{"seq":1}');
+    second.finish(recovered);
+    second.accept(message(4));
+
+    expect(new DurableInbox(dir).recover().map((i) => i.message.receivedAt)).toEqual([4]);
+  });
+
+  it('keeps nothing without a folder (memory mode)', () => {
+    const inbox = new DurableInbox();
+    inbox.finish([inbox.accept(message(1))]);
+    expect(inbox.recover()).toEqual([]);
+  });
+});
