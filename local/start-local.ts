@@ -153,7 +153,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
 
     const telemetryPath = dataDir ? join(dataDir, 'telemetry.duckdb') : ':memory:';
     const telemetry = await DuckDbTelemetryStore.open({ path: telemetryPath });
-    stops.push(async () => (telemetry as unknown as { close?: () => Promise<void> | void }).close?.());
+    stops.push(() => telemetry.close());
 
     const localLogger = new Logger({
       serviceName: 'yvr-local',
@@ -199,6 +199,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const engine = new Engine({
       localSchema,
       invoker,
+      onSubscriptionGap: (message) => log(`[graphql] ${message}`),
       onHandlerError: (err, event) =>
         log(
           `[graphql] the API handler threw on ${event.info.parentTypeName}.${event.info.fieldName}: ${(err as Error).stack ?? String(err)}`,

@@ -8,7 +8,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { RejectedMessage } from '../generated/graphql';
-import { NotFoundError } from '../shared/errors';
+import { isTransientAwsError } from '../shared/aws-errors';
+import { NotFoundError, ServiceUnavailableError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
 import { GSI1, GSI2 } from '../shared/table';
 import type { ListRejectedQuery, RejectedMessageStore } from './port';
@@ -31,19 +32,21 @@ export class DynamoRejectedStore implements RejectedMessageStore {
   async put(message: RejectedMessage): Promise<void> {
     const sortKey = `${message.receivedAt}#${message.id}`;
     try {
-      await this.options.client.send(
-        new PutCommand({
-          TableName: this.options.tableName,
-          Item: {
-            pk: pk(message.id),
-            sk: SK,
-            gsi1pk: 'REJECTED',
-            gsi1sk: sortKey,
-            ...(message.deviceId ? { gsi2pk: `REJECTED#${message.deviceId}`, gsi2sk: sortKey } : {}),
-            ...message,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+      await guard(
+        this.options.client.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: {
+              pk: pk(message.id),
+              sk: SK,
+              gsi1pk: 'REJECTED',
+              gsi1sk: sortKey,
+              ...(message.deviceId ? { gsi2pk: `REJECTED#${message.deviceId}`, gsi2sk: sortKey } : {}),
+              ...message,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
       );
     } catch (err) {
       if (
@@ -57,8 +60,10 @@ export class DynamoRejectedStore implements RejectedMessageStore {
   }
 
   async get(id: string): Promise<RejectedMessage | undefined> {
-    const { Item } = await this.options.client.send(
-      new GetCommand({ TableName: this.options.tableName, Key: { pk: pk(id), sk: SK } }),
+    const { Item } = await guard(
+      this.options.client.send(
+        new GetCommand({ TableName: this.options.tableName, Key: { pk: pk(id), sk: SK } }),
+      ),
     );
     return Item ? fromItem(Item) : undefined;
   }
@@ -66,38 +71,44 @@ export class DynamoRejectedStore implements RejectedMessageStore {
   async list(query: ListRejectedQuery): Promise<Page<RejectedMessage>> {
     const startKey = decodeToken(query.nextToken);
     const byDevice = Boolean(query.deviceId);
-    const { Items, LastEvaluatedKey } = await this.options.client.send(
-      new QueryCommand({
-        TableName: this.options.tableName,
-        IndexName: byDevice ? GSI2 : GSI1,
-        KeyConditionExpression: byDevice ? 'gsi2pk = :p' : 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': byDevice ? `REJECTED#${query.deviceId}` : 'REJECTED' },
-        ScanIndexForward: false,
-        Limit: query.limit,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
+    const { Items, LastEvaluatedKey } = await guard(
+      this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          IndexName: byDevice ? GSI2 : GSI1,
+          KeyConditionExpression: byDevice ? 'gsi2pk = :p' : 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': byDevice ? `REJECTED#${query.deviceId}` : 'REJECTED' },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      ),
     );
     return { items: (Items ?? []).map(fromItem), nextToken: encodeToken(LastEvaluatedKey) };
   }
 
   async delete(id: string): Promise<void> {
-    await this.options.client.send(
-      new DeleteCommand({ TableName: this.options.tableName, Key: { pk: pk(id), sk: SK } }),
+    await guard(
+      this.options.client.send(
+        new DeleteCommand({ TableName: this.options.tableName, Key: { pk: pk(id), sk: SK } }),
+      ),
     );
   }
 
   async recordReplay(id: string, atIso: string, reason: string): Promise<RejectedMessage> {
     try {
-      const { Attributes } = await this.options.client.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { pk: pk(id), sk: SK },
-          UpdateExpression:
-            'SET replayCount = if_not_exists(replayCount, :zero) + :one, lastReplayedAt = :at, reason = :reason',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':at': atIso, ':reason': reason },
-          ReturnValues: 'ALL_NEW',
-        }),
+      const { Attributes } = await guard(
+        this.options.client.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            Key: { pk: pk(id), sk: SK },
+            UpdateExpression:
+              'SET replayCount = if_not_exists(replayCount, :zero) + :one, lastReplayedAt = :at, reason = :reason',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':at': atIso, ':reason': reason },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
       );
       return fromItem(Attributes ?? {});
     } catch (err) {
@@ -124,4 +135,25 @@ function fromItem(item: Record<string, unknown>): RejectedMessage {
     replayCount: Number(item.replayCount ?? 0),
     lastReplayedAt: typeof item.lastReplayedAt === 'string' ? item.lastReplayedAt : null,
   };
+}
+
+/**
+ * Throttling and outages become ServiceUnavailable (the caller may retry)
+ * without naming the service, as the table's other stores do; anything else,
+ * a failed condition included, goes up unchanged.
+ */
+async function guard<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    if (isTransientAwsError(err)) {
+      throw new ServiceUnavailableError(
+        'Rejected messages are unavailable for a moment; try again shortly.',
+        {
+          cause: err,
+        },
+      );
+    }
+    throw err;
+  }
 }

@@ -1,14 +1,88 @@
 import { fileURLToPath } from 'node:url';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { BuildOptions } from 'esbuild';
 import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+  type BundlingOptions,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /** What `@duckdb/node-api` resolves to in the bundles (see the file). */
 export const DUCKDB_STAND_IN = fileURLToPath(new URL('../bundling/duckdb-unavailable.ts', import.meta.url));
+
+/**
+ * The esbuild options of both Lambda bundles, kept in this one place:
+ * BundledFunction hands them to NodejsFunction (which runs the esbuild CLI with
+ * them, see {@link lambdaBundling}) and the benchmark (bench/sections/api.ts)
+ * passes them to esbuild's API, so the size and load time it reports are the
+ * deployed bundle's. test/unit/infra/synth.test.ts checks that both builds
+ * give the same file.
+ */
+export const LAMBDA_ESBUILD_OPTIONS = {
+  // NodejsFunction always bundles for Node; listed for the API build.
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // ES module builds of the SDK and Powertools tree-shake far better than their CJS builds
+  // (and the clients' CJS builds would bring the browser user-agent parser, bowser).
+  mainFields: ['module', 'main'],
+  // Some bundled CJS dependencies call require(); ESM has no require of its own.
+  banner: {
+    js: "import { createRequire as __yvrCreateRequire } from 'node:module'; const require = __yvrCreateRequire(import.meta.url);",
+  },
+  minify: true,
+  // The API maps errors to GraphQL errorType by class name.
+  keepNames: true,
+  sourcemap: true,
+  sourcesContent: false,
+  treeShaking: true,
+  // Licence banners of bundled packages serve no one in a Lambda's code; the packages' licences stay in node_modules.
+  legalComments: 'none',
+  // The SDK is bundled (not taken from the runtime): see infra/README.md for the measurements.
+  external: [],
+  // The local mode's DuckDB store is exported next to the Timestream one; keep its native module out.
+  alias: { '@duckdb/node-api': DUCKDB_STAND_IN },
+} as const satisfies BuildOptions;
+
+/**
+ * {@link LAMBDA_ESBUILD_OPTIONS} as NodejsFunction's bundling props: the
+ * options it has a prop for go there, the rest become esbuild CLI arguments.
+ */
+export function lambdaBundling(): BundlingOptions {
+  const options = LAMBDA_ESBUILD_OPTIONS;
+  return {
+    format: { esm: OutputFormat.ESM, cjs: OutputFormat.CJS }[options.format],
+    mainFields: [...options.mainFields],
+    banner: options.banner.js,
+    minify: options.minify,
+    keepNames: options.keepNames,
+    sourceMap: options.sourcemap,
+    sourceMapMode: SourceMapMode.DEFAULT,
+    sourcesContent: options.sourcesContent,
+    target: options.target,
+    externalModules: [...options.external],
+    esbuildArgs: {
+      '--tree-shaking': String(options.treeShaking),
+      '--legal-comments': options.legalComments,
+      ...Object.fromEntries(Object.entries(options.alias).map(([from, to]) => [`--alias:${from}`, to])),
+    },
+    metafile: false,
+  };
+}
+
+/**
+ * The Lambdas' NODE_OPTIONS. Readable stack traces in the logs cost about
+ * 25 ms of cold start (measured, infra/README.md); the benchmark loads the
+ * bundles with them too.
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
 export interface BundledFunctionProps {
   /** Physical name, `yvr-<stage>-<purpose>`. */
@@ -69,30 +143,8 @@ export class BundledFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
-      // Readable stack traces in the logs cost about 25 ms of cold start (measured, infra/README.md).
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        // ES module builds of the SDK and Powertools tree-shake far better than their CJS builds.
-        mainFields: ['module', 'main'],
-        // Some bundled CJS dependencies call require(); ESM has no require of its own.
-        banner:
-          "import { createRequire as __yvrCreateRequire } from 'node:module'; const require = __yvrCreateRequire(import.meta.url);",
-        minify: true,
-        keepNames: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        target: 'node20',
-        // The SDK is bundled (not taken from the runtime): see infra/README.md for the measurements.
-        externalModules: [],
-        esbuildArgs: {
-          '--tree-shaking': 'true',
-          // The local mode's DuckDB store is exported next to the Timestream one; keep its native module out.
-          '--alias:@duckdb/node-api': DUCKDB_STAND_IN,
-        },
-        metafile: false,
-      },
+      environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+      bundling: lambdaBundling(),
     });
 
     Validations.of(this.function).acknowledge({

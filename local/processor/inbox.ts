@@ -26,7 +26,10 @@ export class DurableInbox {
   private readonly log?: string;
   private readonly doneLog?: string;
 
-  constructor(dir?: string) {
+  constructor(
+    dir?: string,
+    private readonly compactAfterBytes = COMPACT_AFTER_BYTES,
+  ) {
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
     this.log = join(dir, 'inbox.jsonl');
@@ -80,8 +83,18 @@ export class DurableInbox {
 
   /** Marks messages finished (stored, or kept as rejected). */
   finish(items: readonly InboxItem[]): void {
-    if (this.doneLog && items.length)
-      appendFileSync(this.doneLog, `${JSON.stringify(items.map((i) => i.seq))}\n`);
+    if (!items.length) return;
+    this.open -= items.length;
+    if (!this.log || !this.doneLog) return;
+    // Nothing open: both logs hold only finished work and can start over (a long simulator run
+    // would otherwise grow them without bound). Safe because accept and finish are synchronous.
+    if (this.open === 0 && this.bytes > this.compactAfterBytes) {
+      writeFileSync(this.log, '');
+      writeFileSync(this.doneLog, '');
+      this.bytes = 0;
+      return;
+    }
+    appendFileSync(this.doneLog, `${JSON.stringify(items.map((i) => i.seq))}\n`);
   }
 }
 

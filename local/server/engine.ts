@@ -88,6 +88,13 @@ export interface EngineOptions {
   filterFields?: Record<string, Record<string, string>>;
   /** Called with the whole error when the API handler throws (the caller sees a generic message). */
   onHandlerError?: (err: unknown, event: AppSyncEvent) => void;
+  /**
+   * Called once per mutation and subscription pair when a subscriber asks for
+   * fields the triggering mutation did not select. AppSync sends subscribers
+   * only the mutation's selection (the other fields arrive null); the local
+   * server sends them all, so this warning is how the difference shows.
+   */
+  onSubscriptionGap?: (message: string) => void;
 }
 
 export const DEFAULT_FILTER_FIELDS: Record<string, Record<string, string>> = {
@@ -111,6 +118,9 @@ export class Engine {
   private readonly cache = new Map<string, Prepared | GraphQLError[]>();
   private readonly limits: QueryLimits;
   private readonly filterFields: Record<string, Record<string, string>>;
+  /** The selection of the mutation that produced each published payload (for onSubscriptionGap). */
+  private readonly selections = new WeakMap<object, { mutation: string; fields: Set<string> }>();
+  private readonly gapsReported = new Set<string>();
 
   constructor(private readonly options: EngineOptions) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
@@ -248,7 +258,10 @@ export class Engine {
         if (roots.has(type.name))
           inner = this.rootResolver(type, subscriptionsByMutation.get(field.name) ?? []);
         if (type === subscriptionType) {
-          inner = (payload) => payload;
+          inner = (payload, _args, _context, info) => {
+            this.checkGap(payload, info);
+            return payload;
+          };
           const filters = this.filterFields[field.name] ?? {};
           field.subscribe = (_source, args: Record<string, unknown>, context: RequestContext) => {
             if (!allows(rule, context.identity)) throw new FieldError('Unauthorized', denied);
@@ -268,6 +281,19 @@ export class Engine {
         };
       }
     }
+  }
+
+  private checkGap(payload: unknown, info: GraphQLResolveInfo) {
+    if (!this.options.onSubscriptionGap || typeof payload !== 'object' || payload === null) return;
+    const selected = this.selections.get(payload);
+    if (!selected) return;
+    const missing = selectionSetList(info).filter((f) => !selected.fields.has(f));
+    const key = `${selected.mutation}\n${info.fieldName}\n${missing.join(',')}`;
+    if (!missing.length || this.gapsReported.has(key)) return;
+    this.gapsReported.add(key);
+    this.options.onSubscriptionGap(
+      `${info.fieldName} asks for ${missing.join(', ')}, which the ${selected.mutation} mutation that triggered it did not select: in AWS AppSync these arrive as null. Select them in the mutation too.`,
+    );
   }
 
   private rootResolver(
@@ -300,7 +326,12 @@ export class Engine {
       if (isErrorEnvelope(result)) throw new FieldError(result.__error.errorType, result.__error.message);
       // AppSync triggers subscriptions only for a mutation that returned data without error.
       if (result !== null && result !== undefined)
-        for (const field of subscriptions) this.hub.publish(field, result);
+        if (typeof result === 'object')
+          this.selections.set(result, {
+            mutation: info.fieldName,
+            fields: new Set(event.info.selectionSetList),
+          });
+      for (const field of subscriptions) this.hub.publish(field, result);
       return result;
     };
   }

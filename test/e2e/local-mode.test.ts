@@ -21,8 +21,10 @@ let adminAccessToken: string;
 let userToken: string;
 const closers: (() => Promise<void> | void)[] = [];
 
+const logLines: string[] = [];
+
 beforeAll(async () => {
-  local = await startTestLocal();
+  local = await startTestLocal({ log: (line) => logLines.push(line) });
   ({ idToken: adminToken, accessToken: adminAccessToken } = await signIn(
     local.outputs,
     ADMIN.email,
@@ -237,6 +239,10 @@ describe('local mode: a device round trip', () => {
     expect(other.results.map((r) => (r.data?.onDeviceConfigChanged as { id: string }).id)).toEqual([
       'someone-else',
     ]);
+    // The update selected only id and name: AppSync would send the subscribers nulls for the rest, and the log says so.
+    expect(logLines).toContainEqual(
+      expect.stringMatching(/onDeviceConfigChanged asks for configVersion.*updateDevice mutation/),
+    );
   });
 });
 

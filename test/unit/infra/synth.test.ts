@@ -1,9 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../infra/create-app';
-import { cdkJsonContext } from './build';
+import { LAMBDA_ESBUILD_OPTIONS } from '../../../infra/constructs/bundled-function';
+import { cdkJsonContext, repoRoot } from './build';
 
 /**
  * The one test file that bundles: a full synthesis of the `stage` app as
@@ -83,6 +86,33 @@ describe('full synth of the stage app', () => {
       // A ceiling that catches a native module or a whole SDK slipping in; the target is in DESIGN.md.
       expect(kb).toBeLessThan(1500);
     },
+  );
+
+  it.each([
+    ['yvr-stage-api', 'resolvers/api/handler.ts'],
+    ['yvr-stage-calibration', 'processors/calibration/handler.ts'],
+  ])(
+    'bundles %s exactly as esbuild does with LAMBDA_ESBUILD_OPTIONS (what the benchmark measures)',
+    async (name, entry) => {
+      const dir = mkdtempSync(join(tmpdir(), 'yvr-synth-esbuild-'));
+      try {
+        await build({
+          ...LAMBDA_ESBUILD_OPTIONS,
+          mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
+          external: [...LAMBDA_ESBUILD_OPTIONS.external],
+          absWorkingDir: repoRoot,
+          entryPoints: [join(repoRoot, entry)],
+          outfile: join(dir, 'index.mjs'),
+          logLevel: 'error',
+        });
+        expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toBe(
+          readFileSync(join(bundleOf(name), 'index.mjs'), 'utf8'),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
   );
 
   it('ships the resolver code unbundled, importing only @aws-appsync/utils', () => {

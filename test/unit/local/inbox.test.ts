@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,11 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-const message = (n: number) => ({ topic: `devices/d/readings`, payload: Buffer.from(`{"seq":${n}}`), receivedAt: n });
+const message = (n: number) => ({
+  topic: `devices/d/readings`,
+  payload: Buffer.from(`{"seq":${n}}`),
+  receivedAt: n,
+});
 
 describe('DurableInbox', () => {
   it('hands back, after a restart, exactly the accepted messages that were never finished', () => {
@@ -27,6 +31,20 @@ describe('DurableInbox', () => {
     second.accept(message(4));
 
     expect(new DurableInbox(dir).recover().map((i) => i.message.receivedAt)).toEqual([4]);
+  });
+
+  it('starts its logs over once everything accepted is finished, never while a message is open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inbox-'));
+    dirs.push(dir);
+    const inbox = new DurableInbox(dir, 1);
+    inbox.recover();
+    const [a, b] = [inbox.accept(message(1)), inbox.accept(message(2))];
+    inbox.finish([a]);
+    expect(readFileSync(join(dir, 'inbox.jsonl'), 'utf8')).not.toBe('');
+    inbox.finish([b]);
+    expect(readFileSync(join(dir, 'inbox.jsonl'), 'utf8')).toBe('');
+    inbox.accept(message(3));
+    expect(new DurableInbox(dir).recover().map((i) => i.message.receivedAt)).toEqual([3]);
   });
 
   it('keeps nothing without a folder (memory mode)', () => {

@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AccountService, CognitoAccountDirectory } from '../../../core/accounts';
+import type { UserAccount } from '../../../core/generated/graphql';
+import { DynamoUserStore, UserService } from '../../../core/users';
+import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
+import { localClientConfig, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { documentClientOf } from '../../../resolvers/api/deps';
+import { adminIdentity, mutation, query } from '../../helpers/appsync-event-users';
+import {
+  LEAKS,
+  SERVER_ERROR,
+  THROTTLED,
+  injectFaults,
+  type WireFault,
+  type WireRequest,
+} from '../../helpers/fault-injection';
+import { silentLogger } from '../../helpers/reliability-harness';
+import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
+
+// Cognito failing under the real client against cognito-local: faults are
+// answered on the wire inside the SDK's retries, so the directory adapter
+// meets what a throttled or failing Cognito sends. The embedded pool's own
+// client stays healthy and is how the tests look at what really exists.
+const PASSWORD = 'Drain-Off-2024!';
+let dataDir: string;
+let cognito: EmbeddedCognito;
+let dynamo: EmbeddedDynamo;
+let faulty: CognitoIdentityProviderClient;
+let api: ReturnType<typeof usersAccountsApi>;
+let fault: (request: WireRequest) => WireFault | undefined = () => undefined;
+const admin = adminIdentity('admin-sub-0001');
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'yvr-reliability-cognito-'));
+  [cognito, dynamo] = await Promise.all([
+    startCognito({ dataDir }),
+    startDynamo({ tableName: 'yvr-test-reliability-accounts' }),
+  ]);
+  faulty = new CognitoIdentityProviderClient({
+    ...localClientConfig(cognito.endpoint, cognito.region),
+    maxAttempts: 2,
+  });
+  injectFaults(faulty, (request) => fault(request));
+  const profiles = new DynamoUserStore({
+    client: documentClientOf(dynamo.client),
+    tableName: dynamo.tableName,
+  });
+  api = usersAccountsApi({
+    users: new UserService({ store: profiles }),
+    accounts: new AccountService({
+      directory: new CognitoAccountDirectory({ client: faulty, userPoolId: cognito.userPoolId }),
+      profiles,
+      logger: silentLogger(),
+    }),
+  });
+});
+afterAll(async () => {
+  faulty?.destroy();
+  await Promise.all([cognito?.stop(), dynamo?.stop()]);
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  fault = () => undefined;
+});
+
+/** The accounts that really exist with this email, asked of the healthy client. */
+const accountsWithEmail = async (email: string) =>
+  (
+    await cognito.client.send(
+      new ListUsersCommand({ UserPoolId: cognito.userPoolId, Filter: `email = "${email}"` }),
+    )
+  ).Users ?? [];
+const groupsOf = async (username: string) =>
+  (
+    await cognito.client.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: cognito.userPoolId, Username: username }),
+    )
+  ).Groups?.map((g) => g.GroupName) ?? [];
+const addAccount = async (input: Record<string, unknown>) =>
+  dataOf<UserAccount>(await api.resolve(mutation('addUserAccount', admin, { input })));
+
+describe('account operations while Cognito fails', () => {
+  for (const [name, failure] of [
+    ['throttling', THROTTLED('TooManyRequestsException')],
+    ['answering 500', SERVER_ERROR('InternalErrorException')],
+  ] as const) {
+    it(`answers every account operation with ServiceUnavailable and a clear message while Cognito keeps ${name}`, async () => {
+      const existing = await addAccount({ email: `exists-${name.length}@example.com`, role: 'USER' });
+      fault = () => failure;
+      const calls = [
+        query('userAccounts', admin, {}),
+        query('userRole', admin, { email: existing.email }),
+        mutation('addUserAccount', admin, {
+          input: { email: `new-${name.length}@example.com`, role: 'USER' },
+        }),
+        mutation('updateUserAccount', admin, { input: { username: existing.username, role: 'ADMIN' } }),
+        mutation('deleteUserAccount', admin, { username: existing.username }),
+      ];
+      for (const event of calls) {
+        const error = errorOf(await api.resolve(event));
+        expect({ field: event.info.fieldName, ...error }).toEqual({
+          field: event.info.fieldName,
+          errorType: 'ServiceUnavailable',
+          message: 'The account directory is busy or unavailable; try again shortly.',
+        });
+        expect(error.message).not.toMatch(LEAKS);
+      }
+      fault = () => undefined;
+      // Nothing changed: the account is still there, a user, and the new one was never made.
+      expect(await groupsOf(existing.username)).toEqual(['user']);
+      expect(await accountsWithEmail(`new-${name.length}@example.com`)).toEqual([]);
+    });
+  }
+
+  it('rolls back a half-done addUserAccount when adding to the group fails, so a retry succeeds', async () => {
+    fault = (r) =>
+      r.operation === 'AdminAddUserToGroup' ? SERVER_ERROR('InternalErrorException') : undefined;
+    const error = errorOf(
+      await api.resolve(
+        mutation('addUserAccount', admin, {
+          input: { email: 'half@example.com', role: 'ADMIN', password: PASSWORD },
+        }),
+      ),
+    );
+    expect(error.errorType).toBe('ServiceUnavailable');
+    expect(await accountsWithEmail('half@example.com')).toEqual([]);
+
+    fault = () => undefined;
+    const account = await addAccount({ email: 'half@example.com', role: 'ADMIN', password: PASSWORD });
+    expect(account).toMatchObject({ role: 'ADMIN', status: 'CONFIRMED' });
+    expect(await groupsOf(account.username)).toEqual(['admin']);
+  });
+
+  it('rolls back a half-done addUserAccount when setting the password is throttled', async () => {
+    fault = (r) =>
+      r.operation === 'AdminSetUserPassword' ? THROTTLED('TooManyRequestsException') : undefined;
+    const error = errorOf(
+      await api.resolve(
+        mutation('addUserAccount', admin, {
+          input: { email: 'nopass@example.com', role: 'USER', password: PASSWORD },
+        }),
+      ),
+    );
+    expect(error).toEqual({
+      errorType: 'ServiceUnavailable',
+      message: 'The account directory is busy or unavailable; try again shortly.',
+    });
+    expect(await accountsWithEmail('nopass@example.com')).toEqual([]);
+  });
+
+  it('leaves fewer rights, never more, when a role move fails halfway, and a retry finishes it', async () => {
+    const account = await addAccount({ email: 'mover@example.com', role: 'ADMIN', password: PASSWORD });
+    fault = (r) =>
+      r.operation === 'AdminAddUserToGroup' ? THROTTLED('TooManyRequestsException') : undefined;
+    const move = mutation('updateUserAccount', admin, {
+      input: { username: account.username, role: 'USER' },
+    });
+    expect(errorOf(await api.resolve(move)).errorType).toBe('ServiceUnavailable');
+    expect(await groupsOf(account.username)).toEqual([]);
+
+    fault = () => undefined;
+    expect(dataOf<UserAccount>(await api.resolve(move))).toMatchObject({ role: 'USER' });
+    expect(await groupsOf(account.username)).toEqual(['user']);
+  });
+});
