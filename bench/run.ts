@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,14 +22,21 @@ for (const file of files) {
   printSection(section);
 }
 
+// A run of some sections replaces only those in results.json; the others keep their last figures.
+const resultsPath = join(dir, '..', 'results.json');
+const previous: BenchSection[] =
+  only.length > 0 && existsSync(resultsPath)
+    ? ((JSON.parse(readFileSync(resultsPath, 'utf8')) as { sections?: BenchSection[] }).sections ?? [])
+    : [];
+const fresh = new Set(sections.map((s) => s.title));
 const results = {
   date: new Date().toISOString(),
   node: process.version,
   cores: cpus().length,
   cpu: cpus()[0]?.model ?? 'unknown',
-  sections,
+  sections: [...previous.filter((s) => !fresh.has(s.title)), ...sections],
 };
-writeFileSync(join(dir, '..', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`\n${results.cores} cores, ${results.cpu}, Node ${results.node}; written to bench/results.json\n`);
 process.exit(0);
 
