@@ -57,11 +57,16 @@ export class DuckDbTelemetryStore implements TelemetryStore {
 
   async write(records: readonly TelemetryRecord[]): Promise<WriteResult> {
     // One row per (device, sensor, time); within a batch the last message wins, as a later statement would.
-    const rows = new Map<string, { index: number; values: DuckDBValue[] }>();
+    // Every record that wrote a row is kept with it: if the row is not stored, none of them is
+    // (a message redelivered within its own batch must not be acknowledged on its twin's behalf).
+    const rows = new Map<string, { indexes: number[]; values: DuckDBValue[] }>();
     records.forEach((record, index) => {
       for (const r of record.readings) {
-        rows.set(`${record.deviceId}\u0000${r.sensor}\u0000${record.time}`, {
-          index,
+        const key = `${record.deviceId}\u0000${r.sensor}\u0000${record.time}`;
+        const indexes = rows.get(key)?.indexes ?? [];
+        if (indexes.at(-1) !== index) indexes.push(index);
+        rows.set(key, {
+          indexes,
           values: [
             record.deviceId,
             r.sensor,
@@ -90,7 +95,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         );
       } catch (err) {
         lastError = err;
-        for (const row of chunk) failed.add(row.index);
+        for (const row of chunk) for (const index of row.indexes) failed.add(index);
       }
     }
     const reason =

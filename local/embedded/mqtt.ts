@@ -57,6 +57,16 @@ export interface EmbeddedMqtt {
   handleDataPlane(req: IncomingMessage, res: ServerResponse): boolean;
   /** Publishes in-process, resolving once retained state is stored and subscribers are served. */
   publish(packet: { topic: string; payload: Buffer | string; qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  /**
+   * Takes the messages on `filter` for a consumer that must have them before
+   * the publisher is answered (the processor's durable inbox): a device's
+   * publish is handed over before aedes writes the QoS 1 PUBACK, an
+   * in-process or Data Plane publish before its caller hears back. A throw
+   * from `onMessage` refuses the publish (no PUBACK; the device sends it
+   * again). Returns the function that closes the intake: from then on devices'
+   * publishes on `filter` are refused rather than acknowledged to nobody.
+   */
+  intake(filter: string, onMessage: (topic: string, payload: Buffer) => void): Promise<() => Promise<void>>;
   /** Subscribes in-process (bypasses device credentials); returns the unsubscribe function. */
   subscribe(
     pattern: string,
@@ -91,7 +101,9 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
   const log = dir ? openRetainedLog(dir) : undefined;
 
   // Wrap storeRetained so the log is written before the publish chain
-  // continues (PUBACK / HTTP 200 come after it): nothing acknowledged is lost.
+  // continues (the Data Plane's HTTP 200 comes after it): nothing acknowledged is lost.
+  // A device's own retained QoS 1 publish gets its PUBACK before this runs (aedes acknowledges
+  // first); devices publish no retained messages in this design.
   const storeRetained = persistence.storeRetained.bind(persistence) as (p: PublishPacket) => Promise<void>;
   const remember = (packet: PublishPacket) => {
     const payload = toBuffer(packet.payload);
@@ -106,9 +118,45 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
     return storeRetained(packet);
   };
 
+  // aedes writes a QoS 1 PUBACK first and only then (a few turns later) delivers to subscribers,
+  // so an intake that must have a message before it is acknowledged takes it while the publish is
+  // authorized; `taken` (keyed by the payload buffer, which aedes passes on unchanged) keeps the
+  // delivery that follows from handing it over twice.
+  const intakes = new Set<Intake>();
+  const taken = new WeakSet<object>();
+  const takeOnAuthorize = (packet: PublishPacket): Error | null => {
+    for (const intake of intakes) {
+      if (!topicMatches(intake.filter, packet.topic)) continue;
+      if (!intake.open) return new Error(`Not accepting ${packet.topic}: the processor is stopping`);
+      try {
+        intake.onMessage(packet.topic, toBuffer(packet.payload));
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+      if (typeof packet.payload === 'object') taken.add(packet.payload);
+    }
+    return null;
+  };
+
   const credentials = options.deviceCredentials;
   const broker = new Aedes({
     persistence,
+    // client is null for in-process publishes (the backend): their intake happens on delivery.
+    authorizePublish: (client, packet, done) => {
+      const take = (err?: Error | null) => done(err ?? (client ? takeOnAuthorize(packet) : null));
+      if (!credentials) {
+        // aedes' default check, kept.
+        return take(packet.topic.startsWith('$SYS/') ? new Error('$SYS/ topic is reserved') : null);
+      }
+      // A refused publish closes the connection, which is what IoT Core does too.
+      if (!client) return take(null);
+      const id = (client as Client & { deviceId?: string }).deviceId;
+      take(
+        id && ownsTopic(id, packet.topic)
+          ? null
+          : new Error(`Device ${id} may not publish on ${packet.topic}`),
+      );
+    },
     ...(credentials
       ? {
           authenticate: (client, username, password, done) => {
@@ -124,17 +172,6 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
                 done(null, true);
               })
               .catch(deny);
-          },
-          authorizePublish: (client, packet, done) => {
-            // client is null for in-process publishes (the backend). A refused
-            // publish closes the connection, which is what IoT Core does too.
-            if (!client) return done(null);
-            const id = (client as Client & { deviceId?: string }).deviceId;
-            done(
-              id && ownsTopic(id, packet.topic)
-                ? null
-                : new Error(`Device ${id} may not publish on ${packet.topic}`),
-            );
           },
           authorizeSubscribe: (client, sub: Subscription, done) => {
             const id = (client as Client & { deviceId?: string }).deviceId;
@@ -254,6 +291,22 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
     return () => new Promise<void>((resolve) => broker.unsubscribe(pattern, deliver, () => resolve()));
   }
 
+  async function intake(filter: string, onMessage: (topic: string, payload: Buffer) => void) {
+    const entry: Intake = { filter, onMessage, open: true };
+    intakes.add(entry);
+    const deliver = (packet: AedesPublishPacket, cb: () => void) => {
+      if (entry.open && !packet.topic.startsWith('$SYS/') && !taken.has(packet.payload as object))
+        onMessage(packet.topic, toBuffer(packet.payload));
+      cb();
+    };
+    await new Promise<void>((resolve) => broker.subscribe(filter, deliver, () => resolve()));
+    return async () => {
+      // Kept in `intakes`, closed: a device's publish on the filter is refused from now on.
+      entry.open = false;
+      await new Promise<void>((resolve) => broker.unsubscribe(filter, deliver, () => resolve()));
+    };
+  }
+
   let port: number;
   let wsPort: number;
   try {
@@ -275,6 +328,7 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
     broker,
     handleDataPlane,
     publish,
+    intake,
     subscribe,
     retained: () => new Map(retainedView),
     async stop() {
@@ -288,6 +342,23 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
       ]);
     },
   };
+}
+
+interface Intake {
+  filter: string;
+  onMessage: (topic: string, payload: Buffer) => void;
+  open: boolean;
+}
+
+/** MQTT topic matching: `+` is one level, a trailing `#` any number (also none). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return i === f.length - 1;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
 }
 
 /** True when `topic` (or filter) lies under the device's own prefixes with no wildcard in the id level. */

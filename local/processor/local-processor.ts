@@ -7,7 +7,7 @@ import { DurableInbox, type InboxItem } from './inbox';
 export const PROCESSOR_TOPICS = ['devices/+/readings', '+/reading/sensor/+', 'devices/+/config/ack'] as const;
 
 export interface LocalProcessorOptions {
-  mqtt: Pick<EmbeddedMqtt, 'subscribe'>;
+  mqtt: Pick<EmbeddedMqtt, 'intake'>;
   pipeline: Pick<IngestionPipeline, 'process'>;
   /** Keeps rejected outcomes; returns those it could not keep (they are retried). */
   keepRejected(outcomes: readonly MessageOutcome[]): Promise<Set<MessageOutcome>>;
@@ -37,8 +37,9 @@ export interface LocalProcessor {
   /** Handles everything waiting now (tests; the window otherwise decides). */
   flush(): Promise<void>;
   /**
-   * Unsubscribes, then handles every accepted message; those that still fail
-   * stay in the inbox for the next start: nothing acknowledged is dropped.
+   * Closes the intake (devices' publishes are refused, not acknowledged to
+   * nobody), then handles every accepted message; those that still fail stay
+   * in the inbox for the next start: nothing acknowledged is dropped.
    */
   stop(): Promise<void>;
 }
@@ -102,12 +103,13 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
   });
 
   for (const item of inbox.recover()) batcher.add(item);
-  const unsubscribes = await Promise.all(
+  const closeIntakes = await Promise.all(
     PROCESSOR_TOPICS.map((pattern) =>
-      options.mqtt.subscribe(pattern, (topic, payload) => {
+      options.mqtt.intake(pattern, (topic, payload) => {
+        // Synchronous append: the broker sends PUBACK only after this returns (a throw refuses the message).
+        const item = inbox.accept({ topic, payload, receivedAt: Date.now() });
         stats.received++;
-        // Synchronous append: the broker sends PUBACK only after this returns.
-        batcher.add(inbox.accept({ topic, payload, receivedAt: Date.now() }));
+        batcher.add(item);
       }),
     ),
   );
@@ -116,7 +118,7 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
     stats: () => ({ ...stats, waiting: batcher.size }),
     flush: () => batcher.flush(),
     async stop() {
-      for (const unsubscribe of unsubscribes) await unsubscribe();
+      for (const close of closeIntakes) await close();
       const left = await batcher.stop();
       // Still unfinished in the inbox: the next start offers them again (in memory mode they are gone).
       if (left.length)

@@ -151,12 +151,11 @@ export class FlakyTelemetryStore implements Pick<TelemetryStore, 'write' | 'olde
 }
 
 /**
- * A publisher in front of a real one that fails while `down` is set, or on
- * the calls `failOn` picks, the way a broker outage or a dropped connection does.
+ * A publisher in front of a real one that fails on the calls `failOn` picks,
+ * the way a dropped connection to the broker does.
  */
 export class FlakyPublisher implements ConfigPublisher {
   calls = 0;
-  down = false;
 
   constructor(
     private readonly inner: ConfigPublisher,
@@ -165,7 +164,7 @@ export class FlakyPublisher implements ConfigPublisher {
 
   async publish(messages: ConfigMessage[]): Promise<void> {
     const call = ++this.calls;
-    if (this.down || this.failOn(call, messages)) {
+    if (this.failOn(call, messages)) {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8443'), { code: 'ECONNREFUSED' });
     }
     await this.inner.publish(messages);

@@ -7,7 +7,6 @@ import { createIngestionPipeline, type InboundMessage } from '../../core/ingesti
 import { DynamoRejectedStore, RejectedMessageService } from '../../core/rejected';
 import { rejectedMessageId } from '../../core/rejected/payload';
 import type { TelemetryStore } from '../../core/telemetry';
-import type { DuckDbTelemetryStore } from '../../core/telemetry';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localClientConfig, type EmbeddedDynamo } from '../../local/embedded/dynamodb';
 import { createSqsBatchHandler } from '../../processors/calibration/batch';
@@ -110,10 +109,10 @@ export function wireProcessor(
   };
 }
 
-/** The whole API (buildApiDeps + createApi) on the given table and DuckDB store, with a given publisher. */
+/** The whole API (buildApiDeps + createApi) on the given table and telemetry store, with a given publisher. */
 export function wireApi(
   dynamo: TableOn,
-  telemetryStore: DuckDbTelemetryStore,
+  telemetryStore: TelemetryStore,
   publisher: ConfigPublisher,
 ): { api: Api; devices: DeviceService; stop(): void } {
   // Neither is reached by these tests; the full wiring needs both clients.

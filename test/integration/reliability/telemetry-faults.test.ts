@@ -7,15 +7,26 @@ import {
   WriteRecordsCommand,
   type WriteRecordsCommandInput,
 } from '@aws-sdk/client-timestream-write';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryStore } from '../../../core/telemetry';
 import { DuckDbTelemetryStore, TimestreamTelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { FakeTimestream } from '../../helpers/fake-timestream';
-import { FlakyTelemetryStore } from '../../helpers/fault-injection';
+import { mutation, query } from '../../helpers/appsync-event';
+import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
+import { FlakyTelemetryStore, LEAKS } from '../../helpers/fault-injection';
 import { batchesOf, expectAccountedFor, mixedTraffic, type Expected } from '../../helpers/message-ledger';
-import { TWO_SENSORS, eventOf, failedIds, wireProcessor } from '../../helpers/reliability-harness';
+import {
+  TWO_SENSORS,
+  eventOf,
+  failedIds,
+  rejectedIdOf,
+  wireApi,
+  wireProcessor,
+} from '../../helpers/reliability-harness';
+import { message } from '../../helpers/telemetry-fixtures';
 
 // The telemetry store failing under the SQS handler (processors/calibration/
 // batch.ts) with the real pipeline, device store and rejected-message store on
@@ -40,10 +51,17 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
+const throttled = () =>
+  new ThrottlingException({
+    message: 'Rate exceeded',
+    Message: 'Rate exceeded',
+    $metadata: { httpStatusCode: 429 },
+  });
+
 interface Settled {
   /** The ids failed in each receive, in order. */
   rounds: string[][];
-  /** WriteRecords or store write calls made. */
+  /** Every message acknowledged, in the order the batches acknowledged them. */
   acknowledged: Expected[];
 }
 
@@ -131,6 +149,31 @@ describe('DuckDB store failing half its calls', () => {
   });
 });
 
+describe('DuckDB failing a statement', () => {
+  it('fails every copy of a message that SQS delivered twice in one batch', async () => {
+    const duck = await DuckDbTelemetryStore.open({ path: ':memory:' });
+    try {
+      // The fault is injected at the driver, under the adapter: the first INSERT fails.
+      const connection = (duck as unknown as { connection: DuckDBConnection }).connection;
+      const run = connection.run.bind(connection);
+      let inserts = 0;
+      connection.run = (async (sql: string, ...rest: unknown[]) => {
+        if (sql.startsWith('INSERT') && ++inserts === 1) throw new Error('IO Error: disk full');
+        return (run as (sql: string, ...rest: unknown[]) => Promise<unknown>)(sql, ...rest);
+      }) as typeof connection.run;
+      const [good] = mixedTraffic('twins', DEVICES, 1, BASE + 600_000);
+      const twins = [good!, { ...good!, id: `${good!.id}-copy` }];
+      const processor = wireProcessor(dynamo, duck);
+      expect(failedIds(await processor.handle(eventOf(twins)))).toEqual(twins.map((d) => d.id).sort());
+      // Redelivered, both are stored (the same row) and acknowledged.
+      expect(failedIds(await processor.handle(eventOf(twins)))).toEqual([]);
+      await expectAccountedFor(twins, duck, processor.rejected, WINDOW);
+    } finally {
+      await duck.close();
+    }
+  });
+});
+
 describe('Timestream adapter over aws-sdk-client-mock, failing half its calls', () => {
   const writeMock = mockClient(TimestreamWriteClient);
   const queryMock = mockClient(TimestreamQueryClient);
@@ -138,10 +181,12 @@ describe('Timestream adapter over aws-sdk-client-mock, failing half its calls', 
   let store: TimestreamTelemetryStore;
   let sent: WriteRecordsCommandInput[];
 
-  const throttled = () =>
-    new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
   const serverError = () =>
-    new InternalServerException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } });
+    new InternalServerException({
+      message: 'Internal failure',
+      Message: 'Internal failure',
+      $metadata: { httpStatusCode: 500 },
+    });
 
   beforeEach(async () => {
     fake = await FakeTimestream.open('yvr-test-db', 'calibrated_device_data', 500);
@@ -226,5 +271,94 @@ describe('Timestream adapter over aws-sdk-client-mock, failing half its calls', 
     const { rounds } = await runLikeSqs(expected, store, store);
     expect(rounds.length).toBeGreaterThan(1);
     expect(rounds.at(-1)).toEqual([]);
+  });
+});
+
+describe('the API while the telemetry store fails', () => {
+  it('answers latestReadings and readings with ServiceUnavailable while Timestream queries are throttled', async () => {
+    const queryMock = mockClient(TimestreamQueryClient);
+    queryMock.on(QueryCommand).rejects(throttled());
+    const store = new TimestreamTelemetryStore({
+      database: 'yvr-test-db',
+      table: 'calibrated_device_data',
+      queryClient: new TimestreamQueryClient({ region: 'us-west-2', maxAttempts: 1 }),
+    });
+    const { api, stop } = wireApi(dynamo, store, new FakePublisher());
+    try {
+      for (const event of [
+        query('latestReadings', { deviceId: DEVICES[0] }),
+        query('readings', {
+          deviceId: DEVICES[0],
+          sensor: 'ph',
+          from: new Date(WINDOW.from).toISOString(),
+          to: new Date(WINDOW.to).toISOString(),
+        }),
+      ]) {
+        const error = errorOf(await api.resolve(event));
+        expect(error).toEqual({
+          errorType: 'ServiceUnavailable',
+          message: 'The telemetry store could not answer; try again.',
+        });
+        expect(error.message).not.toMatch(LEAKS);
+      }
+      expect(queryMock.commandCalls(QueryCommand).length).toBeGreaterThan(0);
+    } finally {
+      stop();
+      queryMock.restore();
+    }
+  });
+
+  it('changes nothing when a replay meets a failing store, and stores the message once it is back', async () => {
+    const duck = await DuckDbTelemetryStore.open({ path: ':memory:' });
+    let down = true;
+    const flaky = new FlakyTelemetryStore(duck, () => (down ? 'throttled' : undefined));
+    const store: TelemetryStore = {
+      write: (records) => flaky.write(records),
+      oldestWritable: (now) => duck.oldestWritable(now),
+      latest: (id, sensors) => duck.latest(id, sensors),
+      range: (q) => duck.range(q),
+    };
+    const processor = wireProcessor(dynamo, store);
+    const { api, stop } = wireApi(dynamo, store, new FakePublisher());
+    try {
+      // A device that reports before it is registered: its message is kept, then replayed.
+      const early: Expected = {
+        id: 'early',
+        message: message(
+          'devices/tf-late/readings',
+          { ts: BASE + 700_000, readings: { ph: 5 } },
+          BASE + 700_100,
+        ),
+      };
+      expect(failedIds(await processor.handle(eventOf([early])))).toEqual([]);
+      await processor.devices.createDevice({ id: 'tf-late', name: 'late', sensors: TWO_SENSORS }, 'test');
+      const id = rejectedIdOf(early);
+
+      const refused = errorOf(await api.resolve(mutation('replayRejectedMessage', { id })));
+      expect(refused).toEqual({
+        errorType: 'ServiceUnavailable',
+        message: 'The replay could not reach the device or telemetry store; try again.',
+      });
+      expect(await processor.rejected.get(id)).toMatchObject({
+        replayCount: 0,
+        reason: 'unknown device "tf-late"',
+      });
+
+      down = false;
+      const replayed = dataOf<{ accepted: boolean }>(
+        await api.resolve(mutation('replayRejectedMessage', { id })),
+      );
+      expect(replayed).toMatchObject({ accepted: true });
+      await expectAccountedFor(
+        [{ ...early, stored: { deviceId: 'tf-late', time: BASE + 700_000, ph: 7 } }],
+        duck,
+        processor.rejected,
+        WINDOW,
+      );
+      await expect(processor.rejected.get(id)).rejects.toMatchObject({ errorType: 'NotFound' });
+    } finally {
+      stop();
+      await duck.close();
+    }
   });
 });
