@@ -46,18 +46,32 @@ export function rejectedMessageId(message: InboundMessage): string {
     .slice(0, 22);
 }
 
+/**
+ * The most of a payload a rejected message keeps. Above IoT Core's 128 KiB
+ * message limit, so whatever AWS delivers is kept whole; a larger payload
+ * (only a broker without that limit, such as the local one, passes it) is
+ * cut, because whole it would not fit one DynamoDB item (400 KB) and could
+ * then never be kept at all. Base64 of this much plus a topic of MQTT's
+ * largest 64 KiB still fits.
+ */
+export const MAX_KEPT_PAYLOAD_BYTES = 192 * 1024;
+
 /** The rejected message to keep for an inbound message and a reason. */
 export function toRejectedMessage(
   message: InboundMessage,
   deviceId: string | null,
   reason: string,
 ): RejectedMessage {
+  const size = message.payload.byteLength;
+  const cut = size > MAX_KEPT_PAYLOAD_BYTES;
   return {
     id: rejectedMessageId(message),
     deviceId,
     topic: message.topic,
-    ...encodePayload(message.payload),
-    reason,
+    ...encodePayload(cut ? message.payload.subarray(0, MAX_KEPT_PAYLOAD_BYTES) : message.payload),
+    reason: cut
+      ? `${reason} (only the first ${MAX_KEPT_PAYLOAD_BYTES} of its ${size} bytes are kept)`
+      : reason,
     receivedAt: new Date(message.receivedAt).toISOString(),
     replayCount: 0,
     lastReplayedAt: null,

@@ -153,7 +153,17 @@ export class Engine {
         ];
       else result = { document, operationType: operation.operation };
     } catch (err) {
-      result = [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+      // Anything else is graphql-js failing on the document itself, typically a RangeError (stack
+      // overflow) on values nested thousands deep: its name and message are ours, not the caller's.
+      result = [
+        err instanceof GraphQLError
+          ? err
+          : new GraphQLError(
+              err instanceof RangeError
+                ? 'The document nests values too deeply to be read. Nest fewer levels of lists or objects.'
+                : 'The document could not be read. Check its syntax.',
+            ),
+      ];
     }
     // A small bound: clients send a few dozen distinct documents; attackers send unique ones.
     if (this.cache.size >= 1000) this.cache.delete(this.cache.keys().next().value!);

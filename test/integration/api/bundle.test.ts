@@ -31,7 +31,8 @@ beforeAll(async () => {
 const events = JSON.parse(process.argv[2]);
 const answers = [];
 for (const event of events) answers.push(await handler(event, { awsRequestId: 'test' }));
-process.stdout.write(JSON.stringify(answers));`,
+// Lambda freezes the process after each answer; here idle keep-alive sockets must not keep it running.
+process.stdout.write(JSON.stringify(answers), () => process.exit(0));`,
   );
 });
 
@@ -60,7 +61,11 @@ async function runBundle(events: unknown[], credentials: boolean): Promise<unkno
       ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: 'x' }
       : {}),
   };
-  const { stdout } = await execFileAsync(process.execPath, [runner, JSON.stringify(events)], { env });
+  // A bounded wait: a hung child fails the test with its output instead of stalling the suite.
+  const { stdout } = await execFileAsync(process.execPath, [runner, JSON.stringify(events)], {
+    env,
+    timeout: 60_000,
+  });
   return JSON.parse(stdout) as unknown[];
 }
 

@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { LocalMode } from '../../../local/start-local';
+import { ADMIN, gql, signIn, startTestLocal } from '../../helpers/local-mode';
+
+// Hostile device traffic through the local broker, with device credentials on
+// (LOCAL_DEVICE_PASSWORD): what a device sends on its own topics is either used or
+// kept as a rejected message with a reason; what it sends on another's is refused.
+// The IoT policy's side of the same rule is asserted on the template (test/unit/infra).
+
+const DEVICE_PASSWORD = 'device-secret';
+
+let local: LocalMode;
+let adminToken: string;
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  local = await startTestLocal({ devicePassword: DEVICE_PASSWORD });
+  ({ idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
+  for (const id of ['sec-a', 'sec-b']) {
+    const created = await gql(
+      local.outputs,
+      adminToken,
+      'mutation C($input: CreateDeviceInput!) { createDevice(input: $input) { id } }',
+      {
+        input: {
+          id,
+          name: `Security ${id}`,
+          sensors: [
+            {
+              id: 'ph',
+              measurement: 'ph',
+              calibration: {
+                points: [
+                  { raw: 0, actual: 0 },
+                  { raw: 1000, actual: 14 },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    );
+    expect(created.errors).toBeUndefined();
+  }
+});
+
+afterAll(async () => {
+  for (const client of clients) await client.endAsync(true);
+  await local?.stop();
+});
+
+async function connectAs(deviceId: string): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(local.outputs.MqttUrl, {
+    username: deviceId,
+    password: DEVICE_PASSWORD,
+    clientId: `${deviceId}-${clients.length}`,
+    reconnectPeriod: 0,
+  });
+  clients.push(client);
+  return client;
+}
+
+/** Bytes that are not UTF-8, from a fixed seed. */
+function binary(length: number, seed: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
+  bytes[0] = 0xff;
+  bytes[1] = 0xfe;
+  return bytes;
+}
+
+interface RejectedItem {
+  id: string;
+  deviceId: string | null;
+  topic: string;
+  payload: string;
+  payloadEncoding: string;
+  reason: string;
+}
+
+async function rejectedOf(deviceId: string): Promise<RejectedItem[]> {
+  const items: RejectedItem[] = [];
+  let nextToken: string | null = null;
+  do {
+    const page: Awaited<
+      ReturnType<typeof gql<{ rejectedMessages: { items: RejectedItem[]; nextToken: string | null } }>>
+    > = await gql(
+      local.outputs,
+      adminToken,
+      'query R($deviceId: ID, $nextToken: String) { rejectedMessages(deviceId: $deviceId, limit: 100, nextToken: $nextToken) { items { id deviceId topic payload payloadEncoding reason } nextToken } }',
+      { deviceId, nextToken },
+    );
+    expect(page.errors).toBeUndefined();
+    items.push(...(page.data?.rejectedMessages.items ?? []));
+    nextToken = page.data?.rejectedMessages.nextToken ?? null;
+  } while (nextToken);
+  return items;
+}
+
+const stored = (bytes: Buffer, encoding: 'utf8' | 'base64') =>
+  encoding === 'utf8' ? bytes.toString('utf8') : bytes.toString('base64');
+
+/** The processor's counters, from the public /health. */
+interface ProcessorStats {
+  received: number;
+  accepted: number;
+  rejected: number;
+  deadLettered: number;
+  waiting: number;
+}
+
+async function processorStats(): Promise<ProcessorStats> {
+  return ((await (await fetch(local.outputs.HealthUrl)).json()) as { processor: ProcessorStats }).processor;
+}
+
+describe('MQTT: hostile payloads and topics', () => {
+  it('keeps malformed, binary and oversized payloads as rejected messages with a reason', async () => {
+    const cases: { topic: string; payload: Buffer; encoding: 'utf8' | 'base64'; reason: RegExp }[] = [
+      {
+        topic: 'devices/sec-a/readings',
+        payload: Buffer.from('{"readings": {"ph": 1'),
+        encoding: 'utf8',
+        reason: /not valid JSON/,
+      },
+      {
+        topic: 'sec-a/reading/sensor/ph',
+        payload: Buffer.from('{"value": '),
+        encoding: 'utf8',
+        reason: /not valid JSON/,
+      },
+      {
+        topic: 'devices/sec-a/config/ack',
+        payload: Buffer.from('{version: 1, status: applied}'),
+        encoding: 'utf8',
+        reason: /not valid JSON/,
+      },
+      {
+        topic: 'devices/sec-a/readings',
+        payload: Buffer.from('[{"ph": 1}]'),
+        encoding: 'utf8',
+        reason: /not a JSON object/,
+      },
+      {
+        topic: 'devices/sec-a/readings',
+        payload: Buffer.from('{"readings": {"ph": "NaN", "tmp": 1e999}}'),
+        encoding: 'utf8',
+        reason: /ph|tmp|number/,
+      },
+      {
+        topic: 'devices/sec-a/readings',
+        payload: binary(64, 1),
+        encoding: 'base64',
+        reason: /binary payload/,
+      },
+      {
+        topic: 'sec-a/reading/sensor/ph',
+        payload: binary(300, 2),
+        encoding: 'base64',
+        reason: /binary payload/,
+      },
+      {
+        // Valid JSON, but over IoT Core's 128 KiB message limit.
+        topic: 'devices/sec-a/readings',
+        payload: Buffer.from(JSON.stringify({ readings: { ph: 1 }, pad: 'p'.repeat(130 * 1024) })),
+        encoding: 'utf8',
+        reason: /larger than/,
+      },
+      {
+        topic: 'devices/sec-a/readings',
+        payload: binary(140 * 1024, 3),
+        encoding: 'base64',
+        reason: /larger than/,
+      },
+    ];
+    const device = await connectAs('sec-a');
+    for (const c of cases) await device.publishAsync(c.topic, c.payload, { qos: 1 });
+
+    let found: (RejectedItem | undefined)[] = [];
+    for (;;) {
+      const items = await rejectedOf('sec-a');
+      found = cases.map((c) =>
+        items.find((i) => i.topic === c.topic && i.payload === stored(c.payload, c.encoding)),
+      );
+      if (found.every(Boolean)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    cases.forEach((c, index) => {
+      expect(found[index], c.topic).toMatchObject({
+        deviceId: 'sec-a',
+        payloadEncoding: c.encoding,
+        reason: expect.stringMatching(c.reason),
+      });
+    });
+  });
+
+  it('keeps a payload too large for one stored item cut to its first bytes, saying so', async () => {
+    // IoT Core refuses such a message itself; the local broker takes it, and whole it would not fit a
+    // DynamoDB item, so it could never be kept (it was retried, then lost from view).
+    const huge = Buffer.from(JSON.stringify({ readings: { ph: 1 }, pad: 'h'.repeat(600 * 1024) }));
+    const device = await connectAs('sec-a');
+    await device.publishAsync('devices/sec-a/readings', huge, { qos: 1 });
+    let kept: RejectedItem | undefined;
+    while (!kept) {
+      kept = (await rejectedOf('sec-a')).find((i) => i.payload.startsWith('{"readings":{"ph":1},"pad":"hhh'));
+      if (!kept) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(kept.reason).toMatch(
+      new RegExp(`larger than .*only the first \\d+ of its ${huge.length} bytes are kept`),
+    );
+    expect(kept.payload.length).toBeLessThan(huge.length);
+    expect(huge.toString('utf8').startsWith(kept.payload)).toBe(true);
+  });
+
+  it("refuses a device's publish on another device's topics: not stored, not processed", async () => {
+    const before = await processorStats();
+    const forged = [
+      { topic: 'devices/sec-b/readings', payload: JSON.stringify({ readings: { ph: 777 } }) },
+      { topic: 'sec-b/reading/sensor/ph', payload: JSON.stringify({ value: 778 }) },
+    ];
+    for (const { topic, payload } of forged) {
+      const intruder = await connectAs('sec-a');
+      const closed = new Promise<void>((resolve) => intruder.once('close', () => resolve()));
+      intruder.publish(topic, payload, { qos: 1 }, () => undefined);
+      // The broker ends the connection, as IoT Core does for a publish the policy denies.
+      await closed;
+    }
+
+    // sec-b's own message, sent after the refused ones: once it is stored, they would have been too.
+    const owner = await connectAs('sec-b');
+    await owner.publishAsync('devices/sec-b/readings', JSON.stringify({ readings: { ph: 555 } }), { qos: 1 });
+    // Wait until the processor has finished everything it received since (the marker at least).
+    for (;;) {
+      const stats = await processorStats();
+      const done = stats.accepted + stats.rejected + stats.deadLettered;
+      if (stats.received > before.received && stats.waiting === 0 && done === stats.received) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const points = await gql<{ readings: { items: { raw: number }[] } }>(
+      local.outputs,
+      adminToken,
+      'query P($from: AWSDateTime!, $to: AWSDateTime!) { readings(deviceId: "sec-b", sensor: "ph", from: $from, to: $to, limit: 100) { items { raw } } }',
+      { from, to },
+    );
+    expect(points.errors).toBeUndefined();
+    const raws = points.data?.readings.items.map((p) => p.raw);
+    expect(raws).toEqual([555]);
+    expect((await rejectedOf('sec-b')).map((r) => r.payload)).toEqual([]);
+    // The processor received only sec-b's own message: the refused ones never reached it.
+    expect((await processorStats()).received).toBe(before.received + 1);
+  });
+});
