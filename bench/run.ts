@@ -37,7 +37,9 @@ const results = {
   sections: [...previous.filter((s) => !fresh.has(s.title)), ...sections],
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write(`\n${results.cores} cores, ${results.cpu}, Node ${results.node}; written to bench/results.json\n`);
+process.stdout.write(
+  `\n${results.cores} cores, ${results.cpu}, Node ${results.node}; written to bench/results.json\n`,
+);
 process.exit(0);
 
 function fmt(n: number): string {
@@ -56,7 +58,11 @@ function printSection(section: BenchSection): void {
   ]);
   const header = ['figure', 'value', 'ratio', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`\n## ${section.title}\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
   for (const n of section.notes ?? []) process.stdout.write(`  note: ${n}\n`);

@@ -2,153 +2,153 @@ export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
-  ID: { input: string; output: string };
-  String: { input: string; output: string };
-  Boolean: { input: boolean; output: boolean };
-  Int: { input: number; output: number };
-  Float: { input: number; output: number };
-  AWSDate: { input: string; output: string };
-  AWSDateTime: { input: string; output: string };
-  AWSEmail: { input: string; output: string };
-  AWSIPAddress: { input: string; output: string };
-  AWSJSON: { input: string; output: string };
-  AWSPhone: { input: string; output: string };
-  AWSTime: { input: string; output: string };
-  AWSTimestamp: { input: number; output: number };
-  AWSURL: { input: string; output: string };
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  AWSDate: { input: string; output: string; }
+  AWSDateTime: { input: string; output: string; }
+  AWSEmail: { input: string; output: string; }
+  AWSIPAddress: { input: string; output: string; }
+  AWSJSON: { input: string; output: string; }
+  AWSPhone: { input: string; output: string; }
+  AWSTime: { input: string; output: string; }
+  AWSTimestamp: { input: number; output: number; }
+  AWSURL: { input: string; output: string; }
 };
 
 export type AddUserAccountInput = {
-  email: Scalars["AWSEmail"]["input"];
+  email: Scalars['AWSEmail']['input'];
   /** Given: set as the permanent password. Omitted: Cognito issues a temporary one. */
-  password?: InputMaybe<Scalars["String"]["input"]>;
+  password?: InputMaybe<Scalars['String']['input']>;
   role: Role;
 };
 
 export type Calibration = {
-  calibratedAt: Maybe<Scalars["AWSDateTime"]["output"]>;
+  calibratedAt: Maybe<Scalars['AWSDateTime']['output']>;
   /** Two or more points, sorted by raw value: a piecewise-linear map from raw to actual. */
   points: Array<CalibrationPoint>;
 };
 
 export type CalibrationInput = {
-  calibratedAt?: InputMaybe<Scalars["AWSDateTime"]["input"]>;
+  calibratedAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
   points: Array<CalibrationPointInput>;
 };
 
 export type CalibrationPoint = {
-  actual: Scalars["Float"]["output"];
-  raw: Scalars["Float"]["output"];
+  actual: Scalars['Float']['output'];
+  raw: Scalars['Float']['output'];
 };
 
 export type CalibrationPointInput = {
-  actual: Scalars["Float"]["input"];
-  raw: Scalars["Float"]["input"];
+  actual: Scalars['Float']['input'];
+  raw: Scalars['Float']['input'];
 };
 
 export type ConfigChange = {
-  from: Maybe<Scalars["AWSJSON"]["output"]>;
+  from: Maybe<Scalars['AWSJSON']['output']>;
   /** Dotted path of the changed field, e.g. `sensors.ph.enabled`. */
-  path: Scalars["String"]["output"];
-  to: Maybe<Scalars["AWSJSON"]["output"]>;
+  path: Scalars['String']['output'];
+  to: Maybe<Scalars['AWSJSON']['output']>;
 };
 
 export type ConfigDelivery = {
-  attemptedAt: Scalars["AWSDateTime"]["output"];
+  attemptedAt: Scalars['AWSDateTime']['output'];
   /** Why the last publish failed, when it did. */
-  error: Maybe<Scalars["String"]["output"]>;
+  error: Maybe<Scalars['String']['output']>;
   status: DeliveryStatus;
   /** The configVersion that the last publish attempt carried. */
-  version: Scalars["Int"]["output"];
+  version: Scalars['Int']['output'];
 };
 
 export type ConfigStatus =
   /** The device acknowledged and applied the desired configVersion. */
-  | "APPLIED"
+  | 'APPLIED'
   /** The desired configVersion has not been acknowledged by the device yet. */
-  | "PENDING"
+  | 'PENDING'
   /** The device refused the desired configVersion; see configRejectedReason. */
-  | "REJECTED";
+  | 'REJECTED';
 
 export type CreateDeviceInput = {
-  description?: InputMaybe<Scalars["String"]["input"]>;
-  enabled?: InputMaybe<Scalars["Boolean"]["input"]>;
-  id: Scalars["ID"]["input"];
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
   location?: InputMaybe<LocationInput>;
-  name: Scalars["String"]["input"];
-  sensorIntervalMs?: InputMaybe<Scalars["Int"]["input"]>;
+  name: Scalars['String']['input'];
+  sensorIntervalMs?: InputMaybe<Scalars['Int']['input']>;
   sensors?: InputMaybe<Array<SensorInput>>;
 };
 
 export type CreateUserInput = {
-  email: Scalars["AWSEmail"]["input"];
-  id: Scalars["ID"]["input"];
-  name?: InputMaybe<Scalars["String"]["input"]>;
-  organization?: InputMaybe<Scalars["String"]["input"]>;
-  phone?: InputMaybe<Scalars["String"]["input"]>;
-  preferences?: InputMaybe<Scalars["AWSJSON"]["input"]>;
+  email: Scalars['AWSEmail']['input'];
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  organization?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  preferences?: InputMaybe<Scalars['AWSJSON']['input']>;
 };
 
 export type DeliveryStatus =
   /** The desired config was published (retained) to the device's topics. */
-  | "DELIVERED"
+  | 'DELIVERED'
   /** The last publish failed; reconciliation or republishDeviceConfig re-sends it. */
-  | "UNDELIVERED";
+  | 'UNDELIVERED';
 
 export type Device = {
   /** The device's reason when configStatus is REJECTED. */
-  configRejectedReason: Maybe<Scalars["String"]["output"]>;
+  configRejectedReason: Maybe<Scalars['String']['output']>;
   configStatus: ConfigStatus;
   /** Desired configuration version; every change that the device must apply bumps it. */
-  configVersion: Scalars["Int"]["output"];
-  createdAt: Scalars["AWSDateTime"]["output"];
+  configVersion: Scalars['Int']['output'];
+  createdAt: Scalars['AWSDateTime']['output'];
   /** Set only on the event that deleteDevice sends to subscribers. */
-  deletedAt: Maybe<Scalars["AWSDateTime"]["output"]>;
+  deletedAt: Maybe<Scalars['AWSDateTime']['output']>;
   delivery: Maybe<ConfigDelivery>;
-  description: Maybe<Scalars["String"]["output"]>;
-  enabled: Scalars["Boolean"]["output"];
-  id: Scalars["ID"]["output"];
-  lastSeenAt: Maybe<Scalars["AWSDateTime"]["output"]>;
+  description: Maybe<Scalars['String']['output']>;
+  enabled: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  lastSeenAt: Maybe<Scalars['AWSDateTime']['output']>;
   location: Maybe<Location>;
-  name: Scalars["String"]["output"];
+  name: Scalars['String']['output'];
   /** The last configVersion the device acknowledged (applied or rejected). */
-  reportedConfigVersion: Maybe<Scalars["Int"]["output"]>;
-  sensorIntervalMs: Scalars["Int"]["output"];
+  reportedConfigVersion: Maybe<Scalars['Int']['output']>;
+  sensorIntervalMs: Scalars['Int']['output'];
   sensors: Array<Sensor>;
-  updatedAt: Scalars["AWSDateTime"]["output"];
-  updatedBy: Maybe<Scalars["String"]["output"]>;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  updatedBy: Maybe<Scalars['String']['output']>;
 };
 
 export type DeviceConfigVersion = {
   /** The mutation that made it: createDevice, updateDevice, deleteSensor, rollbackDeviceConfig, ... */
-  change: Scalars["String"]["output"];
-  changedAt: Scalars["AWSDateTime"]["output"];
-  changedBy: Maybe<Scalars["String"]["output"]>;
+  change: Scalars['String']['output'];
+  changedAt: Scalars['AWSDateTime']['output'];
+  changedBy: Maybe<Scalars['String']['output']>;
   /** The full desired config of this version, as published on devices/{id}/config. */
-  config: Scalars["AWSJSON"]["output"];
-  deviceId: Scalars["ID"]["output"];
+  config: Scalars['AWSJSON']['output'];
+  deviceId: Scalars['ID']['output'];
   diff: Array<ConfigChange>;
-  version: Scalars["Int"]["output"];
+  version: Scalars['Int']['output'];
 };
 
 export type DeviceConfigVersionConnection = {
   items: Array<DeviceConfigVersion>;
-  nextToken: Maybe<Scalars["String"]["output"]>;
+  nextToken: Maybe<Scalars['String']['output']>;
 };
 
 export type DeviceConnection = {
   items: Array<Device>;
-  nextToken: Maybe<Scalars["String"]["output"]>;
+  nextToken: Maybe<Scalars['String']['output']>;
 };
 
 export type Location = {
-  latitude: Scalars["Float"]["output"];
-  longitude: Scalars["Float"]["output"];
+  latitude: Scalars['Float']['output'];
+  longitude: Scalars['Float']['output'];
 };
 
 export type LocationInput = {
-  latitude: Scalars["Float"]["input"];
-  longitude: Scalars["Float"]["input"];
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
 };
 
 export type Mutation = {
@@ -171,59 +171,73 @@ export type Mutation = {
   updateUserAccount: UserAccount;
 };
 
+
 export type MutationAddUserAccountArgs = {
   input: AddUserAccountInput;
 };
+
 
 export type MutationCreateDeviceArgs = {
   input: CreateDeviceInput;
 };
 
+
 export type MutationCreateUserArgs = {
   input: CreateUserInput;
 };
 
+
 export type MutationDeleteDeviceArgs = {
-  id: Scalars["ID"]["input"];
+  id: Scalars['ID']['input'];
 };
+
 
 export type MutationDeleteSensorArgs = {
-  deviceId: Scalars["ID"]["input"];
-  sensorId: Scalars["ID"]["input"];
+  deviceId: Scalars['ID']['input'];
+  sensorId: Scalars['ID']['input'];
 };
+
 
 export type MutationDeleteUserArgs = {
-  id: Scalars["ID"]["input"];
+  id: Scalars['ID']['input'];
 };
+
 
 export type MutationDeleteUserAccountArgs = {
-  username: Scalars["ID"]["input"];
+  username: Scalars['ID']['input'];
 };
+
 
 export type MutationNotifyDeviceConfigChangedArgs = {
-  id: Scalars["ID"]["input"];
+  id: Scalars['ID']['input'];
 };
+
 
 export type MutationReplayRejectedMessageArgs = {
-  id: Scalars["ID"]["input"];
+  id: Scalars['ID']['input'];
 };
+
 
 export type MutationRepublishDeviceConfigArgs = {
-  id: Scalars["ID"]["input"];
+  id: Scalars['ID']['input'];
 };
 
+
 export type MutationRollbackDeviceConfigArgs = {
-  deviceId: Scalars["ID"]["input"];
-  version: Scalars["Int"]["input"];
+  deviceId: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
 };
+
 
 export type MutationUpdateDeviceArgs = {
   input: UpdateDeviceInput;
 };
 
+
 export type MutationUpdateUserArgs = {
   input: UpdateUserInput;
 };
+
 
 export type MutationUpdateUserAccountArgs = {
   input: UpdateUserAccountInput;
@@ -243,143 +257,155 @@ export type Query = {
   users: UserConnection;
 };
 
+
 export type QueryDeviceArgs = {
-  id: Scalars["ID"]["input"];
+  id: Scalars['ID']['input'];
 };
+
 
 export type QueryDeviceConfigHistoryArgs = {
-  deviceId: Scalars["ID"]["input"];
-  limit: InputMaybe<Scalars["Int"]["input"]>;
-  nextToken: InputMaybe<Scalars["String"]["input"]>;
+  deviceId: Scalars['ID']['input'];
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
 };
+
 
 export type QueryDevicesArgs = {
-  limit: InputMaybe<Scalars["Int"]["input"]>;
-  nextToken: InputMaybe<Scalars["String"]["input"]>;
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
 };
+
 
 export type QueryLatestReadingsArgs = {
-  deviceId: Scalars["ID"]["input"];
+  deviceId: Scalars['ID']['input'];
 };
+
 
 export type QueryReadingsArgs = {
-  deviceId: Scalars["ID"]["input"];
-  from: Scalars["AWSDateTime"]["input"];
-  interval: InputMaybe<Scalars["String"]["input"]>;
-  limit: InputMaybe<Scalars["Int"]["input"]>;
-  nextToken: InputMaybe<Scalars["String"]["input"]>;
-  sensor: Scalars["String"]["input"];
-  to: Scalars["AWSDateTime"]["input"];
+  deviceId: Scalars['ID']['input'];
+  from: Scalars['AWSDateTime']['input'];
+  interval: InputMaybe<Scalars['String']['input']>;
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
+  sensor: Scalars['String']['input'];
+  to: Scalars['AWSDateTime']['input'];
 };
+
 
 export type QueryRejectedMessagesArgs = {
-  deviceId: InputMaybe<Scalars["ID"]["input"]>;
-  limit: InputMaybe<Scalars["Int"]["input"]>;
-  nextToken: InputMaybe<Scalars["String"]["input"]>;
+  deviceId: InputMaybe<Scalars['ID']['input']>;
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
 };
+
 
 export type QueryUserArgs = {
-  id: Scalars["ID"]["input"];
+  id: Scalars['ID']['input'];
 };
+
 
 export type QueryUserAccountsArgs = {
-  limit: InputMaybe<Scalars["Int"]["input"]>;
-  nextToken: InputMaybe<Scalars["String"]["input"]>;
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
 };
+
 
 export type QueryUserRoleArgs = {
-  email: Scalars["AWSEmail"]["input"];
+  email: Scalars['AWSEmail']['input'];
 };
 
+
 export type QueryUsersArgs = {
-  limit: InputMaybe<Scalars["Int"]["input"]>;
-  nextToken: InputMaybe<Scalars["String"]["input"]>;
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Reading = {
   /** The device configVersion whose calibration produced value. */
-  configVersion: Maybe<Scalars["Int"]["output"]>;
-  deviceId: Scalars["ID"]["output"];
-  outOfRange: Scalars["Boolean"]["output"];
-  raw: Scalars["Float"]["output"];
-  sensor: Scalars["String"]["output"];
-  time: Scalars["AWSDateTime"]["output"];
-  unit: Maybe<Scalars["String"]["output"]>;
+  configVersion: Maybe<Scalars['Int']['output']>;
+  deviceId: Scalars['ID']['output'];
+  outOfRange: Scalars['Boolean']['output'];
+  raw: Scalars['Float']['output'];
+  sensor: Scalars['String']['output'];
+  time: Scalars['AWSDateTime']['output'];
+  unit: Maybe<Scalars['String']['output']>;
   /** Calibrated value. */
-  value: Scalars["Float"]["output"];
+  value: Scalars['Float']['output'];
 };
 
 export type ReadingConnection = {
   items: Array<ReadingPoint>;
-  nextToken: Maybe<Scalars["String"]["output"]>;
+  nextToken: Maybe<Scalars['String']['output']>;
 };
 
 /** A raw point (time, value, raw, outOfRange) or, when `interval` is given, a bucket (time, avg, min, max, count). */
 export type ReadingPoint = {
-  avg: Maybe<Scalars["Float"]["output"]>;
-  count: Maybe<Scalars["Int"]["output"]>;
-  max: Maybe<Scalars["Float"]["output"]>;
-  min: Maybe<Scalars["Float"]["output"]>;
-  outOfRange: Maybe<Scalars["Boolean"]["output"]>;
-  raw: Maybe<Scalars["Float"]["output"]>;
-  time: Scalars["AWSDateTime"]["output"];
-  value: Maybe<Scalars["Float"]["output"]>;
+  avg: Maybe<Scalars['Float']['output']>;
+  count: Maybe<Scalars['Int']['output']>;
+  max: Maybe<Scalars['Float']['output']>;
+  min: Maybe<Scalars['Float']['output']>;
+  outOfRange: Maybe<Scalars['Boolean']['output']>;
+  raw: Maybe<Scalars['Float']['output']>;
+  time: Scalars['AWSDateTime']['output'];
+  value: Maybe<Scalars['Float']['output']>;
 };
 
 export type RejectedMessage = {
   /** Null when the topic names no device. */
-  deviceId: Maybe<Scalars["ID"]["output"]>;
-  id: Scalars["ID"]["output"];
-  lastReplayedAt: Maybe<Scalars["AWSDateTime"]["output"]>;
+  deviceId: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  lastReplayedAt: Maybe<Scalars['AWSDateTime']['output']>;
   /** The original payload: UTF-8 text, or base64 when payloadEncoding is base64. */
-  payload: Scalars["String"]["output"];
-  payloadEncoding: Scalars["String"]["output"];
-  reason: Scalars["String"]["output"];
-  receivedAt: Scalars["AWSDateTime"]["output"];
-  replayCount: Scalars["Int"]["output"];
-  topic: Scalars["String"]["output"];
+  payload: Scalars['String']['output'];
+  payloadEncoding: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  receivedAt: Scalars['AWSDateTime']['output'];
+  replayCount: Scalars['Int']['output'];
+  topic: Scalars['String']['output'];
 };
 
 export type RejectedMessageConnection = {
   items: Array<RejectedMessage>;
-  nextToken: Maybe<Scalars["String"]["output"]>;
+  nextToken: Maybe<Scalars['String']['output']>;
 };
 
 export type ReplayResult = {
   /** True when the message was accepted this time and removed from the rejected list. */
-  accepted: Scalars["Boolean"]["output"];
+  accepted: Scalars['Boolean']['output'];
   message: RejectedMessage;
   /** Why it was rejected again, when it was. */
-  reason: Maybe<Scalars["String"]["output"]>;
+  reason: Maybe<Scalars['String']['output']>;
 };
 
-export type Role = "ADMIN" | "USER";
+export type Role =
+  | 'ADMIN'
+  | 'USER';
 
 export type Sensor = {
-  alertsEnabled: Scalars["Boolean"]["output"];
+  alertsEnabled: Scalars['Boolean']['output'];
   calibration: Maybe<Calibration>;
   /** Decimals that calibrated values are rounded to (default 2). */
-  decimals: Scalars["Int"]["output"];
-  enabled: Scalars["Boolean"]["output"];
+  decimals: Scalars['Int']['output'];
+  enabled: Scalars['Boolean']['output'];
   /** The sensor's key in MQTT payloads and topics, e.g. `ph`. */
-  id: Scalars["ID"]["output"];
-  max: Maybe<Scalars["Float"]["output"]>;
+  id: Scalars['ID']['output'];
+  max: Maybe<Scalars['Float']['output']>;
   /** One of ch4, co2, cond, do, flw, lvl, ph, tmp, tds, tbd, or a new one. */
-  measurement: Scalars["String"]["output"];
-  min: Maybe<Scalars["Float"]["output"]>;
-  unit: Maybe<Scalars["String"]["output"]>;
+  measurement: Scalars['String']['output'];
+  min: Maybe<Scalars['Float']['output']>;
+  unit: Maybe<Scalars['String']['output']>;
 };
 
 export type SensorInput = {
-  alertsEnabled?: InputMaybe<Scalars["Boolean"]["input"]>;
+  alertsEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   calibration?: InputMaybe<CalibrationInput>;
-  decimals?: InputMaybe<Scalars["Int"]["input"]>;
-  enabled?: InputMaybe<Scalars["Boolean"]["input"]>;
-  id: Scalars["ID"]["input"];
-  max?: InputMaybe<Scalars["Float"]["input"]>;
-  measurement: Scalars["String"]["input"];
-  min?: InputMaybe<Scalars["Float"]["input"]>;
-  unit?: InputMaybe<Scalars["String"]["input"]>;
+  decimals?: InputMaybe<Scalars['Int']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  max?: InputMaybe<Scalars['Float']['input']>;
+  measurement: Scalars['String']['input'];
+  min?: InputMaybe<Scalars['Float']['input']>;
+  unit?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Subscription = {
@@ -387,71 +413,72 @@ export type Subscription = {
   onDeviceConfigChanged: Maybe<Device>;
 };
 
+
 export type SubscriptionOnDeviceConfigChangedArgs = {
-  deviceId: InputMaybe<Scalars["ID"]["input"]>;
+  deviceId: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Only the fields to change; `sensors`, when given, replaces the whole list. */
 export type UpdateDeviceInput = {
-  description?: InputMaybe<Scalars["String"]["input"]>;
-  enabled?: InputMaybe<Scalars["Boolean"]["input"]>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
   /** Optimistic lock: the update fails with Conflict unless configVersion still equals it. */
-  expectedVersion?: InputMaybe<Scalars["Int"]["input"]>;
-  id: Scalars["ID"]["input"];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
   location?: InputMaybe<LocationInput>;
-  name?: InputMaybe<Scalars["String"]["input"]>;
-  sensorIntervalMs?: InputMaybe<Scalars["Int"]["input"]>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  sensorIntervalMs?: InputMaybe<Scalars['Int']['input']>;
   sensors?: InputMaybe<Array<SensorInput>>;
 };
 
 export type UpdateUserAccountInput = {
-  email?: InputMaybe<Scalars["AWSEmail"]["input"]>;
-  enabled?: InputMaybe<Scalars["Boolean"]["input"]>;
+  email?: InputMaybe<Scalars['AWSEmail']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
   /** Set as the account's permanent password. */
-  password?: InputMaybe<Scalars["String"]["input"]>;
+  password?: InputMaybe<Scalars['String']['input']>;
   role?: InputMaybe<Role>;
-  username: Scalars["ID"]["input"];
+  username: Scalars['ID']['input'];
 };
 
 export type UpdateUserInput = {
-  email?: InputMaybe<Scalars["AWSEmail"]["input"]>;
-  id: Scalars["ID"]["input"];
-  name?: InputMaybe<Scalars["String"]["input"]>;
-  organization?: InputMaybe<Scalars["String"]["input"]>;
-  phone?: InputMaybe<Scalars["String"]["input"]>;
-  preferences?: InputMaybe<Scalars["AWSJSON"]["input"]>;
+  email?: InputMaybe<Scalars['AWSEmail']['input']>;
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  organization?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  preferences?: InputMaybe<Scalars['AWSJSON']['input']>;
 };
 
 export type User = {
-  createdAt: Scalars["AWSDateTime"]["output"];
-  email: Scalars["AWSEmail"]["output"];
+  createdAt: Scalars['AWSDateTime']['output'];
+  email: Scalars['AWSEmail']['output'];
   /** The Cognito `sub` of the account the profile belongs to. */
-  id: Scalars["ID"]["output"];
-  name: Maybe<Scalars["String"]["output"]>;
-  organization: Maybe<Scalars["String"]["output"]>;
-  phone: Maybe<Scalars["String"]["output"]>;
-  preferences: Maybe<Scalars["AWSJSON"]["output"]>;
-  updatedAt: Scalars["AWSDateTime"]["output"];
+  id: Scalars['ID']['output'];
+  name: Maybe<Scalars['String']['output']>;
+  organization: Maybe<Scalars['String']['output']>;
+  phone: Maybe<Scalars['String']['output']>;
+  preferences: Maybe<Scalars['AWSJSON']['output']>;
+  updatedAt: Scalars['AWSDateTime']['output'];
 };
 
 export type UserAccount = {
-  createdAt: Scalars["AWSDateTime"]["output"];
-  email: Scalars["AWSEmail"]["output"];
-  enabled: Scalars["Boolean"]["output"];
+  createdAt: Scalars['AWSDateTime']['output'];
+  email: Scalars['AWSEmail']['output'];
+  enabled: Scalars['Boolean']['output'];
   role: Maybe<Role>;
   /** Cognito status: CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, ... */
-  status: Scalars["String"]["output"];
-  updatedAt: Maybe<Scalars["AWSDateTime"]["output"]>;
+  status: Scalars['String']['output'];
+  updatedAt: Maybe<Scalars['AWSDateTime']['output']>;
   /** Cognito username (the account's `sub` in a pool that signs in by email). */
-  username: Scalars["ID"]["output"];
+  username: Scalars['ID']['output'];
 };
 
 export type UserAccountConnection = {
   items: Array<UserAccount>;
-  nextToken: Maybe<Scalars["String"]["output"]>;
+  nextToken: Maybe<Scalars['String']['output']>;
 };
 
 export type UserConnection = {
   items: Array<User>;
-  nextToken: Maybe<Scalars["String"]["output"]>;
+  nextToken: Maybe<Scalars['String']['output']>;
 };

@@ -56,7 +56,8 @@ export interface ErrorEnvelope {
   __error: { errorType: ErrorType | 'InternalError'; message: string };
 }
 
-export const GENERIC_ERROR_MESSAGE = 'Something went wrong on our side. Try again; if it keeps failing, contact support.';
+export const GENERIC_ERROR_MESSAGE =
+  'Something went wrong on our side. Try again; if it keeps failing, contact support.';
 
 export function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
   return typeof value === 'object' && value !== null && '__error' in value;

@@ -31,7 +31,10 @@ export function decodeToken<T = Record<string, unknown>>(
 ): T | undefined {
   if (token === null || token === undefined || token === '') return undefined;
   if (token.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(token)) {
-    throw new ValidationError({ field, message: 'is not a token this API issued; pass back nextToken unchanged' });
+    throw new ValidationError({
+      field,
+      message: 'is not a token this API issued; pass back nextToken unchanged',
+    });
   }
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
