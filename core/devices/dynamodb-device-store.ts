@@ -59,37 +59,37 @@ export class DynamoDeviceStore implements DeviceStore {
   }
 
   async list(limit: number, nextToken?: string | null): Promise<Page<Device>> {
-    const start = decodeKey(nextToken, ['pk', 'sk', 'gsi1pk', 'gsi1sk']);
-    const { Items = [], LastEvaluatedKey } = await guard(
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': DEVICE_LIST },
-          Limit: limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      ),
-    );
-    return { items: Items.map((item) => toRecord(item).device), nextToken: encodeToken(LastEvaluatedKey) };
+    const { items, nextToken: next } = await this.queryIndex(GSI1, 'gsi1', DEVICE_LIST, limit, nextToken);
+    return { items: items.map((item) => toRecord(item).device), nextToken: next };
   }
 
   async listUndelivered(limit: number, nextToken?: string | null): Promise<Page<DeviceRecord>> {
-    const start = decodeKey(nextToken, ['pk', 'sk', 'gsi2pk', 'gsi2sk']);
+    const { items, nextToken: next } = await this.queryIndex(GSI2, 'gsi2', UNDELIVERED, limit, nextToken);
+    return { items: items.map(toRecord), nextToken: next };
+  }
+
+  /** One page of an index partition (`<prefix>pk = partition`): one Query, never a Scan. */
+  private async queryIndex(
+    indexName: string,
+    prefix: 'gsi1' | 'gsi2',
+    partition: string,
+    limit: number,
+    nextToken?: string | null,
+  ): Promise<Page<Record<string, unknown>>> {
+    const start = decodeKey(nextToken, ['pk', 'sk', `${prefix}pk`, `${prefix}sk`]);
     const { Items = [], LastEvaluatedKey } = await guard(
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: GSI2,
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': UNDELIVERED },
+          IndexName: indexName,
+          KeyConditionExpression: `${prefix}pk = :pk`,
+          ExpressionAttributeValues: { ':pk': partition },
           Limit: limit,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       ),
     );
-    return { items: Items.map(toRecord), nextToken: encodeToken(LastEvaluatedKey) };
+    return { items: Items, nextToken: encodeToken(LastEvaluatedKey) };
   }
 
   async create(write: SettingsWrite, replacingRetiredVersion?: number): Promise<Device> {

@@ -7,6 +7,7 @@ import type {
   UpdateDeviceInput,
 } from '../generated/graphql';
 import { ValidationError, type FieldIssue } from '../shared/errors';
+import { friendlyMessage, parseInput, toFieldIssues } from '../shared/zod-issues';
 import {
   DEFAULT_DECIMALS,
   DEFAULT_SENSOR_INTERVAL_MS,
@@ -264,9 +265,9 @@ export function parseUpdateDeviceInput(input: UpdateDeviceInput | unknown): Vali
     }
     candidate = copy;
   }
-  const parsed = updateDeviceSchema.safeParse(candidate);
+  const parsed = updateDeviceSchema.safeParse(candidate, { error: friendlyMessage });
   if (!parsed.success || nullIssues.length > 0) {
-    const issues = [...nullIssues, ...(parsed.success ? [] : toFieldIssues(parsed.error, 'input'))];
+    const issues = [...nullIssues, ...(parsed.success ? [] : toFieldIssues(parsed.error.issues, ['input']))];
     throw new ValidationError(issues, parsed.success ? {} : { cause: parsed.error });
   }
   const value = parsed.data;
@@ -311,26 +312,5 @@ export function parseSensorInput(input: SensorInput | unknown, field = 'sensor')
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, root: string): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new ValidationError(toFieldIssues(result.error, root), { cause: result.error });
-}
-
-/** Zod issues to field issues: the dotted input path, and a message a person can act on. */
-export function toFieldIssues(error: z.ZodError, root: string): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  const seen = new Set<string>();
-  for (const issue of error.issues) {
-    const path = [root, ...issue.path.map(String)];
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      message = `does not take ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
-    }
-    const field = path.join('.');
-    const key = `${field}\u0000${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ field, message });
-  }
-  return issues;
+  return parseInput(schema, value, [root]);
 }

@@ -7,7 +7,7 @@ import { ValidationError, type FieldIssue } from './errors';
  * password policy); these cover the generic cases (wrong type, missing field)
  * in words a dashboard user can act on, never zod's own jargon.
  */
-const friendlyMessage = (issue: z.core.$ZodRawIssue): string | undefined => {
+export const friendlyMessage = (issue: z.core.$ZodRawIssue): string | undefined => {
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined ? 'is required' : `must be ${withArticle(issue.expected)}`;

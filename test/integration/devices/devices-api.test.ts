@@ -449,7 +449,7 @@ describe('invalid input', () => {
       },
       'input.sensors.0.calibration.calibratedAt',
     ],
-    ['an unknown input field', 'createDevice', { input: { ...valid, colour: 'red' } }, 'input'],
+    ['an unknown input field', 'createDevice', { input: { ...valid, colour: 'red' } }, 'input.colour'],
     ['a null name in an update', 'updateDevice', { input: { id: 'valid-id', name: null } }, 'input.name'],
     [
       'an expectedVersion of 0',

@@ -103,7 +103,7 @@ describe('parseCreateDeviceInput', () => {
 
   it('names the unknown field it refuses', () => {
     const issues = issuesOf(() => parseCreateDeviceInput({ id: 'x', name: 'y', colour: 'red' }));
-    expect(issues).toEqual([{ field: 'input', message: 'does not take "colour"; remove it' }]);
+    expect(issues).toEqual([{ field: 'input.colour', message: 'is not a field of this input' }]);
   });
 });
 
