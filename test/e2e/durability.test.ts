@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { LocalMode, LocalOutputs } from '../../local/start-local';
 import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../helpers/local-mode';
+import { childLocalEnv } from '../helpers/soak';
 
 const dirs: { remove: () => void }[] = [];
 const running: LocalMode[] = [];
@@ -71,14 +71,6 @@ async function latestRaw(outputs: LocalOutputs, id: string): Promise<number | un
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('local mode: nothing acknowledged is lost', () => {
   it('processes accepted messages on stop, even inside the batch window', async () => {
     const data = tempDir();
@@ -100,17 +92,8 @@ describe('local mode: nothing acknowledged is lost', () => {
   ] as const)('%s: %s', async (signal, _title, exitCode) => {
     const data = tempDir();
     dirs.push(data);
-    const env = {
-      ...process.env,
-      LOCAL_DATA_DIR: data.dir,
-      GRAPHQL_PORT: String(await freePort()),
-      MQTT_PORT: String(await freePort()),
-      MQTT_WS_PORT: String(await freePort()),
-      COGNITO_PORT: String(await freePort()),
-      DYNAMODB_PORT: String(await freePort()),
-      // Nothing is processed before the signal: the window is longer than the test.
-      LOCAL_BATCH_WINDOW_MS: '300000',
-    };
+    // Nothing is processed before the signal: the window is longer than the test.
+    const env = await childLocalEnv(data.dir, 300_000);
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
       cwd: process.cwd(),
       env,

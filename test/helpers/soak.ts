@@ -30,6 +30,23 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The environment of a local mode started as a child process (`npm start`'s
+ * entry) on free ports, with its data in `dataDir` and the given batch window.
+ */
+export async function childLocalEnv(dataDir: string, batchWindowMs: number): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env,
+    LOCAL_DATA_DIR: dataDir,
+    GRAPHQL_PORT: String(await freePort()),
+    MQTT_PORT: String(await freePort()),
+    MQTT_WS_PORT: String(await freePort()),
+    COGNITO_PORT: String(await freePort()),
+    DYNAMODB_PORT: String(await freePort()),
+    LOCAL_BATCH_WINDOW_MS: String(batchWindowMs),
+  };
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -7,7 +7,7 @@ import type { LocalMode, LocalOutputs } from '../../../local/start-local';
 import { startTestLocal, tempDir } from '../../helpers/local-mode';
 import {
   createDevices,
-  freePort,
+  childLocalEnv,
   processorHealth,
   reconcile,
   rejectedOf,
@@ -93,17 +93,8 @@ describe('local mode killed mid-stream', () => {
     'stores or keeps as rejected every QoS 1 message it acknowledged before SIGKILL, after a restart on the same folder',
     { timeout: 600_000 },
     async () => {
-      const env = {
-        ...process.env,
-        LOCAL_DATA_DIR: data.dir,
-        GRAPHQL_PORT: String(await freePort()),
-        MQTT_PORT: String(await freePort()),
-        MQTT_WS_PORT: String(await freePort()),
-        COGNITO_PORT: String(await freePort()),
-        DYNAMODB_PORT: String(await freePort()),
-        // A short window: batches are stored while the stream goes on, so the kill lands mid-processing.
-        LOCAL_BATCH_WINDOW_MS: '200',
-      };
+      // A short window: batches are stored while the stream goes on, so the kill lands mid-processing.
+      const env = await childLocalEnv(data.dir, 200);
       let stderr = '';
       child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
         cwd: process.cwd(),

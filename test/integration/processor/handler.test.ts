@@ -13,6 +13,7 @@ import { logger } from '../../../core/shared/logger';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { FakePublisher } from '../../helpers/devices-harness';
 import { message, sqsEvent, sqsRecord } from '../../helpers/telemetry-fixtures';
+import { TWO_SENSORS } from '../../helpers/reliability-harness';
 
 // The Lambda entry exactly as the CDK app bundles it: configuration from the
 // environment, DynamoDB on dynalite (through the SDK's service endpoint
@@ -57,30 +58,7 @@ beforeAll(async () => {
     {
       id: 'buoy-1',
       name: 'Buoy 1',
-      sensors: [
-        {
-          id: 'ph',
-          measurement: 'ph',
-          unit: 'pH',
-          calibration: {
-            points: [
-              { raw: 0, actual: 0 },
-              { raw: 10, actual: 14 },
-            ],
-          },
-        },
-        {
-          id: 'tmp',
-          measurement: 'tmp',
-          unit: 'C',
-          calibration: {
-            points: [
-              { raw: 0, actual: -10 },
-              { raw: 1, actual: 40 },
-            ],
-          },
-        },
-      ],
+      sensors: TWO_SENSORS,
     },
     'test',
   );

@@ -4,27 +4,9 @@ import { DeviceService, type DeviceRecord, type DeviceStore } from '../../../cor
 import { StaleDeviceError } from '../../../core/devices/errors';
 import type { Device } from '../../../core/generated/graphql';
 import { ConflictError } from '../../../core/shared/errors';
+import { deviceFixture } from '../../helpers/device-fixtures';
 
-const device = (over: Partial<Device> = {}): Device => ({
-  id: 'b1',
-  name: 'Buoy',
-  description: null,
-  enabled: true,
-  location: null,
-  sensorIntervalMs: 600_000,
-  sensors: [],
-  configVersion: 4,
-  reportedConfigVersion: null,
-  configStatus: 'PENDING',
-  configRejectedReason: null,
-  delivery: null,
-  lastSeenAt: null,
-  createdAt: '2026-11-27T00:00:00.000Z',
-  updatedAt: '2026-11-27T00:00:00.000Z',
-  updatedBy: null,
-  deletedAt: null,
-  ...over,
-});
+const device = (over: Partial<Device> = {}): Device => deviceFixture({ configVersion: 4, ...over });
 
 const record = (d: Device = device()): DeviceRecord => ({
   device: d,

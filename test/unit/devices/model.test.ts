@@ -1,41 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { clearMessages, configMessages, desiredConfigOf } from '../../../core/devices';
-import type { Device, Sensor } from '../../../core/generated/graphql';
+import type { Device } from '../../../core/generated/graphql';
 import { diffSettings, type DeviceSettings } from '../../../core/devices/model';
+import { deviceFixture, sensorFixture } from '../../helpers/device-fixtures';
 
-const sensor = (id: string, over: Partial<Sensor> = {}): Sensor => ({
-  id,
-  measurement: id,
-  unit: null,
-  enabled: true,
-  min: null,
-  max: null,
-  alertsEnabled: false,
-  decimals: 2,
-  calibration: null,
-  ...over,
-});
+const sensor = sensorFixture;
 
-const device = (over: Partial<Device> = {}): Device => ({
-  id: 'b1',
-  name: 'Buoy',
-  description: null,
-  enabled: true,
-  location: null,
-  sensorIntervalMs: 600_000,
-  sensors: [sensor('ph'), sensor('tmp', { enabled: false })],
-  configVersion: 7,
-  reportedConfigVersion: null,
-  configStatus: 'PENDING',
-  configRejectedReason: null,
-  delivery: null,
-  lastSeenAt: null,
-  createdAt: '2026-11-27T00:00:00.000Z',
-  updatedAt: '2026-11-27T00:00:00.000Z',
-  updatedBy: null,
-  deletedAt: null,
-  ...over,
-});
+const device = (over: Partial<Device> = {}): Device =>
+  deviceFixture({ sensors: [sensor('ph'), sensor('tmp', { enabled: false })], configVersion: 7, ...over });
 
 const settings = (over: Partial<DeviceSettings> = {}): DeviceSettings => {
   const d = device();
