@@ -1,31 +1,15 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { LocalMode } from '../../local/start-local';
 import { ADMIN, startTestLocal } from '../helpers/local-mode';
-
-// Debian's chromium; CHROMIUM_PATH points elsewhere (e.g. /usr/bin/google-chrome on GitHub's runners).
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+import { launchChromium } from '../helpers/chromium';
 
 let local: LocalMode;
-let browser: Browser | undefined;
+let browser: Browser;
 
 beforeAll(async () => {
-  // Without a browser the test below fails with the fix; it is not skipped.
-  if (!existsSync(CHROMIUM)) return;
   local = await startTestLocal();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -35,11 +19,6 @@ afterAll(async () => {
 
 describe('the GraphQL IDE', () => {
   it('loads from the GraphQL URL, signs in against Cognito and runs a query', async () => {
-    if (!browser) {
-      throw new Error(
-        `The IDE check needs Chromium at ${CHROMIUM}: install it ("apt-get install -y chromium") or set CHROMIUM_PATH.`,
-      );
-    }
     const page = await browser.newPage();
     const failedRequests: string[] = [];
     page.on('requestfailed', (r) => failedRequests.push(r.url()));
