@@ -11,7 +11,7 @@ export interface BenchFigure {
   unit: string;
   /** A figure measured in the same run to compare with (e.g. the JSON.parse limit). */
   reference?: { name: string; value: number };
-  /** The DESIGN.md target in words, e.g. `>= 0.5x JSON.parse`. */
+  /** The target in words, e.g. `>= 0.5x JSON.parse`. */
   target?: string;
   /** Whether the target is met, when there is one. */
   met?: boolean;

@@ -13,7 +13,7 @@ import { startCognito } from '../../local/embedded/cognito';
 import { startDynamo } from '../../local/embedded/dynamodb';
 import { admin, mutation, query } from '../../test/helpers/appsync-event';
 
-// The API Lambda's figures (targets: ../shared/DESIGN.md): its bundle's size
+// The API Lambda's figures (targets: each figure's `target` below): its bundle's size
 // and cold module load against the unbundled handler, the processor's bundle
 // alongside, and the DynamoDB requests each GraphQL operation makes.
 

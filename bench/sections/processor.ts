@@ -10,7 +10,7 @@ import type { TelemetryRecord, WriteResult } from '../../core/telemetry/types';
 import { DeviceCache } from '../../processors/calibration/device-cache';
 
 // The calibration processor's figures, measured side by side in one run
-// (targets: ../shared/DESIGN.md; the arithmetic: docs/TELEMETRY.md).
+// (targets: each figure's `target`; the arithmetic: docs/TELEMETRY.md).
 
 const SENSORS = ['ch4', 'co2', 'cond', 'do', 'flw', 'lvl', 'ph', 'tmp', 'tds', 'tbd'];
 const UNITS = ['ppm', 'ppm', 'uS/cm', 'mg/L', 'L/s', 'm', 'pH', 'C', 'mg/L', 'NTU'];

@@ -163,7 +163,7 @@ export class BundledFunction extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node.js 22 is the runtime the project targets (DESIGN.md, CONTRACT.md deployment); moving to a ' +
+        'Node.js 22 is the runtime the project targets (docs/CONTRACT.md, section 4); moving to a ' +
         'newer runtime is a deliberate change made after the bundles are tested on it.',
     });
   }

@@ -83,7 +83,7 @@ describe('full synth of the stage app', () => {
       expect(code.length / code.split('\n').length).toBeGreaterThan(2000);
       const kb = statSync(join(dir, 'index.mjs')).size / 1024;
       console.info(`${name}: ${kb.toFixed(1)} KB minified`);
-      // A ceiling that catches a native module or a whole SDK slipping in; the target is in DESIGN.md.
+      // A ceiling that catches a native module or a whole SDK slipping in; the target is the bundle budget in bench/sections/api.ts.
       expect(kb).toBeLessThan(1500);
     },
   );
