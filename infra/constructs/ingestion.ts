@@ -100,6 +100,7 @@ export class Ingestion extends Construct {
     super(scope, id);
     const { stage } = props;
     const timeout = props.processorTimeout ?? Duration.seconds(60);
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
 
     // ---- queues
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
@@ -114,7 +115,7 @@ export class Ingestion extends Construct {
       retentionPeriod: Duration.days(4),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
     this.ruleErrorQueue = new Queue(this, 'RuleErrorQueue', {
       queueName: resourceName(stage, 'iot-rule-errors'),
@@ -144,6 +145,8 @@ export class Ingestion extends Construct {
         APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
         // Kept equal to the table's retention, so the processor knows which records the memory store takes.
         TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
+        // The last delivery keeps a still-failing message as a rejected message with its reason.
+        MAX_RECEIVE_COUNT: String(maxReceiveCount),
         POWERTOOLS_SERVICE_NAME: 'calibration',
       },
     });

@@ -11,6 +11,8 @@ export interface ProcessorConfig {
   deviceCacheTtlMs: number;
   /** The Timestream table's memory store retention (TIMESTREAM_MEMORY_RETENTION_HOURS, default 24). */
   memoryStoreRetentionMs: number;
+  /** The input queue's maxReceiveCount (MAX_RECEIVE_COUNT, default 5): the last delivery keeps a failing message as rejected. */
+  maxReceiveCount: number;
 }
 
 export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
@@ -27,6 +29,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
         'TIMESTREAM_MEMORY_RETENTION_HOURS',
         optionalEnv('TIMESTREAM_MEMORY_RETENTION_HOURS', '24', env),
       ) * 3_600_000,
+    maxReceiveCount: positive('MAX_RECEIVE_COUNT', optionalEnv('MAX_RECEIVE_COUNT', '5', env)),
   };
 }
 

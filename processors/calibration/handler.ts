@@ -52,7 +52,12 @@ const rejected = new RejectedMessageService({
   pipeline,
 });
 
-const handleBatch = createSqsBatchHandler({ pipeline, rejected, logger });
+const handleBatch = createSqsBatchHandler({
+  pipeline,
+  rejected,
+  logger,
+  maxReceiveCount: config.maxReceiveCount,
+});
 
 /** SQS batch in, partial batch response out (`batchItemFailures` names the records SQS must redeliver). */
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
