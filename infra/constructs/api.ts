@@ -133,7 +133,7 @@ export class Api extends Construct {
         IOT_DATA_ENDPOINT: props.iotEndpoint,
         TIMESTREAM_DATABASE: props.telemetry.databaseName,
         TIMESTREAM_TABLE: props.telemetry.tableName,
-        TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
+        TIMESTREAM_MAGNETIC_RETENTION_DAYS: String(props.telemetry.magneticStoreRetentionDays),
         POWERTOOLS_SERVICE_NAME: 'api',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
@@ -160,9 +160,8 @@ export class Api extends Construct {
     );
     for (const statement of props.telemetry.queryStatements()) fn.role.addToPrincipalPolicy(statement);
     // replayRejectedMessage re-runs a reading through the pipeline, which writes it.
-    fn.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['timestream:WriteRecords'], resources: [props.telemetry.tableArn] }),
-    );
+    for (const statement of props.telemetry.writeStatements()) fn.role.addToPrincipalPolicy(statement);
+    props.telemetry.acknowledgeWriteWildcards(fn.role);
 
     acknowledgeWildcardResources(
       fn.role,

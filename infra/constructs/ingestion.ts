@@ -143,8 +143,8 @@ export class Ingestion extends Construct {
         TIMESTREAM_DATABASE: props.telemetry.databaseName,
         TIMESTREAM_TABLE: props.telemetry.tableName,
         APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
-        // Kept equal to the table's retention, so the processor knows which records the memory store takes.
-        TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
+        // Kept equal to the table's retention: magnetic-store writes take any time inside it.
+        TIMESTREAM_MAGNETIC_RETENTION_DAYS: String(props.telemetry.magneticStoreRetentionDays),
         // The last delivery keeps a still-failing message as a rejected message with its reason.
         MAX_RECEIVE_COUNT: String(maxReceiveCount),
         POWERTOOLS_SERVICE_NAME: 'calibration',
@@ -157,6 +157,7 @@ export class Ingestion extends Construct {
       new PolicyStatement({ actions: [...PROCESSOR_TABLE_ACTIONS], resources: [props.table.tableArn] }),
     );
     for (const statement of props.telemetry.writeStatements()) fn.role.addToPrincipalPolicy(statement);
+    props.telemetry.acknowledgeWriteWildcards(fn.role);
     props.graphqlApi.grantMutation(fn.role, 'notifyDeviceConfigChanged');
     fn.function.addEventSource(
       new SqsEventSource(this.queue, {

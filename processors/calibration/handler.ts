@@ -39,7 +39,7 @@ const pipeline = createIngestionPipeline({
     database: config.timestreamDatabase,
     table: config.timestreamTable,
     writeClient: timestreamWrite,
-    memoryStoreRetentionMs: config.memoryStoreRetentionMs,
+    magneticStoreRetentionDays: config.magneticStoreRetentionDays,
   }),
   acks: devices,
   notifier: new AppSyncChangeNotifier({ url: config.appsyncGraphqlUrl, region: config.region }),

@@ -79,6 +79,8 @@ describe('resources of a stage', () => {
       'AWS::DynamoDB::Table': 1,
       'AWS::Timestream::Database': 1,
       'AWS::Timestream::Table': 1,
+      // the magnetic store's reject reports
+      'AWS::S3::Bucket': 1,
       'AWS::AppSync::GraphQLApi': 1,
       'AWS::AppSync::DataSource': 2,
       'AWS::SQS::Queue': 3,
@@ -174,7 +176,7 @@ describe('functions', () => {
       IOT_DATA_ENDPOINT: getAtt(logicalIdOf(stage.template, 'Custom::AWS'), 'endpointAddress'),
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
-      TIMESTREAM_MEMORY_RETENTION_HOURS: '24',
+      TIMESTREAM_MAGNETIC_RETENTION_DAYS: '30',
       POWERTOOLS_SERVICE_NAME: 'api',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -188,7 +190,8 @@ describe('functions', () => {
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
       APPSYNC_GRAPHQL_URL: getAtt(logicalIdOf(stage.template, 'AWS::AppSync::GraphQLApi'), 'GraphQLUrl'),
-      TIMESTREAM_MEMORY_RETENTION_HOURS: '24',
+      TIMESTREAM_MAGNETIC_RETENTION_DAYS: '30',
+      MAX_RECEIVE_COUNT: '5',
       POWERTOOLS_SERVICE_NAME: 'calibration',
       NODE_OPTIONS: '--enable-source-maps',
     });
@@ -200,6 +203,7 @@ describe('functions', () => {
     const logGroup = Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup')).find(
       ([, g]) => g.Properties?.LogGroupName === '/aws/lambda/yvr-stage-api',
     )![0];
+    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket'));
     expect(statementsOfFunction(t, 'yvr-stage-api')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
@@ -254,6 +258,11 @@ describe('functions', () => {
         Effect: 'Allow',
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
       },
+      {
+        Action: ['s3:PutObject', 's3:GetBucketAcl'],
+        Effect: 'Allow',
+        Resource: [rejects, { 'Fn::Join': ['', [rejects, '/magnetic-store-rejects/*']] }],
+      },
     ]);
   });
 
@@ -264,6 +273,7 @@ describe('functions', () => {
     )![0];
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
     const apiId = getAtt(logicalIdOf(t, 'AWS::AppSync::GraphQLApi'), 'ApiId');
+    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket'));
     expect(statementsOfFunction(t, 'yvr-stage-calibration')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
@@ -281,6 +291,11 @@ describe('functions', () => {
         Action: 'timestream:WriteRecords',
         Effect: 'Allow',
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
+      },
+      {
+        Action: ['s3:PutObject', 's3:GetBucketAcl'],
+        Effect: 'Allow',
+        Resource: [rejects, { 'Fn::Join': ['', [rejects, '/magnetic-store-rejects/*']] }],
       },
       { Action: 'timestream:DescribeEndpoints', Effect: 'Allow', Resource: '*' },
       {
@@ -573,7 +588,16 @@ describe('data and users', () => {
         MemoryStoreRetentionPeriodInHours: '24',
         MagneticStoreRetentionPeriodInDays: '30',
       },
-      MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+      MagneticStoreWriteProperties: {
+        EnableMagneticStoreWrites: true,
+        MagneticStoreRejectedDataLocation: {
+          S3Configuration: {
+            BucketName: { Ref: logicalIdOf(stage.template, 'AWS::S3::Bucket') },
+            EncryptionOption: 'SSE_S3',
+            ObjectKeyPrefix: 'magnetic-store-rejects/',
+          },
+        },
+      },
     });
     withContext.template.hasResourceProperties('AWS::Timestream::Table', {
       RetentionProperties: {
@@ -589,14 +613,33 @@ describe('data and users', () => {
     );
     expect(
       (processor.Properties?.Environment as { Variables: Record<string, unknown> }).Variables
-        .TIMESTREAM_MEMORY_RETENTION_HOURS,
-    ).toBe('48');
+        .TIMESTREAM_MAGNETIC_RETENTION_DAYS,
+    ).toBe('400');
     prod.template.hasResourceProperties('AWS::Timestream::Table', {
       RetentionProperties: {
         MemoryStoreRetentionPeriodInHours: '24',
         MagneticStoreRetentionPeriodInDays: '3650',
       },
     });
+  });
+});
+
+describe('magnetic-store reject reports', () => {
+  it('keeps them in a private, encrypted, TLS-only bucket that expires them', () => {
+    stage.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
+    });
+    const [, policy] = Object.entries(resourcesOf(stage.template, 'AWS::S3::BucketPolicy'))[0]!;
+    expect(JSON.stringify(policy)).toContain('aws:SecureTransport');
   });
 });
 
@@ -743,6 +786,7 @@ describe.each(['stage', 'prod'])('cdk-nag AwsSolutions on %s', (stageName) => {
         'AwsSolutions-IAM4',
         'AwsSolutions-IAM5',
         'AwsSolutions-L1',
+        'AwsSolutions-S1',
         'AwsSolutions-SNS2',
         'AwsSolutions-SQS3',
         'AwsSolutions-TS3',
