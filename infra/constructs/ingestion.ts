@@ -8,6 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS } from '../../core/ingestion/topics';
 import { acknowledgeWildcardResources } from '../nag';
 import { isProduction, resourceName, underscoreName } from '../stage';
 import { BundledFunction } from './bundled-function';
@@ -61,14 +62,28 @@ export const PROCESSOR_TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
 ] as const;
 
-/** The IoT rules: what each MQTT topic filter feeds into the processor's queue (CONTRACT.md section 2). */
+/**
+ * The IoT rules: what each MQTT topic filter feeds into which of the processor's queues (CONTRACT.md
+ * section 2). Acks have their own queue so they never wait for the readings' batching window.
+ */
 export const TOPIC_RULES = [
-  { suffix: 'readings', topicFilter: 'devices/+/readings', description: 'Device readings' },
-  { suffix: 'legacy_readings', topicFilter: '+/reading/sensor/+', description: 'Legacy firmware readings' },
+  {
+    suffix: 'readings',
+    topicFilter: READING_TOPIC_FILTERS[0],
+    description: 'Device readings',
+    queue: 'readings',
+  },
+  {
+    suffix: 'legacy_readings',
+    topicFilter: READING_TOPIC_FILTERS[1],
+    description: 'Legacy firmware readings',
+    queue: 'readings',
+  },
   {
     suffix: 'config_acks',
-    topicFilter: 'devices/+/config/ack',
+    topicFilter: ACK_TOPIC_FILTER,
     description: 'Device config acknowledgements',
+    queue: 'acks',
   },
 ] as const;
 
@@ -87,7 +102,10 @@ export const ruleSql = (topicFilter: string): string =>
  * own topics.
  */
 export class Ingestion extends Construct {
+  /** Readings (new and legacy topics), batched with a window. */
   readonly queue: Queue;
+  /** Config acknowledgements: no batching window, so APPLIED reaches the dashboard at once. */
+  readonly ackQueue: Queue;
   /** Messages the processor failed `maxReceiveCount` times. */
   readonly deadLetterQueue: Queue;
   /** Messages the IoT rules could not deliver to `queue` (rule error action). */
@@ -111,6 +129,14 @@ export class Ingestion extends Construct {
     });
     this.queue = new Queue(this, 'Queue', {
       queueName: resourceName(stage, 'calibration-input'),
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+    this.ackQueue = new Queue(this, 'AckQueue', {
+      queueName: resourceName(stage, 'config-acks'),
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       encryption: QueueEncryption.SQS_MANAGED,
@@ -167,6 +193,14 @@ export class Ingestion extends Construct {
         maxConcurrency: props.maxConcurrency ?? 10,
       }),
     );
+    // Acks are few (one per config change per device) and a person waits for each: no window, small batches.
+    fn.function.addEventSource(
+      new SqsEventSource(this.ackQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      }),
+    );
     acknowledgeWildcardResources(
       fn.role,
       ['*'],
@@ -179,16 +213,18 @@ export class Ingestion extends Construct {
       description: 'Lets the IoT topic rules send device messages to the calibration queues',
     });
     this.queue.grantSendMessages(ruleRole);
+    this.ackQueue.grantSendMessages(ruleRole);
     this.ruleErrorQueue.grantSendMessages(ruleRole);
     for (const rule of TOPIC_RULES) {
+      const target = rule.queue === 'acks' ? this.ackQueue : this.queue;
       new CfnTopicRule(this, `Rule-${rule.suffix}`, {
         ruleName: underscoreName(stage, rule.suffix),
         topicRulePayload: {
-          description: `${rule.description} (${rule.topicFilter}) into ${resourceName(stage, 'calibration-input')}`,
+          description: `${rule.description} (${rule.topicFilter}) into ${target.queueName}`,
           awsIotSqlVersion: '2016-03-23',
           sql: ruleSql(rule.topicFilter),
           ruleDisabled: false,
-          actions: [{ sqs: { queueUrl: this.queue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } }],
+          actions: [{ sqs: { queueUrl: target.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } }],
           errorAction: {
             sqs: { queueUrl: this.ruleErrorQueue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false },
           },

@@ -83,8 +83,9 @@ describe('resources of a stage', () => {
       'AWS::S3::Bucket': 1,
       'AWS::AppSync::GraphQLApi': 1,
       'AWS::AppSync::DataSource': 2,
-      'AWS::SQS::Queue': 3,
-      'AWS::Lambda::EventSourceMapping': 1,
+      // readings input, acks input, the shared dead-letter queue, the rule error queue
+      'AWS::SQS::Queue': 4,
+      'AWS::Lambda::EventSourceMapping': 2,
       'AWS::IoT::TopicRule': 3,
       'AWS::IoT::Policy': 1,
       'AWS::SNS::Topic': 1,
@@ -266,7 +267,7 @@ describe('functions', () => {
     ]);
   });
 
-  it('grants the processor exactly its table, Timestream writes, the one mutation and its queue', () => {
+  it('grants the processor exactly its table, Timestream writes, the one mutation and its two queues', () => {
     const t = stage.template;
     const logGroup = Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup')).find(
       ([, g]) => g.Properties?.LogGroupName === '/aws/lambda/yvr-stage-calibration',
@@ -329,6 +330,17 @@ describe('functions', () => {
         Effect: 'Allow',
         Resource: getAtt(queue),
       },
+      {
+        Action: [
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueUrl',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+        ],
+        Effect: 'Allow',
+        Resource: getAtt(findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks')[0]),
+      },
     ]);
   });
 
@@ -357,15 +369,15 @@ describe('functions', () => {
 
 describe('ingestion', () => {
   const rules = [
-    ['yvr_stage_readings', 'devices/+/readings'],
-    ['yvr_stage_legacy_readings', '+/reading/sensor/+'],
-    ['yvr_stage_config_acks', 'devices/+/config/ack'],
+    ['yvr_stage_readings', 'devices/+/readings', 'yvr-stage-calibration-input'],
+    ['yvr_stage_legacy_readings', '+/reading/sensor/+', 'yvr-stage-calibration-input'],
+    ['yvr_stage_config_acks', 'devices/+/config/ack', 'yvr-stage-config-acks'],
   ] as const;
 
-  it.each(rules)('rule %s sends %s to the input queue with topic and receive time', (ruleName, filter) => {
+  it.each(rules)('rule %s sends %s to %s with topic and receive time', (ruleName, filter, queueName) => {
     const t = stage.template;
     const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', ruleName);
-    const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
+    const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', queueName);
     const [errors] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-iot-rule-errors');
     const payload = rule.Properties?.TopicRulePayload as Record<string, unknown>;
     expect(payload.Sql).toBe(
@@ -381,7 +393,7 @@ describe('ingestion', () => {
     });
   });
 
-  it('lets the rules send to the two queues and nothing else', () => {
+  it('lets the rules send to the three queues and nothing else', () => {
     const t = stage.template;
     const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
     const roleArn = (
@@ -389,10 +401,12 @@ describe('ingestion', () => {
         .RoleArn as { 'Fn::GetAtt': [string, string] }
     )['Fn::GetAtt'][0];
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
+    const [acks] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks');
     const [errors] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-iot-rule-errors');
     const send = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
     expect(statementsOfRole(t, roleArn)).toEqual([
       { Action: send, Effect: 'Allow', Resource: getAtt(queue) },
+      { Action: send, Effect: 'Allow', Resource: getAtt(acks) },
       { Action: send, Effect: 'Allow', Resource: getAtt(errors) },
     ]);
   });
@@ -401,7 +415,6 @@ describe('ingestion', () => {
     const t = stage.template;
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
     const [fn] = findOne(t, 'AWS::Lambda::Function', 'FunctionName', 'yvr-stage-calibration');
-    t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(queue),
       FunctionName: { Ref: fn },
@@ -409,6 +422,25 @@ describe('ingestion', () => {
       MaximumBatchingWindowInSeconds: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it('feeds acks to the processor on their own queue with no batching window, redriven to the same DLQ', () => {
+    const t = stage.template;
+    const [acks, ackQueue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks');
+    const [dlq] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-dlq');
+    const [fn, processor] = findOne(t, 'AWS::Lambda::Function', 'FunctionName', 'yvr-stage-calibration');
+    const mappings = Object.values(resourcesOf(t, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => JSON.stringify(m.Properties?.EventSourceArn) === JSON.stringify(getAtt(acks)),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      FunctionName: { Ref: fn },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // No window: a batch goes as soon as an ack is there (the readings' 5 s would delay APPLIED by up to 5 s).
+    expect(mappings[0]!.Properties?.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
+    expect(ackQueue.Properties?.RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(dlq), maxReceiveCount: 5 });
+    expect(ackQueue.Properties?.VisibilityTimeout).toBe(6 * (processor.Properties?.Timeout as number));
   });
 
   it('redrives to a dead-letter queue after 5 receives, with visibility 6x the function timeout', () => {
