@@ -20,6 +20,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
+import { QUERY_LIMITS } from '../../core/shared/query-limits';
 import { acknowledgeWildcardResources, nagRef } from '../nag';
 import { isProduction, resourceName, underscoreName } from '../stage';
 import { BundledFunction } from './bundled-function';
@@ -75,7 +76,6 @@ export const COGNITO_ACTIONS = [
 /** What the API does with its table: items by key, queries, batch deletes (no Scan, no transactions). */
 export const API_TABLE_ACTIONS = [
   'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
   'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -195,6 +195,9 @@ export class Api extends Construct {
         additionalAuthorizationModes: [{ authorizationType: AuthorizationType.IAM }],
       },
       xrayEnabled: props.appsyncTracing ?? true,
+      // The local server's limits (core/shared/query-limits.ts): a query refused there is refused here.
+      queryDepthLimit: QUERY_LIMITS.maxDepth,
+      resolverCountLimit: QUERY_LIMITS.maxRootFields,
     });
     // Logging is configured on the L1 resource: the L2 logConfig adds a LogRetention custom resource
     // (one more Lambda, with a managed policy and "*" permissions) only to set a retention that the

@@ -56,7 +56,6 @@ export interface IngestionProps {
  */
 export const PROCESSOR_TABLE_ACTIONS = [
   'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
   'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -208,8 +207,14 @@ export class Ingestion extends Construct {
     );
 
     // ---- IoT rules -> queue
+    // Only this account's own topic rules of this stage may assume the role (confused-deputy guard).
     const ruleRole = new Role(this, 'RuleRole', {
-      assumedBy: new ServicePrincipal('iot.amazonaws.com'),
+      assumedBy: new ServicePrincipal('iot.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: {
+          'aws:SourceArn': `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${underscoreName(stage, '*')}`,
+        },
+      }),
       description: 'Lets the IoT topic rules send device messages to the calibration queues',
     });
     this.queue.grantSendMessages(ruleRole);

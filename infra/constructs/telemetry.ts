@@ -4,6 +4,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3'
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeWildcardResources, nagRef } from '../nag';
+import { DEVICE_DIMENSION } from '../../core/telemetry/timestream/layout';
 import {
   DEFAULT_MEMORY_STORE_RETENTION_HOURS,
   defaultMagneticStoreRetentionDays,
@@ -99,6 +100,15 @@ export class Telemetry extends Construct {
         MemoryStoreRetentionPeriodInHours: String(this.memoryStoreRetentionHours),
         MagneticStoreRetentionPeriodInDays: String(this.magneticStoreRetentionDays),
       },
+      // The customer-defined partition key: every query names one device, so partitioning by the
+      // device dimension lets Timestream read that device's partitions only; REQUIRED refuses a record
+      // without it (every record the writer builds carries it). Timestream fixes the key when the
+      // table is created, so it is chosen before the first production deploy (docs/TELEMETRY.md).
+      schema: {
+        compositePartitionKey: [
+          { type: 'DIMENSION', name: DEVICE_DIMENSION, enforcementInRecord: 'REQUIRED' },
+        ],
+      },
       magneticStoreWriteProperties: {
         EnableMagneticStoreWrites: true,
         MagneticStoreRejectedDataLocation: {
@@ -159,10 +169,16 @@ export class Telemetry extends Construct {
     );
   }
 
-  /** Select on the one table, plus endpoint discovery. */
+  /**
+   * Select on the one table, plus what the reader's `DESCRIBE` (the table's columns: which sensors
+   * have reported) needs, plus endpoint discovery. Nothing on other tables.
+   */
   queryStatements(): PolicyStatement[] {
     return [
-      new PolicyStatement({ actions: ['timestream:Select'], resources: [this.tableArn] }),
+      new PolicyStatement({
+        actions: ['timestream:Select', 'timestream:DescribeTable', 'timestream:ListMeasures'],
+        resources: [this.tableArn],
+      }),
       describeEndpointsStatement(),
     ];
   }

@@ -3,9 +3,13 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { build } from 'esbuild';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QUERY_LIMITS } from '../../../core/shared/query-limits';
 import { TABLE_INDEXES } from '../../../core/shared/table';
+import { DEVICE_DIMENSION } from '../../../core/telemetry/timestream/layout';
+import { DEFAULT_LIMITS } from '../../../local/server/limits';
 import {
   buildStage,
   findOne,
@@ -19,6 +23,55 @@ import {
 } from './build';
 
 const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
+
+/** DynamoDB command class -> the IAM action it needs (document client and low-level client names). */
+const DYNAMO_ACTION: Record<string, string> = {
+  GetCommand: 'GetItem',
+  GetItemCommand: 'GetItem',
+  PutCommand: 'PutItem',
+  PutItemCommand: 'PutItem',
+  UpdateCommand: 'UpdateItem',
+  UpdateItemCommand: 'UpdateItem',
+  DeleteCommand: 'DeleteItem',
+  DeleteItemCommand: 'DeleteItem',
+  QueryCommand: 'Query',
+  ScanCommand: 'Scan',
+  BatchGetCommand: 'BatchGetItem',
+  BatchGetItemCommand: 'BatchGetItem',
+  BatchWriteCommand: 'BatchWriteItem',
+  BatchWriteItemCommand: 'BatchWriteItem',
+  TransactWriteCommand: 'TransactWriteItems',
+  TransactGetCommand: 'TransactGetItems',
+};
+
+/**
+ * The DynamoDB actions the code reachable from `entry` can send: every command class it imports from
+ * the DynamoDB clients and constructs. Read from the project's own files that the entry's bundle takes in.
+ */
+async function dynamoActionsSentBy(entry: string): Promise<Set<string>> {
+  const result = await build({
+    entryPoints: [`${repoRoot}${entry}`],
+    bundle: true,
+    write: false,
+    metafile: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    absWorkingDir: repoRoot,
+  });
+  const actions = new Set<string>();
+  for (const file of Object.keys(result.metafile.inputs)) {
+    const source = readFileSync(`${repoRoot}${file}`, 'utf8');
+    for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(?:lib|client)-dynamodb'/g)) {
+      for (const name of m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
+        const action = DYNAMO_ACTION[name];
+        if (action && new RegExp(`new ${name}\\(`).test(source)) actions.add(`dynamodb:${action}`);
+      }
+    }
+  }
+  return actions;
+}
 
 /** Root fields of the schema, read with graphql-js rather than with the code under test. */
 function schemaFields(typeName: string): string[] {
@@ -210,7 +263,6 @@ describe('functions', () => {
       {
         Action: [
           'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
           'dynamodb:Query',
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
@@ -249,7 +301,7 @@ describe('functions', () => {
         ],
       },
       {
-        Action: 'timestream:Select',
+        Action: ['timestream:Select', 'timestream:DescribeTable', 'timestream:ListMeasures'],
         Effect: 'Allow',
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
       },
@@ -278,13 +330,7 @@ describe('functions', () => {
     expect(statementsOfFunction(t, 'yvr-stage-calibration')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
-        Action: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-        ],
+        Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Effect: 'Allow',
         Resource: getAtt(logicalIdOf(t, 'AWS::DynamoDB::Table')),
       },
@@ -439,7 +485,10 @@ describe('ingestion', () => {
     });
     // No window: a batch goes as soon as an ack is there (the readings' 5 s would delay APPLIED by up to 5 s).
     expect(mappings[0]!.Properties?.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
-    expect(ackQueue.Properties?.RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(dlq), maxReceiveCount: 5 });
+    expect(ackQueue.Properties?.RedrivePolicy).toEqual({
+      deadLetterTargetArn: getAtt(dlq),
+      maxReceiveCount: 5,
+    });
     expect(ackQueue.Properties?.VisibilityTimeout).toBe(6 * (processor.Properties?.Timeout as number));
   });
 
@@ -653,6 +702,58 @@ describe('data and users', () => {
         MagneticStoreRetentionPeriodInDays: '3650',
       },
     });
+  });
+});
+
+describe('permissions and limits the first real request meets', () => {
+  it("trusts only this account and stage's own topic rules with the rule role", () => {
+    const t = stage.template;
+    const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
+    const roleId = (
+      (rule.Properties?.TopicRulePayload as { Actions: { Sqs: { RoleArn: unknown } }[] }).Actions[0]!.Sqs
+        .RoleArn as { 'Fn::GetAtt': [string, string] }
+    )['Fn::GetAtt'][0];
+    const role = resourcesOf(t, 'AWS::IAM::Role')[roleId]!;
+    expect((role.Properties?.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'iot.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': pseudoArn('iot', 'rule/yvr_stage_*') },
+        },
+      },
+    ]);
+  });
+
+  it("sets AppSync's query depth and resolver count to the local server's limits", () => {
+    stage.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      QueryDepthLimit: DEFAULT_LIMITS.maxDepth,
+      ResolverCountLimit: DEFAULT_LIMITS.maxRootFields,
+    });
+    expect(DEFAULT_LIMITS).toBe(QUERY_LIMITS);
+  });
+
+  it('partitions the Timestream table by the device dimension, required in every record', () => {
+    stage.template.hasResourceProperties('AWS::Timestream::Table', {
+      Schema: {
+        CompositePartitionKey: [
+          { Type: 'DIMENSION', Name: DEVICE_DIMENSION, EnforcementInRecord: 'REQUIRED' },
+        ],
+      },
+    });
+  });
+
+  it.each([
+    ['yvr-stage-api', 'resolvers/api/handler.ts'],
+    ['yvr-stage-calibration', 'processors/calibration/handler.ts'],
+  ])('grants %s no DynamoDB action that its code cannot send', async (name, entry) => {
+    const granted = statementsOfFunction(stage.template, name)
+      .flatMap((st) => [st.Action].flat() as string[])
+      .filter((a) => a.startsWith('dynamodb:'));
+    const sent = await dynamoActionsSentBy(entry);
+    expect(granted.filter((a) => !sent.has(a))).toEqual([]);
   });
 });
 
