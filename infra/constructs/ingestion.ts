@@ -225,7 +225,7 @@ export class Ingestion extends Construct {
       new CfnTopicRule(this, `Rule-${rule.suffix}`, {
         ruleName: underscoreName(stage, rule.suffix),
         topicRulePayload: {
-          description: `${rule.description} (${rule.topicFilter}) into ${target.queueName}`,
+          description: `${rule.description} (${rule.topicFilter}) into ${resourceName(stage, rule.queue === 'acks' ? 'config-acks' : 'calibration-input')}`,
           awsIotSqlVersion: '2016-03-23',
           sql: ruleSql(rule.topicFilter),
           ruleDisabled: false,
