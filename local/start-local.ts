@@ -12,7 +12,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createApi } from '../resolvers/api/app';
 import { buildApiDeps, documentClientOf, type ApiClients } from '../resolvers/api/deps';
 import { DynamoDeviceStore } from '../core/devices';
-import { createIngestionPipeline, type InboundMessage } from '../core/ingestion';
+import {
+  ACK_TOPIC_FILTER,
+  createIngestionPipeline,
+  READING_TOPIC_FILTERS,
+  type InboundMessage,
+  type MessageOutcome,
+} from '../core/ingestion';
 import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../core/rejected';
 import { DuckDbTelemetryStore } from '../core/telemetry';
 import { DeviceCache } from '../processors/calibration/device-cache';
@@ -211,17 +217,30 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       const result = await engine.callAsBackend('notifyDeviceConfigChanged', { id: deviceId });
       if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     };
-    const processor = await startLocalProcessor({
+    const processorOptions = {
       mqtt,
       pipeline,
-      keepRejected: (outcomes) => rejected.keep(outcomes),
+      keepRejected: (outcomes: readonly MessageOutcome[]) => rejected.keep(outcomes),
       keepDeadLetter: (message: InboundMessage, reason: string) =>
         rejectedStore.put(toRejectedMessage(message, deviceIdOf(message.topic), reason)),
+      log,
+    };
+    const readingsProcessor = await startLocalProcessor({
+      ...processorOptions,
+      topics: READING_TOPIC_FILTERS,
       ...(dataDir ? { inboxDir: join(dataDir, 'inbox') } : {}),
       maxBatchSize: options.batch?.size ?? LOCAL_DEFAULTS.batchSize,
       windowMs: options.batch?.windowMs ?? LOCAL_DEFAULTS.batchWindowMs,
-      log,
     });
+    // Acks on their own path with no batching window, as their own queue and event source in AWS.
+    const ackProcessor = await startLocalProcessor({
+      ...processorOptions,
+      topics: [ACK_TOPIC_FILTER],
+      ...(dataDir ? { inboxDir: join(dataDir, 'inbox-acks') } : {}),
+      maxBatchSize: 10,
+      windowMs: 0,
+    });
+    const processor = bothProcessors(readingsProcessor, ackProcessor);
     stops.push(() => processor.stop());
 
     const ide = loadIde();
@@ -393,4 +412,29 @@ async function named<T>(name: PortName, port: number, start: () => Promise<T>): 
       throw new PortInUseError(port, PORT_VARIABLES[name], { cause: err });
     throw err;
   }
+}
+
+/** The readings and the ack processors seen as one (stats added up, flush and stop both). */
+function bothProcessors(readings: LocalProcessor, acks: LocalProcessor): LocalProcessor {
+  return {
+    stats() {
+      const a = readings.stats();
+      const b = acks.stats();
+      return {
+        received: a.received + b.received,
+        accepted: a.accepted + b.accepted,
+        rejected: a.rejected + b.rejected,
+        retried: a.retried + b.retried,
+        deadLettered: a.deadLettered + b.deadLettered,
+        batches: a.batches + b.batches,
+        waiting: a.waiting + b.waiting,
+      };
+    },
+    flush: async () => {
+      await Promise.all([readings.flush(), acks.flush()]);
+    },
+    stop: async () => {
+      await Promise.all([readings.stop(), acks.stop()]);
+    },
+  };
 }

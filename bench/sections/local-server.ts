@@ -99,7 +99,7 @@ export default async function localServer(): Promise<BenchSection> {
     figures.push(...(await fanOut(local.outputs, token, publishedAt)));
     figures.push(...(await configDelivery(local.outputs, token)));
     notes.push(
-      `Server, embedded stores and all clients share this process and its cores; the processor batch window is 5 s (the SQS setting), which bounds the ack figure.`,
+      `Server, embedded stores and all clients share this process and its cores; the readings' batch window is 5 s (the SQS setting); acks have their own batcher with no window (their own queue and event source in AWS).`,
     );
   } finally {
     await local.stop();
@@ -183,7 +183,8 @@ async function fanOut(
         const r = await gql(
           outputs,
           token,
-          'mutation U($input: UpdateDeviceInput!) { updateDevice(input: $input) { id } }',
+          // AppSync sends subscribers only what the mutation selects: it selects what they ask for.
+          'mutation U($input: UpdateDeviceInput!) { updateDevice(input: $input) { id sensorIntervalMs } }',
           { input: { id, sensorIntervalMs: interval } },
         );
         if ((r as { errors?: unknown[] }).errors) throw new Error(`update failed: ${JSON.stringify(r)}`);
@@ -278,9 +279,10 @@ async function configDelivery(outputs: LocalOutputs, token: string): Promise<Ben
       next: (value) => {
         const d = (
           value.data as {
-            onDeviceConfigChanged: { id: string; configStatus: string; reportedConfigVersion: number };
-          }
-        ).onDeviceConfigChanged;
+            onDeviceConfigChanged: { id: string; configStatus: string; reportedConfigVersion: number } | null;
+          } | null
+        )?.onDeviceConfigChanged;
+        if (!d) return;
         const at = ackSent.get(`${d.id}:${d.reportedConfigVersion}`);
         if (d.configStatus === 'APPLIED' && at !== undefined) {
           toSubscriber.push(performance.now() - at);
@@ -315,6 +317,8 @@ async function configDelivery(outputs: LocalOutputs, token: string): Promise<Ben
       name: 'config: p50 device ack -> subscriber sees APPLIED',
       value: percentile(toSubscriber, 50),
       unit: 'ms',
+      target: '< 1000 ms (acks have their own path, no batching window)',
+      met: percentile(toSubscriber, 50) < 1000,
     },
     {
       name: 'config: p99 device ack -> subscriber sees APPLIED',

@@ -8,6 +8,7 @@ import type {
 } from '../generated/graphql';
 import { ValidationError, type FieldIssue } from '../shared/errors';
 import { friendlyMessage, parseInput, toFieldIssues } from '../shared/zod-issues';
+import { sensorColumnProblem } from '../telemetry/timestream/layout';
 import {
   DEFAULT_DECIMALS,
   DEFAULT_SENSOR_INTERVAL_MS,
@@ -136,6 +137,9 @@ const sensor = z
     { error: 'must be a sensor object' },
   )
   .superRefine((value, ctx) => {
+    // Refused here, by name, rather than when its first reading cannot be stored.
+    const column = sensorColumnProblem(value.id);
+    if (column) ctx.addIssue({ code: 'custom', path: ['id'], message: column });
     if (typeof value.min === 'number' && typeof value.max === 'number' && value.min > value.max) {
       ctx.addIssue({
         code: 'custom',

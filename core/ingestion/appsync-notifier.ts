@@ -2,11 +2,15 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { FULL_SELECTIONS } from '../generated/selections';
 import type { ChangeNotifier } from './ports';
 
-/** The backend-only mutation whose subscription delivers an ack to dashboards. */
-export const NOTIFY_MUTATION =
-  'mutation($id: ID!){ notifyDeviceConfigChanged(id: $id){ id configVersion reportedConfigVersion configStatus configRejectedReason updatedAt } }';
+/**
+ * The backend-only mutation whose subscription delivers an ack to dashboards.
+ * AppSync sends subscribers only what this selects, so it selects every
+ * Device field (generated from the schema: core/generated/selections.ts).
+ */
+export const NOTIFY_MUTATION = `mutation($id: ID!){ notifyDeviceConfigChanged(id: $id) ${FULL_SELECTIONS.Device} }`;
 
 export interface AppSyncNotifierOptions {
   url: string;

@@ -10,5 +10,5 @@ export type { InboundMessage, IngestionDevice, CalibrationSensor, MessageOutcome
 export { parseMessage, MAX_PAYLOAD_BYTES, MAX_FUTURE_MS, type ParsedMessage } from './parse';
 export { calibrate, prepareSensor, roundTo, DEFAULT_DECIMALS, type PreparedSensor } from './calibrate';
 export { buildRecord } from './records';
-export { routeTopic, type RoutedTopic } from './topics';
+export { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS, routeTopic, type RoutedTopic } from './topics';
 export { AppSyncChangeNotifier, NOTIFY_MUTATION, type AppSyncNotifierOptions } from './appsync-notifier';

@@ -171,7 +171,8 @@ export function parseTimestamp(ts: number | string): number | undefined {
 
 function checkTime(time: number, window: TimeWindow): string | undefined {
   if (time > window.now + MAX_FUTURE_MS) {
-    return `time ${new Date(time).toISOString()} is more than 15 minutes in the future`;
+    // A number beyond a Date's range (8.64e15 ms) is a valid JSON number: it must be worded, not thrown on.
+    return `time ${safeIso(time)} is more than 15 minutes in the future`;
   }
   if (time < window.oldest) {
     return `time ${safeIso(time)} is older than the store accepts (${new Date(window.oldest).toISOString()})`;

@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from '../shared/errors';
 import type { TelemetryStore } from '../telemetry/port';
 import type { TelemetryRecord } from '../telemetry/types';
 import { parseMessage, type ParsedMessage } from './parse';
+import { deviceIdHint } from './topics';
 import type { AckRecorder, ChangeNotifier, DeviceLookup, LastSeenWriter } from './ports';
 import { buildRecord } from './records';
 import type { InboundMessage, IngestionDevice, MessageOutcome } from './types';
@@ -41,75 +42,117 @@ export function createIngestionPipeline(deps: IngestionDeps): IngestionPipeline 
   const clock = deps.clock ?? Date.now;
   return {
     async process(messages) {
-      const now = clock();
-      const window = { now, oldest: deps.telemetry.oldestWritable(now) };
-      const parsed = messages.map((m) => parseMessage(m, window));
       const outcomes = new Array<MessageOutcome | undefined>(messages.length);
-
-      // Acks first: one that shows a newer config refreshes the device before
-      // the batch's readings are calibrated with it.
-      for (let i = 0; i < parsed.length; i++) {
-        const p = parsed[i]!;
-        if (p.kind === 'ack') outcomes[i] = await handleAck(deps, messages[i]!, p);
-        else if (p.kind === 'invalid') outcomes[i] = rejected(messages[i]!, p.deviceId, p.reason);
+      try {
+        await run(deps, clock, messages, outcomes);
+      } catch (err) {
+        // A bug outside any one message (a port that throws against its promise): the messages not
+        // yet decided are retried, and after SQS's last attempt kept as rejected with this error.
+        deps.logger?.warn('The ingestion pipeline failed outside a message', { error: err });
+        for (let i = 0; i < messages.length; i++)
+          outcomes[i] ??= fault(messages[i]!, deviceIdHint(messages[i]!.topic), err);
       }
-
-      const devices = await lookUpDevices(deps.devices, parsed);
-
-      const records: TelemetryRecord[] = [];
-      const owners: number[] = [];
-      const partial = new Map<number, string>();
-      for (let i = 0; i < parsed.length; i++) {
-        const p = parsed[i]!;
-        if (p.kind !== 'readings') continue;
-        const message = messages[i]!;
-        const found = devices.get(p.deviceId);
-        if (!found || 'error' in found) {
-          outcomes[i] = retry(message, p.deviceId, 'device lookup failed', found?.error);
-          continue;
-        }
-        const device = found.device;
-        if (!device) {
-          outcomes[i] = rejected(message, p.deviceId, `unknown device "${p.deviceId}"`);
-          continue;
-        }
-        if (!device.enabled) {
-          outcomes[i] = rejected(message, p.deviceId, `device "${p.deviceId}" is disabled`);
-          continue;
-        }
-        const built = buildRecord(device, p);
-        if (!built.record) {
-          outcomes[i] = rejected(message, p.deviceId, built.problems.join('; '));
-          continue;
-        }
-        records.push(built.record);
-        owners.push(i);
-        if (built.problems.length > 0) partial.set(i, built.problems.join('; '));
-      }
-
-      const failures = await writeRecords(deps, records);
-      for (let r = 0; r < owners.length; r++) {
-        const i = owners[r]!;
-        const message = messages[i]!;
-        const deviceId = records[r]!.deviceId;
-        const failure = failures.get(r);
-        if (failure?.retryable) outcomes[i] = retry(message, deviceId, failure.reason, failure.cause);
-        else if (failure) {
-          // The sensors that were already refused stay named in the reason.
-          const also = partial.has(i) ? `; ${partial.get(i)!}` : '';
-          outcomes[i] = rejected(
-            message,
-            deviceId,
-            `the telemetry store refused it: ${failure.reason}${also}`,
-          );
-        } else if (partial.has(i)) outcomes[i] = rejected(message, deviceId, partial.get(i)!, true);
-        else outcomes[i] = { status: 'accepted', message, deviceId };
-      }
-
-      await touchLastSeen(deps, outcomes);
       return outcomes.map((o, i) => o ?? retry(messages[i]!, null, 'not processed'));
     },
   };
+}
+
+/** The pipeline's body; it fills `outcomes` as it decides them, so a throw keeps what was decided. */
+async function run(
+  deps: IngestionDeps,
+  clock: () => number,
+  messages: readonly InboundMessage[],
+  outcomes: (MessageOutcome | undefined)[],
+): Promise<void> {
+  const now = clock();
+  const window = { now, oldest: deps.telemetry.oldestWritable(now) };
+  // Each message is parsed on its own guard: a bug that one payload trips fails only that message.
+  const parsed = messages.map((m, i): ParsedMessage | undefined => {
+    try {
+      return parseMessage(m, window);
+    } catch (err) {
+      outcomes[i] = fault(m, deviceIdHint(m.topic), err);
+      return undefined;
+    }
+  });
+
+  // Acks first: one that shows a newer config refreshes the device before
+  // the batch's readings are calibrated with it.
+  for (let i = 0; i < parsed.length; i++) {
+    const p = parsed[i];
+    if (p?.kind === 'ack')
+      outcomes[i] = await guarded(messages[i]!, p.deviceId, () => handleAck(deps, messages[i]!, p));
+    else if (p?.kind === 'invalid') outcomes[i] = rejected(messages[i]!, p.deviceId, p.reason);
+  }
+
+  const devices = await lookUpDevices(deps.devices, parsed);
+
+  const records: TelemetryRecord[] = [];
+  const owners: number[] = [];
+  const partial = new Map<number, string>();
+  for (let i = 0; i < parsed.length; i++) {
+    const p = parsed[i];
+    if (p?.kind !== 'readings') continue;
+    const message = messages[i]!;
+    const found = devices.get(p.deviceId);
+    if (!found || 'error' in found) {
+      outcomes[i] = retry(message, p.deviceId, 'device lookup failed', found?.error);
+      continue;
+    }
+    const device = found.device;
+    if (!device) {
+      outcomes[i] = rejected(message, p.deviceId, `unknown device "${p.deviceId}"`);
+      continue;
+    }
+    if (!device.enabled) {
+      outcomes[i] = rejected(message, p.deviceId, `device "${p.deviceId}" is disabled`);
+      continue;
+    }
+    let built: ReturnType<typeof buildRecord>;
+    try {
+      built = buildRecord(device, p);
+    } catch (err) {
+      outcomes[i] = fault(message, p.deviceId, err);
+      continue;
+    }
+    if (!built.record) {
+      outcomes[i] = rejected(message, p.deviceId, built.problems.join('; '));
+      continue;
+    }
+    records.push(built.record);
+    owners.push(i);
+    if (built.problems.length > 0) partial.set(i, built.problems.join('; '));
+  }
+
+  const failures = await writeRecords(deps, records);
+  for (let r = 0; r < owners.length; r++) {
+    const i = owners[r]!;
+    const message = messages[i]!;
+    const deviceId = records[r]!.deviceId;
+    const failure = failures.get(r);
+    if (failure?.retryable) outcomes[i] = retry(message, deviceId, failure.reason, failure.cause);
+    else if (failure) {
+      // The sensors that were already refused stay named in the reason.
+      const also = partial.has(i) ? `; ${partial.get(i)!}` : '';
+      outcomes[i] = rejected(message, deviceId, `the telemetry store refused it: ${failure.reason}${also}`);
+    } else if (partial.has(i)) outcomes[i] = rejected(message, deviceId, partial.get(i)!, true);
+    else outcomes[i] = { status: 'accepted', message, deviceId };
+  }
+
+  await touchLastSeen(deps, outcomes);
+}
+
+/** Runs one message's step; a throw becomes that message's fault, not the batch's. */
+async function guarded(
+  message: InboundMessage,
+  deviceId: string | null,
+  step: () => Promise<MessageOutcome>,
+): Promise<MessageOutcome> {
+  try {
+    return await step();
+  } catch (err) {
+    return fault(message, deviceId, err);
+  }
 }
 
 type Lookup = { device: IngestionDevice | undefined } | { error: unknown };
@@ -117,10 +160,10 @@ type Lookup = { device: IngestionDevice | undefined } | { error: unknown };
 /** One lookup per distinct device of the batch, in parallel; a cache makes most of them free. */
 async function lookUpDevices(
   lookup: DeviceLookup,
-  parsed: readonly ParsedMessage[],
+  parsed: readonly (ParsedMessage | undefined)[],
 ): Promise<Map<string, Lookup>> {
   const ids = new Set<string>();
-  for (const p of parsed) if (p.kind === 'readings') ids.add(p.deviceId);
+  for (const p of parsed) if (p?.kind === 'readings') ids.add(p.deviceId);
   const out = new Map<string, Lookup>();
   await Promise.all(
     [...ids].map(async (id) => {
@@ -224,6 +267,19 @@ const rejected = (
   reason,
   partial,
 });
+
+/**
+ * A bug met while handling one message (code that threw where it promises
+ * not to). It is retried like a transient failure; after the queue's last
+ * attempt the processor keeps it as a rejected message with this reason.
+ */
+const fault = (message: InboundMessage, deviceId: string | null, err: unknown): MessageOutcome =>
+  retry(message, deviceId, `internal error while processing it: ${describeError(err)}`, err);
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 500);
+  return String(err).slice(0, 500);
+}
 
 const retry = (
   message: InboundMessage,

@@ -7,6 +7,15 @@ export type RoutedTopic =
   | { kind: 'legacy-reading'; deviceId: string; sensor: string }
   | { kind: 'ack'; deviceId: string };
 
+/** MQTT topic filters of the readings (CONTRACT.md section 2): one queue, a batching window. */
+export const READING_TOPIC_FILTERS = ['devices/+/readings', '+/reading/sensor/+'] as const;
+/**
+ * The MQTT topic filter of config acknowledgements. Acks take their own path
+ * (queue, event source, local batcher) with no batching window, so a
+ * dashboard sees APPLIED in about a second instead of after the readings' window.
+ */
+export const ACK_TOPIC_FILTER = 'devices/+/config/ack';
+
 /** Ids as MQTT topic levels carry them; anything else cannot be a device or sensor id. */
 const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 

@@ -3,15 +3,17 @@ import { ServiceUnavailableError } from '../shared/errors';
 import type { TelemetryStore } from './port';
 import { rangeCursorAfter, rangeCursorToken } from './range-token';
 import type { Page, RangeQuery, Reading, ReadingPoint, TelemetryRecord, WriteResult } from './types';
+import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './timestream/retention';
 
 export interface DuckDbTelemetryOptions {
   /** A file path (the local mode keeps `.local/telemetry.duckdb`) or `:memory:` (tests). */
   path: string;
-  /** How far back a write may go, in ms (default 366 days); Timestream's memory store is the AWS analogue. */
-  maxAgeMs?: number;
+  /**
+   * How far back a write may go, in days. Default: what Timestream accepts in a non-production stage
+   * (its magnetic store retention), so a late reading meets the same window locally as in AWS.
+   */
+  maxAgeDays?: number;
 }
-
-const DEFAULT_MAX_AGE_MS = 366 * 86_400_000;
 /** Rows per INSERT statement: 8 parameters each stays well inside DuckDB's limits and keeps statements few. */
 const ROWS_PER_STATEMENT = 500;
 
@@ -40,7 +42,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    private readonly maxAgeMs: number,
+    private readonly maxAgeDays: number,
   ) {}
 
   /** Opens (and creates when missing) the store at `options.path`. */
@@ -48,11 +50,15 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const instance = await DuckDBInstance.create(options.path);
     const connection = await instance.connect();
     await connection.run(SCHEMA);
-    return new DuckDbTelemetryStore(instance, connection, options.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
+    return new DuckDbTelemetryStore(
+      instance,
+      connection,
+      options.maxAgeDays ?? defaultMagneticStoreRetentionDays(false),
+    );
   }
 
   oldestWritable(now: number): number {
-    return now - this.maxAgeMs;
+    return oldestWritableTime(now, this.maxAgeDays);
   }
 
   async write(records: readonly TelemetryRecord[]): Promise<WriteResult> {

@@ -20,6 +20,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
+import { QUERY_LIMITS } from '../../core/shared/query-limits';
 import { acknowledgeWildcardResources, nagRef } from '../nag';
 import { isProduction, resourceName, underscoreName } from '../stage';
 import { BundledFunction } from './bundled-function';
@@ -75,7 +76,6 @@ export const COGNITO_ACTIONS = [
 /** What the API does with its table: items by key, queries, batch deletes (no Scan, no transactions). */
 export const API_TABLE_ACTIONS = [
   'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
   'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -133,7 +133,7 @@ export class Api extends Construct {
         IOT_DATA_ENDPOINT: props.iotEndpoint,
         TIMESTREAM_DATABASE: props.telemetry.databaseName,
         TIMESTREAM_TABLE: props.telemetry.tableName,
-        TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
+        TIMESTREAM_MAGNETIC_RETENTION_DAYS: String(props.telemetry.magneticStoreRetentionDays),
         POWERTOOLS_SERVICE_NAME: 'api',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
@@ -160,9 +160,8 @@ export class Api extends Construct {
     );
     for (const statement of props.telemetry.queryStatements()) fn.role.addToPrincipalPolicy(statement);
     // replayRejectedMessage re-runs a reading through the pipeline, which writes it.
-    fn.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['timestream:WriteRecords'], resources: [props.telemetry.tableArn] }),
-    );
+    for (const statement of props.telemetry.writeStatements()) fn.role.addToPrincipalPolicy(statement);
+    props.telemetry.acknowledgeWriteWildcards(fn.role);
 
     acknowledgeWildcardResources(
       fn.role,
@@ -196,6 +195,9 @@ export class Api extends Construct {
         additionalAuthorizationModes: [{ authorizationType: AuthorizationType.IAM }],
       },
       xrayEnabled: props.appsyncTracing ?? true,
+      // The local server's limits (core/shared/query-limits.ts): a query refused there is refused here.
+      queryDepthLimit: QUERY_LIMITS.maxDepth,
+      resolverCountLimit: QUERY_LIMITS.maxRootFields,
     });
     // Logging is configured on the L1 resource: the L2 logConfig adds a LogRetention custom resource
     // (one more Lambda, with a managed policy and "*" permissions) only to set a retention that the

@@ -8,6 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS } from '../../core/ingestion/topics';
 import { acknowledgeWildcardResources } from '../nag';
 import { isProduction, resourceName, underscoreName } from '../stage';
 import { BundledFunction } from './bundled-function';
@@ -55,20 +56,33 @@ export interface IngestionProps {
  */
 export const PROCESSOR_TABLE_ACTIONS = [
   'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
   'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
 ] as const;
 
-/** The IoT rules: what each MQTT topic filter feeds into the processor's queue (CONTRACT.md section 2). */
+/**
+ * The IoT rules: what each MQTT topic filter feeds into which of the processor's queues (CONTRACT.md
+ * section 2). Acks have their own queue so they never wait for the readings' batching window.
+ */
 export const TOPIC_RULES = [
-  { suffix: 'readings', topicFilter: 'devices/+/readings', description: 'Device readings' },
-  { suffix: 'legacy_readings', topicFilter: '+/reading/sensor/+', description: 'Legacy firmware readings' },
+  {
+    suffix: 'readings',
+    topicFilter: READING_TOPIC_FILTERS[0],
+    description: 'Device readings',
+    queue: 'readings',
+  },
+  {
+    suffix: 'legacy_readings',
+    topicFilter: READING_TOPIC_FILTERS[1],
+    description: 'Legacy firmware readings',
+    queue: 'readings',
+  },
   {
     suffix: 'config_acks',
-    topicFilter: 'devices/+/config/ack',
+    topicFilter: ACK_TOPIC_FILTER,
     description: 'Device config acknowledgements',
+    queue: 'acks',
   },
 ] as const;
 
@@ -87,7 +101,10 @@ export const ruleSql = (topicFilter: string): string =>
  * own topics.
  */
 export class Ingestion extends Construct {
+  /** Readings (new and legacy topics), batched with a window. */
   readonly queue: Queue;
+  /** Config acknowledgements: no batching window, so APPLIED reaches the dashboard at once. */
+  readonly ackQueue: Queue;
   /** Messages the processor failed `maxReceiveCount` times. */
   readonly deadLetterQueue: Queue;
   /** Messages the IoT rules could not deliver to `queue` (rule error action). */
@@ -100,6 +117,7 @@ export class Ingestion extends Construct {
     super(scope, id);
     const { stage } = props;
     const timeout = props.processorTimeout ?? Duration.seconds(60);
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
 
     // ---- queues
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
@@ -114,7 +132,15 @@ export class Ingestion extends Construct {
       retentionPeriod: Duration.days(4),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+    this.ackQueue = new Queue(this, 'AckQueue', {
+      queueName: resourceName(stage, 'config-acks'),
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
     this.ruleErrorQueue = new Queue(this, 'RuleErrorQueue', {
       queueName: resourceName(stage, 'iot-rule-errors'),
@@ -142,8 +168,10 @@ export class Ingestion extends Construct {
         TIMESTREAM_DATABASE: props.telemetry.databaseName,
         TIMESTREAM_TABLE: props.telemetry.tableName,
         APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
-        // Kept equal to the table's retention, so the processor knows which records the memory store takes.
-        TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
+        // Kept equal to the table's retention: magnetic-store writes take any time inside it.
+        TIMESTREAM_MAGNETIC_RETENTION_DAYS: String(props.telemetry.magneticStoreRetentionDays),
+        // The last delivery keeps a still-failing message as a rejected message with its reason.
+        MAX_RECEIVE_COUNT: String(maxReceiveCount),
         POWERTOOLS_SERVICE_NAME: 'calibration',
       },
     });
@@ -154,6 +182,7 @@ export class Ingestion extends Construct {
       new PolicyStatement({ actions: [...PROCESSOR_TABLE_ACTIONS], resources: [props.table.tableArn] }),
     );
     for (const statement of props.telemetry.writeStatements()) fn.role.addToPrincipalPolicy(statement);
+    props.telemetry.acknowledgeWriteWildcards(fn.role);
     props.graphqlApi.grantMutation(fn.role, 'notifyDeviceConfigChanged');
     fn.function.addEventSource(
       new SqsEventSource(this.queue, {
@@ -163,6 +192,14 @@ export class Ingestion extends Construct {
         maxConcurrency: props.maxConcurrency ?? 10,
       }),
     );
+    // Acks are few (one per config change per device) and a person waits for each: no window, small batches.
+    fn.function.addEventSource(
+      new SqsEventSource(this.ackQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      }),
+    );
     acknowledgeWildcardResources(
       fn.role,
       ['*'],
@@ -170,21 +207,29 @@ export class Ingestion extends Construct {
     );
 
     // ---- IoT rules -> queue
+    // Only this account's own topic rules of this stage may assume the role (confused-deputy guard).
     const ruleRole = new Role(this, 'RuleRole', {
-      assumedBy: new ServicePrincipal('iot.amazonaws.com'),
+      assumedBy: new ServicePrincipal('iot.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: {
+          'aws:SourceArn': `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${underscoreName(stage, '*')}`,
+        },
+      }),
       description: 'Lets the IoT topic rules send device messages to the calibration queues',
     });
     this.queue.grantSendMessages(ruleRole);
+    this.ackQueue.grantSendMessages(ruleRole);
     this.ruleErrorQueue.grantSendMessages(ruleRole);
     for (const rule of TOPIC_RULES) {
+      const target = rule.queue === 'acks' ? this.ackQueue : this.queue;
       new CfnTopicRule(this, `Rule-${rule.suffix}`, {
         ruleName: underscoreName(stage, rule.suffix),
         topicRulePayload: {
-          description: `${rule.description} (${rule.topicFilter}) into ${resourceName(stage, 'calibration-input')}`,
+          description: `${rule.description} (${rule.topicFilter}) into ${resourceName(stage, rule.queue === 'acks' ? 'config-acks' : 'calibration-input')}`,
           awsIotSqlVersion: '2016-03-23',
           sql: ruleSql(rule.topicFilter),
           ruleDisabled: false,
-          actions: [{ sqs: { queueUrl: this.queue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } }],
+          actions: [{ sqs: { queueUrl: target.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } }],
           errorAction: {
             sqs: { queueUrl: this.ruleErrorQueue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false },
           },

@@ -1,10 +1,16 @@
-import type { IngestionPipeline, InboundMessage, MessageOutcome } from '../../core/ingestion';
+import {
+  ACK_TOPIC_FILTER,
+  READING_TOPIC_FILTERS,
+  type IngestionPipeline,
+  type InboundMessage,
+  type MessageOutcome,
+} from '../../core/ingestion';
 import type { EmbeddedMqtt } from '../embedded/mqtt';
 import { Batcher } from './batcher';
 import { DurableInbox, type InboxItem } from './inbox';
 
-/** The topics the IoT rule forwards to SQS in AWS (CONTRACT.md section 2). */
-export const PROCESSOR_TOPICS = ['devices/+/readings', '+/reading/sensor/+', 'devices/+/config/ack'] as const;
+/** The topics the IoT rules forward to SQS in AWS (CONTRACT.md section 2). */
+export const PROCESSOR_TOPICS = [...READING_TOPIC_FILTERS, ACK_TOPIC_FILTER] as const;
 
 export interface LocalProcessorOptions {
   mqtt: Pick<EmbeddedMqtt, 'intake'>;
@@ -13,6 +19,8 @@ export interface LocalProcessorOptions {
   keepRejected(outcomes: readonly MessageOutcome[]): Promise<Set<MessageOutcome>>;
   /** Keeps a message that failed every attempt, with the reason (the dead-letter queue's job). */
   keepDeadLetter(message: InboundMessage, reason: string): Promise<void>;
+  /** The topic filters this processor takes (default all of PROCESSOR_TOPICS); as in AWS, each path has its own. */
+  topics?: readonly string[];
   /** Folder for the write-ahead inbox; omitted = memory only. */
   inboxDir?: string;
   maxBatchSize?: number;
@@ -104,7 +112,7 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
 
   for (const item of inbox.recover()) batcher.add(item);
   const closeIntakes = await Promise.all(
-    PROCESSOR_TOPICS.map((pattern) =>
+    (options.topics ?? PROCESSOR_TOPICS).map((pattern) =>
       options.mqtt.intake(pattern, (topic, payload) => {
         // Synchronous append: the broker sends PUBACK only after this returns (a throw refuses the message).
         const item = inbox.accept({ topic, payload, receivedAt: Date.now() });

@@ -16,9 +16,11 @@ import {
   type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
+  type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
 import { isErrorEnvelope, GENERIC_ERROR_MESSAGE } from '../../core/shared/errors';
+import { fullSelectionSet } from '../../core/shared/graphql-selection';
 import { allows, LOCAL_BACKEND_IDENTITY, type Identity } from './auth';
 import { checkLimits, DEFAULT_LIMITS, type QueryLimits } from './limits';
 import type { LocalSchema } from './schema';
@@ -221,10 +223,11 @@ export class Engine {
     });
     if (!(Symbol.asyncIterator in result)) return formatResult(result);
     const iterator = result;
+    const schema = this.schema;
     const wrapped: AsyncIterableIterator<AppSyncResult> = {
       async next() {
         const next = await iterator.next();
-        return next.done ? next : { value: formatResult(next.value), done: false };
+        return next.done ? next : { value: formatSubscriptionEvent(schema, next.value), done: false };
       },
       async return() {
         await iterator.return?.();
@@ -249,7 +252,9 @@ export class Engine {
     if (!field) throw new Error(`The schema has no mutation ${mutation}`);
     const params = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
     const passed = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
-    const selection = fullSelection(getNamedType(field.type), 0);
+    // The same generator as the AWS notifier's mutation (core/ingestion/appsync-notifier.ts).
+    const named = getNamedType(field.type);
+    const selection = isObjectType(named) ? ` ${fullSelectionSet(this.schema, named.name)}` : '';
     const query = `mutation Backend${params ? `(${params})` : ''} { ${mutation}${passed ? `(${passed})` : ''}${selection} }`;
     return this.execute({ query, variables: args }, { identity: LOCAL_BACKEND_IDENTITY, headers: {} });
   }
@@ -334,14 +339,18 @@ export class Engine {
         throw new FieldError('Lambda:Unhandled', GENERIC_ERROR_MESSAGE);
       }
       if (isErrorEnvelope(result)) throw new FieldError(result.__error.errorType, result.__error.message);
-      // AppSync triggers subscriptions only for a mutation that returned data without error.
-      if (result !== null && result !== undefined)
-        if (typeof result === 'object')
-          this.selections.set(result, {
+      // AppSync triggers subscriptions only for a mutation that returned data without error, and
+      // sends them only what the mutation selected: a subscriber asking for more gets nulls, and an
+      // error for each non-null one (see subscriptionNullError). The hub gets exactly that.
+      if (subscriptions.length > 0) {
+        const delivered = projectOnSelection(result, selectionTree(info));
+        if (delivered !== null && typeof delivered === 'object')
+          this.selections.set(delivered, {
             mutation: info.fieldName,
             fields: new Set(event.info.selectionSetList),
           });
-      for (const field of subscriptions) this.hub.publish(field, result);
+        for (const field of subscriptions) this.hub.publish(field, delivered);
+      }
       return result;
     };
   }
@@ -375,12 +384,83 @@ export function selectionSetList(info: GraphQLResolveInfo): string[] {
   return out;
 }
 
-function fullSelection(type: ReturnType<typeof getNamedType>, depth: number): string {
-  if (!isObjectType(type) || depth > 5) return '';
-  const parts = Object.values(type.getFields()).map(
-    (f) => `${f.name}${fullSelection(getNamedType(f.type), depth + 1)}`,
+/** Field name -> the fields selected under it (null for a leaf), fragments inlined, aliases ignored. */
+type SelectionTree = Map<string, SelectionTree | null>;
+
+/** The mutation field's selection as a tree, merging repeated fields as graphql-js does. */
+function selectionTree(info: GraphQLResolveInfo): SelectionTree {
+  const tree: SelectionTree = new Map();
+  const walk = (set: SelectionSetNode | undefined, into: SelectionTree, seen: ReadonlySet<string>) => {
+    if (!set) return;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        const name = sel.name.value;
+        if (name === '__typename') continue;
+        if (!sel.selectionSet) {
+          if (!into.has(name)) into.set(name, null);
+          continue;
+        }
+        const child = into.get(name) ?? new Map();
+        into.set(name, child);
+        walk(sel.selectionSet, child, seen);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.selectionSet, into, seen);
+      } else if (!seen.has(sel.name.value)) {
+        walk(info.fragments[sel.name.value]?.selectionSet, into, new Set(seen).add(sel.name.value));
+      }
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet, tree, new Set());
+  return tree;
+}
+
+/** The parts of a mutation's result that its selection names: what AppSync hands the subscribers. */
+export function projectOnSelection(value: unknown, tree: SelectionTree): unknown {
+  if (value === null || value === undefined || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => projectOnSelection(item, tree));
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [name, child] of tree) {
+    if (!(name in source)) continue;
+    out[name] = child ? projectOnSelection(source[name], child) : source[name];
+  }
+  return out;
+}
+
+const GRAPHQL_JS_NULL = /^Cannot return null for non-nullable field (\w+)\.(\w+)\.$/;
+
+/**
+ * AppSync's words for a non-null field a subscriber asked for and the
+ * mutation did not select: `Cannot return null for non-nullable type:
+ * 'String' within parent 'Device' (/onDeviceConfigChanged/name)`.
+ */
+function subscriptionNullError(schema: GraphQLSchema, error: GraphQLError): AppSyncGraphQLError | undefined {
+  const match = GRAPHQL_JS_NULL.exec(error.message);
+  if (!match) return undefined;
+  const [, parent, fieldName] = match;
+  const parentType = schema.getType(parent!);
+  const field = isObjectType(parentType) ? parentType.getFields()[fieldName!] : undefined;
+  if (!field) return undefined;
+  const typeName = getNamedType(field.type).name;
+  const path = (error.path ?? []).reduce<string>(
+    (text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : `${text}/${segment}`),
+    '',
   );
-  return ` { ${parts.join(' ')} }`;
+  return {
+    ...appSyncError(
+      `Cannot return null for non-nullable type: '${typeName}' within parent '${parent}' (${path})`,
+      'ExecutionError',
+      error,
+    ),
+  };
+}
+
+/** A subscription event in AppSync's shape, its null errors worded as AppSync words them. */
+export function formatSubscriptionEvent(schema: GraphQLSchema, result: ExecutionResult): AppSyncResult {
+  const out = formatResult(result);
+  if (result.errors?.length && out.errors)
+    out.errors = result.errors.map((e, i) => subscriptionNullError(schema, e) ?? out.errors![i]!);
+  return out;
 }
 
 export function appSyncError(message: string, errorType: string, error?: GraphQLError): AppSyncGraphQLError {

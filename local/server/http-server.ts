@@ -5,7 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { execute, subscribe, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { UnauthorizedRequestError, type Identity, type TokenVerifier } from './auth';
 import { APPSYNC_SUBPROTOCOL, serveAppSyncRealtime } from './appsync-realtime';
-import { formatError, formatResult, type Engine, type GraphQLRequest } from './engine';
+import { formatError, formatSubscriptionEvent, type Engine, type GraphQLRequest } from './engine';
 import { listenOn } from '../embedded/listen';
 
 /** The largest request body accepted; AppSync's own request limit is in the same range. */
@@ -167,7 +167,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
           contextValue: { identity: ctx.extra.identity!, headers: stringHeaders(ctx.extra.request) },
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result) as never,
+      onNext: (_ctx, _id, _payload, _args, result) => formatSubscriptionEvent(engine.schema, result) as never,
       onError: (_ctx, _id, _payload, errors: readonly GraphQLError[]) =>
         errors.map((e) => formatError(e, 'ValidationError')) as unknown as GraphQLFormattedError[],
     },

@@ -5,22 +5,11 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { QUERY_LIMITS, type QueryLimits } from '../../core/shared/query-limits';
 
-/** Limits that keep one request from costing the server (or the API handler) more than a page of work. */
-export interface QueryLimits {
-  /**
-   * Deepest field nesting. The schema's deepest real path
-   * (devices.items.sensors.calibration.points.raw) is 6, but GraphiQL's
-   * introspection query reaches 12 through its nested `ofType`s.
-   */
-  maxDepth: number;
-  /** Fields in the whole operation after fragments are expanded (aliases count each time). */
-  maxFields: number;
-  /** Root fields: each one is an API handler call, so an alias flood on a root field is the costly attack. */
-  maxRootFields: number;
-}
-
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 15, maxFields: 500, maxRootFields: 10 };
+/** The limits are defined once, in core, for the local server and AppSync alike. */
+export type { QueryLimits };
+export const DEFAULT_LIMITS: QueryLimits = QUERY_LIMITS;
 
 /**
  * Measures every operation in the document (fragments expanded, cycles

@@ -14,6 +14,12 @@ export interface SqsBatchDeps {
   pipeline: Pick<IngestionPipeline, 'process'>;
   rejected: Pick<RejectedMessageService, 'keep'>;
   logger: BatchLogger;
+  /**
+   * The queue's `maxReceiveCount`: on a record's last delivery a message that
+   * would be retried is kept as a rejected message with its reason instead,
+   * so an admin can read and replay it. Omitted = never (the DLQ keeps it).
+   */
+  maxReceiveCount?: number;
 }
 
 /** A record whose message may succeed later: it fails in the partial batch response, SQS redelivers it. */
@@ -33,7 +39,14 @@ export function createSqsBatchHandler(deps: SqsBatchDeps) {
   return async function handleBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
     const decoded = event.Records.map(decodeSqsRecord);
     const runnable = decoded.flatMap((d, i) => (d.ok ? [{ i, message: d.message }] : []));
-    const processed = await deps.pipeline.process(runnable.map((r) => r.message));
+    let processed: MessageOutcome[];
+    try {
+      processed = await deps.pipeline.process(runnable.map((r) => r.message));
+    } catch (err) {
+      // The pipeline promises not to throw; if it does, every record is retried, none is lost.
+      deps.logger.error('The ingestion pipeline threw; the batch is retried', { error: err });
+      processed = [];
+    }
 
     const outcomes = new Array<MessageOutcome>(decoded.length);
     decoded.forEach((d, i) => {
@@ -46,9 +59,36 @@ export function createSqsBatchHandler(deps: SqsBatchDeps) {
           partial: false,
         };
     });
-    runnable.forEach((r, k) => (outcomes[r.i] = processed[k]!));
+    runnable.forEach(
+      (r, k) =>
+        (outcomes[r.i] = processed[k] ?? {
+          status: 'retry',
+          message: r.message,
+          deviceId: null,
+          reason: 'the pipeline returned no outcome for it',
+        }),
+    );
+    outcomes.forEach((o, i) => {
+      const attempts = receiveCount(event.Records[i]!);
+      if (o.status === 'retry' && deps.maxReceiveCount !== undefined && attempts >= deps.maxReceiveCount) {
+        // The last delivery: a retry now would only move it to the DLQ without its reason.
+        outcomes[i] = {
+          status: 'rejected',
+          message: o.message,
+          deviceId: o.deviceId,
+          reason: `not processed after ${attempts} attempts: ${o.reason}`,
+          partial: false,
+        };
+      }
+    });
 
-    const unkept = await deps.rejected.keep(outcomes);
+    let unkept: Set<MessageOutcome>;
+    try {
+      unkept = await deps.rejected.keep(outcomes);
+    } catch (err) {
+      deps.logger.error('Keeping rejected messages failed; they are retried', { error: err });
+      unkept = new Set(outcomes.filter((o) => o.status === 'rejected'));
+    }
     const failures = new Map<string, string>();
     outcomes.forEach((o, i) => {
       const id = event.Records[i]!.messageId;
@@ -87,4 +127,10 @@ export function createSqsBatchHandler(deps: SqsBatchDeps) {
       throwOnFullBatchFailure: false,
     });
   };
+}
+
+/** SQS's count of deliveries of this record, this one included (1 when SQS did not say). */
+function receiveCount(record: SQSRecord): number {
+  const n = Number(record.attributes?.ApproximateReceiveCount);
+  return Number.isInteger(n) && n > 0 ? n : 1;
 }

@@ -9,8 +9,10 @@ export interface ProcessorConfig {
   region: string;
   /** How long a cached device is trusted (DEVICE_CACHE_TTL_SECONDS, default 60). */
   deviceCacheTtlMs: number;
-  /** The Timestream table's memory store retention (TIMESTREAM_MEMORY_RETENTION_HOURS, default 24). */
-  memoryStoreRetentionMs: number;
+  /** The Timestream table's magnetic store retention: the oldest a reading may be (TIMESTREAM_MAGNETIC_RETENTION_DAYS, default 30). */
+  magneticStoreRetentionDays: number;
+  /** The input queue's maxReceiveCount (MAX_RECEIVE_COUNT, default 5): the last delivery keeps a failing message as rejected. */
+  maxReceiveCount: number;
 }
 
 export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
@@ -22,11 +24,11 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
     region: optionalEnv('AWS_REGION', 'us-west-2', env),
     deviceCacheTtlMs:
       positive('DEVICE_CACHE_TTL_SECONDS', optionalEnv('DEVICE_CACHE_TTL_SECONDS', '60', env)) * 1000,
-    memoryStoreRetentionMs:
-      positive(
-        'TIMESTREAM_MEMORY_RETENTION_HOURS',
-        optionalEnv('TIMESTREAM_MEMORY_RETENTION_HOURS', '24', env),
-      ) * 3_600_000,
+    magneticStoreRetentionDays: positive(
+      'TIMESTREAM_MAGNETIC_RETENTION_DAYS',
+      optionalEnv('TIMESTREAM_MAGNETIC_RETENTION_DAYS', '30', env),
+    ),
+    maxReceiveCount: positive('MAX_RECEIVE_COUNT', optionalEnv('MAX_RECEIVE_COUNT', '5', env)),
   };
 }
 

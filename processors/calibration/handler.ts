@@ -39,7 +39,7 @@ const pipeline = createIngestionPipeline({
     database: config.timestreamDatabase,
     table: config.timestreamTable,
     writeClient: timestreamWrite,
-    memoryStoreRetentionMs: config.memoryStoreRetentionMs,
+    magneticStoreRetentionDays: config.magneticStoreRetentionDays,
   }),
   acks: devices,
   notifier: new AppSyncChangeNotifier({ url: config.appsyncGraphqlUrl, region: config.region }),
@@ -52,7 +52,12 @@ const rejected = new RejectedMessageService({
   pipeline,
 });
 
-const handleBatch = createSqsBatchHandler({ pipeline, rejected, logger });
+const handleBatch = createSqsBatchHandler({
+  pipeline,
+  rejected,
+  logger,
+  maxReceiveCount: config.maxReceiveCount,
+});
 
 /** SQS batch in, partial batch response out (`batchItemFailures` names the records SQS must redeliver). */
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -8,8 +8,8 @@ export interface ApiConfig {
   iotDataEndpoint: string;
   timestreamDatabase: string;
   timestreamTable: string;
-  /** The Timestream table's memory store retention: a replayed reading older than it is refused. */
-  memoryStoreRetentionMs: number;
+  /** The Timestream table's magnetic store retention in days: a replayed reading older than it is refused. */
+  magneticStoreRetentionDays: number;
 }
 
 /** Fails loudly, naming the variable, when one is missing: better a failed cold start than a half-wired API. */
@@ -20,9 +20,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     iotDataEndpoint: toEndpointUrl(requireEnv('IOT_DATA_ENDPOINT', env)),
     timestreamDatabase: requireEnv('TIMESTREAM_DATABASE', env),
     timestreamTable: requireEnv('TIMESTREAM_TABLE', env),
-    memoryStoreRetentionMs: positiveHours(
-      'TIMESTREAM_MEMORY_RETENTION_HOURS',
-      optionalEnv('TIMESTREAM_MEMORY_RETENTION_HOURS', '24', env),
+    magneticStoreRetentionDays: positiveDays(
+      'TIMESTREAM_MAGNETIC_RETENTION_DAYS',
+      optionalEnv('TIMESTREAM_MAGNETIC_RETENTION_DAYS', '30', env),
     ),
   };
 }
@@ -32,10 +32,10 @@ export function toEndpointUrl(value: string): string {
   return /^https?:\/\//i.test(value) ? value : `https://${value}`;
 }
 
-function positiveHours(name: string, text: string): number {
-  const hours = Number(text);
-  if (!Number.isFinite(hours) || hours <= 0) {
-    throw new Error(`Environment variable ${name} must be a positive number of hours, not "${text}".`);
+function positiveDays(name: string, text: string): number {
+  const days = Number(text);
+  if (!Number.isFinite(days) || days <= 0) {
+    throw new Error(`Environment variable ${name} must be a positive number of days, not "${text}".`);
   }
-  return hours * 3_600_000;
+  return days;
 }

@@ -40,7 +40,8 @@ export interface ApiClients {
   timestreamWrite?: TimestreamWriteClient;
   timestreamDatabase?: string;
   timestreamTable?: string;
-  memoryStoreRetentionMs?: number;
+  /** The table's magnetic store retention in days: the oldest time a replayed reading may carry. */
+  magneticStoreRetentionDays?: number;
   /**
    * Tells subscribers that a replayed acknowledgement changed a device. The
    * local mode passes its in-process notifier. In AWS none is passed: the
@@ -118,7 +119,9 @@ function timestreamStoreOf(clients: ApiClients): TelemetryStore {
     table: timestreamTable,
     ...(clients.timestreamQuery ? { queryClient: clients.timestreamQuery } : {}),
     ...(clients.timestreamWrite ? { writeClient: clients.timestreamWrite } : {}),
-    ...(clients.memoryStoreRetentionMs ? { memoryStoreRetentionMs: clients.memoryStoreRetentionMs } : {}),
+    ...(clients.magneticStoreRetentionDays
+      ? { magneticStoreRetentionDays: clients.magneticStoreRetentionDays }
+      : {}),
   });
 }
 

@@ -20,7 +20,7 @@ const deps = buildApiDeps({
   timestreamQuery: new TimestreamQueryClient({}),
   // Only replayRejectedMessage writes; maxAttempts 1 because the telemetry writer owns retries.
   timestreamWrite: new TimestreamWriteClient({ maxAttempts: 1 }),
-  memoryStoreRetentionMs: config.memoryStoreRetentionMs,
+  magneticStoreRetentionDays: config.magneticStoreRetentionDays,
   timestreamDatabase: config.timestreamDatabase,
   timestreamTable: config.timestreamTable,
   logger,

@@ -228,18 +228,30 @@ describe('local mode: a device round trip', () => {
     const updated = await gql(
       local.outputs,
       adminToken,
-      'mutation { updateDevice(input: { id: "buoy-1", name: "Renamed" }) { id name } }',
+      'mutation { updateDevice(input: { id: "buoy-1", name: "Renamed" }) { id configVersion configStatus reportedConfigVersion } }',
     );
     expect(updated.errors).toBeUndefined();
     await everything.next(1);
     expect(everything.results[0]?.data?.onDeviceConfigChanged).toMatchObject({ id: 'buoy-1' });
+    expect(everything.results[0]?.errors).toBeUndefined();
     // A marker event for the other device proves the filter had its chance to leak before we look.
     await gql(local.outputs, adminToken, CREATE, { input: { id: 'someone-else', name: 'Other' } });
     await other.next(1);
     expect(other.results.map((r) => (r.data?.onDeviceConfigChanged as { id: string }).id)).toEqual([
       'someone-else',
     ]);
-    // The update selected only id and name: AppSync would send the subscribers nulls for the rest, and the log says so.
+    // An update that selects only id and name: as AppSync, the subscribers get only those, and an
+    // error for the non-null configVersion they asked for; the log says why.
+    await gql(
+      local.outputs,
+      adminToken,
+      'mutation { updateDevice(input: { id: "buoy-1", name: "Again" }) { id name } }',
+    );
+    await everything.next(3);
+    expect(everything.results[2]?.data).toEqual({ onDeviceConfigChanged: null });
+    expect((everything.results[2]?.errors?.[0] as { message?: string } | undefined)?.message).toBe(
+      "Cannot return null for non-nullable type: 'Int' within parent 'Device' (/onDeviceConfigChanged/configVersion)",
+    );
     expect(logLines).toContainEqual(
       expect.stringMatching(/onDeviceConfigChanged asks for configVersion.*updateDevice mutation/),
     );

@@ -22,14 +22,23 @@ export const outOfRangeColumn = (sensor: string): string => `${sensor}_oor`;
 export const unitColumn = (sensor: string): string => `${sensor}_unit`;
 
 /** Names Timestream reserves or this layout uses for something else; a sensor cannot take them. */
-const RESERVED = new Set(['time', 'measure_name', DEVICE_DIMENSION, CONFIG_VERSION_COLUMN]);
+const RESERVED = new Set(['time', 'measure_name', 'measure_value', DEVICE_DIMENSION, CONFIG_VERSION_COLUMN]);
+/** Timestream refuses column names that begin with these (its system identifiers). */
+const RESERVED_PREFIX = /^(ts_|measure_value|measure_name)/i;
 /** Sensor ids that are safe as column names and inside double quotes in SQL. */
 export const SENSOR_COLUMN = /^[A-Za-z0-9_-]{1,32}$/;
 
+/**
+ * Why a sensor id cannot be a column of the record layout, naming the
+ * sensor, or undefined when it can. Device validation refuses such ids when a
+ * device is created or updated; the writer refuses them again as a last guard.
+ */
 export function sensorColumnProblem(sensor: string): string | undefined {
   if (!SENSOR_COLUMN.test(sensor)) return `sensor id "${sensor}" cannot be a Timestream column`;
-  if (RESERVED.has(sensor) || /_(raw|oor|unit)$/.test(sensor))
-    return `sensor id "${sensor}" is reserved by the record layout`;
+  if (RESERVED_PREFIX.test(sensor))
+    return `sensor id "${sensor}" is reserved: Timestream refuses column names beginning ts_, measure_name or measure_value`;
+  if (RESERVED.has(sensor.toLowerCase()) || /_(raw|oor|unit)$/.test(sensor))
+    return `sensor id "${sensor}" is reserved by the record layout (time, ${DEVICE_DIMENSION}, ${CONFIG_VERSION_COLUMN} and each sensor's _raw, _oor and _unit columns)`;
   return undefined;
 }
 

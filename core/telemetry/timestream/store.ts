@@ -3,6 +3,7 @@ import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { TelemetryStore } from '../port';
 import type { Page, RangeQuery, Reading, ReadingPoint, TelemetryRecord, WriteResult } from '../types';
 import { TimestreamReader } from './reader';
+import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './retention';
 import type { RetryPolicy } from './retry';
 import { TimestreamWriter } from './writer';
 
@@ -13,8 +14,11 @@ export interface TimestreamTelemetryOptions {
   writeClient?: TimestreamWriteClient;
   /** Needed to read (the API). */
   queryClient?: TimestreamQueryClient;
-  /** The table's memory store retention in ms: older records are refused (default 24 h). */
-  memoryStoreRetentionMs?: number;
+  /**
+   * The table's magnetic store retention in days (magnetic-store writes are on): older records are
+   * refused (default: the non-production retention, 30 days).
+   */
+  magneticStoreRetentionDays?: number;
   retry?: Partial<RetryPolicy>;
   latestLookbackMs?: number;
   clock?: () => number;
@@ -50,7 +54,10 @@ export class TimestreamTelemetryStore implements TelemetryStore {
   }
 
   oldestWritable(now: number): number {
-    return now - (this.options.memoryStoreRetentionMs ?? 24 * 3_600_000);
+    return oldestWritableTime(
+      now,
+      this.options.magneticStoreRetentionDays ?? defaultMagneticStoreRetentionDays(false),
+    );
   }
 
   write(records: readonly TelemetryRecord[]): Promise<WriteResult> {

@@ -93,13 +93,44 @@ export class TimestreamWriter {
           await this.retry.sleep(backoffDelay(this.retry, attempt));
           continue;
         }
+        const reason = `${(err as Error).name ?? 'Error'}: ${(err as Error).message ?? 'WriteRecords failed'}`;
+        if (!isTransient(err) && !isRequestLevel(err)) {
+          // Timestream refused the request for what is in it (ValidationException names no record):
+          // halve it until the record at fault stands alone, so its neighbours, other devices' too, are stored.
+          if (indexes.length === 1) return [...failures, { index: indexes[0]!, reason, retryable: false }];
+          const half = Math.ceil(indexes.length / 2);
+          const [first, second] = await Promise.all([
+            this.writeChunk(indexes.slice(0, half), all),
+            this.writeChunk(indexes.slice(half), all),
+          ]);
+          return [...failures, ...first, ...second];
+        }
         // Out of attempts, or a failure of the request itself (access, missing table):
         // none of these records is stored, and none is at fault, so SQS retries them.
-        const reason = `${(err as Error).name ?? 'Error'}: ${(err as Error).message ?? 'WriteRecords failed'}`;
         return [...failures, ...indexes.map((index) => ({ index, reason, retryable: true }))];
       }
     }
   }
+}
+
+/**
+ * Errors about the request's right to run (credentials, permissions, the
+ * table or database missing) rather than its records: no record is at fault,
+ * so they are retried whole and never split.
+ */
+const REQUEST_LEVEL_ERRORS = new Set([
+  'AccessDeniedException',
+  'ResourceNotFoundException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'InvalidEndpointException',
+  'ServiceQuotaExceededException',
+]);
+
+function isRequestLevel(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return REQUEST_LEVEL_ERRORS.has((err as Error).name) || status === 401 || status === 403;
 }
 
 /**

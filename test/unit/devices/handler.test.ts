@@ -34,16 +34,16 @@ describe('loadApiConfig', () => {
       iotDataEndpoint: 'https://abc123-ats.iot.ca-central-1.amazonaws.com',
       timestreamDatabase: 'yvr-test-db',
       timestreamTable: 'calibrated_device_data',
-      memoryStoreRetentionMs: 24 * 3_600_000,
+      magneticStoreRetentionDays: 30,
     });
   });
 
-  it('takes the memory store retention in hours and refuses a nonsense one', () => {
-    expect(loadApiConfig({ ...env, TIMESTREAM_MEMORY_RETENTION_HOURS: '6' }).memoryStoreRetentionMs).toBe(
-      6 * 3_600_000,
-    );
-    expect(() => loadApiConfig({ ...env, TIMESTREAM_MEMORY_RETENTION_HOURS: 'soon' })).toThrow(
-      'TIMESTREAM_MEMORY_RETENTION_HOURS',
+  it('takes the magnetic store retention in days and refuses a nonsense one', () => {
+    expect(
+      loadApiConfig({ ...env, TIMESTREAM_MAGNETIC_RETENTION_DAYS: '3650' }).magneticStoreRetentionDays,
+    ).toBe(3650);
+    expect(() => loadApiConfig({ ...env, TIMESTREAM_MAGNETIC_RETENTION_DAYS: 'soon' })).toThrow(
+      'TIMESTREAM_MAGNETIC_RETENTION_DAYS',
     );
   });
 

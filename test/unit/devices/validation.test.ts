@@ -92,6 +92,33 @@ describe('parseCreateDeviceInput', () => {
     expect(issues[2]?.message).toBe('must be less than or equal to max (1)');
   });
 
+  it('refuses sensor ids the Timestream layout cannot carry, naming each sensor', () => {
+    const ids = [
+      'ts_temp',
+      'measure_value_1',
+      'measure_name',
+      'time',
+      'device_id',
+      'config_version',
+      'ph_raw',
+    ];
+    const issues = issuesOf(() =>
+      parseCreateDeviceInput({
+        id: 'b-1',
+        name: 'Buoy',
+        sensors: [{ id: 'ph', measurement: 'ph' }, ...ids.map((id) => ({ id, measurement: 'ph' }))],
+      }),
+    );
+    expect(issues.map((i) => i.field)).toEqual(ids.map((_, k) => `input.sensors.${k + 1}.id`));
+    ids.forEach((id, k) => expect(issues[k]?.message).toContain(`"${id}"`));
+    expect(issues[0]?.message).toMatch(/reserved/);
+    expect(
+      issuesOf(() => parseUpdateDeviceInput({ id: 'b-1', sensors: [{ id: 'TS_x', measurement: 'ph' }] })).map(
+        (i) => i.field,
+      ),
+    ).toEqual(['input.sensors.0.id']);
+  });
+
   it('says what is allowed for a missing required field', () => {
     const issues = issuesOf(() => parseCreateDeviceInput({ id: 'x' }));
     expect(issues).toEqual([{ field: 'input.name', message: 'is required: 1 to 100 characters' }]);

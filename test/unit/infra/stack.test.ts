@@ -3,9 +3,13 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { build } from 'esbuild';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QUERY_LIMITS } from '../../../core/shared/query-limits';
 import { TABLE_INDEXES } from '../../../core/shared/table';
+import { DEVICE_DIMENSION } from '../../../core/telemetry/timestream/layout';
+import { DEFAULT_LIMITS } from '../../../local/server/limits';
 import {
   buildStage,
   findOne,
@@ -19,6 +23,55 @@ import {
 } from './build';
 
 const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
+
+/** DynamoDB command class -> the IAM action it needs (document client and low-level client names). */
+const DYNAMO_ACTION: Record<string, string> = {
+  GetCommand: 'GetItem',
+  GetItemCommand: 'GetItem',
+  PutCommand: 'PutItem',
+  PutItemCommand: 'PutItem',
+  UpdateCommand: 'UpdateItem',
+  UpdateItemCommand: 'UpdateItem',
+  DeleteCommand: 'DeleteItem',
+  DeleteItemCommand: 'DeleteItem',
+  QueryCommand: 'Query',
+  ScanCommand: 'Scan',
+  BatchGetCommand: 'BatchGetItem',
+  BatchGetItemCommand: 'BatchGetItem',
+  BatchWriteCommand: 'BatchWriteItem',
+  BatchWriteItemCommand: 'BatchWriteItem',
+  TransactWriteCommand: 'TransactWriteItems',
+  TransactGetCommand: 'TransactGetItems',
+};
+
+/**
+ * The DynamoDB actions the code reachable from `entry` can send: every command class it imports from
+ * the DynamoDB clients and constructs. Read from the project's own files that the entry's bundle takes in.
+ */
+async function dynamoActionsSentBy(entry: string): Promise<Set<string>> {
+  const result = await build({
+    entryPoints: [`${repoRoot}${entry}`],
+    bundle: true,
+    write: false,
+    metafile: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    absWorkingDir: repoRoot,
+  });
+  const actions = new Set<string>();
+  for (const file of Object.keys(result.metafile.inputs)) {
+    const source = readFileSync(`${repoRoot}${file}`, 'utf8');
+    for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(?:lib|client)-dynamodb'/g)) {
+      for (const name of m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
+        const action = DYNAMO_ACTION[name];
+        if (action && new RegExp(`new ${name}\\(`).test(source)) actions.add(`dynamodb:${action}`);
+      }
+    }
+  }
+  return actions;
+}
 
 /** Root fields of the schema, read with graphql-js rather than with the code under test. */
 function schemaFields(typeName: string): string[] {
@@ -79,10 +132,13 @@ describe('resources of a stage', () => {
       'AWS::DynamoDB::Table': 1,
       'AWS::Timestream::Database': 1,
       'AWS::Timestream::Table': 1,
+      // the magnetic store's reject reports
+      'AWS::S3::Bucket': 1,
       'AWS::AppSync::GraphQLApi': 1,
       'AWS::AppSync::DataSource': 2,
-      'AWS::SQS::Queue': 3,
-      'AWS::Lambda::EventSourceMapping': 1,
+      // readings input, acks input, the shared dead-letter queue, the rule error queue
+      'AWS::SQS::Queue': 4,
+      'AWS::Lambda::EventSourceMapping': 2,
       'AWS::IoT::TopicRule': 3,
       'AWS::IoT::Policy': 1,
       'AWS::SNS::Topic': 1,
@@ -174,7 +230,7 @@ describe('functions', () => {
       IOT_DATA_ENDPOINT: getAtt(logicalIdOf(stage.template, 'Custom::AWS'), 'endpointAddress'),
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
-      TIMESTREAM_MEMORY_RETENTION_HOURS: '24',
+      TIMESTREAM_MAGNETIC_RETENTION_DAYS: '30',
       POWERTOOLS_SERVICE_NAME: 'api',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -188,7 +244,8 @@ describe('functions', () => {
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
       APPSYNC_GRAPHQL_URL: getAtt(logicalIdOf(stage.template, 'AWS::AppSync::GraphQLApi'), 'GraphQLUrl'),
-      TIMESTREAM_MEMORY_RETENTION_HOURS: '24',
+      TIMESTREAM_MAGNETIC_RETENTION_DAYS: '30',
+      MAX_RECEIVE_COUNT: '5',
       POWERTOOLS_SERVICE_NAME: 'calibration',
       NODE_OPTIONS: '--enable-source-maps',
     });
@@ -200,12 +257,12 @@ describe('functions', () => {
     const logGroup = Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup')).find(
       ([, g]) => g.Properties?.LogGroupName === '/aws/lambda/yvr-stage-api',
     )![0];
+    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket'));
     expect(statementsOfFunction(t, 'yvr-stage-api')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
         Action: [
           'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
           'dynamodb:Query',
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
@@ -244,7 +301,7 @@ describe('functions', () => {
         ],
       },
       {
-        Action: 'timestream:Select',
+        Action: ['timestream:Select', 'timestream:DescribeTable', 'timestream:ListMeasures'],
         Effect: 'Allow',
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
       },
@@ -254,26 +311,26 @@ describe('functions', () => {
         Effect: 'Allow',
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
       },
+      {
+        Action: ['s3:PutObject', 's3:GetBucketAcl'],
+        Effect: 'Allow',
+        Resource: [rejects, { 'Fn::Join': ['', [rejects, '/magnetic-store-rejects/*']] }],
+      },
     ]);
   });
 
-  it('grants the processor exactly its table, Timestream writes, the one mutation and its queue', () => {
+  it('grants the processor exactly its table, Timestream writes, the one mutation and its two queues', () => {
     const t = stage.template;
     const logGroup = Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup')).find(
       ([, g]) => g.Properties?.LogGroupName === '/aws/lambda/yvr-stage-calibration',
     )![0];
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
     const apiId = getAtt(logicalIdOf(t, 'AWS::AppSync::GraphQLApi'), 'ApiId');
+    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket'));
     expect(statementsOfFunction(t, 'yvr-stage-calibration')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
-        Action: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-        ],
+        Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Effect: 'Allow',
         Resource: getAtt(logicalIdOf(t, 'AWS::DynamoDB::Table')),
       },
@@ -281,6 +338,11 @@ describe('functions', () => {
         Action: 'timestream:WriteRecords',
         Effect: 'Allow',
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
+      },
+      {
+        Action: ['s3:PutObject', 's3:GetBucketAcl'],
+        Effect: 'Allow',
+        Resource: [rejects, { 'Fn::Join': ['', [rejects, '/magnetic-store-rejects/*']] }],
       },
       { Action: 'timestream:DescribeEndpoints', Effect: 'Allow', Resource: '*' },
       {
@@ -314,6 +376,17 @@ describe('functions', () => {
         Effect: 'Allow',
         Resource: getAtt(queue),
       },
+      {
+        Action: [
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueUrl',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+        ],
+        Effect: 'Allow',
+        Resource: getAtt(findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks')[0]),
+      },
     ]);
   });
 
@@ -342,15 +415,15 @@ describe('functions', () => {
 
 describe('ingestion', () => {
   const rules = [
-    ['yvr_stage_readings', 'devices/+/readings'],
-    ['yvr_stage_legacy_readings', '+/reading/sensor/+'],
-    ['yvr_stage_config_acks', 'devices/+/config/ack'],
+    ['yvr_stage_readings', 'devices/+/readings', 'yvr-stage-calibration-input'],
+    ['yvr_stage_legacy_readings', '+/reading/sensor/+', 'yvr-stage-calibration-input'],
+    ['yvr_stage_config_acks', 'devices/+/config/ack', 'yvr-stage-config-acks'],
   ] as const;
 
-  it.each(rules)('rule %s sends %s to the input queue with topic and receive time', (ruleName, filter) => {
+  it.each(rules)('rule %s sends %s to %s with topic and receive time', (ruleName, filter, queueName) => {
     const t = stage.template;
     const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', ruleName);
-    const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
+    const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', queueName);
     const [errors] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-iot-rule-errors');
     const payload = rule.Properties?.TopicRulePayload as Record<string, unknown>;
     expect(payload.Sql).toBe(
@@ -366,7 +439,7 @@ describe('ingestion', () => {
     });
   });
 
-  it('lets the rules send to the two queues and nothing else', () => {
+  it('lets the rules send to the three queues and nothing else', () => {
     const t = stage.template;
     const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
     const roleArn = (
@@ -374,10 +447,12 @@ describe('ingestion', () => {
         .RoleArn as { 'Fn::GetAtt': [string, string] }
     )['Fn::GetAtt'][0];
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
+    const [acks] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks');
     const [errors] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-iot-rule-errors');
     const send = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
     expect(statementsOfRole(t, roleArn)).toEqual([
       { Action: send, Effect: 'Allow', Resource: getAtt(queue) },
+      { Action: send, Effect: 'Allow', Resource: getAtt(acks) },
       { Action: send, Effect: 'Allow', Resource: getAtt(errors) },
     ]);
   });
@@ -386,7 +461,6 @@ describe('ingestion', () => {
     const t = stage.template;
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
     const [fn] = findOne(t, 'AWS::Lambda::Function', 'FunctionName', 'yvr-stage-calibration');
-    t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(queue),
       FunctionName: { Ref: fn },
@@ -394,6 +468,28 @@ describe('ingestion', () => {
       MaximumBatchingWindowInSeconds: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it('feeds acks to the processor on their own queue with no batching window, redriven to the same DLQ', () => {
+    const t = stage.template;
+    const [acks, ackQueue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks');
+    const [dlq] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-dlq');
+    const [fn, processor] = findOne(t, 'AWS::Lambda::Function', 'FunctionName', 'yvr-stage-calibration');
+    const mappings = Object.values(resourcesOf(t, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => JSON.stringify(m.Properties?.EventSourceArn) === JSON.stringify(getAtt(acks)),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      FunctionName: { Ref: fn },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // No window: a batch goes as soon as an ack is there (the readings' 5 s would delay APPLIED by up to 5 s).
+    expect(mappings[0]!.Properties?.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
+    expect(ackQueue.Properties?.RedrivePolicy).toEqual({
+      deadLetterTargetArn: getAtt(dlq),
+      maxReceiveCount: 5,
+    });
+    expect(ackQueue.Properties?.VisibilityTimeout).toBe(6 * (processor.Properties?.Timeout as number));
   });
 
   it('redrives to a dead-letter queue after 5 receives, with visibility 6x the function timeout', () => {
@@ -573,7 +669,16 @@ describe('data and users', () => {
         MemoryStoreRetentionPeriodInHours: '24',
         MagneticStoreRetentionPeriodInDays: '30',
       },
-      MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+      MagneticStoreWriteProperties: {
+        EnableMagneticStoreWrites: true,
+        MagneticStoreRejectedDataLocation: {
+          S3Configuration: {
+            BucketName: { Ref: logicalIdOf(stage.template, 'AWS::S3::Bucket') },
+            EncryptionOption: 'SSE_S3',
+            ObjectKeyPrefix: 'magnetic-store-rejects/',
+          },
+        },
+      },
     });
     withContext.template.hasResourceProperties('AWS::Timestream::Table', {
       RetentionProperties: {
@@ -589,14 +694,85 @@ describe('data and users', () => {
     );
     expect(
       (processor.Properties?.Environment as { Variables: Record<string, unknown> }).Variables
-        .TIMESTREAM_MEMORY_RETENTION_HOURS,
-    ).toBe('48');
+        .TIMESTREAM_MAGNETIC_RETENTION_DAYS,
+    ).toBe('400');
     prod.template.hasResourceProperties('AWS::Timestream::Table', {
       RetentionProperties: {
         MemoryStoreRetentionPeriodInHours: '24',
         MagneticStoreRetentionPeriodInDays: '3650',
       },
     });
+  });
+});
+
+describe('permissions and limits the first real request meets', () => {
+  it("trusts only this account and stage's own topic rules with the rule role", () => {
+    const t = stage.template;
+    const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
+    const roleId = (
+      (rule.Properties?.TopicRulePayload as { Actions: { Sqs: { RoleArn: unknown } }[] }).Actions[0]!.Sqs
+        .RoleArn as { 'Fn::GetAtt': [string, string] }
+    )['Fn::GetAtt'][0];
+    const role = resourcesOf(t, 'AWS::IAM::Role')[roleId]!;
+    expect((role.Properties?.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'iot.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': pseudoArn('iot', 'rule/yvr_stage_*') },
+        },
+      },
+    ]);
+  });
+
+  it("sets AppSync's query depth and resolver count to the local server's limits", () => {
+    stage.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      QueryDepthLimit: DEFAULT_LIMITS.maxDepth,
+      ResolverCountLimit: DEFAULT_LIMITS.maxRootFields,
+    });
+    expect(DEFAULT_LIMITS).toBe(QUERY_LIMITS);
+  });
+
+  it('partitions the Timestream table by the device dimension, required in every record', () => {
+    stage.template.hasResourceProperties('AWS::Timestream::Table', {
+      Schema: {
+        CompositePartitionKey: [
+          { Type: 'DIMENSION', Name: DEVICE_DIMENSION, EnforcementInRecord: 'REQUIRED' },
+        ],
+      },
+    });
+  });
+
+  it.each([
+    ['yvr-stage-api', 'resolvers/api/handler.ts'],
+    ['yvr-stage-calibration', 'processors/calibration/handler.ts'],
+  ])('grants %s no DynamoDB action that its code cannot send', async (name, entry) => {
+    const granted = statementsOfFunction(stage.template, name)
+      .flatMap((st) => [st.Action].flat() as string[])
+      .filter((a) => a.startsWith('dynamodb:'));
+    const sent = await dynamoActionsSentBy(entry);
+    expect(granted.filter((a) => !sent.has(a))).toEqual([]);
+  });
+});
+
+describe('magnetic-store reject reports', () => {
+  it('keeps them in a private, encrypted, TLS-only bucket that expires them', () => {
+    stage.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
+    });
+    const [, policy] = Object.entries(resourcesOf(stage.template, 'AWS::S3::BucketPolicy'))[0]!;
+    expect(JSON.stringify(policy)).toContain('aws:SecureTransport');
   });
 });
 
@@ -743,6 +919,7 @@ describe.each(['stage', 'prod'])('cdk-nag AwsSolutions on %s', (stageName) => {
         'AwsSolutions-IAM4',
         'AwsSolutions-IAM5',
         'AwsSolutions-L1',
+        'AwsSolutions-S1',
         'AwsSolutions-SNS2',
         'AwsSolutions-SQS3',
         'AwsSolutions-TS3',

@@ -93,7 +93,7 @@ describe('deploy.yml', () => {
   it.each([
     ['deploy-stage', 'stage'],
     ['deploy-prod', 'prod'],
-  ])('%s assumes the role from the repository variable, diffs, then deploys %s', (jobName, stage) => {
+  ])("%s assumes its environment's role, diffs, then deploys %s", (jobName, stage) => {
     const job = deploy.jobs[jobName]!;
     expect(job.concurrency).toEqual({ group: `deploy-${stage}`, 'cancel-in-progress': false });
     expect(job.environment).toBe(stage);
@@ -118,15 +118,88 @@ describe('deploy.yml', () => {
     expect(job.steps[0]!.with?.ref).toBe('${{ inputs.ref || github.sha }}');
   });
 
-  it('runs stage on push and prod only by hand, behind the prod environment', () => {
-    expect(deploy.jobs['deploy-stage']!.if).toBe("github.event_name == 'push' || inputs.stage == 'stage'");
+  it('runs stage on push and prod only by hand, both from main only, prod behind the prod environment', () => {
+    expect(deploy.jobs['deploy-stage']!.if).toBe(
+      "github.ref == 'refs/heads/main' && (github.event_name == 'push' || inputs.stage == 'stage')",
+    );
     expect(deploy.jobs['deploy-prod']!.if).toBe(
-      "github.event_name == 'workflow_dispatch' && inputs.stage == 'prod'",
+      "github.ref == 'refs/heads/main' && github.event_name == 'workflow_dispatch' && inputs.stage == 'prod'",
     );
     expect(deploy.jobs['deploy-prod']!.environment).toBe('prod');
     for (const [name, job] of Object.entries(deploy.jobs)) {
       if (name === 'deploy-prod') continue;
       expect(runs(job).join('\n')).not.toContain('stage=prod');
+    }
+  });
+
+  it('refuses to deploy a commit that is not on main (a rollback is an earlier main commit)', () => {
+    for (const job of Object.values(deploy.jobs)) {
+      expect(job.steps[0]!.with?.['fetch-depth']).toBe(0);
+      const guard = indexOfRun(job, /^git merge-base --is-ancestor HEAD origin\/main$/);
+      expect(guard).toBeGreaterThan(0);
+      expect(guard).toBeLessThan(indexOfRun(job, /^npm ci\b/));
+    }
+  });
+});
+
+/** The trust policies docs/DEPLOY.md shows, by the environment each is marked with. */
+function documentedTrustPolicies(): Map<string, TrustPolicy> {
+  const text = readFileSync(`${repoRoot}docs/DEPLOY.md`, 'utf8');
+  const out = new Map<string, TrustPolicy>();
+  for (const m of text.matchAll(/<!-- trust-policy: (\w+) -->\s*```json\n([\s\S]*?)```/g))
+    out.set(m[1]!, JSON.parse(m[2]!) as TrustPolicy);
+  return out;
+}
+
+interface TrustPolicy {
+  Statement: {
+    Effect: string;
+    Action: string;
+    Principal: { Federated: string };
+    Condition: Record<string, Record<string, string | string[]>>;
+  }[];
+}
+
+describe('deploy roles against the documented trust policies', () => {
+  const deploy = load('deploy.yml');
+  const policies = documentedTrustPolicies();
+  const jobs = Object.values(deploy.jobs);
+
+  it('documents one trust policy per environment the workflow deploys to', () => {
+    expect([...policies.keys()].sort()).toEqual(jobs.map((j) => j.environment).sort());
+  });
+
+  it.each(['stage', 'prod'])('lets the %s role be assumed only by a job in that environment', (env) => {
+    const policy = policies.get(env)!;
+    expect(policy.Statement).toHaveLength(1);
+    const [statement] = policy.Statement;
+    expect(statement!.Effect).toBe('Allow');
+    expect(statement!.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    // Exact matches only: StringLike or a list of subjects would widen who may assume it.
+    expect(Object.keys(statement!.Condition)).toEqual(['StringEquals']);
+    const equals = statement!.Condition.StringEquals!;
+    expect(equals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
+    expect(equals['token.actions.githubusercontent.com:sub']).toBe(`repo:<org>/<repo>:environment:${env}`);
+    // The token of a job carries its environment as the subject: only this environment's job gets it.
+    const takers = jobs.filter((j) => j.environment === env);
+    expect(takers).toHaveLength(1);
+    const credentials = takers[0]!.steps.find((s) =>
+      s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+    );
+    // Environment-scoped: the same name resolves to the ARN set on the job's environment.
+    expect(credentials?.with?.['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
+  });
+
+  it('keeps the two environments on distinct roles and accounts', () => {
+    const principals = [...policies.values()].map((p) => p.Statement[0]!.Principal.Federated);
+    expect(principals).toHaveLength(2);
+    expect(new Set(principals).size).toBe(2);
+  });
+
+  it('never deploys prod from a job outside the prod environment', () => {
+    for (const job of jobs) {
+      const text = JSON.stringify(job.steps);
+      if (job.environment !== 'prod') expect(text).not.toMatch(/stage=prod|yvr-prod/);
     }
   });
 });

@@ -151,6 +151,15 @@ describe('parseMessage', () => {
     );
   });
 
+  it('rejects a ts beyond the range of a date with a reason instead of throwing', () => {
+    expect(reasonOf(parse('devices/b1/readings', { ts: 1e20, readings: { ph: 1 } }))).toMatch(
+      /^time 100000000000000000000 is more than 15 minutes in the future$/,
+    );
+    expect(reasonOf(parse('devices/b1/readings', { ts: '999999999999999', readings: { ph: 1 } }))).toMatch(
+      /future/,
+    );
+  });
+
   it('rejects a ts that is neither epoch ms nor ISO-8601', () => {
     expect(reasonOf(parse('devices/b1/readings', { ts: 'yesterday', readings: { ph: 1 } }))).toMatch(/ts:/);
   });

@@ -196,7 +196,37 @@ describe('Timestream writer', () => {
     ]);
   });
 
-  it('does not retry a request the service refuses as invalid, and reports it retryable', async () => {
+  it('isolates the record a whole-request ValidationException blames and stores the others', async () => {
+    const bad = NOW + 7;
+    tsMock.on(WriteRecordsCommand).callsFake((input: { Records?: { Time?: string }[] }) => {
+      if (input.Records?.some((r) => r.Time === String(bad)))
+        throw new ValidationException({
+          message: 'The value for measure ph is not a valid DOUBLE',
+          Message: 'The value for measure ph is not a valid DOUBLE',
+          $metadata: { httpStatusCode: 400 },
+        });
+      return {};
+    });
+    const records = Array.from({ length: 100 }, (_, i) => record(i % 2 ? 'b1' : 'b2', NOW + i));
+    const result = await store().write(records);
+    expect(result.failures).toEqual([
+      {
+        index: 7,
+        reason: 'ValidationException: The value for measure ph is not a valid DOUBLE',
+        retryable: false,
+      },
+    ]);
+    // Every other record reached Timestream in a request that succeeded.
+    const stored = writeInputs()
+      .filter((input) => !input.Records?.some((r) => r.Time === String(bad)))
+      .flatMap((input) => input.Records ?? []);
+    expect(stored).toHaveLength(99);
+    // Halving finds one bad record in at most 2 * log2(100) + 1 requests, not one per record.
+    expect(writeInputs().length).toBeLessThanOrEqual(15);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('rejects a lone record Timestream refuses as invalid, without retrying it', async () => {
     tsMock
       .on(WriteRecordsCommand)
       .rejects(
@@ -204,9 +234,18 @@ describe('Timestream writer', () => {
       );
     const result = await store().write([record('b1', NOW)]);
     expect(writeInputs()).toHaveLength(1);
-    expect(result.failures).toEqual([
-      { index: 0, reason: expect.stringMatching(/ValidationException/), retryable: true },
-    ]);
+    expect(result.failures).toEqual([{ index: 0, reason: 'ValidationException: bad', retryable: false }]);
+  });
+
+  it('retries every record without splitting when the request itself is refused (access, missing table)', async () => {
+    const denied = Object.assign(new Error('not authorized to perform timestream:WriteRecords'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    tsMock.on(WriteRecordsCommand).rejects(denied);
+    const result = await store().write([record('b1', NOW), record('b2', NOW)]);
+    expect(writeInputs()).toHaveLength(1);
+    expect(result.failures.map((f) => f.retryable)).toEqual([true, true]);
   });
 
   it('refuses sensors whose ids collide with the layout without sending them', async () => {

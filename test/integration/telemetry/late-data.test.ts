@@ -1,0 +1,79 @@
+import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createIngestionPipeline, type IngestionDeps } from '../../../core/ingestion';
+import { DuckDbTelemetryStore, TimestreamTelemetryStore } from '../../../core/telemetry';
+import { defaultMagneticStoreRetentionDays } from '../../../core/telemetry/timestream/retention';
+import {
+  FakeAcks,
+  FakeDevices,
+  FakeLastSeen,
+  FakeNotifier,
+  NOW,
+  tenSensorMessage,
+} from '../../helpers/telemetry-fixtures';
+
+// A buoy offline for days sends its backlog when it is back: Timestream takes it (magnetic-store
+// writes) as far back as the magnetic store's retention, and the local store applies the same window.
+
+const DAY = 86_400_000;
+const tsMock = mockClient(TimestreamWriteClient);
+afterEach(() => tsMock.reset());
+
+function pipelineOn(telemetry: IngestionDeps['telemetry']) {
+  const devices = new FakeDevices();
+  return createIngestionPipeline({
+    devices,
+    telemetry,
+    acks: new FakeAcks(devices),
+    notifier: new FakeNotifier(),
+    lastSeen: new FakeLastSeen(),
+    clock: () => NOW,
+  });
+}
+
+const timestream = (magneticStoreRetentionDays?: number) =>
+  new TimestreamTelemetryStore({
+    database: 'yvr-test-db',
+    table: 'calibrated_device_data',
+    writeClient: new TimestreamWriteClient({ region: 'us-west-2' }),
+    ...(magneticStoreRetentionDays !== undefined ? { magneticStoreRetentionDays } : {}),
+  });
+
+describe('late data (backfill)', () => {
+  it('stores a reading three days old locally and answers it in a range query', async () => {
+    const store = await DuckDbTelemetryStore.open({ path: ':memory:' });
+    const [outcome] = await pipelineOn(store).process([tenSensorMessage('b1', NOW - 3 * DAY, 1)]);
+    expect(outcome?.status).toBe('accepted');
+    const page = await store.range({
+      deviceId: 'b1',
+      sensor: 'ph',
+      from: NOW - 4 * DAY,
+      to: NOW,
+      limit: 10,
+    });
+    expect(page.items.map((p) => p.time)).toEqual([new Date(NOW - 3 * DAY).toISOString()]);
+    await store.close();
+  });
+
+  it('sends a reading three days old to Timestream instead of rejecting it', async () => {
+    tsMock.on(WriteRecordsCommand).resolves({});
+    const [outcome] = await pipelineOn(timestream()).process([tenSensorMessage('b1', NOW - 3 * DAY, 1)]);
+    expect(outcome?.status).toBe('accepted');
+    const sent = tsMock.commandCalls(WriteRecordsCommand)[0]?.args[0].input;
+    expect(sent?.Records?.[0]?.Time).toBe(String(NOW - 3 * DAY));
+  });
+
+  it('applies the same window locally as in AWS, and rejects what is older than it', async () => {
+    const local = await DuckDbTelemetryStore.open({ path: ':memory:' });
+    expect(local.oldestWritable(NOW)).toBe(timestream().oldestWritable(NOW));
+    expect(local.oldestWritable(NOW)).toBe(NOW - defaultMagneticStoreRetentionDays(false) * DAY);
+    const [outcome] = await pipelineOn(local).process([tenSensorMessage('b1', NOW - 31 * DAY, 1)]);
+    expect(outcome?.status === 'rejected' && outcome.reason).toMatch(/older than the store accepts/);
+    await local.close();
+  });
+
+  it('follows the table retention it is given', () => {
+    expect(timestream(3650).oldestWritable(NOW)).toBe(NOW - 3650 * DAY);
+  });
+});
