@@ -750,7 +750,7 @@ describe('permissions and limits the first real request meets', () => {
     ['yvr-stage-calibration', 'processors/calibration/handler.ts'],
   ])('grants %s no DynamoDB action that its code cannot send', async (name, entry) => {
     const granted = statementsOfFunction(stage.template, name)
-      .flatMap((st) => [st.Action].flat() as string[])
+      .flatMap((st) => [(st as { Action: string | string[] }).Action].flat())
       .filter((a) => a.startsWith('dynamodb:'));
     const sent = await dynamoActionsSentBy(entry);
     expect(granted.filter((a) => !sent.has(a))).toEqual([]);

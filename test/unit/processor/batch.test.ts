@@ -64,6 +64,7 @@ function setup() {
     pipeline,
     rejected: new RejectedMessageService({ store, pipeline }),
     logger: { info: log, warn: log, error: log },
+    maxReceiveCount: 5,
   });
   return { handle, devices, telemetry, store, logs };
 }
@@ -115,6 +116,20 @@ describe('SQS batch handler', () => {
       payload: 'not json',
       reason: expect.stringMatching(/envelope/),
     });
+  });
+
+  it('keeps a message still failing on its last delivery as a rejected message with the reason', async () => {
+    const { handle, telemetry, store } = setup();
+    telemetry.failWith = () => ({ reason: 'ThrottlingException', retryable: true });
+    const early = sqsRecord(tenSensorMessage('b1', NOW - 1000, 1), 'early');
+    const last = sqsRecord(tenSensorMessage('b1', NOW - 2000, 2), 'last');
+    early.attributes.ApproximateReceiveCount = '4';
+    last.attributes.ApproximateReceiveCount = '5';
+    const response = await handle(sqsEvent([early, last]));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'early' }]);
+    expect([...store.items.values()].map((m) => m.reason)).toEqual([
+      'not processed after 5 attempts: ThrottlingException',
+    ]);
   });
 
   it('fails the record when its rejection cannot be kept, so it is not lost', async () => {
