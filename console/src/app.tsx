@@ -82,7 +82,15 @@ export function App() {
   );
 }
 
-function Shell({ user, stage, onSignOut }: { user: SessionUser; stage?: string | undefined; onSignOut: () => void }) {
+function Shell({
+  user,
+  stage,
+  onSignOut,
+}: {
+  user: SessionUser;
+  stage?: string | undefined;
+  onSignOut: () => void;
+}) {
   const route = useRoute();
   const [section, id] = route.path;
   const admin = user.role === 'admin';

@@ -39,7 +39,16 @@ function viteArgs(outDir: string): string[] {
       { cause: err },
     );
   }
-  return [bin, 'build', '--config', join(CONSOLE_ROOT, 'vite.config.ts'), '--outDir', outDir, '--logLevel', 'warn'];
+  return [
+    bin,
+    'build',
+    '--config',
+    join(CONSOLE_ROOT, 'vite.config.ts'),
+    '--outDir',
+    outDir,
+    '--logLevel',
+    'warn',
+  ];
 }
 
 /** Builds the console with vite into `outDir` (default console/dist). */
@@ -62,7 +71,9 @@ export async function buildConsole(outDir = CONSOLE_DIST): Promise<void> {
 export function buildConsoleSync(outDir = CONSOLE_DIST): void {
   const result = spawnSync(process.execPath, viteArgs(outDir), { cwd: CONSOLE_ROOT, encoding: 'utf8' });
   if (result.status !== 0)
-    throw new ConsoleBuildError(`vite build failed (exit ${result.status}):\n${(result.stderr || '').trim()}`);
+    throw new ConsoleBuildError(
+      `vite build failed (exit ${result.status}):\n${(result.stderr || '').trim()}`,
+    );
 }
 
 /**

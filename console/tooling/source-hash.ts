@@ -38,8 +38,9 @@ export function consoleSourceHash(consoleRoot: string): string {
   for (const name of CONSOLE_PACKAGES) {
     let version = 'missing';
     try {
-      version = (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string })
-        .version;
+      version = (
+        JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }
+      ).version;
     } catch {
       // Not installed: the build would fail anyway, and says why.
     }

@@ -33,11 +33,17 @@ const TYPES: Record<string, string> = {
  * used, so a phone that reached the laptop by its LAN address reaches the API
  * and Cognito the same way.
  */
-export function serveConsole(req: IncomingMessage, res: ServerResponse, options: ConsoleRouteOptions): boolean {
+export function serveConsole(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: ConsoleRouteOptions,
+): boolean {
   const url = new URL(req.url ?? '/', 'http://local');
   if (url.pathname !== CONSOLE_PATH && !url.pathname.startsWith(`${CONSOLE_PATH}/`)) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('The console is read with GET.\n');
+    res
+      .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' })
+      .end('The console is read with GET.\n');
     return true;
   }
   if (url.pathname === CONSOLE_PATH) {
@@ -87,7 +93,8 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, options:
 function safeJoin(dir: string, rest: string): string {
   if (rest.includes('\0')) throw new Error('NUL in path');
   const path = normalize(join(dir, rest));
-  if (path !== dir && !path.startsWith(dir.endsWith(sep) ? dir : dir + sep)) throw new Error('outside the console');
+  if (path !== dir && !path.startsWith(dir.endsWith(sep) ? dir : dir + sep))
+    throw new Error('outside the console');
   return path;
 }
 

@@ -88,7 +88,10 @@ describe('the operator console', () => {
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password', { exact: true }).fill('wrong-Password1!');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').getByText(/Wrong email or password/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/Wrong email or password/)
+      .waitFor();
 
     await signInAs(page, ADMIN.email, ADMIN.password);
     await page.getByRole('heading', { name: 'Stations' }).waitFor();
@@ -101,7 +104,8 @@ describe('the operator console', () => {
     await page.getByRole('button', { name: 'Add station' }).click();
     await page.getByLabel('Station id').fill(DEVICE);
     await page.getByLabel('Name').fill('Console buoy');
-    await page.getByLabel('Reporting interval (seconds)').fill('1');
+    // Every 2 s: an hour is then 1800 readings, which the chart shows as raw points.
+    await page.getByLabel('Reporting interval (seconds)').fill('2');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('heading', { name: /Console buoy/ }).waitFor();
     await expect(page.getByTestId('config-status').first().textContent()).resolves.toBe('PENDING v1');
@@ -132,35 +136,41 @@ describe('the operator console', () => {
       deviceId: DEVICE,
       mqttUrl: local.outputs.MqttUrl,
       legacy: false,
-      intervalMs: 1_000,
+      intervalMs: 2_000,
       onSent: () => undefined,
       onAck: () => undefined,
       onLog: () => undefined,
     });
     await station.start();
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="config-status"]')?.textContent === 'APPLIED v2',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await page
+      .getByTestId('config-status')
+      .first()
+      .filter({ hasText: /^APPLIED v2$/ })
+      .waitFor({ timeout: 30_000 });
     // The first reading appears in the latest values, then the chart's live tail grows.
-    await page.waitForFunction(
-      () => /pH/.test(document.querySelector('[data-testid="latest-ph"] .value')?.textContent ?? ''),
-      undefined,
-      { timeout: 30_000 },
-    );
+    await page
+      .getByTestId('latest-ph')
+      .locator('.value')
+      .filter({ hasText: /pH$/ })
+      .waitFor({ timeout: 30_000 });
+    await page.getByLabel('Range').selectOption('1h');
+    await page.getByText('raw points').waitFor();
     const chart = page.getByTestId('chart-ph');
     const before = Number(await chart.getAttribute('data-points'));
+    // Evaluated in the page (hence a string: this file is compiled without the DOM types).
     await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid="chart-ph"]')?.getAttribute('data-points')) > n,
-      before,
+      `Number(document.querySelector('[data-testid="chart-ph"]')?.getAttribute('data-points')) > ${before}`,
+      undefined,
       { timeout: 30_000 },
     );
     await photograph(page, 'station');
   });
 
-  it('receives the config change through the subscription (needs TLS on the GraphQL port for Amplify\'s wss://)', async () => {
-    await page.getByTestId('live-state').filter({ hasText: /^Live$/ }).waitFor({ timeout: 15_000 });
+  it("receives the config change through the subscription (needs TLS on the GraphQL port for Amplify's wss://)", async () => {
+    await page
+      .getByTestId('live-state')
+      .filter({ hasText: /^Live$/ })
+      .waitFor({ timeout: 15_000 });
   });
 
   it('lists the station with its status, last seen and alerts on the stations page', async () => {
@@ -175,7 +185,10 @@ describe('the operator console', () => {
   it('shows the rejected messages and the accounts to an admin', async () => {
     await page.getByRole('link', { name: 'Rejected messages' }).click();
     await page.getByRole('heading', { name: 'Rejected messages' }).waitFor();
-    await page.getByText(/No rejected messages|Replay/).first().waitFor();
+    await page
+      .getByText(/No rejected messages|Replay/)
+      .first()
+      .waitFor();
     await photograph(page, 'rejected');
     await page.getByRole('link', { name: 'Accounts' }).click();
     await page.getByTestId(`account-${ADMIN.email}`).waitFor();

@@ -8,7 +8,13 @@ import { ErrorBox } from './common';
 const KIND: Record<Alert['kind'], string> = { HIGH: 'above max', LOW: 'below min', SILENT: 'silent' };
 
 /** Alerts with acknowledge (OPEN -> ACKNOWLEDGED) and an optional note. */
-export function AlertList({ alerts, onChanged }: { alerts: readonly Alert[]; onChanged: (a: Alert) => void }) {
+export function AlertList({
+  alerts,
+  onChanged,
+}: {
+  alerts: readonly Alert[];
+  onChanged: (a: Alert) => void;
+}) {
   if (!alerts.length) return <p className="empty">No alerts here.</p>;
   return (
     <ul className="alerts">
@@ -52,14 +58,21 @@ function AlertItem({ alert, onChanged }: { alert: Alert; onChanged: (a: Alert) =
         {alert.threshold !== null ? `, limit ${formatValue(alert.threshold)}` : ''}
         {alert.worstValue !== null ? `, worst ${formatValue(alert.worstValue)}` : ''}
         {alert.lastValue !== null ? `, last ${formatValue(alert.lastValue)}` : ''}
-        {alert.acknowledgedAt ? `; acknowledged ${formatTime(alert.acknowledgedAt)} by ${alert.acknowledgedBy ?? '?'}` : ''}
+        {alert.acknowledgedAt
+          ? `; acknowledged ${formatTime(alert.acknowledgedAt)} by ${alert.acknowledgedBy ?? '?'}`
+          : ''}
         {alert.resolvedAt ? `; resolved ${formatTime(alert.resolvedAt)}` : ''}
         {alert.note ? `; note: ${alert.note}` : ''}
       </div>
       {alert.state === 'OPEN' ? (
         <div className="ack">
           <label htmlFor={noteId}>Note (optional)</label>
-          <input id={noteId} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. cleaned the probe" />
+          <input
+            id={noteId}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            placeholder="e.g. cleaned the probe"
+          />
           <button type="button" onClick={acknowledge} disabled={busy}>
             {busy ? 'Acknowledging...' : 'Acknowledge'}
           </button>

@@ -86,7 +86,11 @@ export function Chart(props: ChartProps) {
     const el = box.current;
     if (!el) return;
     try {
-      plot.current = new uPlot(options(props, el.clientWidth || 600), chartData(props.points, props.buckets), el);
+      plot.current = new uPlot(
+        options(props, el.clientWidth || 600),
+        chartData(props.points, props.buckets),
+        el,
+      );
       setFailed(undefined);
     } catch (err) {
       // No canvas (an old browser, or a DOM without one): say so rather than draw nothing.

@@ -29,7 +29,8 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
   }, [device]);
   const stale = dirty && device.configVersion !== base.configVersion;
 
-  const set = <K extends keyof ConfigForm>(key: K, value: ConfigForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const set = <K extends keyof ConfigForm>(key: K, value: ConfigForm[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
   const setSensor = (i: number, patch: Partial<SensorForm>) =>
     setForm((f) => ({ ...f, sensors: f.sensors.map((s, j) => (j === i ? { ...s, ...patch } : s)) }));
   const issue = (field: string) => issues[`input.${field}`];
@@ -101,7 +102,11 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
               {...describedBy(fieldId('input.sensorIntervalMs'), issue('sensorIntervalMs'))}
             />
           </Field>
-          <Field id={fieldId('input.location')} label="Latitude" error={issue('location') ?? issue('location.latitude')}>
+          <Field
+            id={fieldId('input.location')}
+            label="Latitude"
+            error={issue('location') ?? issue('location.latitude')}
+          >
             <input
               id={fieldId('input.location')}
               inputMode="decimal"
@@ -110,7 +115,11 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
               {...describedBy(fieldId('input.location'), issue('location') ?? issue('location.latitude'))}
             />
           </Field>
-          <Field id={fieldId('input.location.longitude')} label="Longitude" error={issue('location.longitude')}>
+          <Field
+            id={fieldId('input.location.longitude')}
+            label="Longitude"
+            error={issue('location.longitude')}
+          >
             <input
               id={fieldId('input.location.longitude')}
               inputMode="decimal"
@@ -143,7 +152,12 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
           return (
             <div className="sensor-row" key={i} role="group" aria-label={`Sensor ${s.id || i + 1}`}>
               <Field id={f('id')} label="Id" error={issue(`${p}.id`)}>
-                <input id={f('id')} value={s.id} onChange={(e) => setSensor(i, { id: e.target.value })} {...describedBy(f('id'), issue(`${p}.id`))} />
+                <input
+                  id={f('id')}
+                  value={s.id}
+                  onChange={(e) => setSensor(i, { id: e.target.value })}
+                  {...describedBy(f('id'), issue(`${p}.id`))}
+                />
               </Field>
               <Field id={f('measurement')} label="Measurement" error={issue(`${p}.measurement`)}>
                 <input
@@ -155,13 +169,30 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
                 />
               </Field>
               <Field id={f('unit')} label="Unit" error={issue(`${p}.unit`)}>
-                <input id={f('unit')} value={s.unit} onChange={(e) => setSensor(i, { unit: e.target.value })} {...describedBy(f('unit'), issue(`${p}.unit`))} />
+                <input
+                  id={f('unit')}
+                  value={s.unit}
+                  onChange={(e) => setSensor(i, { unit: e.target.value })}
+                  {...describedBy(f('unit'), issue(`${p}.unit`))}
+                />
               </Field>
               <Field id={f('min')} label="Min" error={issue(`${p}.min`)}>
-                <input id={f('min')} inputMode="decimal" value={s.min} onChange={(e) => setSensor(i, { min: e.target.value })} {...describedBy(f('min'), issue(`${p}.min`))} />
+                <input
+                  id={f('min')}
+                  inputMode="decimal"
+                  value={s.min}
+                  onChange={(e) => setSensor(i, { min: e.target.value })}
+                  {...describedBy(f('min'), issue(`${p}.min`))}
+                />
               </Field>
               <Field id={f('max')} label="Max" error={issue(`${p}.max`)}>
-                <input id={f('max')} inputMode="decimal" value={s.max} onChange={(e) => setSensor(i, { max: e.target.value })} {...describedBy(f('max'), issue(`${p}.max`))} />
+                <input
+                  id={f('max')}
+                  inputMode="decimal"
+                  value={s.max}
+                  onChange={(e) => setSensor(i, { max: e.target.value })}
+                  {...describedBy(f('max'), issue(`${p}.max`))}
+                />
               </Field>
               <Field
                 id={f('calibration')}
@@ -173,11 +204,19 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
                   value={s.calibration}
                   placeholder="0=0; 4095=14"
                   onChange={(e) => setSensor(i, { calibration: e.target.value })}
-                  {...describedBy(f('calibration'), issue(`${p}.calibration`) ?? issue(`${p}.calibration.points`))}
+                  {...describedBy(
+                    f('calibration'),
+                    issue(`${p}.calibration`) ?? issue(`${p}.calibration.points`),
+                  )}
                 />
               </Field>
               <div className="field checkbox">
-                <input id={f('enabled')} type="checkbox" checked={s.enabled} onChange={(e) => setSensor(i, { enabled: e.target.checked })} />
+                <input
+                  id={f('enabled')}
+                  type="checkbox"
+                  checked={s.enabled}
+                  onChange={(e) => setSensor(i, { enabled: e.target.checked })}
+                />
                 <label htmlFor={f('enabled')}>Enabled</label>
               </div>
               <div className="field checkbox">
@@ -208,15 +247,29 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
           ))}
         </datalist>
         {!readOnly ? (
-          <button type="button" className="secondary" onClick={() => setForm((x) => ({ ...x, sensors: [...x.sensors, emptySensor()] }))}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setForm((x) => ({ ...x, sensors: [...x.sensors, emptySensor()] }))}
+          >
             Add sensor
           </button>
         ) : null}
       </fieldset>
       {stale ? (
         <p className="warning" role="status">
-          The config changed to version {device.configVersion} since you started editing; saving will fail with a
-          conflict. <button type="button" className="link" onClick={() => { setBase(device); setForm(formOf(device)); }}>Discard my changes and load it</button>
+          The config changed to version {device.configVersion} since you started editing; saving will fail
+          with a conflict.{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setBase(device);
+              setForm(formOf(device));
+            }}
+          >
+            Discard my changes and load it
+          </button>
         </p>
       ) : null}
       {error && (unplaced.length || !Object.keys(error.fields).length) ? (
@@ -237,7 +290,16 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
           <button type="submit" disabled={busy || !dirty}>
             {busy ? 'Saving...' : 'Save config'}
           </button>
-          <button type="button" className="secondary" disabled={!dirty || busy} onClick={() => { setForm(formOf(base)); setIssues({}); setError(undefined); }}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={!dirty || busy}
+            onClick={() => {
+              setForm(formOf(base));
+              setIssues({});
+              setError(undefined);
+            }}
+          >
             Undo changes
           </button>
         </div>

@@ -35,14 +35,17 @@ export function ConfigHistory({ device, onChanged }: { device: Device; onChanged
   return (
     <section className="card" aria-labelledby="history-title">
       <h2 id="history-title">Config history</h2>
-      {history.error ? <ErrorBox error={history.error} retry={history.reload} what="load the history" /> : null}
+      {history.error ? (
+        <ErrorBox error={history.error} retry={history.reload} what="load the history" />
+      ) : null}
       {error ? <ErrorBox error={error} what="roll back" /> : null}
       {history.loading && !history.data ? <Loading what="the history" /> : null}
       <ol className="history" reversed>
         {history.data?.items.map((v) => (
           <li key={v.version} data-testid={`version-${v.version}`}>
             <div className="history-head">
-              <strong>v{v.version}</strong> {v.change} by {v.changedBy ?? 'unknown'} at {formatTime(v.changedAt)}
+              <strong>v{v.version}</strong> {v.change} by {v.changedBy ?? 'unknown'} at{' '}
+              {formatTime(v.changedAt)}
               {v.version === device.configVersion ? <span className="badge">current</span> : null}
               {user.role === 'admin' && v.version !== device.configVersion ? (
                 <button

@@ -2,7 +2,15 @@ import { QC_LABELS, ago, formatValue } from '../lib/format';
 import type { Device, Reading } from '../lib/types';
 
 /** The newest value of each sensor, with its unit and out-of-range and quality marks. */
-export function LatestValues({ device, readings, now }: { device: Device; readings: readonly Reading[]; now: number }) {
+export function LatestValues({
+  device,
+  readings,
+  now,
+}: {
+  device: Device;
+  readings: readonly Reading[];
+  now: number;
+}) {
   const bySensor = new Map(readings.map((r) => [r.sensor, r]));
   return (
     <table className="latest responsive">
@@ -21,7 +29,11 @@ export function LatestValues({ device, readings, now }: { device: Device; readin
           const r = bySensor.get(s.id);
           const flag = r?.qcFlag;
           return (
-            <tr key={s.id} data-testid={`latest-${s.id}`} className={r?.outOfRange ? 'out-of-range' : undefined}>
+            <tr
+              key={s.id}
+              data-testid={`latest-${s.id}`}
+              className={r?.outOfRange ? 'out-of-range' : undefined}
+            >
               <th scope="row" data-label="Sensor">
                 {s.measurement}
                 {s.id !== s.measurement ? <span className="muted small"> {s.id}</span> : null}

@@ -151,7 +151,8 @@ export function documents(caps: Capabilities) {
           expiresAt
           rows
         }
-      }`,
+      }
+    `,
     configHistory: /* GraphQL */ `
       query DeviceConfigHistory($deviceId: ID!, $limit: Int, $nextToken: String) {
         deviceConfigHistory(deviceId: $deviceId, limit: $limit, nextToken: $nextToken) {
@@ -170,7 +171,8 @@ export function documents(caps: Capabilities) {
           }
           nextToken
         }
-      }`,
+      }
+    `,
     alerts: /* GraphQL */ `
       query Alerts($deviceId: ID, $state: AlertState, $limit: Int, $nextToken: String) {
         alerts(deviceId: $deviceId, state: $state, limit: $limit, nextToken: $nextToken) {
@@ -194,7 +196,8 @@ export function documents(caps: Capabilities) {
           }
           nextToken
         }
-      }`,
+      }
+    `,
     userAccounts: /* GraphQL */ `
       query UserAccounts($limit: Int, $nextToken: String) {
         userAccounts(limit: $limit, nextToken: $nextToken) {
@@ -209,7 +212,8 @@ export function documents(caps: Capabilities) {
           }
           nextToken
         }
-      }`,
+      }
+    `,
     createDevice: /* GraphQL */ `
       mutation CreateDevice($input: CreateDeviceInput!) {
         createDevice(input: $input) { ${device} }
@@ -241,7 +245,8 @@ export function documents(caps: Capabilities) {
             lastReplayedAt
           }
         }
-      }`,
+      }
+    `,
     addUserAccount: /* GraphQL */ `
       mutation AddUserAccount($input: AddUserAccountInput!) {
         addUserAccount(input: $input) {
@@ -253,7 +258,8 @@ export function documents(caps: Capabilities) {
           createdAt
           updatedAt
         }
-      }`,
+      }
+    `,
     updateUserAccount: /* GraphQL */ `
       mutation UpdateUserAccount($input: UpdateUserAccountInput!) {
         updateUserAccount(input: $input) {
@@ -265,13 +271,15 @@ export function documents(caps: Capabilities) {
           createdAt
           updatedAt
         }
-      }`,
+      }
+    `,
     deleteUserAccount: /* GraphQL */ `
       mutation DeleteUserAccount($username: ID!) {
         deleteUserAccount(username: $username) {
           username
         }
-      }`,
+      }
+    `,
     onDeviceConfigChanged: /* GraphQL */ `
       subscription OnDeviceConfigChanged($deviceId: ID) {
         onDeviceConfigChanged(deviceId: $deviceId) { ${device} }

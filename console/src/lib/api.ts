@@ -1,6 +1,12 @@
 import { generateClient } from 'aws-amplify/api';
 import { ALL_CAPABILITIES, capabilitiesFrom, type Capabilities } from '../graphql/capabilities';
-import { CAPABILITIES_QUERY, DOCUMENT_NEEDS, documents, type DocumentName, type Documents } from '../graphql/documents';
+import {
+  CAPABILITIES_QUERY,
+  DOCUMENT_NEEDS,
+  documents,
+  type DocumentName,
+  type Documents,
+} from '../graphql/documents';
 import { ApiError, toApiError } from './errors';
 
 /** The one GraphQL client of the console, through Amplify (auth mode: the user pool's tokens). */
@@ -32,7 +38,7 @@ interface Observable {
 export async function createApi(client: Client = generateClient() as unknown as Client): Promise<Api> {
   let capabilities = ALL_CAPABILITIES;
   try {
-    const result = (await (client.graphql({ query: CAPABILITIES_QUERY }) as Promise<{ data?: unknown }>));
+    const result = await (client.graphql({ query: CAPABILITIES_QUERY }) as Promise<{ data?: unknown }>);
     capabilities = capabilitiesFrom(result.data as Parameters<typeof capabilitiesFrom>[0]);
   } catch {
     // Introspection refused: assume the whole contract.

@@ -70,7 +70,13 @@ function calibrationOf(text: string, field: string, issues: LocalIssues) {
       const [raw, actual, extra] = pair.split('=').map((x) => x.trim());
       const r = Number(raw);
       const a = Number(actual);
-      if (extra !== undefined || raw === '' || actual === undefined || !Number.isFinite(r) || !Number.isFinite(a))
+      if (
+        extra !== undefined ||
+        raw === '' ||
+        actual === undefined ||
+        !Number.isFinite(r) ||
+        !Number.isFinite(a)
+      )
         issues[field] = `"${pair}" is not raw=actual (two numbers), e.g. 0=0; 4095=14`;
       return { raw: r, actual: a };
     });

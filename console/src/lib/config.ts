@@ -25,7 +25,10 @@ export class ConfigError extends Error {
 const REQUIRED = ['GraphQLUrl', 'Region', 'UserPoolId', 'UserPoolClientId'] as const;
 
 /** Fetches and checks config.json; throws ConfigError saying what is wrong. */
-export async function loadConfig(url = 'config.json', fetchImpl: typeof fetch = fetch): Promise<ConsoleConfig> {
+export async function loadConfig(
+  url = 'config.json',
+  fetchImpl: typeof fetch = fetch,
+): Promise<ConsoleConfig> {
   let response: Response;
   try {
     response = await fetchImpl(url, { cache: 'no-store' });

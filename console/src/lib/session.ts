@@ -9,9 +9,7 @@ export interface SessionUser {
 
 /** What a sign-in attempt asks of the person next. */
 export type SignInOutcome =
-  | { step: 'done'; user: SessionUser }
-  | { step: 'new-password' }
-  | { step: 'unsupported'; message: string };
+  { step: 'done'; user: SessionUser } | { step: 'new-password' } | { step: 'unsupported'; message: string };
 
 /** The signed-in user, or null. */
 export async function currentUser(): Promise<SessionUser | null> {
@@ -78,7 +76,8 @@ export function signInErrorMessage(err: unknown, step: 'password' | 'new-passwor
   if (name === 'InvalidPasswordException' && step === 'password') return wrong;
   if (name === 'InvalidPasswordException')
     return `The new password does not meet the policy: ${message.replace(/^.*?:\s*/, '')}`;
-  if (name === 'PasswordResetRequiredException') return 'An admin reset this password: ask them for a new one.';
+  if (name === 'PasswordResetRequiredException')
+    return 'An admin reset this password: ask them for a new one.';
   if (/network|fetch/i.test(message)) return `Could not reach the sign-in service (${message}). Try again.`;
   return message;
 }

@@ -26,7 +26,11 @@ export function AccountsPage() {
   async function update(account: UserAccount, change: { role?: Role; enabled?: boolean }) {
     setError(undefined);
     try {
-      replace(await api.request<UserAccount>('updateUserAccount', { input: { username: account.username, ...change } }));
+      replace(
+        await api.request<UserAccount>('updateUserAccount', {
+          input: { username: account.username, ...change },
+        }),
+      );
     } catch (err) {
       setError(toApiError(err));
     }
@@ -47,7 +51,9 @@ export function AccountsPage() {
       <h1 id="accounts-title">Accounts</h1>
       <AddAccount onAdded={(a) => accounts.set((list) => [...(list ?? []), a])} />
       {error ? <ErrorBox error={error} what="change the account" /> : null}
-      {accounts.error ? <ErrorBox error={accounts.error} retry={accounts.reload} what="load the accounts" /> : null}
+      {accounts.error ? (
+        <ErrorBox error={accounts.error} retry={accounts.reload} what="load the accounts" />
+      ) : null}
       {accounts.loading && !accounts.data ? <Loading what="accounts" /> : null}
       {accounts.data ? (
         <table className="accounts responsive">
@@ -90,10 +96,20 @@ export function AccountsPage() {
                   </td>
                   <td data-label="Created">{formatTime(a.createdAt)}</td>
                   <td data-label="Actions" className="row-actions">
-                    <button type="button" className="secondary small" disabled={self} onClick={() => update(a, { enabled: !a.enabled })}>
+                    <button
+                      type="button"
+                      className="secondary small"
+                      disabled={self}
+                      onClick={() => update(a, { enabled: !a.enabled })}
+                    >
                       {a.enabled ? 'Disable' : 'Enable'}
                     </button>
-                    <button type="button" className="danger-button small" disabled={self} onClick={() => remove(a)}>
+                    <button
+                      type="button"
+                      className="danger-button small"
+                      disabled={self}
+                      onClick={() => remove(a)}
+                    >
                       Delete
                     </button>
                   </td>
@@ -145,7 +161,13 @@ function AddAccount({ onAdded }: { onAdded: (a: UserAccount) => void }) {
     <form className="card form-grid" onSubmit={submit} aria-labelledby="add-account-title" noValidate>
       <h2 id="add-account-title">Add account</h2>
       <Field id="account-email" label="Email" error={issue('email')}>
-        <input id="account-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} {...describedBy('account-email', issue('email'))} />
+        <input
+          id="account-email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          {...describedBy('account-email', issue('email'))}
+        />
       </Field>
       <Field id="account-role" label="Role" error={issue('role')}>
         <select id="account-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -153,7 +175,12 @@ function AddAccount({ onAdded }: { onAdded: (a: UserAccount) => void }) {
           <option value="ADMIN">admin: changes stations and accounts</option>
         </select>
       </Field>
-      <Field id="account-password" label="Password (optional)" error={issue('password')} hint="Empty: Cognito emails a temporary one.">
+      <Field
+        id="account-password"
+        label="Password (optional)"
+        error={issue('password')}
+        hint="Empty: Cognito emails a temporary one."
+      >
         <input
           id="account-password"
           type="password"
@@ -164,7 +191,11 @@ function AddAccount({ onAdded }: { onAdded: (a: UserAccount) => void }) {
         />
       </Field>
       {error && !Object.keys(error.fields).length ? <ErrorBox error={error} what="add the account" /> : null}
-      {done ? <p className="ok" role="status">{done}</p> : null}
+      {done ? (
+        <p className="ok" role="status">
+          {done}
+        </p>
+      ) : null}
       <div className="actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Adding...' : 'Add account'}

@@ -51,7 +51,11 @@ export function AlertsPage({ deviceId }: { deviceId?: string | undefined }) {
         <>
           <div className="toolbar">
             <label htmlFor="alert-state">Show</label>
-            <select id="alert-state" value={state} onChange={(e) => setState(e.target.value as AlertState | 'ALL')}>
+            <select
+              id="alert-state"
+              value={state}
+              onChange={(e) => setState(e.target.value as AlertState | 'ALL')}
+            >
               {STATES.map((s) => (
                 <option key={s} value={s}>
                   {s === 'ALL' ? 'all' : s.toLowerCase()}
@@ -60,7 +64,9 @@ export function AlertsPage({ deviceId }: { deviceId?: string | undefined }) {
             </select>
             {deviceId ? <a href="#/alerts">all stations</a> : null}
           </div>
-          {alerts.error ? <ErrorBox error={alerts.error} retry={alerts.reload} what="load the alerts" /> : null}
+          {alerts.error ? (
+            <ErrorBox error={alerts.error} retry={alerts.reload} what="load the alerts" />
+          ) : null}
           {alerts.data ? <AlertList alerts={alerts.data} onChanged={onChanged} /> : <Loading what="alerts" />}
         </>
       )}

@@ -19,7 +19,12 @@ export function RejectedPage() {
   const [filter, setFilter] = useState('');
   const [token, setToken] = useState<string | null>(null);
   const page = useAsync(
-    () => api.request<Connection<RejectedMessage>>('rejectedMessages', { deviceId: filter || null, limit: 50, nextToken: token }),
+    () =>
+      api.request<Connection<RejectedMessage>>('rejectedMessages', {
+        deviceId: filter || null,
+        limit: 50,
+        nextToken: token,
+      }),
     [api, filter, token],
   );
   const [results, setResults] = useState<Record<string, string | ApiError>>({});
@@ -30,7 +35,9 @@ export function RejectedPage() {
       const result = await api.request<ReplayResult>('replayRejectedMessage', { id: m.id });
       setResults((r) => ({
         ...r,
-        [m.id]: result.accepted ? 'Accepted: stored and removed from this list.' : `Rejected again: ${result.reason ?? 'no reason'}`,
+        [m.id]: result.accepted
+          ? 'Accepted: stored and removed from this list.'
+          : `Rejected again: ${result.reason ?? 'no reason'}`,
       }));
       if (result.accepted) page.set((p) => p && { ...p, items: p.items.filter((x) => x.id !== m.id) });
     } catch (err) {
@@ -50,12 +57,19 @@ export function RejectedPage() {
         }}
       >
         <label htmlFor="rejected-device">Station id</label>
-        <input id="rejected-device" value={deviceId} onChange={(e) => setDeviceId(e.target.value)} placeholder="all stations" />
+        <input
+          id="rejected-device"
+          value={deviceId}
+          onChange={(e) => setDeviceId(e.target.value)}
+          placeholder="all stations"
+        />
         <button type="submit" className="secondary">
           Filter
         </button>
       </form>
-      {page.error ? <ErrorBox error={page.error} retry={page.reload} what="load the rejected messages" /> : null}
+      {page.error ? (
+        <ErrorBox error={page.error} retry={page.reload} what="load the rejected messages" />
+      ) : null}
       {page.loading && !page.data ? <Loading what="rejected messages" /> : null}
       {page.data && !page.data.items.length ? <p className="empty">No rejected messages.</p> : null}
       <ul className="rejected">
@@ -73,7 +87,11 @@ export function RejectedPage() {
               <pre className="payload" aria-label="Payload">
                 {m.payloadEncoding === 'base64' ? `(base64) ${m.payload}` : m.payload}
               </pre>
-              <button type="button" onClick={() => replay(m)} aria-label={`Replay the message from ${m.topic}`}>
+              <button
+                type="button"
+                onClick={() => replay(m)}
+                aria-label={`Replay the message from ${m.topic}`}
+              >
                 Replay
               </button>
               {typeof result === 'string' ? <p role="status">{result}</p> : null}

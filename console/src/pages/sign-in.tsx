@@ -49,7 +49,9 @@ export function SignIn({ config, onSignedIn, auth }: SignInProps) {
     }
     setBusy(true);
     try {
-      follow(step === 'password' ? await actions.signIn(email, password) : await actions.newPassword(newPassword));
+      follow(
+        step === 'password' ? await actions.signIn(email, password) : await actions.newPassword(newPassword),
+      );
     } catch (err) {
       setError(signInErrorMessage(err, step));
     } finally {
@@ -61,7 +63,9 @@ export function SignIn({ config, onSignedIn, auth }: SignInProps) {
     <main className="sign-in">
       <form onSubmit={submit} aria-labelledby="sign-in-title" noValidate>
         <h1 id="sign-in-title">YVR water quality</h1>
-        <p className="muted">{step === 'password' ? 'Sign in to the operator console' : 'Choose a new password'}</p>
+        <p className="muted">
+          {step === 'password' ? 'Sign in to the operator console' : 'Choose a new password'}
+        </p>
         {step === 'password' ? (
           <>
             <label htmlFor="email">Email</label>

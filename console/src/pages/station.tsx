@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useConsole } from '../lib/context';
 import { ago, formatInterval, formatTime } from '../lib/format';
 import { useFallbackRefresh, useLiveState } from '../lib/live';
 import { RANGES, resolutionFor, type RangeId } from '../lib/ranges';
-import { appendLatest, latestPollMs, sensorSeries } from '../lib/readings';
+import { appendLatest, intervalMs, latestPollMs, mergeLatest, sensorSeries } from '../lib/readings';
 import { useAsync } from '../lib/use-async';
 import { toApiError, type ApiError } from '../lib/errors';
 import type { Alert, Connection, Device, Reading, ReadingPoint, Sensor } from '../lib/types';
@@ -73,7 +73,9 @@ export function StationPage({ id }: { id: string }) {
             ? `The station refused v${d.configVersion}: ${d.configRejectedReason ?? 'no reason given'}.`
             : ''}{' '}
         {d.delivery?.status === 'UNDELIVERED' ? (
-          <span className="warning">Not delivered yet: {d.delivery.error ?? 'publish failed'}; it is re-sent.</span>
+          <span className="warning">
+            Not delivered yet: {d.delivery.error ?? 'publish failed'}; it is re-sent.
+          </span>
         ) : null}
         <span className="muted">
           {' '}
@@ -84,7 +86,9 @@ export function StationPage({ id }: { id: string }) {
 
       <section className="card" aria-labelledby="latest-title">
         <h2 id="latest-title">Latest values</h2>
-        {latest.error ? <ErrorBox error={latest.error} retry={latest.reload} what="load the latest values" /> : null}
+        {latest.error ? (
+          <ErrorBox error={latest.error} retry={latest.reload} what="load the latest values" />
+        ) : null}
         {latest.data ? (
           <LatestValues device={d} readings={latest.data} now={now} />
         ) : latest.loading ? (
@@ -119,7 +123,13 @@ function Charts({ device, latest }: { device: Device; latest: Reading[] | undefi
     const from = new Date(loadedAt - rangeMs);
     const all = await Promise.all(
       sensors.map((s) =>
-        sensorSeries(api, { deviceId: device.id, sensor: s.id, from, to, sensorIntervalMs: device.sensorIntervalMs }),
+        sensorSeries(api, {
+          deviceId: device.id,
+          sensor: s.id,
+          from,
+          to,
+          sensorIntervalMs: device.sensorIntervalMs,
+        }),
       ),
     );
     return new Map(sensors.map((s, i) => [s.id, all[i]!]));
@@ -154,7 +164,9 @@ function Charts({ device, latest }: { device: Device; latest: Reading[] | undefi
               </option>
             ))}
           </select>
-          <span className="muted small">{interval ? `${interval} buckets (avg, min-max)` : 'raw points'}</span>
+          <span className="muted small">
+            {interval ? `${interval} buckets (avg, min-max)` : 'raw points'}
+          </span>
           <button type="button" className="secondary" onClick={() => setLoadedAt(Date.now())}>
             Refresh
           </button>
@@ -191,32 +203,40 @@ function Charts({ device, latest }: { device: Device; latest: Reading[] | undefi
 function SensorChart(props: {
   device: Device;
   sensor: Sensor;
-  series: { points: ReadingPoint[]; buckets: boolean } | undefined;
+  series: { points: ReadingPoint[]; buckets: boolean; interval: string | null } | undefined;
   latest: Reading | undefined;
   range: string;
 }) {
   const { sensor, series, latest } = props;
-  // Raw charts grow with the live tail (each newer latest reading); bucket charts change only on refresh.
-  const [tail, setTail] = useState<{ base: typeof series; points: readonly ReadingPoint[] }>({ base: series, points: [] });
+  // The chart moves with the station: raw charts grow a live tail, bucket charts fold each newer reading in.
+  const [tail, setTail] = useState<{ base: typeof series; points: readonly ReadingPoint[]; merged?: string }>(
+    {
+      base: series,
+      points: [],
+    },
+  );
   useEffect(() => {
     setTail((t) => {
-      const start = t.base === series ? t.points : [];
-      if (!series || series.buckets) return { base: series, points: start };
-      return { base: series, points: appendLatest(start.length ? start : series.points, latest) };
+      if (!series) return { base: series, points: [] };
+      const start = t.base === series && t.points.length ? t.points : series.points;
+      const merged = t.base === series ? t.merged : undefined;
+      if (!latest) return { base: series, points: start, ...(merged ? { merged } : {}) };
+      const points = series.interval
+        ? mergeLatest(start, latest, intervalMs(series.interval), merged)
+        : appendLatest(start, latest);
+      return { base: series, points, merged: latest.time };
     });
   }, [series, latest]);
-  const points = useMemo(() => {
-    if (!series) return [];
-    if (series.buckets || tail.base !== series || !tail.points.length) return series.points;
-    return tail.points;
-  }, [series, tail]);
+  const points = !series ? [] : tail.base === series && tail.points.length ? tail.points : series.points;
   const title = `${sensor.measurement}${sensor.unit ? ` (${sensor.unit})` : ''}`;
   return (
     <div className="sensor-chart" data-testid={`chart-${sensor.id}`} data-points={points.length}>
       <h3>
         {title}{' '}
         <span className="muted small">
-          {points.length ? `${points.length} ${series?.buckets ? 'buckets' : 'points'}` : 'no data in this range'}
+          {points.length
+            ? `${points.length} ${series?.buckets ? 'buckets' : 'points'}`
+            : 'no data in this range'}
           {latest ? `, last ${formatTime(latest.time)}` : ''}
         </span>
       </h3>
@@ -240,12 +260,19 @@ function StationAlerts({ deviceId }: { deviceId: string }) {
   );
   const set = alerts.set;
   const onChanged = useCallback((a: Alert) => set((list) => applyAlertEvent(list ?? [], a)), [set]);
-  useEffect(() => api.subscribe<Alert>('onAlertChanged', { deviceId }, onChanged, () => undefined), [api, deviceId, onChanged]);
+  useEffect(
+    () => api.subscribe<Alert>('onAlertChanged', { deviceId }, onChanged, () => undefined),
+    [api, deviceId, onChanged],
+  );
   return (
     <section className="card" aria-labelledby="station-alerts-title">
       <h2 id="station-alerts-title">Alerts</h2>
       {alerts.error ? <ErrorBox error={alerts.error} retry={alerts.reload} what="load the alerts" /> : null}
-      {alerts.data ? <AlertList alerts={alerts.data} onChanged={onChanged} /> : alerts.loading ? <Loading what="alerts" /> : null}
+      {alerts.data ? (
+        <AlertList alerts={alerts.data} onChanged={onChanged} />
+      ) : alerts.loading ? (
+        <Loading what="alerts" />
+      ) : null}
     </section>
   );
 }

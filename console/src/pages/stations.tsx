@@ -6,7 +6,14 @@ import { useFallbackRefresh, useLiveState } from '../lib/live';
 import { useAsync } from '../lib/use-async';
 import { toApiError, type ApiError } from '../lib/errors';
 import type { Alert, Device } from '../lib/types';
-import { ConfigStatusBadge, ErrorBox, Field, LiveIndicator, Loading, describedBy } from '../components/common';
+import {
+  ConfigStatusBadge,
+  ErrorBox,
+  Field,
+  LiveIndicator,
+  Loading,
+  describedBy,
+} from '../components/common';
 import { navigate } from '../lib/router';
 
 /** The stations with config status, last seen and open alerts; admins add stations here. */
