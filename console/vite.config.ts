@@ -22,6 +22,15 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
   },
   oxc: { jsx: { runtime: 'automatic' } },
+  // `npm run console:dev`: config.json from a running local mode (CONSOLE_API, default port 4000).
+  server: {
+    proxy: {
+      '/config.json': {
+        target: process.env.CONSOLE_API ?? 'http://127.0.0.1:4000',
+        rewrite: () => '/console/config.json',
+      },
+    },
+  },
   plugins: [
     {
       name: 'yvr-build-info',

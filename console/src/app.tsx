@@ -25,7 +25,7 @@ export function App() {
   async function enter(config: ConsoleConfig, user: SessionUser | null) {
     if (!user) return setBoot({ phase: 'signed-out', config });
     try {
-      setBoot({ phase: 'ready', config, user, api: await createApi() });
+      setBoot({ phase: 'ready', config, user, api: await createApi(undefined, config.GraphQLUrl) });
     } catch (err) {
       setBoot({ phase: 'failed', message: toApiError(err).message });
     }

@@ -15,6 +15,31 @@ export interface ChartProps {
   height?: number;
 }
 
+/**
+ * Chart work (building a plot, giving it data) waits for an animation frame
+ * and takes at most FRAME_BUDGET_MS of it; the rest goes to the next frames.
+ * Ten charts receiving a week of points at once would otherwise be one long
+ * frame (bench/sections/console.ts measures it).
+ */
+const FRAME_BUDGET_MS = 8;
+const queue: (() => void)[] = [];
+let scheduled = false;
+
+function runQueue() {
+  const start = performance.now();
+  while (queue.length && performance.now() - start < FRAME_BUDGET_MS) queue.shift()!();
+  if (queue.length) requestAnimationFrame(runQueue);
+  else scheduled = false;
+}
+
+function schedule(job: () => void) {
+  queue.push(job);
+  if (!scheduled) {
+    scheduled = true;
+    requestAnimationFrame(runQueue);
+  }
+}
+
 /** Columns uPlot draws: seconds, then value (or avg, min, max). */
 export function chartData(points: readonly ReadingPoint[], buckets: boolean): uPlot.AlignedData {
   const xs = new Float64Array(points.length);
@@ -66,7 +91,16 @@ function options(props: ChartProps, width: number): uPlot.Options {
           { label: 'min', stroke: '#7aa7d6', width: 1 },
           { label: 'max', stroke: '#7aa7d6', width: 1 },
         ]
-      : [{}, { label: 'value', stroke: '#0b5cab', width: 1.5, points: { show: props.points.length < 200 } }],
+      : [
+          {},
+          {
+            label: 'value',
+            stroke: '#0b5cab',
+            width: 1.5,
+            // Dots only while there are few enough to see one by one.
+            points: { show: (u: uPlot) => (u.data[0]?.length ?? 0) < 200 },
+          },
+        ],
     bands: props.buckets ? [{ series: [3, 2], fill: 'rgba(11,92,171,0.12)' }] : [],
     hooks: { draw: [limits] },
   };
@@ -80,29 +114,34 @@ export function Chart(props: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [failed, setFailed] = useState<string>();
-  const shape = `${props.buckets}|${props.unit}|${props.min}|${props.max}|${props.points.length < 200}`;
+  const shape = `${props.buckets}|${props.unit}|${props.min}|${props.max}`;
+  const latest = useRef(props);
+  latest.current = props;
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    try {
-      plot.current = new uPlot(
-        options(props, el.clientWidth || 600),
-        chartData(props.points, props.buckets),
-        el,
-      );
-      setFailed(undefined);
-    } catch (err) {
-      // No canvas (an old browser, or a DOM without one): say so rather than draw nothing.
-      setFailed((err as Error).message);
-      return;
-    }
-    const resize = new ResizeObserver(() => {
-      if (el.clientWidth > 0) plot.current?.setSize({ width: el.clientWidth, height: props.height ?? 180 });
+    let alive = true;
+    let resize: ResizeObserver | undefined;
+    schedule(() => {
+      if (!alive) return;
+      const p = latest.current;
+      try {
+        plot.current = new uPlot(options(p, el.clientWidth || 600), chartData(p.points, p.buckets), el);
+        setFailed(undefined);
+      } catch (err) {
+        // No canvas (an old browser, or a DOM without one): say so rather than draw nothing.
+        setFailed((err as Error).message);
+        return;
+      }
+      resize = new ResizeObserver(() => {
+        if (el.clientWidth > 0) plot.current?.setSize({ width: el.clientWidth, height: p.height ?? 180 });
+      });
+      resize.observe(el);
     });
-    resize.observe(el);
     return () => {
-      resize.disconnect();
+      alive = false;
+      resize?.disconnect();
       plot.current?.destroy();
       plot.current = null;
     };
@@ -110,7 +149,13 @@ export function Chart(props: ChartProps) {
   }, [shape]);
 
   useEffect(() => {
-    plot.current?.setData(chartData(props.points, props.buckets));
+    let alive = true;
+    schedule(() => {
+      if (alive) plot.current?.setData(chartData(latest.current.points, latest.current.buckets));
+    });
+    return () => {
+      alive = false;
+    };
   }, [props.points, props.buckets]);
 
   const last = props.points[props.points.length - 1];

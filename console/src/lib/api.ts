@@ -35,15 +35,31 @@ interface Observable {
 }
 
 /** Builds the client and learns which optional contract parts the API serves. */
-export async function createApi(client: Client = generateClient() as unknown as Client): Promise<Api> {
+export async function createApi(
+  client: Client = generateClient() as unknown as Client,
+  cacheKey?: string,
+): Promise<Api> {
+  // Asked once per browser session and API: a reload of a page does not wait for it again.
+  const cached = cacheKey ? readCached(cacheKey) : undefined;
+  if (cached) return apiFor(client, cached);
   let capabilities = ALL_CAPABILITIES;
   try {
     const result = await (client.graphql({ query: CAPABILITIES_QUERY }) as Promise<{ data?: unknown }>);
     capabilities = capabilitiesFrom(result.data as Parameters<typeof capabilitiesFrom>[0]);
+    if (cacheKey) sessionStorage.setItem(`yvr-capabilities:${cacheKey}`, JSON.stringify(capabilities));
   } catch {
     // Introspection refused: assume the whole contract.
   }
   return apiFor(client, capabilities);
+}
+
+function readCached(key: string): Capabilities | undefined {
+  try {
+    const text = sessionStorage.getItem(`yvr-capabilities:${key}`);
+    return text ? (JSON.parse(text) as Capabilities) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The client with known capabilities (tests pass their own client). */
