@@ -93,6 +93,7 @@ export default async function consoleBench(): Promise<BenchSection> {
       );
       const run = await longestFrameCharting(page);
       frames.push(run.frame);
+      if (run.what) notes.push(`longest frame of run ${i + 1} (${run.frame.toFixed(0)} ms): ${run.what}`);
       points = run.points;
     }
     const medianFrame = percentile(frames, 50);
@@ -173,13 +174,13 @@ async function chartsDrawn(page: Page, count: number) {
 }
 
 /** Switches to the 7-day range and records the longest frame until every chart holds the week. */
-async function longestFrameCharting(page: Page): Promise<{ frame: number; points: number }> {
+async function longestFrameCharting(page: Page): Promise<{ frame: number; points: number; what: string }> {
   await page.evaluate(`(() => {
     window.__frames = { last: performance.now(), max: 0, loaf: 0, running: true };
     const tick = (t) => { const f = window.__frames; if (!f.running) return; f.max = Math.max(f.max, t - f.last); f.last = t; requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
     try {
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__frames.loaf = Math.max(window.__frames.loaf, e.duration); })
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.duration > window.__frames.loaf) { window.__frames.loaf = e.duration; window.__frames.what = (e.scripts || []).map((x) => Math.round(x.duration) + ' ms ' + (x.invoker || '') + ' ' + (x.sourceFunctionName || '')).join('; '); } })
         .observe({ type: 'long-animation-frame', buffered: false });
     } catch {}
   })()`);
@@ -192,7 +193,7 @@ async function longestFrameCharting(page: Page): Promise<{ frame: number; points
   // Two more frames so the last setData is painted.
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   const result = (await page.evaluate(
-    `(() => { const f = window.__frames; f.running = false; return { max: f.max, loaf: f.loaf, points: [...document.querySelectorAll('[data-testid^="chart-"]')].reduce((s, c) => s + Number(c.getAttribute('data-points')), 0) }; })()`,
-  )) as { max: number; loaf: number; points: number };
-  return { frame: Math.max(result.max, result.loaf), points: result.points };
+    `(() => { const f = window.__frames; f.running = false; return { max: f.max, loaf: f.loaf, what: f.what || '', points: [...document.querySelectorAll('[data-testid^="chart-"]')].reduce((s, c) => s + Number(c.getAttribute('data-points')), 0) }; })()`,
+  )) as { max: number; loaf: number; what: string; points: number };
+  return { frame: Math.max(result.max, result.loaf), points: result.points, what: result.what };
 }

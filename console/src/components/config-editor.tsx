@@ -16,7 +16,8 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
   const [base, setBase] = useState(device);
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ApiError>();
-  const [saved, setSaved] = useState<string>();
+  /** The version this editor saved (or a note when nothing changed); its message follows the device's status. */
+  const [saved, setSaved] = useState<number | string>();
   const [busy, setBusy] = useState(false);
   const dirty = JSON.stringify(form) !== JSON.stringify(formOf(base));
 
@@ -51,7 +52,7 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
       setBase(updated);
       setForm(formOf(updated));
       setIssues({});
-      setSaved(`Saved as version ${updated.configVersion}: waiting for the station to apply it.`);
+      setSaved(updated.configVersion);
       onSaved(updated);
     } catch (err) {
       const e = toApiError(err);
@@ -280,9 +281,17 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
           The API refused the config: see the marked fields.
         </p>
       ) : null}
-      {saved ? (
+      {saved !== undefined ? (
         <p className="ok" role="status">
-          {saved}
+          {typeof saved === 'string'
+            ? saved
+            : saved !== device.configVersion
+              ? `Saved as version ${saved}; the config has changed since.`
+              : device.configStatus === 'PENDING'
+                ? `Saved as version ${saved}: waiting for the station to apply it.`
+                : device.configStatus === 'APPLIED'
+                  ? `Saved as version ${saved} and applied by the station.`
+                  : `Saved as version ${saved}, but the station rejected it: ${device.configRejectedReason ?? 'no reason given'}.`}
         </p>
       ) : null}
       {!readOnly ? (

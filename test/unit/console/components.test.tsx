@@ -116,17 +116,25 @@ describe('ConfigEditor', () => {
     expect(request).not.toHaveBeenCalled();
   });
 
-  it('saves and says the station has yet to apply the new version', async () => {
-    const request = vi.fn().mockResolvedValue(buoy({ name: 'Renamed', configVersion: 2 }));
+  it('saves, then says whether the station has applied the new version yet', async () => {
+    const saved = buoy({ name: 'Renamed', configVersion: 2 });
+    const request = vi.fn().mockResolvedValue(saved);
     const onSaved = vi.fn();
-    render(withConsole(<ConfigEditor device={buoy()} onSaved={onSaved} />, fakeApi(request)));
+    const api = fakeApi(request);
+    const { rerender } = render(withConsole(<ConfigEditor device={buoy()} onSaved={onSaved} />, api));
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Renamed' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save config' }));
-    await screen.findByText(/Saved as version 2: waiting for the station/);
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
     expect(request).toHaveBeenCalledWith('updateDevice', {
       input: { id: 'b1', expectedVersion: 1, name: 'Renamed' },
     });
-    expect(onSaved).toHaveBeenCalled();
+    // The page passes the saved device down, then the acknowledgement that the subscription brings.
+    rerender(withConsole(<ConfigEditor device={saved} onSaved={onSaved} />, api));
+    await screen.findByText('Saved as version 2: waiting for the station to apply it.');
+    rerender(
+      withConsole(<ConfigEditor device={{ ...saved, configStatus: 'APPLIED' }} onSaved={onSaved} />, api),
+    );
+    await screen.findByText('Saved as version 2 and applied by the station.');
   });
 
   it('shows a user the config read-only, with no save button', () => {
