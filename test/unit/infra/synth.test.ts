@@ -116,7 +116,9 @@ describe('full synth of the stage app', () => {
   );
 
   it('builds the operator console into its asset (vite), so a fresh clone synthesizes without a prior build', () => {
-    const deployment = Object.values(template.Resources).find((r) => r.Type === 'Custom::CDKBucketDeployment');
+    const deployment = Object.values(template.Resources).find(
+      (r) => r.Type === 'Custom::CDKBucketDeployment',
+    );
     const keys = deployment?.Properties.SourceObjectKeys as string[] | undefined;
     const hash = keys?.[0]?.replace(/\.zip$/, '');
     if (!hash) throw new Error('no console asset');
