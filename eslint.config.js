@@ -5,7 +5,18 @@ import tseslint from 'typescript-eslint';
 import appsync from '@aws-appsync/eslint-plugin';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.local/**', 'core/generated/**', 'coverage/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'cdk.out/**',
+      'dist/**',
+      'console/dist/**',
+      'test-results/**',
+      '.local/**',
+      'core/generated/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,6 +8,8 @@ import { Data } from './constructs/data';
 import { Ingestion } from './constructs/ingestion';
 import { IotEndpoint } from './constructs/iot-endpoint';
 import { Monitoring } from './constructs/monitoring';
+import { OperatorConsole } from './constructs/console';
+import { bundleConsoleInto } from '../console/tooling/build-console';
 import { Telemetry } from './constructs/telemetry';
 import { isProduction } from './stage';
 
@@ -20,6 +22,8 @@ export const SOURCE_PATHS = {
   processorEntry: fromRoot('processors/calibration/handler.ts'),
   schema: fromRoot('schema.graphql'),
   appsyncResolvers: fromRoot('resolvers/appsync'),
+  /** The operator console's sources; synthesis builds them (vite) unless bundling is skipped. */
+  console: fromRoot('console'),
 } as const;
 
 export interface YvrStackProps extends StackProps {
@@ -60,6 +64,7 @@ export class YvrStack extends Stack {
   readonly api: Api;
   readonly ingestion: Ingestion;
   readonly monitoring: Monitoring;
+  readonly console: OperatorConsole;
 
   constructor(scope: Construct, id: string, props: YvrStackProps) {
     super(scope, id, props);
@@ -113,6 +118,22 @@ export class YvrStack extends Stack {
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 
+    this.console = new OperatorConsole(this, 'Console', {
+      stage,
+      sourceDir: sources.console,
+      build: bundleConsoleInto,
+      logRetention,
+      // The names of the local outputs.json, so the console reads either the same way.
+      config: {
+        GraphQLUrl: this.api.graphqlUrl,
+        Region: this.region,
+        UserPoolId: this.auth.userPool.userPoolId,
+        UserPoolClientId: this.auth.userPoolClient.userPoolClientId,
+        AuthFlowType: 'USER_SRP_AUTH',
+        Stage: stage,
+      },
+    });
+
     const outputs: Record<string, { value: string; description: string }> = {
       GraphQLUrl: { value: this.api.graphqlUrl, description: 'AppSync GraphQL endpoint (HTTPS)' },
       RealtimeUrl: { value: this.api.realtimeUrl, description: 'AppSync real-time endpoint (WebSocket)' },
@@ -144,6 +165,7 @@ export class YvrStack extends Stack {
         description: 'Calibration processor input queue',
       },
       AlarmTopicArn: { value: this.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
+      ConsoleUrl: { value: this.console.url, description: 'Operator console (CloudFront)' },
     };
     for (const [name, { value, description }] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value, description });

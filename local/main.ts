@@ -6,6 +6,7 @@ import { PortInUseError } from './embedded/listen';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
 const { startLocal } = await import('./start-local');
+const { ensureConsoleBuilt } = await import('../console/tooling/build-console');
 
 // `npm start`: the whole system in one process; Ctrl-C stops it cleanly.
 // Measured from process start, so module loading (tsx, the SDK) counts too.
@@ -13,6 +14,10 @@ const log = (line: string) => console.log(line);
 
 try {
   const config = loadLocalConfig();
+  // The operator console at /console: built now when missing or built from other sources.
+  await ensureConsoleBuilt(log).catch((err: unknown) =>
+    console.warn(`[console] not built, /console will say so: ${(err as Error).message}`),
+  );
   const local = await startLocal({
     dataDir: config.dataDir,
     host: config.host,
@@ -33,6 +38,7 @@ Local mode ready in ${seconds} s ${config.dataDir ? `(data in ${config.dataDir})
   MQTT            ${o.MqttUrl}   WebSocket ${o.MqttWsUrl}
   Cognito         ${o.CognitoEndpoint}  pool ${o.UserPoolId}  client ${o.UserPoolClientId}
   Admin           ${config.admin.email} / ${config.admin.email === 'admin@example.com' ? config.admin.password : '(LOCAL_ADMIN_PASSWORD)'}
+  Console         ${o.ConsoleUrl}
   Health          ${o.HealthUrl}
 ${config.dataDir ? `  Outputs         ${config.dataDir}/outputs.json\n` : ''}
 Try: npm run simulate -- --devices 5 --interval 2s      Stop: Ctrl-C

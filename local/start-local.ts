@@ -32,6 +32,7 @@ import { createTokenVerifier } from './server/auth';
 import { Engine, type ApiInvoker } from './server/engine';
 import { startGraphqlServer, type GraphqlServer } from './server/http-server';
 import { loadIde } from './server/ide';
+import { CONSOLE_DIST } from '../console/tooling/build-console';
 import { startLocalProcessor, type LocalProcessor } from './processor/local-processor';
 import { LOCAL_DEFAULTS, PORT_VARIABLES, type LocalConfig } from './config';
 
@@ -72,6 +73,8 @@ export interface LocalOutputs {
   Region: string;
   AdminEmail: string;
   HealthUrl: string;
+  /** The operator console (served from console/dist). */
+  ConsoleUrl: string;
 }
 
 export interface LocalMode {
@@ -263,6 +266,19 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
             region,
           }),
         ideAssets: ide.assets,
+        console: {
+          dir: CONSOLE_DIST,
+          // The console's config.json: the outputs it needs (cognito-local has no SRP, hence the flow).
+          config: () => ({
+            GraphQLUrl: urls.graphqlUrl,
+            Region: region,
+            UserPoolId: cognito.userPoolId,
+            UserPoolClientId: cognito.userPoolClientId,
+            CognitoEndpoint: cognito.endpoint,
+            AuthFlowType: 'USER_PASSWORD_AUTH',
+            Stage: 'local',
+          }),
+        },
         health: () => ({
           processor: processor.stats(),
           subscriptions: engine.hub.count(),
@@ -312,6 +328,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       Region: region,
       AdminEmail: admin.email,
       HealthUrl: server.url.replace(/\/graphql$/, '/health'),
+      ConsoleUrl: server.url.replace(/\/graphql$/, '/console/'),
     };
     if (dataDir) writeFileSync(join(dataDir, 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`);
 

@@ -144,9 +144,11 @@ describe('resources of a stage', () => {
       'AWS::SNS::Topic': 1,
       'AWS::CloudWatch::Alarm': 6,
       'AWS::Events::Rule': 1,
-      // api, calibration, and the deploy-time IoT endpoint lookup
-      'AWS::Lambda::Function': 3,
-      'AWS::Logs::LogGroup': 4,
+      // api, calibration, the deploy-time IoT endpoint lookup and the console's BucketDeployment
+      'AWS::Lambda::Function': 4,
+      'AWS::Logs::LogGroup': 5,
+      'AWS::S3::Bucket': 1,
+      'AWS::CloudFront::Distribution': 1,
     };
     for (const [type, count] of Object.entries(counts)) {
       expect(Object.keys(resourcesOf(stage.template, type)), type).toHaveLength(count);
@@ -156,7 +158,7 @@ describe('resources of a stage', () => {
   it('skips the endpoint lookup when the IoT endpoint is given as context', () => {
     const given = withContext;
     expect(Object.keys(resourcesOf(given.template, 'Custom::AWS'))).toHaveLength(0);
-    expect(Object.keys(resourcesOf(given.template, 'AWS::Lambda::Function'))).toHaveLength(2);
+    expect(Object.keys(resourcesOf(given.template, 'AWS::Lambda::Function'))).toHaveLength(3); // api, calibration, the console's deployment
     const [, api] = findOne(given.template, 'AWS::Lambda::Function', 'FunctionName', 'yvr-stage-api');
     expect(
       (api.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.IOT_DATA_ENDPOINT,
@@ -914,6 +916,10 @@ describe.each(['stage', 'prod'])('cdk-nag AwsSolutions on %s', (stageName) => {
     expect(ids).toEqual(
       [
         'AwsSolutions-ASC3',
+        'AwsSolutions-CFR1',
+        'AwsSolutions-CFR2',
+        'AwsSolutions-CFR3',
+        'AwsSolutions-CFR4',
         'AwsSolutions-COG2',
         'AwsSolutions-COG8',
         'AwsSolutions-IAM4',

@@ -115,6 +115,21 @@ describe('full synth of the stage app', () => {
     60_000,
   );
 
+  it('builds the operator console into its asset (vite), so a fresh clone synthesizes without a prior build', () => {
+    const deployment = Object.values(template.Resources).find(
+      (r) => r.Type === 'Custom::CDKBucketDeployment',
+    );
+    const keys = deployment?.Properties.SourceObjectKeys as string[] | undefined;
+    const hash = keys?.[0]?.replace(/\.zip$/, '');
+    if (!hash) throw new Error('no console asset');
+    const dir = stagedAsset(hash);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toMatch(/<script type="module"[^>]*src="\.\/assets\/[^"]+\.js"/);
+    expect(existsSync(join(dir, 'build-info.json'))).toBe(true);
+    // config.json comes from the stack's outputs at deploy time, never from the build.
+    expect(existsSync(join(dir, 'config.json'))).toBe(false);
+  });
+
   it('ships the resolver code unbundled, importing only @aws-appsync/utils', () => {
     const resolvers = Object.values(template.Resources).filter((r) => r.Type === 'AWS::AppSync::Resolver');
     const hashes = new Set(

@@ -118,6 +118,13 @@ describe('deploy.yml', () => {
     expect(job.steps[0]!.with?.ref).toBe('${{ inputs.ref || github.sha }}');
   });
 
+  it.each(['deploy-stage', 'deploy-prod'])('%s builds the console before cdk diff and deploy', (jobName) => {
+    const job = deploy.jobs[jobName]!;
+    const build = indexOfRun(job, /^npm run console:build$/);
+    expect(build).toBeGreaterThan(-1);
+    expect(build).toBeLessThan(indexOfRun(job, /\bcdk diff\b/));
+  });
+
   it('runs stage on push and prod only by hand, both from main only, prod behind the prod environment', () => {
     expect(deploy.jobs['deploy-stage']!.if).toBe(
       "github.ref == 'refs/heads/main' && (github.event_name == 'push' || inputs.stage == 'stage')",

@@ -1,0 +1,100 @@
+import type { ReactNode } from 'react';
+import type { ApiError } from '../lib/errors';
+import type { ConfigStatus } from '../lib/types';
+import type { LiveState } from '../lib/live';
+import { FALLBACK_REFRESH_MS } from '../lib/live';
+
+const STATUS_TEXT: Record<ConfigStatus, string> = {
+  PENDING: 'Pending: waiting for the station to apply it',
+  APPLIED: 'Applied by the station',
+  REJECTED: 'Rejected by the station',
+};
+
+/** PENDING / APPLIED / REJECTED, in words and colour. */
+export function ConfigStatusBadge({ status, version }: { status: ConfigStatus; version?: number }) {
+  return (
+    <span
+      className={`badge status-${status.toLowerCase()}`}
+      title={STATUS_TEXT[status]}
+      data-testid="config-status"
+    >
+      {status}
+      {version !== undefined ? ` v${version}` : ''}
+    </span>
+  );
+}
+
+/** What went wrong and what to do, with a retry when one makes sense. */
+export function ErrorBox({ error, retry, what }: { error: ApiError; retry?: () => void; what: string }) {
+  return (
+    <div className="error" role="alert">
+      <strong>Could not {what}.</strong> {error.message}
+      {retry ? (
+        <button type="button" className="link" onClick={retry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      Loading {what}...
+    </p>
+  );
+}
+
+/** The real-time connection's state, and what the page does while it is down. */
+export function LiveIndicator({ state }: { state: LiveState }) {
+  const text =
+    state === 'live'
+      ? 'Live'
+      : state === 'connecting'
+        ? 'Connecting live updates...'
+        : `Live updates unavailable: refreshing every ${FALLBACK_REFRESH_MS / 1000} s`;
+  return (
+    <span className={`live live-${state}`} role="status" aria-live="polite" data-testid="live-state">
+      <span className="dot" aria-hidden="true" />
+      {text}
+    </span>
+  );
+}
+
+export function Field({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`field${error ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint ? (
+        <small id={`${id}-hint`} className="hint">
+          {hint}
+        </small>
+      ) : null}
+      {error ? (
+        <small id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </small>
+      ) : null}
+    </div>
+  );
+}
+
+/** aria attributes of an input that Field wraps. */
+export function describedBy(id: string, error?: string, hint?: boolean) {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return { 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined } as const;
+}

@@ -1,0 +1,78 @@
+import { QC_LABELS, ago, formatValue } from '../lib/format';
+import type { Device, Reading } from '../lib/types';
+
+/** The newest value of each sensor, with its unit and out-of-range and quality marks. */
+export function LatestValues({
+  device,
+  readings,
+  now,
+}: {
+  device: Device;
+  readings: readonly Reading[];
+  now: number;
+}) {
+  const bySensor = new Map(readings.map((r) => [r.sensor, r]));
+  return (
+    <table className="latest responsive">
+      <caption className="sr-only">Latest value of each sensor</caption>
+      <thead>
+        <tr>
+          <th scope="col">Sensor</th>
+          <th scope="col">Value</th>
+          <th scope="col">Range</th>
+          <th scope="col">Quality</th>
+          <th scope="col">When</th>
+        </tr>
+      </thead>
+      <tbody>
+        {device.sensors.map((s) => {
+          const r = bySensor.get(s.id);
+          const flag = r?.qcFlag;
+          return (
+            <tr
+              key={s.id}
+              data-testid={`latest-${s.id}`}
+              className={r?.outOfRange ? 'out-of-range' : undefined}
+            >
+              <th scope="row" data-label="Sensor">
+                {s.measurement}
+                {s.id !== s.measurement ? <span className="muted small"> {s.id}</span> : null}
+                {!s.enabled ? <span className="badge muted-badge">off</span> : null}
+              </th>
+              <td data-label="Value" className="value">
+                {formatValue(r?.value, r?.unit ?? s.unit, s.decimals)}
+              </td>
+              <td data-label="Range">
+                {r?.outOfRange ? (
+                  <span className="badge out-badge" title={`Limits ${s.min ?? '-'} to ${s.max ?? '-'}`}>
+                    out of range
+                  </span>
+                ) : (
+                  <span className="muted small">
+                    {s.min ?? '-'} to {s.max ?? '-'}
+                  </span>
+                )}
+              </td>
+              <td data-label="Quality">
+                {flag ? (
+                  <span
+                    className={`badge qc-${flag}`}
+                    title={r?.qcTests?.length ? `Flagged by ${r.qcTests.join(', ')}` : undefined}
+                  >
+                    {QC_LABELS[flag] ?? `flag ${flag}`}
+                    {r?.qcTests?.length ? `: ${r.qcTests.join(', ')}` : ''}
+                  </span>
+                ) : (
+                  <span className="muted small">-</span>
+                )}
+              </td>
+              <td data-label="When" title={r?.time}>
+                {r ? ago(r.time, now) : 'no reading yet'}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
