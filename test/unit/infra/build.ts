@@ -85,9 +85,9 @@ export function statementsOfRole(template: Template, roleLogicalId: string): unk
   return policies.flatMap((p) => (p.Properties?.PolicyDocument as { Statement: unknown[] }).Statement);
 }
 
-export const logicalIdOf = (template: Template, type: string): string => {
-  const ids = Object.keys(resourcesOf(template, type));
-  if (ids.length !== 1) throw new Error(`Expected one ${type}, found ${ids.length}`);
+export const logicalIdOf = (template: Template, type: string, idContains = ''): string => {
+  const ids = Object.keys(resourcesOf(template, type)).filter((id) => id.includes(idContains));
+  if (ids.length !== 1) throw new Error(`Expected one ${type} ${idContains}, found ${ids.length}`);
   return ids[0]!;
 };
 

@@ -132,8 +132,8 @@ describe('resources of a stage', () => {
       'AWS::DynamoDB::Table': 1,
       'AWS::Timestream::Database': 1,
       'AWS::Timestream::Table': 1,
-      // the magnetic store's reject reports
-      'AWS::S3::Bucket': 1,
+      // the magnetic store's reject reports and the console's build
+      'AWS::S3::Bucket': 2,
       'AWS::AppSync::GraphQLApi': 1,
       'AWS::AppSync::DataSource': 2,
       // readings input, acks input, the shared dead-letter queue, the rule error queue
@@ -147,7 +147,6 @@ describe('resources of a stage', () => {
       // api, calibration, the deploy-time IoT endpoint lookup and the console's BucketDeployment
       'AWS::Lambda::Function': 4,
       'AWS::Logs::LogGroup': 5,
-      'AWS::S3::Bucket': 1,
       'AWS::CloudFront::Distribution': 1,
     };
     for (const [type, count] of Object.entries(counts)) {
@@ -259,7 +258,7 @@ describe('functions', () => {
     const logGroup = Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup')).find(
       ([, g]) => g.Properties?.LogGroupName === '/aws/lambda/yvr-stage-api',
     )![0];
-    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket'));
+    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket', 'MagneticRejects'));
     expect(statementsOfFunction(t, 'yvr-stage-api')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
@@ -328,7 +327,7 @@ describe('functions', () => {
     )![0];
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
     const apiId = getAtt(logicalIdOf(t, 'AWS::AppSync::GraphQLApi'), 'ApiId');
-    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket'));
+    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket', 'MagneticRejects'));
     expect(statementsOfFunction(t, 'yvr-stage-calibration')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
@@ -675,7 +674,7 @@ describe('data and users', () => {
         EnableMagneticStoreWrites: true,
         MagneticStoreRejectedDataLocation: {
           S3Configuration: {
-            BucketName: { Ref: logicalIdOf(stage.template, 'AWS::S3::Bucket') },
+            BucketName: { Ref: logicalIdOf(stage.template, 'AWS::S3::Bucket', 'MagneticRejects') },
             EncryptionOption: 'SSE_S3',
             ObjectKeyPrefix: 'magnetic-store-rejects/',
           },
