@@ -21,6 +21,7 @@ import { startDynamo, localClientConfig, type EmbeddedDynamo } from './embedded/
 import { startCognito, type EmbeddedCognito } from './embedded/cognito';
 import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
 import { PortInUseError } from './embedded/listen';
+import { ensureLocalTls } from './embedded/certificates';
 import { loadLocalSchema } from './server/schema';
 import { createTokenVerifier } from './server/auth';
 import { Engine, type ApiInvoker } from './server/engine';
@@ -66,6 +67,10 @@ export interface LocalOutputs {
   Region: string;
   AdminEmail: string;
   HealthUrl: string;
+  /** `https://` form of GraphQLUrl: the same port also speaks TLS. */
+  GraphQLHttpsUrl: string;
+  /** Absolute path of the local CA's PEM, which signs the GraphQL port's certificate (CONTRACT.md section 3). */
+  CaCertificateFile: string;
 }
 
 export interface LocalMode {
@@ -224,6 +229,14 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     });
     stops.push(() => processor.stop());
 
+    // The CA is kept with the data, so a browser or OS that trusts it once keeps trusting it;
+    // a throwaway run gets a throwaway CA.
+    const tlsDir = dataDir
+      ? join(dataDir, 'tls')
+      : join(process.env.TMPDIR ?? '/tmp', `yvr-tls-${process.pid}-${Date.now()}`);
+    const tls = ensureLocalTls(tlsDir, host);
+    if (!dataDir) stops.push(async () => rmSync(tlsDir, { recursive: true, force: true }));
+
     const ide = loadIde();
     const urls = { graphqlUrl: '', realtimeUrl: '' };
     const server: GraphqlServer = await named('graphql', ports.graphql, () =>
@@ -233,9 +246,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
           issuer: cognito.issuer,
           jwksUri: cognito.jwksUri,
           userPoolClientId: cognito.userPoolClientId,
+          jwks: cognito.jwks,
         }),
         port: ports.graphql,
         host,
+        tls: { cert: tls.cert, key: tls.key },
         idePage: () =>
           ide.page({
             ...urls,
@@ -293,6 +308,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       Region: region,
       AdminEmail: admin.email,
       HealthUrl: server.url.replace(/\/graphql$/, '/health'),
+      GraphQLHttpsUrl: server.secureUrl!,
+      CaCertificateFile: tls.caCertificateFile,
     };
     if (dataDir) writeFileSync(join(dataDir, 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`);
 
