@@ -19,6 +19,7 @@ import { DeviceCache } from '../processors/calibration/device-cache';
 import { tableNameFor } from '../core/shared/table';
 import { startDynamo, localClientConfig, type EmbeddedDynamo } from './embedded/dynamodb';
 import { startCognito, type EmbeddedCognito } from './embedded/cognito';
+import type { AdminRequestVerifier } from './embedded/cognito-front';
 import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
 import { PortInUseError } from './embedded/listen';
 import { ensureLocalTls } from './embedded/certificates';
@@ -47,6 +48,8 @@ export interface LocalOptions {
   keepAliveMs?: number;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
+  /** Guards Cognito's admin operations (issue 12's SigV4 verifier; tests inject their own). */
+  verifyCognitoAdminRequest?: AdminRequestVerifier;
 }
 
 /** What `.local/outputs.json` holds: the endpoints clients need, named like the CDK stack's outputs. */
@@ -132,7 +135,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       ? join(dataDir, 'cognito')
       : join(process.env.TMPDIR ?? '/tmp', `yvr-cognito-${process.pid}-${Date.now()}`);
     const cognito = await named('cognito', ports.cognito, () =>
-      startCognito({ dataDir: cognitoDir, port: ports.cognito, host, region }),
+      startCognito({
+        dataDir: cognitoDir,
+        port: ports.cognito,
+        host,
+        region,
+        log,
+        ...(options.verifyCognitoAdminRequest
+          ? { verifyAdminRequest: options.verifyCognitoAdminRequest }
+          : {}),
+      }),
     );
     stops.push(async () => {
       await cognito.stop();

@@ -25,7 +25,6 @@ const { CognitoServiceFactoryImpl } = require('cognito-local/lib/services/cognit
 const { UserPoolServiceFactoryImpl } = require('cognito-local/lib/services/userPoolService');
 const { StormDBDataStoreFactory } = require('cognito-local/lib/services/dataStore/stormDb');
 const { MessageDeliveryService } = require('cognito-local/lib/services/messageDelivery/messageDelivery');
-const { ConsoleMessageSender } = require('cognito-local/lib/services/messageDelivery/consoleMessageSender');
 const { CryptoService } = require('cognito-local/lib/services/crypto');
 const { otp } = require('cognito-local/lib/services/otp');
 const pino = require('pino');
@@ -54,6 +53,16 @@ export interface EmbeddedCognitoOptions {
    * and pool-management operations); resolves with a refusal or undefined.
    */
   verifyAdminRequest?: AdminRequestVerifier;
+  /** Where the codes Cognito would email (password reset, verification) are printed. */
+  log?: (line: string) => void;
+}
+
+/** A code the pool would have sent by email or SMS. */
+export interface SentCode {
+  username: string;
+  destination: string;
+  code: string;
+  sentAt: number;
 }
 
 export interface EmbeddedCognito {
@@ -70,6 +79,8 @@ export interface EmbeddedCognito {
   /** The PEM file of the signing key (owner-only, in the data dir). */
   signingKeyFile: string;
   client: CognitoIdentityProviderClient;
+  /** The codes sent since the start, newest last (the local mode sends no email). */
+  sentCodes(): readonly SentCode[];
   stop(): Promise<void>;
 }
 
@@ -92,6 +103,25 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
     dataStoreFactory,
     new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
   ).create(ctx, config.UserPoolDefaults);
+  const sent: SentCode[] = [];
+  const log = options.log ?? (() => undefined);
+  // Instead of email or SMS: the code goes to the local mode's log and is remembered.
+  const sender = {
+    async sendEmail(
+      _c: unknown,
+      user: { Username: string },
+      destination: string,
+      message: { __code?: string },
+    ) {
+      const code = String(message.__code ?? '');
+      sent.push({ username: user.Username, destination, code, sentAt: Date.now() });
+      if (sent.length > 100) sent.shift();
+      log(`[cognito] code for ${destination}: ${code}`);
+    },
+    sendSms(c: unknown, user: { Username: string }, destination: string, message: { __code?: string }) {
+      return sender.sendEmail(c, user, destination, message);
+    },
+  };
   const triggers = new services.TriggersService(
     clock,
     cognitoService,
@@ -107,7 +137,7 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
     clock,
     cognito: cognitoService,
     config,
-    messages: new services.MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender())),
+    messages: new services.MessagesService(triggers, new MessageDeliveryService(sender)),
     otp,
     tokenGenerator: new LocalTokenGenerator(
       key,
@@ -149,6 +179,7 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
     jwks: key.jwks,
     signingKeyFile,
     client,
+    sentCodes: () => [...sent],
     async stop() {
       client.destroy();
       await front.stop();
