@@ -58,7 +58,8 @@ export async function runAmplifyFlow(input: AmplifyFlowInput): Promise<FlowStep[
       GraphQL: { endpoint: outputs.GraphQLUrl, region: outputs.Region, defaultAuthMode: 'userPool' },
     },
   });
-  const client = generateClient();
+  // Amplify's generated types for untyped documents are too deep for tsc here; this is the shape used.
+  const client = generateClient() as unknown as GraphqlClient;
   const steps: FlowStep[] = [];
   const step = async (name: (typeof FLOW_STEPS)[number], run: () => Promise<string>) => {
     try {
@@ -208,8 +209,12 @@ export async function runAmplifyFlow(input: AmplifyFlowInput): Promise<FlowStep[
   return steps;
 }
 
+interface GraphqlClient {
+  graphql(request: { query: string; variables?: Record<string, unknown> }): unknown;
+}
+
 async function graphql(
-  client: ReturnType<typeof generateClient>,
+  client: GraphqlClient,
   request: { query: string; variables?: Record<string, unknown> },
 ): Promise<unknown> {
   try {
