@@ -11,9 +11,9 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createApi } from '../resolvers/api/app';
 import { buildApiDeps, documentClientOf, type ApiClients } from '../resolvers/api/deps';
-import { DynamoDeviceStore } from '../core/devices';
-import { createIngestionPipeline, type InboundMessage } from '../core/ingestion';
-import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../core/rejected';
+import type { InboundMessage } from '../core/ingestion';
+import { buildIngestion } from '../core/ingestion/build-ingestion';
+import { toRejectedMessage } from '../core/rejected';
 import { DuckDbTelemetryStore } from '../core/telemetry';
 import { DeviceCache } from '../processors/calibration/device-cache';
 import { tableNameFor } from '../core/shared/table';
@@ -197,20 +197,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const api = createApi(apiDeps);
     const invoker: ApiInvoker = options.invoker ?? ((event) => api.resolve(event));
 
-    const documents = documentClientOf(dynamo.client);
-    const deviceStore = new DynamoDeviceStore({ client: documents, tableName });
-    const rejectedStore = new DynamoRejectedStore({ client: documents, tableName });
-    // The processor's pipeline, as the calibration Lambda builds it: the same device cache per process.
-    const deviceCache = new DeviceCache({ source: { get: (id) => deviceStore.get(id) } });
-    const pipeline = createIngestionPipeline({
-      devices: deviceCache,
+    // The processor's parts, built as the calibration Lambda builds them: the same device cache per process.
+    const { pipeline, rejected, rejectedStore } = buildIngestion({
+      documents: documentClientOf(dynamo.client),
+      tableName,
       telemetry,
       acks: apiDeps.devices,
       notifier: changeNotifier,
-      lastSeen: deviceStore,
+      cacheDevices: (table) => new DeviceCache({ source: table }),
       logger: { warn: (message) => log(`[processor] ${message}`) },
     });
-    const rejected = new RejectedMessageService({ store: rejectedStore, pipeline });
 
     const localSchema = loadLocalSchema();
     const engine = new Engine({
@@ -231,7 +227,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const processor = await startLocalProcessor({
       mqtt,
       pipeline,
-      keepRejected: (outcomes) => rejected.keep(outcomes),
+      rejected,
       keepDeadLetter: (message: InboundMessage, reason: string) =>
         rejectedStore.put(toRejectedMessage(message, deviceIdOf(message.topic), reason)),
       ...(dataDir ? { inboxDir: join(dataDir, 'inbox') } : {}),

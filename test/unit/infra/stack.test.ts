@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_INDEXES } from '../../../core/shared/table';
+import { USER_POOL_TOKEN_VALIDITY } from '../../../core/accounts/user-pool-settings';
 import {
   buildStage,
   findOne,
@@ -565,6 +566,21 @@ describe('data and users', () => {
       'ALLOW_REFRESH_TOKEN_AUTH',
     ]);
     expect(client.Properties?.AllowedOAuthFlows).toBeUndefined();
+  });
+
+  it('sets the token lifetimes that the local Cognito front also issues (one definition in core)', () => {
+    const [, client] = findOne(
+      stage.template,
+      'AWS::Cognito::UserPoolClient',
+      'ClientName',
+      'yvr-stage-dashboard',
+    );
+    expect(client.Properties).toMatchObject({
+      IdTokenValidity: USER_POOL_TOKEN_VALIDITY.idTokenMinutes,
+      AccessTokenValidity: USER_POOL_TOKEN_VALIDITY.accessTokenMinutes,
+      RefreshTokenValidity: USER_POOL_TOKEN_VALIDITY.refreshTokenDays * 24 * 60,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+    });
   });
 
   it('keeps a day in the memory store (or what context says) and accepts late writes into the magnetic store', () => {
