@@ -250,3 +250,96 @@ function describe(err: unknown): string {
     return String(err);
   }
 }
+
+/** The account operations of the dashboard's profile pages, with the real Amplify (Node test). */
+export interface AmplifyAccountFlowInput {
+  outputs: AmplifyFlowInput['outputs'];
+  /** An account an admin made with a temporary password. */
+  email: string;
+  temporaryPassword: string;
+  /** The code the pool sent to `email` (the test reads the local mode's log of sent codes). */
+  codeFor(email: string): Promise<string>;
+}
+
+export const ACCOUNT_FLOW_STEPS = [
+  'first sign-in asks for a new password',
+  'updatePassword',
+  'signOut revokes the refresh token',
+  'resetPassword and confirmResetPassword',
+] as const;
+
+/** Runs the account steps in order, reporting each. Call after Amplify is configured (runAmplifyFlow). */
+export async function runAmplifyAccountFlow(input: AmplifyAccountFlowInput): Promise<FlowStep[]> {
+  const { email } = input;
+  const auth = await import('aws-amplify/auth');
+  const { cognitoUserPoolsTokenProvider } = await import('aws-amplify/auth/cognito');
+  // Amplify's own storage hook: lets the test see the refresh token Amplify keeps.
+  const stored = new Map<string, string>();
+  cognitoUserPoolsTokenProvider.setKeyValueStorage({
+    setItem: async (k, v) => void stored.set(k, v),
+    getItem: async (k) => stored.get(k) ?? null,
+    removeItem: async (k) => void stored.delete(k),
+    clear: async () => stored.clear(),
+  });
+  const steps: FlowStep[] = [];
+  const step = async (name: (typeof ACCOUNT_FLOW_STEPS)[number], run: () => Promise<string>) => {
+    try {
+      steps.push({ step: name, ok: true, detail: await withTimeout(run(), name) });
+    } catch (err) {
+      steps.push({ step: name, ok: false, detail: describe(err) });
+    }
+  };
+  const passwordSignIn = (password: string) =>
+    auth.signIn({ username: email, password, options: { authFlowType: 'USER_PASSWORD_AUTH' } });
+
+  await step('first sign-in asks for a new password', async () => {
+    const first = await passwordSignIn(input.temporaryPassword);
+    if (first.nextStep.signInStep !== 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED')
+      throw new Error(`next step ${first.nextStep.signInStep}`);
+    const done = await auth.confirmSignIn({ challengeResponse: 'Permanent1!' });
+    if (!done.isSignedIn) throw new Error(`not signed in: ${done.nextStep.signInStep}`);
+    return 'NEW_PASSWORD_REQUIRED answered with confirmSignIn';
+  });
+
+  await step('updatePassword', async () => {
+    await auth.updatePassword({ oldPassword: 'Permanent1!', newPassword: 'Updated12!' });
+    await auth.signOut();
+    const again = await passwordSignIn('Updated12!');
+    if (!again.isSignedIn) throw new Error('the new password does not sign in');
+    return 'the new password signs in';
+  });
+
+  await step('signOut revokes the refresh token', async () => {
+    const key = [...stored.keys()].find((k) => k.endsWith('.refreshToken'));
+    const refreshToken = key ? stored.get(key) : undefined;
+    if (!refreshToken)
+      throw new Error(`no refresh token in Amplify's storage (${[...stored.keys()].join(', ')})`);
+    await auth.signOut();
+    const response = await fetch(input.outputs.CognitoEndpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.GetTokensFromRefreshToken',
+      },
+      body: JSON.stringify({ ClientId: input.outputs.UserPoolClientId, RefreshToken: refreshToken }),
+    });
+    const body = (await response.json()) as { __type?: string; message?: string };
+    if (body.__type !== 'NotAuthorizedException')
+      throw new Error(`the refresh token still works: ${JSON.stringify(body)}`);
+    return `after signOut: ${body.__type}: ${body.message}`;
+  });
+
+  await step('resetPassword and confirmResetPassword', async () => {
+    const reset = await auth.resetPassword({ username: email });
+    if (reset.nextStep.resetPasswordStep !== 'CONFIRM_RESET_PASSWORD_WITH_CODE')
+      throw new Error(`next step ${reset.nextStep.resetPasswordStep}`);
+    const code = await input.codeFor(email);
+    await auth.confirmResetPassword({ username: email, confirmationCode: code, newPassword: 'Reset1234!' });
+    const after = await passwordSignIn('Reset1234!');
+    if (!after.isSignedIn) throw new Error('the reset password does not sign in');
+    await auth.signOut();
+    return `code sent by ${reset.nextStep.codeDeliveryDetails?.deliveryMedium}; the new password signs in`;
+  });
+
+  return steps;
+}
