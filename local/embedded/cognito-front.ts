@@ -377,6 +377,9 @@ export async function startCognitoFront(options: CognitoFrontOptions): Promise<C
         'InvalidParameterException',
         `The local user pool does not support this: ${(err as Error).message}`,
       );
+    // cognito-local trusts the request's shape; a TypeError is a malformed request, as Cognito would say.
+    if (err instanceof TypeError)
+      return new CognitoFault('InvalidParameterException', `The request is not a valid ${target} request.`);
     if (!options.isCognitoError(err)) throw err;
     const { code, message } = err;
     if (target === 'InitiateAuth' && message !== 'User is disabled.') {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { SignJWT, importJWK, type JWK } from 'jose';
+import fc from 'fast-check';
 import {
   AdminDisableUserCommand,
   CognitoIdentityProviderClient,
@@ -223,6 +224,66 @@ describe("issue 12 finding 2 (Cognito's part): the emulated API is not public", 
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('x-amz-target');
+  });
+});
+
+describe('hostile requests to the Cognito front', () => {
+  it('answers any JSON body to a browser operation with a Cognito error, never a crash or a token', async () => {
+    const targets = [
+      'InitiateAuth',
+      'RespondToAuthChallenge',
+      'GetTokensFromRefreshToken',
+      'RevokeToken',
+      'GlobalSignOut',
+      'GetUser',
+      'ChangePassword',
+      'ForgotPassword',
+      'ConfirmForgotPassword',
+      'SignUp',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...targets),
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            ClientId: fc.oneof(fc.constant(local.outputs.UserPoolClientId), fc.jsonValue()),
+            AuthFlow: fc.oneof(fc.constantFrom('USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH'), fc.jsonValue()),
+            AuthParameters: fc.jsonValue(),
+            AccessToken: fc.jsonValue(),
+            RefreshToken: fc.jsonValue(),
+            Token: fc.jsonValue(),
+            Username: fc.jsonValue(),
+          }),
+        ),
+        async (target, body) => {
+          const response = await rawCall(target, body);
+          expect(response.status, JSON.stringify(response.body)).toBe(400);
+          expect(response.body.__type).toMatch(/^[A-Za-z]+Exception$/);
+          expect(response.body).not.toHaveProperty('AuthenticationResult');
+        },
+      ),
+      { numRuns: 150 },
+    );
+    const health = await fetch(`${local.outputs.CognitoEndpoint}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('answers malformed HTTP with errors and stays up', async () => {
+    const post = (headers: Record<string, string>, body: string, path = '/') =>
+      fetch(`${local.outputs.CognitoEndpoint}${path}`, { method: 'POST', headers, body });
+    const noTarget = await post({ 'content-type': 'application/x-amz-json-1.1' }, '{}');
+    expect(noTarget.status).toBe(400);
+    const badJson = await post({ 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' }, '{"x":');
+    expect(((await badJson.json()) as { __type: string }).__type).toBe('SerializationException');
+    const huge = await post(
+      { 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+      JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
+    );
+    expect(huge.status).toBe(413);
+    const badPath = await post({}, '{}', '/%E0%A4%A');
+    expect(badPath.status).toBe(404);
+    expect((await fetch(`${local.outputs.CognitoEndpoint}/health`)).status).toBe(200);
   });
 });
 
