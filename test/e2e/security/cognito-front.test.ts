@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import fc from 'fast-check';
 import {
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
   CognitoIdentityProviderClient,
   GetTokensFromRefreshTokenCommand,
@@ -287,7 +288,37 @@ describe('hostile requests to the Cognito front', () => {
   });
 });
 
-describe('issue 12 finding 7 (local part): a disabled account', () => {
+describe('issue 12 finding 7 (local part): a disabled or deleted account', () => {
+  it('cannot renew the session of a deleted account', async () => {
+    await createAccount(local.outputs, 'gone@example.com', 'Gone1234!', 'user');
+    const browser = new CognitoIdentityProviderClient({
+      endpoint: local.outputs.CognitoEndpoint,
+      region: local.outputs.Region,
+    });
+    try {
+      const session = await browser.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          ClientId: local.outputs.UserPoolClientId,
+          AuthParameters: { USERNAME: 'gone@example.com', PASSWORD: 'Gone1234!' },
+        }),
+      );
+      await cognito.send(
+        new AdminDeleteUserCommand({ UserPoolId: local.outputs.UserPoolId, Username: 'gone@example.com' }),
+      );
+      await expect(
+        browser.send(
+          new GetTokensFromRefreshTokenCommand({
+            ClientId: local.outputs.UserPoolClientId,
+            RefreshToken: session.AuthenticationResult!.RefreshToken!,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    } finally {
+      browser.destroy();
+    }
+  });
+
   it("cannot sign in, with Cognito's error, nor renew the session it had", async () => {
     await createAccount(local.outputs, 'leaver@example.com', 'Leaver123!', 'user');
     const browser = new CognitoIdentityProviderClient({
