@@ -6,6 +6,7 @@ import {
   TEMPORARY_PASSWORD_VALIDITY_DAYS,
   USER_POOL_TOKEN_VALIDITY,
 } from '../../core/accounts/user-pool-settings';
+import { passwordMessage } from '../../core/accounts/password-policy';
 import { listenOn } from './listen';
 import {
   createCognitoTokenChecker,
@@ -234,6 +235,13 @@ export async function startCognitoFront(options: CognitoFrontOptions): Promise<C
 
   async function operate(target: string, body: Record<string, unknown>): Promise<unknown> {
     const ctx = { ...options.context };
+    // cognito-local takes any new password; the pool's policy (the CDK pool's, core/accounts) applies.
+    const proposed = newPasswordOf(target, body);
+    if (proposed !== undefined) {
+      const problem = typeof proposed === 'string' ? passwordMessage(proposed) : 'must be a string';
+      if (problem)
+        throw new CognitoFault('InvalidPasswordException', `Password does not conform to policy: ${problem}`);
+    }
     switch (target) {
       case 'SignUp':
         if (!SELF_SIGN_UP_ENABLED)
@@ -395,6 +403,23 @@ export async function startCognitoFront(options: CognitoFrontOptions): Promise<C
         'Invalid verification code provided, please try again.',
       );
     return new CognitoFault(code, message);
+  }
+}
+
+/** The new password a request sets, if any (undefined when it sets none). */
+function newPasswordOf(target: string, body: Record<string, unknown>): unknown {
+  switch (target) {
+    case 'ChangePassword':
+      return body.ProposedPassword;
+    case 'ConfirmForgotPassword':
+    case 'AdminSetUserPassword':
+      return body.Password;
+    case 'RespondToAuthChallenge':
+      return body.ChallengeName === 'NEW_PASSWORD_REQUIRED'
+        ? (body.ChallengeResponses as Record<string, unknown> | undefined)?.NEW_PASSWORD
+        : undefined;
+    default:
+      return undefined;
   }
 }
 

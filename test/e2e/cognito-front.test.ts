@@ -278,6 +278,26 @@ describe('local Cognito: the account operations Amplify calls', () => {
     // cognito-local alone hands out the challenge whatever the password.
     const wrong = await errorOf(passwordSignIn('newcomer@example.com', 'NotTheTemp1!'));
     expect(wrong).toEqual({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    const first = await browser.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: local.outputs.UserPoolClientId,
+        AuthParameters: { USERNAME: 'newcomer@example.com', PASSWORD: 'Temp1234!' },
+      }),
+    );
+    // The new password meets the pool's policy, as in Cognito (cognito-local alone takes any).
+    const weak = await errorOf(
+      browser.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: local.outputs.UserPoolClientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: first.Session!,
+          ChallengeResponses: { USERNAME: 'newcomer@example.com', NEW_PASSWORD: 'short' },
+        }),
+      ),
+    );
+    expect(weak.name).toBe('InvalidPasswordException');
+    expect(weak.message).toContain('at least 8 characters');
     const challenge = await browser.send(
       new InitiateAuthCommand({
         AuthFlow: 'USER_PASSWORD_AUTH',
