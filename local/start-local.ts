@@ -150,7 +150,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       await cognito.stop();
       if (!dataDir) rmSync(cognitoDir, { recursive: true, force: true });
     });
-    log(`[local] Cognito (cognito-local behind the Cognito front) on ${cognito.endpoint}, pool ${cognito.userPoolId}`);
+    log(
+      `[local] Cognito (cognito-local behind the Cognito front) on ${cognito.endpoint}, pool ${cognito.userPoolId}`,
+    );
 
     const mqtt = await startMqtt({
       port: ports.mqtt,
