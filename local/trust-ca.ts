@@ -58,7 +58,12 @@ export function trustInNss(caFile: string, dbDir: string): TrustResult {
 }
 
 /** Every place this machine's user can be made to trust the CA without a password prompt, and the OS store. */
-export function trustEverywhere(caFile: string, home = homedir()): TrustResult[] {
+export function trustEverywhere(
+  caFile: string,
+  home = homedir(),
+  /** false: leave the operating system's store alone (tests). */
+  systemStore = true,
+): TrustResult[] {
   const results: TrustResult[] = [];
   if (process.platform === 'linux') {
     results.push(trustInNss(caFile, join(home, '.pki', 'nssdb')));
@@ -71,7 +76,7 @@ export function trustEverywhere(caFile: string, home = homedir()): TrustResult[]
         if (existsSync(join(base, profile, 'cert9.db')))
           results.push(trustInNss(caFile, join(base, profile)));
     }
-    results.push(trustInLinuxSystemStore(caFile));
+    if (systemStore) results.push(trustInLinuxSystemStore(caFile));
   } else if (process.platform === 'darwin') {
     results.push(
       run('macOS login keychain (Safari, Chrome, Edge)', 'security', [
