@@ -15,6 +15,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalMode } from '../../../local/start-local';
+import { PUBLIC_TARGETS } from '../../../local/embedded/cognito-front';
 import {
   ADMIN,
   FREE_PORTS,
@@ -195,14 +196,18 @@ describe("issue 12 finding 2 (Cognito's part): the emulated API is not public", 
     expect(refusedAdminCalls).toContain('AWSCognitoIdentityProviderService.AdminAddUserToGroup');
     const { idToken } = await signIn(local.outputs, 'climber@example.com', 'Climber123!');
     expect(claimsOf(idToken)['cognito:groups']).toEqual(['user']);
-    for (const target of [
-      'ListUsers',
-      'AdminSetUserPassword',
-      'CreateUserPoolClient',
-      'AdminUserGlobalSignOut',
-    ]) {
+    // Every operation cognito-local knows that is not a browser operation, and the front's own admin one.
+    const { Targets } = createRequire(import.meta.url)('cognito-local/lib/targets/targets') as {
+      Targets: Record<string, unknown>;
+    };
+    const adminTargets = [...Object.keys(Targets), 'AdminUserGlobalSignOut'].filter(
+      (t) => !PUBLIC_TARGETS.has(t),
+    );
+    expect(adminTargets.length).toBeGreaterThan(30);
+    for (const target of adminTargets) {
       const refused = await rawCall(target, { UserPoolId: local.outputs.UserPoolId, Username: ADMIN.email });
       expect(refused.body.__type, target).toBe('InvalidSignatureException');
+      expect(refused.cors, target).toBeNull();
     }
   });
 
