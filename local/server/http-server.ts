@@ -241,6 +241,7 @@ function splitListener(plain: Server, secure: Server) {
   const undecided = new Set<Socket>();
   const net = createNetServer({ pauseOnConnect: true }, (socket) => {
     undecided.add(socket);
+    socket.once('close', () => undecided.delete(socket));
     socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
     socket.once('error', () => socket.destroy());
     socket.once('readable', () => {
