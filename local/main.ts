@@ -33,13 +33,14 @@ try {
   console.log(`
 Local mode ready in ${seconds} s ${config.dataDir ? `(data in ${config.dataDir})` : '(in memory: nothing is kept)'}
 
-  GraphQL + IDE   ${o.GraphQLUrl}
+  GraphQL + IDE   ${o.GraphQLUrl}   (also ${o.GraphQLHttpsUrl}: same port, TLS)
   Real-time       ${o.RealtimeUrl}  (AppSync protocol; graphql-ws on the GraphQL URL)
   MQTT            ${o.MqttUrl}   WebSocket ${o.MqttWsUrl}
   Cognito         ${o.CognitoEndpoint}  pool ${o.UserPoolId}  client ${o.UserPoolClientId}
   Admin           ${config.admin.email} / ${config.admin.email === 'admin@example.com' ? config.admin.password : '(LOCAL_ADMIN_PASSWORD)'}
   Console         ${o.ConsoleUrl}
   Health          ${o.HealthUrl}
+  Local CA        ${o.CaCertificateFile}  (npm run trust-ca; Node: NODE_EXTRA_CA_CERTS)
 ${config.dataDir ? `  Outputs         ${config.dataDir}/outputs.json\n` : ''}
 Try: npm run simulate -- --devices 5 --interval 2s      Stop: Ctrl-C
 `);

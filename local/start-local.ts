@@ -11,22 +11,18 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createApi } from '../resolvers/api/app';
 import { buildApiDeps, documentClientOf, type ApiClients } from '../resolvers/api/deps';
-import { DynamoDeviceStore } from '../core/devices';
-import {
-  ACK_TOPIC_FILTER,
-  createIngestionPipeline,
-  READING_TOPIC_FILTERS,
-  type InboundMessage,
-  type MessageOutcome,
-} from '../core/ingestion';
-import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../core/rejected';
+import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS, type InboundMessage } from '../core/ingestion';
+import { buildIngestion } from '../core/ingestion/build-ingestion';
+import { toRejectedMessage } from '../core/rejected';
 import { DuckDbTelemetryStore } from '../core/telemetry';
 import { DeviceCache } from '../processors/calibration/device-cache';
 import { tableNameFor } from '../core/shared/table';
 import { startDynamo, localClientConfig, type EmbeddedDynamo } from './embedded/dynamodb';
 import { startCognito, type EmbeddedCognito } from './embedded/cognito';
+import type { AdminRequestVerifier } from './embedded/cognito-front';
 import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
 import { PortInUseError } from './embedded/listen';
+import { ensureLocalTls } from './embedded/certificates';
 import { loadLocalSchema } from './server/schema';
 import { createTokenVerifier } from './server/auth';
 import { Engine, type ApiInvoker } from './server/engine';
@@ -53,6 +49,8 @@ export interface LocalOptions {
   keepAliveMs?: number;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
+  /** Guards Cognito's admin operations (issue 12's SigV4 verifier; tests inject their own). */
+  verifyCognitoAdminRequest?: AdminRequestVerifier;
 }
 
 /** What `.local/outputs.json` holds: the endpoints clients need, named like the CDK stack's outputs. */
@@ -75,6 +73,10 @@ export interface LocalOutputs {
   HealthUrl: string;
   /** The operator console (served from console/dist). */
   ConsoleUrl: string;
+  /** `https://` form of GraphQLUrl: the same port also speaks TLS. */
+  GraphQLHttpsUrl: string;
+  /** Absolute path of the local CA's PEM, which signs the GraphQL port's certificate (CONTRACT.md section 3). */
+  CaCertificateFile: string;
 }
 
 export interface LocalMode {
@@ -136,13 +138,24 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       ? join(dataDir, 'cognito')
       : join(process.env.TMPDIR ?? '/tmp', `yvr-cognito-${process.pid}-${Date.now()}`);
     const cognito = await named('cognito', ports.cognito, () =>
-      startCognito({ dataDir: cognitoDir, port: ports.cognito, host, region }),
+      startCognito({
+        dataDir: cognitoDir,
+        port: ports.cognito,
+        host,
+        region,
+        log,
+        ...(options.verifyCognitoAdminRequest
+          ? { verifyAdminRequest: options.verifyCognitoAdminRequest }
+          : {}),
+      }),
     );
     stops.push(async () => {
       await cognito.stop();
       if (!dataDir) rmSync(cognitoDir, { recursive: true, force: true });
     });
-    log(`[local] Cognito (cognito-local) on ${cognito.endpoint}, pool ${cognito.userPoolId}`);
+    log(
+      `[local] Cognito (cognito-local behind the Cognito front) on ${cognito.endpoint}, pool ${cognito.userPoolId}`,
+    );
 
     const mqtt = await startMqtt({
       port: ports.mqtt,
@@ -189,20 +202,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const api = createApi(apiDeps);
     const invoker: ApiInvoker = options.invoker ?? ((event) => api.resolve(event));
 
-    const documents = documentClientOf(dynamo.client);
-    const deviceStore = new DynamoDeviceStore({ client: documents, tableName });
-    const rejectedStore = new DynamoRejectedStore({ client: documents, tableName });
-    // The processor's pipeline, as the calibration Lambda builds it: the same device cache per process.
-    const deviceCache = new DeviceCache({ source: { get: (id) => deviceStore.get(id) } });
-    const pipeline = createIngestionPipeline({
-      devices: deviceCache,
+    // The processor's parts, built as the calibration Lambda builds them: the same device cache per process.
+    const { pipeline, rejected, rejectedStore } = buildIngestion({
+      documents: documentClientOf(dynamo.client),
+      tableName,
       telemetry,
       acks: apiDeps.devices,
       notifier: changeNotifier,
-      lastSeen: deviceStore,
+      cacheDevices: (table) => new DeviceCache({ source: table }),
       logger: { warn: (message) => log(`[processor] ${message}`) },
     });
-    const rejected = new RejectedMessageService({ store: rejectedStore, pipeline });
 
     const localSchema = loadLocalSchema();
     const engine = new Engine({
@@ -223,7 +232,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const processorOptions = {
       mqtt,
       pipeline,
-      keepRejected: (outcomes: readonly MessageOutcome[]) => rejected.keep(outcomes),
+      rejected,
       keepDeadLetter: (message: InboundMessage, reason: string) =>
         rejectedStore.put(toRejectedMessage(message, deviceIdOf(message.topic), reason)),
       log,
@@ -246,6 +255,14 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const processor = bothProcessors(readingsProcessor, ackProcessor);
     stops.push(() => processor.stop());
 
+    // The CA is kept with the data, so a browser or OS that trusts it once keeps trusting it;
+    // a throwaway run gets a throwaway CA.
+    const tlsDir = dataDir
+      ? join(dataDir, 'tls')
+      : join(process.env.TMPDIR ?? '/tmp', `yvr-tls-${process.pid}-${Date.now()}`);
+    const tls = ensureLocalTls(tlsDir, host);
+    if (!dataDir) stops.push(async () => rmSync(tlsDir, { recursive: true, force: true }));
+
     const ide = loadIde();
     const urls = { graphqlUrl: '', realtimeUrl: '' };
     const server: GraphqlServer = await named('graphql', ports.graphql, () =>
@@ -255,9 +272,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
           issuer: cognito.issuer,
           jwksUri: cognito.jwksUri,
           userPoolClientId: cognito.userPoolClientId,
+          jwks: cognito.jwks,
         }),
         port: ports.graphql,
         host,
+        tls: { cert: tls.cert, key: tls.key },
         idePage: () =>
           ide.page({
             ...urls,
@@ -329,6 +348,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       AdminEmail: admin.email,
       HealthUrl: server.url.replace(/\/graphql$/, '/health'),
       ConsoleUrl: server.url.replace(/\/graphql$/, '/console/'),
+      GraphQLHttpsUrl: server.secureUrl!,
+      CaCertificateFile: tls.caCertificateFile,
     };
     if (dataDir) writeFileSync(join(dataDir, 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`);
 

@@ -14,3 +14,8 @@ export {
   type CognitoAccountDirectoryOptions,
 } from './cognito-account-directory';
 export { PASSWORD_POLICY_TEXT, passwordProblems } from './password-policy';
+export {
+  USER_POOL_TOKEN_VALIDITY,
+  TEMPORARY_PASSWORD_VALIDITY_DAYS,
+  SELF_SIGN_UP_ENABLED,
+} from './user-pool-settings';

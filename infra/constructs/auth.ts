@@ -10,6 +10,11 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { isProduction, resourceName } from '../stage';
+import {
+  SELF_SIGN_UP_ENABLED,
+  TEMPORARY_PASSWORD_VALIDITY_DAYS,
+  USER_POOL_TOKEN_VALIDITY,
+} from '../../core/accounts/user-pool-settings';
 
 export interface AuthProps {
   readonly stage: string;
@@ -41,7 +46,7 @@ export class Auth extends Construct {
       signInAliases: { email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
-      selfSignUpEnabled: false,
+      selfSignUpEnabled: SELF_SIGN_UP_ENABLED,
       // The old system's policy, kept so existing passwords stay valid.
       passwordPolicy: {
         minLength: 8,
@@ -49,7 +54,7 @@ export class Auth extends Construct {
         requireLowercase: true,
         requireUppercase: true,
         requireSymbols: true,
-        tempPasswordValidity: Duration.days(7),
+        tempPasswordValidity: Duration.days(TEMPORARY_PASSWORD_VALIDITY_DAYS),
       },
       mfa: Mfa.OPTIONAL,
       // Authenticator apps only: SMS would need an SNS role and a spending limit.
@@ -76,6 +81,10 @@ export class Auth extends Construct {
       authFlows: { userPassword: true, userSrp: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
+      // The local mode's Cognito front issues tokens with the same lifetimes.
+      idTokenValidity: Duration.minutes(USER_POOL_TOKEN_VALIDITY.idTokenMinutes),
+      accessTokenValidity: Duration.minutes(USER_POOL_TOKEN_VALIDITY.accessTokenMinutes),
+      refreshTokenValidity: Duration.days(USER_POOL_TOKEN_VALIDITY.refreshTokenDays),
     });
     this.userPool = pool;
 

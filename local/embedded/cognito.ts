@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
@@ -12,11 +10,14 @@ import {
   ListUserPoolsCommand,
   GroupExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { JSONWebKeySet } from 'jose';
 import { localClientConfig } from './dynamodb';
+import { startCognitoFront, type AdminRequestVerifier, type FrontUserPool } from './cognito-front';
+import { LocalTokenGenerator, loadSigningKey } from './cognito-tokens';
 
 // cognito-local is CommonJS and exposes its building blocks only by path.
 const require = createRequire(import.meta.url);
-const { createServer } = require('cognito-local/lib/server/server');
+const { CognitoError, UnsupportedError } = require('cognito-local/lib/errors');
 const { Router } = require('cognito-local/lib/server/Router');
 const { loadConfig } = require('cognito-local/lib/server/config');
 const services = require('cognito-local/lib/services');
@@ -24,8 +25,6 @@ const { CognitoServiceFactoryImpl } = require('cognito-local/lib/services/cognit
 const { UserPoolServiceFactoryImpl } = require('cognito-local/lib/services/userPoolService');
 const { StormDBDataStoreFactory } = require('cognito-local/lib/services/dataStore/stormDb');
 const { MessageDeliveryService } = require('cognito-local/lib/services/messageDelivery/messageDelivery');
-const { ConsoleMessageSender } = require('cognito-local/lib/services/messageDelivery/consoleMessageSender');
-const { JwtTokenGenerator } = require('cognito-local/lib/services/tokenGenerator');
 const { CryptoService } = require('cognito-local/lib/services/crypto');
 const { otp } = require('cognito-local/lib/services/otp');
 const pino = require('pino');
@@ -49,6 +48,21 @@ export interface EmbeddedCognitoOptions {
   port?: number;
   host?: string;
   region?: string;
+  /**
+   * Guards every operation AWS answers only with a SigV4 signature (the admin
+   * and pool-management operations); resolves with a refusal or undefined.
+   */
+  verifyAdminRequest?: AdminRequestVerifier;
+  /** Where the codes Cognito would email (password reset, verification) are printed. */
+  log?: (line: string) => void;
+}
+
+/** A code the pool would have sent by email or SMS. */
+export interface SentCode {
+  username: string;
+  destination: string;
+  code: string;
+  sentAt: number;
 }
 
 export interface EmbeddedCognito {
@@ -60,13 +74,19 @@ export interface EmbeddedCognito {
   /** Token issuer: `${endpoint}/${userPoolId}`. */
   issuer: string;
   jwksUri: string;
+  /** The public key the pool's tokens are signed with (made per data dir): the only one to trust. */
+  jwks: JSONWebKeySet;
+  /** The PEM file of the signing key (owner-only, in the data dir). */
+  signingKeyFile: string;
   client: CognitoIdentityProviderClient;
+  /** The codes sent since the start, newest last (the local mode sends no email). */
+  sentCodes(): readonly SentCode[];
   stop(): Promise<void>;
 }
 
 /**
- * Starts cognito-local in this process with its data under `dataDir`, and
- * makes sure the project's user pool, its groups and a dashboard app client
+ * Starts cognito-local in this process with its data under `dataDir`, behind
+ * the Cognito front (cognito-front.ts) that answers on `port`, and makes sure the project's user pool, its groups and a dashboard app client
  * exist (created on the first start, found again afterwards).
  */
 export async function startCognito(options: EmbeddedCognitoOptions): Promise<EmbeddedCognito> {
@@ -76,7 +96,6 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
   const logger = pino({ level: process.env.COGNITO_LOCAL_LOG ?? 'silent' });
   const ctx = { logger };
   const config = await loadConfig(ctx, new StormDBDataStoreFactory(options.dataDir));
-  config.ServerConfig = { ...config.ServerConfig, port: options.port ?? 0, hostname: host, https: false };
   const clock = new services.DateClock();
   const dataStoreFactory = new StormDBDataStoreFactory(`${options.dataDir}/db`);
   const cognitoService = await new CognitoServiceFactoryImpl(
@@ -84,6 +103,25 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
     dataStoreFactory,
     new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
   ).create(ctx, config.UserPoolDefaults);
+  const sent: SentCode[] = [];
+  const log = options.log ?? (() => undefined);
+  // Instead of email or SMS: the code goes to the local mode's log and is remembered.
+  const sender = {
+    async sendEmail(
+      _c: unknown,
+      user: { Username: string },
+      destination: string,
+      message: { __code?: string },
+    ) {
+      const code = String(message.__code ?? '');
+      sent.push({ username: user.Username, destination, code, sentAt: Date.now() });
+      if (sent.length > 100) sent.shift();
+      log(`[cognito] code for ${destination}: ${code}`);
+    },
+    sendSms(c: unknown, user: { Username: string }, destination: string, message: { __code?: string }) {
+      return sender.sendEmail(c, user, destination, message);
+    },
+  };
   const triggers = new services.TriggersService(
     clock,
     cognitoService,
@@ -91,19 +129,41 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
     { enabled: () => false, invoke: async () => ({}) },
     new CryptoService(config.KMSConfig),
   );
+  // Signed with a key made for this data dir, never with the one cognito-local ships in its package.
+  const signingKeyFile = `${options.dataDir}/token-signing-key.pem`;
+  const key = await loadSigningKey(signingKeyFile);
+  let endpoint = '';
   const svc = {
     clock,
     cognito: cognitoService,
     config,
-    messages: new services.MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender())),
+    messages: new services.MessagesService(triggers, new MessageDeliveryService(sender)),
     otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    tokenGenerator: new LocalTokenGenerator(
+      key,
+      // Tokens must name the issuer that clients can reach, known once the front listens.
+      () => endpoint,
+      (code, message) => new CognitoError(code, message),
+    ),
     triggers,
   };
-  const server: Server = await createServer(Router(svc), logger, config.ServerConfig, svc).start();
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://${host}:${port}`;
-  // Tokens must name the issuer that clients can reach; the generator reads it per token.
+  const route = Router(svc);
+  const front = await startCognitoFront({
+    port: options.port ?? 0,
+    host,
+    route: (target) => route(target),
+    isCognitoError: (err): err is Error & { code: string } => err instanceof CognitoError,
+    isUnsupported: (err) => err instanceof UnsupportedError,
+    context: ctx,
+    poolForClient: (c, clientId) =>
+      cognitoService.getUserPoolForClientId(c, clientId) as Promise<FrontUserPool>,
+    pool: (c, userPoolId) => cognitoService.getUserPool(c, userPoolId) as Promise<FrontUserPool>,
+    key,
+    revocationsFile: `${options.dataDir}/revoked-tokens.json`,
+    ...(options.verifyAdminRequest ? { verifyAdminRequest: options.verifyAdminRequest } : {}),
+  });
+  endpoint = front.endpoint;
+  const port = front.port;
   config.TokenConfig.IssuerDomain = endpoint;
 
   const client = new CognitoIdentityProviderClient(localClientConfig(endpoint, region));
@@ -116,11 +176,13 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
     userPoolClientId,
     issuer: `${endpoint}/${userPoolId}`,
     jwksUri: `${endpoint}/${userPoolId}/.well-known/jwks.json`,
+    jwks: key.jwks,
+    signingKeyFile,
     client,
+    sentCodes: () => [...sent],
     async stop() {
       client.destroy();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await front.stop();
     },
   };
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSRecord } from 'aws-lambda';
 import {
   ACK_TOPIC_FILTER,
   READING_TOPIC_FILTERS,
@@ -5,6 +7,9 @@ import {
   type InboundMessage,
   type MessageOutcome,
 } from '../../core/ingestion';
+import type { RejectedMessageService } from '../../core/rejected';
+import { createSqsBatchHandler } from '../../processors/calibration/batch';
+import { encodeSqsBody } from '../../processors/calibration/decode';
 import type { EmbeddedMqtt } from '../embedded/mqtt';
 import { Batcher } from './batcher';
 import { DurableInbox, type InboxItem } from './inbox';
@@ -15,8 +20,8 @@ export const PROCESSOR_TOPICS = [...READING_TOPIC_FILTERS, ACK_TOPIC_FILTER] as 
 export interface LocalProcessorOptions {
   mqtt: Pick<EmbeddedMqtt, 'intake'>;
   pipeline: Pick<IngestionPipeline, 'process'>;
-  /** Keeps rejected outcomes; returns those it could not keep (they are retried). */
-  keepRejected(outcomes: readonly MessageOutcome[]): Promise<Set<MessageOutcome>>;
+  /** Keeps rejected outcomes (the Lambda's RejectedMessageService); those it cannot keep are retried. */
+  rejected: Pick<RejectedMessageService, 'keep'>;
   /** Keeps a message that failed every attempt, with the reason (the dead-letter queue's job). */
   keepDeadLetter(message: InboundMessage, reason: string): Promise<void>;
   /** The topic filters this processor takes (default all of PROCESSOR_TOPICS); as in AWS, each path has its own. */
@@ -54,14 +59,16 @@ export interface LocalProcessor {
 
 /**
  * The calibration processor's local entry: the broker's telemetry and ack
- * topics -> durable inbox -> SQS-like batcher -> the same ingestion pipeline
- * the Lambda runs, with partial retries and rejected messages kept.
+ * topics -> durable inbox -> SQS-like batcher -> the calibration Lambda's SQS
+ * batch handler, fed SQS records as the IoT rule writes them (lambdaBatchRunner),
+ * with its partial batch failures retried and dead letters kept.
  */
 export async function startLocalProcessor(options: LocalProcessorOptions): Promise<LocalProcessor> {
   const log = options.log ?? (() => undefined);
   const inbox = new DurableInbox(options.inboxDir);
   const stats = { received: 0, accepted: 0, rejected: 0, retried: 0, deadLettered: 0, batches: 0 };
   const lastReason = new Map<InboxItem, string>();
+  const runBatch = lambdaBatchRunner({ pipeline: options.pipeline, rejected: options.rejected, log });
 
   const batcher = new Batcher<InboxItem>({
     maxBatchSize: options.maxBatchSize ?? 100,
@@ -70,23 +77,21 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
     maxAttempts: options.maxAttempts ?? 5,
     handle: async (items) => {
       stats.batches++;
-      const outcomes = await options.pipeline.process(items.map((i) => i.message));
-      const unkept = await options.keepRejected(outcomes);
-      const retry: InboxItem[] = [];
+      const { retry, outcomes } = await runBatch(items);
+      const again = new Set(retry);
       const finished: InboxItem[] = [];
-      outcomes.forEach((outcome, index) => {
-        const item = items[index]!;
-        if (outcome.status === 'retry' || unkept.has(outcome)) {
-          retry.push(item);
+      items.forEach((item, index) => {
+        const outcome = outcomes[index];
+        if (again.has(item)) {
           lastReason.set(
             item,
-            outcome.status === 'retry' ? outcome.reason : 'the rejected message could not be kept',
+            outcome?.status === 'retry' ? outcome.reason : 'the rejected message could not be kept',
           );
           return;
         }
         finished.push(item);
         lastReason.delete(item);
-        if (outcome.status === 'accepted') stats.accepted++;
+        if (outcome?.status === 'accepted') stats.accepted++;
         else stats.rejected++;
       });
       stats.retried += retry.length;
@@ -133,4 +138,82 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
         log(`[processor] ${left.length} messages still failing; they stay in the inbox for the next start`);
     },
   };
+}
+
+/** What the SQS event source would name the queue locally (only for the records' shape). */
+const LOCAL_QUEUE_ARN = 'arn:aws:sqs:local:000000000000:yvr-local-calibration-input';
+
+/**
+ * Runs a batch as AWS does: each message becomes the SQS record the IoT rule
+ * writes (base64 payload, topic, receive time), the calibration Lambda's own
+ * batch handler (processors/calibration/batch.ts, decode.ts) handles the
+ * event, and its `batchItemFailures` name the messages to offer again. Any
+ * number of batchers can each use one (readings batched, acks at once).
+ */
+export function lambdaBatchRunner(deps: {
+  pipeline: Pick<IngestionPipeline, 'process'>;
+  rejected: Pick<RejectedMessageService, 'keep'>;
+  log?: (line: string) => void;
+}): <T extends { message: InboundMessage }>(
+  items: readonly T[],
+) => Promise<{ retry: T[]; outcomes: (MessageOutcome | undefined)[] }> {
+  const log = deps.log ?? (() => undefined);
+  const logger = {
+    warn: (message: string, ...extra: unknown[]) => log(`[processor] ${message} ${brief(extra)}`),
+    error: (message: string, ...extra: unknown[]) => log(`[processor] ${message} ${brief(extra)}`),
+    // Rejections are kept and listed by the API; one line each would flood the console.
+    info: () => undefined,
+  };
+  // SQS keeps a message's id across redeliveries; so does this.
+  const ids = new WeakMap<object, string>();
+  return async (items) => {
+    // The handler's outcomes are not in its response; the stats want them, so the pipeline is watched
+    // (one handler per batch, so batchers sharing this runner never mix their outcomes).
+    let seen: MessageOutcome[] = [];
+    const handle = createSqsBatchHandler({
+      pipeline: {
+        process: async (messages) => (seen = await deps.pipeline.process(messages)),
+      },
+      rejected: deps.rejected,
+      logger,
+    });
+    const byId = new Map<string, (typeof items)[number]>();
+    const records = items.map((item): SQSRecord => {
+      let id = ids.get(item);
+      if (!id) ids.set(item, (id = randomUUID()));
+      byId.set(id, item);
+      const sent = String(item.message.receivedAt);
+      return {
+        messageId: id,
+        receiptHandle: id,
+        body: encodeSqsBody(item.message),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: sent,
+          SenderId: 'iot.amazonaws.com',
+          ApproximateFirstReceiveTimestamp: sent,
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: LOCAL_QUEUE_ARN,
+        awsRegion: 'local',
+      };
+    });
+    const response = await handle({ Records: records });
+    const retry = response.batchItemFailures.flatMap((f) => {
+      const item = byId.get(f.itemIdentifier);
+      return item ? [item] : [];
+    });
+    // Every record decodes locally (its envelope is made here), so outcomes line up with items.
+    const outcomes = seen.length === items.length ? seen : items.map(() => undefined);
+    return { retry, outcomes };
+  };
+}
+
+function brief(extra: unknown[]): string {
+  const first = extra[0] as { reason?: unknown; topic?: unknown } | undefined;
+  return first && typeof first === 'object'
+    ? `(${String(first.topic ?? '')}: ${String(first.reason ?? '')})`
+    : '';
 }

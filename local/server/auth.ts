@@ -1,4 +1,11 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from 'jose';
 import type { AuthRule } from './schema';
 
 /** The AppSync identity of a Cognito user pool caller, as direct Lambda resolvers receive it. */
@@ -50,6 +57,12 @@ export interface TokenVerifierOptions {
   issuer: string;
   jwksUri: string;
   userPoolClientId: string;
+  /**
+   * The pool's public keys, held in-process: when given, tokens are checked
+   * against these keys alone and `jwksUri` is never fetched (the local mode
+   * passes its per-data-dir key, issue 12).
+   */
+  jwks?: JSONWebKeySet;
 }
 
 export type TokenVerifier = (
@@ -63,10 +76,9 @@ export type TokenVerifier = (
  * (`aud` on ID tokens, `client_id` on access tokens), as AppSync does.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUri), {
-    cacheMaxAge: Infinity,
-    cooldownDuration: 1_000,
-  });
+  const jwks = options.jwks
+    ? createLocalJWKSet(options.jwks)
+    : createRemoteJWKSet(new URL(options.jwksUri), { cacheMaxAge: Infinity, cooldownDuration: 1_000 });
   // A dashboard sends the same token with every request: remember verified ones until they expire,
   // so the RSA check runs once per token, not once per request.
   const verified = new Map<string, { identity: CognitoIdentity; exp: number }>();

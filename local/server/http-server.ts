@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -29,12 +31,19 @@ export interface GraphqlServerOptions {
   keepAliveMs?: number;
   /** The operator console at /console (console-route.ts). */
   console?: ConsoleRouteOptions;
+  /**
+   * Certificate and key (PEM) with which the same port also speaks TLS:
+   * Amplify JS v6 always opens `wss://` for subscriptions.
+   */
+  tls?: { cert: string; key: string };
 }
 
 export interface GraphqlServer {
   port: number;
   url: string;
   realtimeUrl: string;
+  /** `https://` form of `url` (same port), when TLS is on. */
+  secureUrl: string | undefined;
   /** Open WebSocket connections (both protocols). */
   connections(): number;
   stop(): Promise<void>;
@@ -50,7 +59,7 @@ const WS_PATHS = new Set(['/graphql', '/graphql/realtime']);
  */
 export async function startGraphqlServer(options: GraphqlServerOptions): Promise<GraphqlServer> {
   const { engine, verifyToken } = options;
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       console.error('[graphql] request failed', err);
       if (!res.headersSent)
@@ -63,7 +72,9 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
           ],
         });
     });
-  });
+  };
+  const server: Server = createServer(onRequest);
+  const secure = options.tls ? createHttpsServer({ ...options.tls }, onRequest) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://local');
@@ -178,7 +189,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     graphqlWs,
   );
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!WS_PATHS.has(path)) return socket.destroy();
@@ -194,14 +205,18 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
       return;
     }
     target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
-  });
+  };
+  server.on('upgrade', onUpgrade);
+  secure?.on('upgrade', onUpgrade);
 
-  const port = await listenOn(server, options.port, options.host, 'GRAPHQL_PORT');
+  const listener = secure ? splitListener(server, secure) : undefined;
+  const port = await listenOn(listener?.net ?? server, options.port, options.host, 'GRAPHQL_PORT');
   const host = options.host === '0.0.0.0' ? 'localhost' : options.host;
   return {
     port,
     url: `http://${host}:${port}/graphql`,
     realtimeUrl: `ws://${host}:${port}/graphql/realtime`,
+    secureUrl: secure ? `https://${host}:${port}/graphql` : undefined,
     connections: () => graphqlWs.clients.size + appsyncWs.clients.size,
     async stop() {
       for (const ws of [...graphqlWs.clients, ...appsyncWs.clients]) ws.terminate();
@@ -209,7 +224,45 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
         [graphqlWs, appsyncWs].map((w) => new Promise<void>((resolve) => w.close(() => resolve()))),
       );
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      secure?.closeAllConnections();
+      listener?.closeUndecided();
+      await new Promise<void>((resolve) => (listener?.net ?? server).close(() => resolve()));
+    },
+  };
+}
+
+/** A TLS record starts with the handshake content type 22; an HTTP request starts with a method's letter. */
+const TLS_HANDSHAKE = 0x16;
+/** A connection that sends nothing is closed after this long (browsers open spare sockets and use them soon). */
+const FIRST_BYTE_TIMEOUT_MS = 30_000;
+
+/**
+ * One TCP listener for both schemes: each connection goes to the HTTPS or
+ * the plain HTTP server by its first byte, so `http://`, `ws://`, `https://`
+ * and `wss://` all work on the one port.
+ */
+function splitListener(plain: Server, secure: Server) {
+  const undecided = new Set<Socket>();
+  const net = createNetServer({ pauseOnConnect: true }, (socket) => {
+    undecided.add(socket);
+    socket.once('close', () => undecided.delete(socket));
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    socket.once('error', () => socket.destroy());
+    socket.once('readable', () => {
+      undecided.delete(socket);
+      socket.setTimeout(0);
+      const first: Buffer | null = socket.read(1);
+      if (!first) return void socket.destroy();
+      socket.unshift(first);
+      (first[0] === TLS_HANDSHAKE ? secure : plain).emit('connection', socket);
+      socket.resume();
+    });
+  });
+  return {
+    net,
+    closeUndecided: () => {
+      for (const socket of undecided) socket.destroy();
+      undecided.clear();
     },
   };
 }

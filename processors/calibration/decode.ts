@@ -55,3 +55,16 @@ export function decodeSqsRecord(record: SQSRecord): Decoded {
     },
   };
 }
+
+/**
+ * The SQS body the IoT rules write for `message` (the inverse of
+ * decodeSqsRecord): what the local mode hands the Lambda's handler, so both
+ * directions share one definition of the envelope.
+ */
+export function encodeSqsBody(message: InboundMessage): string {
+  return JSON.stringify({
+    payload: Buffer.from(message.payload).toString('base64'),
+    topic: message.topic,
+    receivedAt: message.receivedAt,
+  });
+}

@@ -3,8 +3,7 @@ import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DeviceService, DynamoDeviceStore } from '../../core/devices';
-import { createIngestionPipeline } from '../../core/ingestion';
-import { DynamoRejectedStore, RejectedMessageService } from '../../core/rejected';
+import { buildIngestion } from '../../core/ingestion/build-ingestion';
 import { logger } from '../../core/shared/logger';
 import { TimestreamTelemetryStore } from '../../core/telemetry/timestream/store';
 import { AppSyncChangeNotifier } from '../../core/ingestion/appsync-notifier';
@@ -31,10 +30,11 @@ const devices = new DeviceService({
   },
   logger,
 });
-const cache = new DeviceCache({ source: deviceStore, ttlMs: config.deviceCacheTtlMs });
-
-const pipeline = createIngestionPipeline({
-  devices: cache,
+const { pipeline, rejected } = buildIngestion({
+  documents,
+  tableName: config.tableName,
+  deviceStore,
+  cacheDevices: (table) => new DeviceCache({ source: table, ttlMs: config.deviceCacheTtlMs }),
   telemetry: new TimestreamTelemetryStore({
     database: config.timestreamDatabase,
     table: config.timestreamTable,
@@ -43,13 +43,7 @@ const pipeline = createIngestionPipeline({
   }),
   acks: devices,
   notifier: new AppSyncChangeNotifier({ url: config.appsyncGraphqlUrl, region: config.region }),
-  lastSeen: deviceStore,
   logger,
-});
-
-const rejected = new RejectedMessageService({
-  store: new DynamoRejectedStore({ client: documents, tableName: config.tableName }),
-  pipeline,
 });
 
 const handleBatch = createSqsBatchHandler({

@@ -13,9 +13,8 @@ import {
 } from '../../core/devices';
 import { AccountService, CognitoAccountDirectory } from '../../core/accounts';
 import { UserService, DynamoUserStore } from '../../core/users';
-import { DynamoRejectedStore, RejectedMessageService } from '../../core/rejected';
 // Deep imports keep the other adapters (DuckDB, the SigV4 notifier) out of the Lambda bundle.
-import { createIngestionPipeline } from '../../core/ingestion/pipeline';
+import { buildIngestion } from '../../core/ingestion/build-ingestion';
 import type { ChangeNotifier } from '../../core/ingestion/ports';
 import type { TelemetryStore } from '../../core/telemetry/port';
 import { TelemetryService } from '../../core/telemetry/service';
@@ -84,19 +83,15 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   });
   // A replay runs the processor's own pipeline, reading devices straight from
   // the table (no cache: one message, and it must see the latest calibration).
-  const pipeline = createIngestionPipeline({
-    devices: store,
+  const { rejected } = buildIngestion({
+    documents,
+    tableName: clients.tableName,
     telemetry: telemetryStore,
     acks: devices,
-    notifier: clients.changeNotifier ?? { deviceChanged: async () => undefined },
-    lastSeen: store,
-    ...(clock ? { clock: () => clock().getTime() } : {}),
-    ...(clients.logger ? { logger: clients.logger } : {}),
-  });
-  const rejected = new RejectedMessageService({
-    store: new DynamoRejectedStore({ client: documents, tableName: clients.tableName }),
-    pipeline,
+    deviceStore: store,
+    ...(clients.changeNotifier ? { notifier: clients.changeNotifier } : {}),
     ...(clock ? { clock } : {}),
+    ...(clients.logger ? { logger: clients.logger } : {}),
   });
 
   return {

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { SignJWT, generateKeyPair, importJWK, type JWK } from 'jose';
+import { SignJWT, generateKeyPair } from 'jose';
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { LocalMode } from '../../local/start-local';
 import { AppSyncRealtimeClient } from '../helpers/appsync-realtime-client';
 import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../helpers/local-mode';
@@ -293,13 +292,8 @@ describe('local mode: authorization as AppSync does it', () => {
   });
 
   it('refuses an expired token', async () => {
-    // Signed with cognito-local's own key, so only the expiry is wrong.
-    const keys = join(
-      dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')),
-      'lib/keys',
-    );
-    const { jwk } = JSON.parse(readFileSync(join(keys, 'cognitoLocal.private.json'), 'utf8')) as { jwk: JWK };
-    const key = await importJWK(jwk, 'RS256');
+    // Signed with the pool's own key (kept in its data dir), so only the expiry is wrong.
+    const key = createPrivateKey(readFileSync(local.cognito.signingKeyFile, 'utf8'));
     const claims = JSON.parse(Buffer.from(adminToken.split('.')[1]!, 'base64url').toString()) as Record<
       string,
       unknown

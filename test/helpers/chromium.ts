@@ -9,7 +9,11 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
  * Fails with what to do when the browser is missing: the browser tier never
  * skips silently.
  */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchChromium(
+  extraArgs: readonly string[] = [],
+  /** Extra environment for the browser, e.g. HOME, whose ~/.pki/nssdb holds the certificates it trusts. */
+  env: Record<string, string> = {},
+): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `The browser tier needs Chromium at ${CHROMIUM_PATH}: install it ("apt-get install -y chromium") or set CHROMIUM_PATH.`,
@@ -17,6 +21,7 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
+    env: { ...process.env, ...env } as Record<string, string>,
     args: [
       '--headless',
       '--no-sandbox',

@@ -98,7 +98,7 @@ beforeAll(async () => {
   );
   expect(profile.errors).toBeUndefined();
   tokens.set('no token', undefined);
-  tokens.set('expired token', await expiredCopy(adminToken));
+  tokens.set('expired token', await expiredCopy(adminToken, local.cognito.signingKeyFile));
   tokens.set('forged token', await forgedCopy(adminToken));
   tokens.set('user', userToken);
   tokens.set('other user', otherToken);

@@ -10,6 +10,7 @@ import { QUERY_LIMITS } from '../../../core/shared/query-limits';
 import { TABLE_INDEXES } from '../../../core/shared/table';
 import { DEVICE_DIMENSION } from '../../../core/telemetry/timestream/layout';
 import { DEFAULT_LIMITS } from '../../../local/server/limits';
+import { USER_POOL_TOKEN_VALIDITY } from '../../../core/accounts/user-pool-settings';
 import {
   buildStage,
   findOne,
@@ -662,6 +663,21 @@ describe('data and users', () => {
       'ALLOW_REFRESH_TOKEN_AUTH',
     ]);
     expect(client.Properties?.AllowedOAuthFlows).toBeUndefined();
+  });
+
+  it('sets the token lifetimes that the local Cognito front also issues (one definition in core)', () => {
+    const [, client] = findOne(
+      stage.template,
+      'AWS::Cognito::UserPoolClient',
+      'ClientName',
+      'yvr-stage-dashboard',
+    );
+    expect(client.Properties).toMatchObject({
+      IdTokenValidity: USER_POOL_TOKEN_VALIDITY.idTokenMinutes,
+      AccessTokenValidity: USER_POOL_TOKEN_VALIDITY.accessTokenMinutes,
+      RefreshTokenValidity: USER_POOL_TOKEN_VALIDITY.refreshTokenDays * 24 * 60,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+    });
   });
 
   it('keeps a day in the memory store (or what context says) and accepts late writes into the magnetic store', () => {
