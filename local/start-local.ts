@@ -21,6 +21,8 @@ import { startDynamo, localClientConfig, type EmbeddedDynamo } from './embedded/
 import { startCognito, type EmbeddedCognito } from './embedded/cognito';
 import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
 import { PortInUseError } from './embedded/listen';
+import { loadLocalCredentials, type LocalCredentials } from './embedded/local-credentials';
+import { createSigV4Verifier } from './embedded/sigv4-verifier';
 import { loadLocalSchema } from './server/schema';
 import { createTokenVerifier } from './server/auth';
 import { Engine, type ApiInvoker } from './server/engine';
@@ -44,6 +46,8 @@ export interface LocalOptions {
   invoker?: ApiInvoker;
   /** AppSync real-time keep-alive interval (ms). */
   keepAliveMs?: number;
+  /** How long an AppSync socket may stay open without connection_init (ms; tests shorten it). */
+  connectionInitTimeoutMs?: number;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
 }
@@ -70,6 +74,12 @@ export interface LocalOutputs {
 
 export interface LocalMode {
   outputs: LocalOutputs;
+  /**
+   * The key pair DynamoDB, the IoT Data Plane and Cognito's admin API accept
+   * SigV4 signatures from (`<dataDir>/credentials`; per run in memory mode).
+   * Not in outputs.json: that file is meant for browsers.
+   */
+  credentials: LocalCredentials;
   engine: Engine;
   mqtt: EmbeddedMqtt;
   cognito: EmbeddedCognito;
@@ -102,6 +112,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   // Every port is checked before anything starts, so a taken one fails fast and touches no data.
   await checkPorts(ports, host);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const credentials = loadLocalCredentials(dataDir);
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -116,6 +127,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         tableName,
         port: ports.dynamodb,
         host,
+        credentials,
         ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
       }),
     );
@@ -127,7 +139,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       ? join(dataDir, 'cognito')
       : join(process.env.TMPDIR ?? '/tmp', `yvr-cognito-${process.pid}-${Date.now()}`);
     const cognito = await named('cognito', ports.cognito, () =>
-      startCognito({ dataDir: cognitoDir, port: ports.cognito, host, region }),
+      startCognito({ dataDir: cognitoDir, port: ports.cognito, host, region, credentials }),
     );
     stops.push(async () => {
       await cognito.stop();
@@ -139,6 +151,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       port: ports.mqtt,
       wsPort: ports.mqttWs,
       host,
+      verifyDataPlaneRequest: createSigV4Verifier({ credentials, service: 'iotdata' }),
       ...(dataDir ? { persistence: join(dataDir, 'mqtt') } : {}),
       ...(options.devicePassword
         ? {
@@ -159,7 +172,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       serviceName: 'yvr-local',
       logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN',
     });
-    const iotData = new IoTDataPlaneClient({ ...localClientConfig(mqtt.dataPlaneEndpoint, region) });
+    const iotData = new IoTDataPlaneClient({ ...localClientConfig(mqtt.dataPlaneEndpoint, region, credentials) });
     stops.push(async () => iotData.destroy());
     // The processor's acks and the API's replays both tell subscribers through the in-process
     // backend mutation, bound once the GraphQL engine exists (below).
@@ -250,6 +263,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
           webSockets: server.connections(),
         }),
         ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+        ...(options.connectionInitTimeoutMs
+          ? { connectionInitTimeoutMs: options.connectionInitTimeoutMs }
+          : {}),
       }),
     );
     Object.assign(urls, { graphqlUrl: server.url, realtimeUrl: server.realtimeUrl });
@@ -299,6 +315,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     let stopping: Promise<void> | undefined;
     return {
       outputs,
+      credentials,
       engine,
       mqtt,
       cognito,

@@ -13,6 +13,7 @@ import {
   GroupExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { localClientConfig } from './dynamodb';
+import { generateLocalCredentials, type LocalCredentials } from './local-credentials';
 
 // cognito-local is CommonJS and exposes its building blocks only by path.
 const require = createRequire(import.meta.url);
@@ -49,6 +50,8 @@ export interface EmbeddedCognitoOptions {
   port?: number;
   host?: string;
   region?: string;
+  /** The local credentials its admin client signs with; omitted = a fresh random pair. */
+  credentials?: LocalCredentials;
 }
 
 export interface EmbeddedCognito {
@@ -106,7 +109,9 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
   // Tokens must name the issuer that clients can reach; the generator reads it per token.
   config.TokenConfig.IssuerDomain = endpoint;
 
-  const client = new CognitoIdentityProviderClient(localClientConfig(endpoint, region));
+  const client = new CognitoIdentityProviderClient(
+    localClientConfig(endpoint, region, options.credentials ?? generateLocalCredentials()),
+  );
   const { userPoolId, userPoolClientId } = await ensurePool(client);
   return {
     endpoint,

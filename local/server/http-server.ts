@@ -7,6 +7,8 @@ import { UnauthorizedRequestError, type Identity, type TokenVerifier } from './a
 import { APPSYNC_SUBPROTOCOL, serveAppSyncRealtime } from './appsync-realtime';
 import { formatError, formatResult, type Engine, type GraphQLRequest } from './engine';
 import { listenOn } from '../embedded/listen';
+import { parseRequestTarget } from './request-target';
+import { REALTIME_LIMITS } from './realtime-limits';
 
 /** The largest request body accepted; AppSync's own request limit is in the same range. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -26,6 +28,8 @@ export interface GraphqlServerOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** AppSync real-time keep-alive interval (ms). */
   keepAliveMs?: number;
+  /** How long an AppSync socket may stay open without connection_init (ms). */
+  connectionInitTimeoutMs?: number;
 }
 
 export interface GraphqlServer {
@@ -63,8 +67,14 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = parseRequestTarget(req.url);
     cors(res);
+    if (!url)
+      return json(res, 400, {
+        errors: [
+          { errorType: 'MalformedHttpRequestException', message: 'The request target is not a path.' },
+        ],
+      });
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     if (url.pathname === '/health' && req.method === 'GET')
       return json(res, 200, { status: 'ok', ...options.health() });
@@ -129,12 +139,19 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     json(res, 200, result);
   }
 
-  const graphqlWs = new WebSocketServer({ noServer: true });
-  const appsyncWs = new WebSocketServer({ noServer: true, handleProtocols: () => APPSYNC_SUBPROTOCOL });
+  // AppSync's message size limit on both protocols: ws refuses a larger frame from its header alone.
+  const maxPayload = REALTIME_LIMITS.maxMessageBytes;
+  const graphqlWs = new WebSocketServer({ noServer: true, maxPayload });
+  const appsyncWs = new WebSocketServer({
+    noServer: true,
+    maxPayload,
+    handleProtocols: () => APPSYNC_SUBPROTOCOL,
+  });
   serveAppSyncRealtime(appsyncWs, {
     engine,
     verifyToken,
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(options.connectionInitTimeoutMs ? { connectionInitTimeoutMs: options.connectionInitTimeoutMs } : {}),
   });
   useServer<Record<string, unknown> | undefined, { identity?: Identity }>(
     {
@@ -175,9 +192,12 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   );
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    // A socket error after the upgrade request (a client that vanishes) must not reach the process.
+    socket.on('error', () => socket.destroy());
+    const path = parseRequestTarget(req.url)?.pathname;
+    if (!path) return void socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    if (!WS_PATHS.has(path)) return socket.destroy();
+    if (!WS_PATHS.has(path)) return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     const target = protocols.includes('graphql-transport-ws')
       ? graphqlWs
       : protocols.includes(APPSYNC_SUBPROTOCOL)
