@@ -1,4 +1,14 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBInstance,
+  INTEGER,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { ServiceUnavailableError } from '../shared/errors';
 import type { TelemetryStore } from './port';
 import { rangeCursorAfter, rangeCursorToken } from './range-token';
@@ -12,6 +22,13 @@ export interface DuckDbTelemetryOptions {
 }
 
 const DEFAULT_MAX_AGE_MS = 366 * 86_400_000;
+/**
+ * The column types of one row, bound explicitly: left to itself the driver
+ * binds an integral JS number as BIGINT, so a raw of 1e19 (a valid double)
+ * failed the whole batch with "out of int64 range".
+ */
+const ROW_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, DOUBLE, DOUBLE, VARCHAR, BOOLEAN, INTEGER];
+
 /** Rows per INSERT statement: 8 parameters each stays well inside DuckDB's limits and keeps statements few. */
 const ROWS_PER_STATEMENT = 500;
 
@@ -91,6 +108,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           this.connection.run(
             `INSERT OR REPLACE INTO readings (device_id, sensor, time, value, raw, unit, out_of_range, config_version) VALUES ${placeholders}`,
             chunk.flatMap((row) => row.values),
+            chunk.flatMap(() => ROW_TYPES),
           ),
         );
       } catch (err) {
