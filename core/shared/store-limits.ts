@@ -5,25 +5,27 @@
  */
 
 /**
- * DynamoDB's number type: up to 38 significant digits, magnitude from 1e-130
- * to 9.9999999999999999999999999999999999999e+125, or zero. JS doubles carry
- * 17 digits at most, so only the magnitude can be out of range. The largest
- * DynamoDB number rounds to the double 1e126, which DynamoDB refuses, hence `<`.
+ * Numbers the device table can hold. DynamoDB's number type takes up to 38
+ * significant digits with a magnitude from 1e-130 to 9.99e125, or zero; JS
+ * doubles carry 17 digits, so only the magnitude can be out of range there.
+ * The SDK's document client is stricter at the top: it refuses to write a
+ * number beyond Number.MAX_SAFE_INTEGER (and would read one back as a BigInt),
+ * and every double that large is an integer. So the upper bound is 2^53 - 1.
  */
-export const DYNAMODB_NUMBER = { minMagnitude: 1e-130, maxMagnitudeBelow: 1e126 } as const;
+export const STORABLE_NUMBER = { minMagnitude: 1e-130, maxMagnitude: Number.MAX_SAFE_INTEGER } as const;
 
-/** True when DynamoDB can store `value` as a number. */
+/** True when the device table (DynamoDB through the document client) can store `value`. */
 export function fitsDynamoDbNumber(value: number): boolean {
   if (!Number.isFinite(value)) return false;
   const magnitude = Math.abs(value);
   return (
     magnitude === 0 ||
-    (magnitude >= DYNAMODB_NUMBER.minMagnitude && magnitude < DYNAMODB_NUMBER.maxMagnitudeBelow)
+    (magnitude >= STORABLE_NUMBER.minMagnitude && magnitude <= STORABLE_NUMBER.maxMagnitude)
   );
 }
 
 export const DYNAMODB_NUMBER_MESSAGE =
-  'must be 0 or a number whose magnitude is from 1e-130 to 9.99e125 (what DynamoDB stores)';
+  "must be 0 or a number whose magnitude is from 1e-130 (DynamoDB's smallest) to 9007199254740991 (the largest the DynamoDB client writes exactly)";
 
 /** DynamoDB's deepest nesting of maps and lists in one attribute (32 levels); JSON input deeper is refused. */
 export const MAX_JSON_DEPTH = 32;

@@ -25,6 +25,7 @@ describe('values the stores cannot hold are ValidationErrors naming the field', 
   it.each([
     ['min -1e200', sensor({ min: -1e200 }), /min/],
     ['max 1e126', sensor({ max: 1e126 }), /max/],
+    ['max 2^53', sensor({ max: 2 ** 53 }), /max/],
     ['min 1e-200', sensor({ min: 1e-200 }), /min/],
     [
       'a calibration point raw of 1.7e308',
@@ -59,12 +60,12 @@ describe('values the stores cannot hold are ValidationErrors naming the field', 
     expect(r.errors?.[0]?.message).toMatch(/DynamoDB/);
   });
 
-  it('takes the largest and smallest numbers DynamoDB stores', async () => {
+  it('takes the largest and smallest numbers the device table stores', async () => {
     const r = await gql(local.outputs, token, CREATE, {
       input: {
         id: 'limits-edge',
         name: 'x',
-        sensors: [sensor({ min: -9.99999999999999e125, max: 1e-130 })],
+        sensors: [sensor({ min: -Number.MAX_SAFE_INTEGER, max: 1e-130 })],
       },
     });
     expect(r.errors).toBeUndefined();
