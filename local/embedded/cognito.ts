@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { localClientConfig } from './dynamodb';
 import { generateLocalCredentials, type LocalCredentials } from './local-credentials';
+import { withGlobalSignOut } from './cognito-global-sign-out';
 
 // cognito-local is CommonJS and exposes its building blocks only by path.
 const require = createRequire(import.meta.url);
@@ -103,7 +104,7 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const server: Server = await createServer(Router(svc), logger, config.ServerConfig, svc).start();
+  const server: Server = await createServer(withGlobalSignOut(Router(svc), svc), logger, config.ServerConfig, svc).start();
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${host}:${port}`;
   // Tokens must name the issuer that clients can reach; the generator reads it per token.
