@@ -23,6 +23,8 @@ import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
 import { PortInUseError } from './embedded/listen';
 import { loadLocalCredentials, type LocalCredentials } from './embedded/local-credentials';
 import { createSigV4Verifier } from './embedded/sigv4-verifier';
+import { checkUserPool, lockDataDir } from './embedded/data-dir-check';
+import { rebuildRetainedConfigs } from './embedded/retained-rebuild';
 import { loadLocalSchema } from './server/schema';
 import { createTokenVerifier } from './server/auth';
 import { Engine, type ApiInvoker } from './server/engine';
@@ -48,6 +50,8 @@ export interface LocalOptions {
   keepAliveMs?: number;
   /** How long an AppSync socket may stay open without connection_init (ms; tests shorten it). */
   connectionInitTimeoutMs?: number;
+  /** Inbox log size after which it is compacted while running (tests make it small). */
+  inboxCompactAfterBytes?: number;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
 }
@@ -109,18 +113,21 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   const admin = options.admin ?? { email: LOCAL_DEFAULTS.adminEmail, password: LOCAL_DEFAULTS.adminPassword };
   const log = options.log ?? (() => undefined);
   const dataDir = options.dataDir;
-  // Every port is checked before anything starts, so a taken one fails fast and touches no data.
-  await checkPorts(ports, host);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const credentials = loadLocalCredentials(dataDir);
+  // Taken first: a second start on the same dir is refused naming the process that has it
+  // (before, it got as far as a dynalite stack trace).
+  const releaseLock = dataDir ? lockDataDir(dataDir) : () => undefined;
 
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [async () => releaseLock()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
       await stop().catch((err: unknown) => log(`[local] stop failed: ${(err as Error).message}`));
     }
   };
   try {
+    // Every port is checked before anything starts, so a taken one fails fast and touches no data.
+    await checkPorts(ports, host);
+    const credentials = loadLocalCredentials(dataDir);
     const tableName = tableNameFor('local');
     const dynamo = await named('dynamodb', ports.dynamodb, () =>
       startDynamo({
@@ -138,6 +145,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const cognitoDir = dataDir
       ? join(dataDir, 'cognito')
       : join(process.env.TMPDIR ?? '/tmp', `yvr-cognito-${process.pid}-${Date.now()}`);
+    // A data dir that had a pool must still have its file, or every account would vanish silently.
+    if (dataDir) checkUserPool(dataDir, cognitoDir);
     const cognito = await named('cognito', ports.cognito, () =>
       startCognito({ dataDir: cognitoDir, port: ports.cognito, host, region, credentials }),
     );
@@ -152,6 +161,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       wsPort: ports.mqttWs,
       host,
       verifyDataPlaneRequest: createSigV4Verifier({ credentials, service: 'iotdata' }),
+      log,
       ...(dataDir ? { persistence: join(dataDir, 'mqtt') } : {}),
       ...(options.devicePassword
         ? {
@@ -172,7 +182,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       serviceName: 'yvr-local',
       logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN',
     });
-    const iotData = new IoTDataPlaneClient({ ...localClientConfig(mqtt.dataPlaneEndpoint, region, credentials) });
+    const iotData = new IoTDataPlaneClient({
+      ...localClientConfig(mqtt.dataPlaneEndpoint, region, credentials),
+    });
     stops.push(async () => iotData.destroy());
     // The processor's acks and the API's replays both tell subscribers through the in-process
     // backend mutation, bound once the GraphQL engine exists (below).
@@ -231,6 +243,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       keepDeadLetter: (message: InboundMessage, reason: string) =>
         rejectedStore.put(toRejectedMessage(message, deviceIdOf(message.topic), reason)),
       ...(dataDir ? { inboxDir: join(dataDir, 'inbox') } : {}),
+      ...(options.inboxCompactAfterBytes ? { inboxCompactAfterBytes: options.inboxCompactAfterBytes } : {}),
       maxBatchSize: options.batch?.size ?? LOCAL_DEFAULTS.batchSize,
       windowMs: options.batch?.windowMs ?? LOCAL_DEFAULTS.batchWindowMs,
       log,
@@ -291,6 +304,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     await apiDeps.devices
       .reconcileConfigDelivery()
       .catch((err: unknown) => log(`[local] config reconciliation failed: ${(err as Error).message}`));
+    // The device table is the truth: retained config lost or damaged on disk is published again.
+    await rebuildRetainedConfigs({ devices: deviceStore, mqtt }).then(
+      (ids) => {
+        if (ids.length)
+          log(
+            `[local] retained config rebuilt from the device table for ${ids.length} device(s): ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', ...' : ''}`,
+          );
+      },
+      (err: unknown) => log(`[local] could not rebuild retained config: ${(err as Error).message}`),
+    );
 
     const outputs: LocalOutputs = {
       GraphQLUrl: server.url,

@@ -104,7 +104,12 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const server: Server = await createServer(withGlobalSignOut(Router(svc), svc), logger, config.ServerConfig, svc).start();
+  const server: Server = await createServer(
+    withGlobalSignOut(Router(svc), svc),
+    logger,
+    config.ServerConfig,
+    svc,
+  ).start();
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${host}:${port}`;
   // Tokens must name the issuer that clients can reach; the generator reads it per token.

@@ -12,6 +12,7 @@ import {
 import { TABLE_INDEXES, TABLE_KEYS } from '../../core/shared/table';
 import { generateLocalCredentials, type LocalCredentials } from './local-credentials';
 import { createSigV4Checker } from './sigv4-verifier';
+import { checkLevelStore } from './data-dir-check';
 
 export interface EmbeddedDynamoOptions {
   /** Folder for LevelDB data; omitted = in memory (tests). */
@@ -49,7 +50,11 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
  * project's table with its indexes if missing.
  */
 export async function startDynamo(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    // A damaged store refuses the start, naming the folder, instead of crashing at the first query.
+    await checkLevelStore(options.dataDir);
+  }
   const server: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

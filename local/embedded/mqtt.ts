@@ -56,6 +56,8 @@ export interface EmbeddedMqttOptions {
    * omitted = the routes are open (broker-only tests).
    */
   verifyDataPlaneRequest?: RequestVerifier;
+  /** Where warnings go (a damaged retained-messages file). */
+  log?: (line: string) => void;
 }
 
 export interface EmbeddedMqtt {
@@ -116,7 +118,7 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
   const dir = options.persistence ?? options.dataDir;
   const persistence = memoryPersistence();
   const retainedView = new Map<string, Buffer>();
-  const log = dir ? openRetainedLog(dir) : undefined;
+  const log = dir ? openRetainedLog(dir, options.log ?? (() => undefined)) : undefined;
 
   // Wrap storeRetained so the log is written before the publish chain
   // continues (the Data Plane's HTTP 200 comes after it): nothing acknowledged is lost.
@@ -482,23 +484,32 @@ function toBuffer(payload: Buffer | string | Uint8Array | undefined): Buffer {
   return Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
 }
 
-function openRetainedLog(dir: string) {
+function openRetainedLog(dir: string, warn: (line: string) => void) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'retained.jsonl');
   return {
     load(): RetainedRecord[] {
       if (!existsSync(file)) return [];
       const latest = new Map<string, RetainedRecord>();
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      // After the last newline: a line torn by a crash mid-append, never acknowledged.
+      lines.pop();
+      let damaged = 0;
+      for (const line of lines) {
         if (!line.trim()) continue;
         try {
           const record = JSON.parse(line) as RetainedRecord;
+          if (typeof record?.topic !== 'string' || typeof record.payload !== 'string') throw new TypeError();
           if (record.payload === '') latest.delete(record.topic);
           else latest.set(record.topic, record);
         } catch {
-          // A line torn by a crash mid-append is the only way to get here; the lines before it are intact.
+          damaged++;
         }
       }
+      if (damaged)
+        warn(
+          `[mqtt] ${file}: ${damaged} damaged line(s) skipped; device config is rebuilt from the device table, other retained messages on those lines are lost`,
+        );
       return [...latest.values()];
     },
     append(packet: PublishPacket) {

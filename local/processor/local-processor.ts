@@ -1,7 +1,7 @@
 import type { IngestionPipeline, InboundMessage, MessageOutcome } from '../../core/ingestion';
 import type { EmbeddedMqtt } from '../embedded/mqtt';
 import { Batcher } from './batcher';
-import { DurableInbox, type InboxItem } from './inbox';
+import { DurableInbox, outcomesOf, type InboxItem } from './inbox';
 
 /** The topics the IoT rule forwards to SQS in AWS (CONTRACT.md section 2). */
 export const PROCESSOR_TOPICS = ['devices/+/readings', '+/reading/sensor/+', 'devices/+/config/ack'] as const;
@@ -15,6 +15,8 @@ export interface LocalProcessorOptions {
   keepDeadLetter(message: InboundMessage, reason: string): Promise<void>;
   /** Folder for the write-ahead inbox; omitted = memory only. */
   inboxDir?: string;
+  /** Log size after which the inbox is rewritten with only its open messages (tests make it small). */
+  inboxCompactAfterBytes?: number;
   maxBatchSize?: number;
   windowMs?: number;
   retryDelayMs?: number;
@@ -51,7 +53,7 @@ export interface LocalProcessor {
  */
 export async function startLocalProcessor(options: LocalProcessorOptions): Promise<LocalProcessor> {
   const log = options.log ?? (() => undefined);
-  const inbox = new DurableInbox(options.inboxDir);
+  const inbox = new DurableInbox(options.inboxDir, options.inboxCompactAfterBytes);
   const stats = { received: 0, accepted: 0, rejected: 0, retried: 0, deadLettered: 0, batches: 0 };
   const lastReason = new Map<InboxItem, string>();
 
@@ -62,7 +64,8 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
     maxAttempts: options.maxAttempts ?? 5,
     handle: async (items) => {
       stats.batches++;
-      const outcomes = await options.pipeline.process(items.map((i) => i.message));
+      // An inbox line damaged on disk is kept as a rejected message with its bytes (outcomesOf).
+      const outcomes = await outcomesOf(items, (messages) => options.pipeline.process(messages));
       const unkept = await options.keepRejected(outcomes);
       const retry: InboxItem[] = [];
       const finished: InboxItem[] = [];
