@@ -48,12 +48,17 @@ function raw(port: number, bytes: string | Buffer, waitMs = 2_000): Promise<stri
   });
 }
 
+const dynamoPort = () => Number(new URL(local.outputs.DynamoDbEndpoint).port);
+const cognitoPort = () => Number(new URL(local.outputs.CognitoEndpoint).port);
+
 const statusOf = (answer: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
 
 /** Every listener still answers: GraphQL's health, the Data Plane's HTTP server, MQTT over TCP. */
 async function expectAllUp() {
   const health = await fetch(local.outputs.HealthUrl);
   expect(health.status).toBe(200);
+  expect((await fetch(local.outputs.DynamoDbEndpoint)).status).toBe(200);
+  expect((await fetch(`${local.outputs.CognitoEndpoint}/health`)).status).toBeLessThan(500);
   const dataPlane = await fetch(`${local.outputs.IotDataEndpoint}/nothing-here`);
   expect(dataPlane.status).toBe(404);
   const mqttAnswer = await new Promise<boolean>((resolve) => {
@@ -202,10 +207,10 @@ describe('malformed frames on the AppSync real-time socket', () => {
 });
 
 describe('no input stops the server (properties)', () => {
-  it('every request line on either HTTP port gets an answer and leaves every listener up', async () => {
+  it('every request line on every HTTP port (GraphQL, Data Plane, DynamoDB, Cognito) leaves every listener up', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(graphqlPort, mqttWsPort),
+        fc.constantFrom(graphqlPort, mqttWsPort, dynamoPort(), cognitoPort()),
         fc.constantFrom('GET', 'POST', 'PUT', 'OPTIONS', 'DELETE', 'X'),
         fc.oneof(
           fc.string({ maxLength: 60 }).map((s) => `/${s}`),
@@ -300,6 +305,55 @@ describe('no input stops the server (properties)', () => {
         },
       ),
       { numRuns: 60, seed: 0x12_06 },
+    );
+    await expectAllUp();
+  });
+
+  it('every byte string on the MQTT TCP port leaves the broker up', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          // A CONNECT-looking start followed by anything.
+          fc
+            .uint8Array({ maxLength: 200 })
+            .map((rest) => Uint8Array.from([0x10, rest.length & 0x7f, ...rest])),
+          // A PUBLISH announcing a huge remaining length.
+          fc.constant(Uint8Array.from([0x30, 0xff, 0xff, 0xff, 0x7f, 0x00])),
+        ),
+        async (bytes) => {
+          await raw(local.mqtt.port, Buffer.from(bytes), 300);
+        },
+      ),
+      { numRuns: 60, seed: 0x12_07 },
+    );
+    await expectAllUp();
+  });
+
+  it('every frame on a graphql-ws socket leaves the server up', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.constantFrom('null', '{"type":"subscribe"}', '{"type":"connection_init","payload":null}'),
+        ),
+        async (frame) => {
+          const socket = new WebSocket(
+            local.outputs.GraphQLUrl.replace('http', 'ws'),
+            'graphql-transport-ws',
+          );
+          socket.on('error', () => undefined);
+          await new Promise<void>((resolve) => {
+            socket.once('open', () => resolve());
+            socket.once('close', () => resolve());
+          });
+          if (socket.readyState === socket.OPEN) socket.send(frame);
+          await new Promise((r) => setTimeout(r, 5));
+          socket.close();
+        },
+      ),
+      { numRuns: 40, seed: 0x12_08 },
     );
     await expectAllUp();
   });
