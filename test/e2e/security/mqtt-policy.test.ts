@@ -50,6 +50,27 @@ describe('anonymous MQTT (no LOCAL_DEVICE_PASSWORD)', () => {
     },
   );
 
+  it("refuses a last will that would clear a device's retained config", async () => {
+    const topic = 'devices/policy-1/config';
+    const before = local.mqtt.retained().get(topic)?.toString();
+    // A watcher sees a harmless will arrive: by then the config will (sent first) was handled too.
+    const watcher = await mqtt.connectAsync(local.outputs.MqttUrl, { reconnectPeriod: 0 });
+    await watcher.subscribeAsync('lab/will-probe', { qos: 1 });
+    const probed = new Promise<void>((resolve) => watcher.once('message', () => resolve()));
+    const withWill = (will: { topic: string; payload: Buffer }) =>
+      mqtt.connectAsync(local.outputs.MqttUrl, {
+        reconnectPeriod: 0,
+        will: { ...will, qos: 1, retain: true },
+      });
+    const clearer = await withWill({ topic, payload: Buffer.alloc(0) });
+    const prober = await withWill({ topic: 'lab/will-probe', payload: Buffer.from('gone') });
+    // An ungraceful end publishes the will.
+    for (const client of [clearer, prober]) (client.stream as unknown as { destroy(): void }).destroy();
+    await probed;
+    expect(local.mqtt.retained().get(topic)?.toString()).toBe(before);
+    for (const client of [clearer, prober, watcher]) await client.endAsync(true);
+  });
+
   it('still takes readings from anonymous clients', async () => {
     const client = await mqtt.connectAsync(local.outputs.MqttUrl, { reconnectPeriod: 0 });
     await client.publishAsync('devices/policy-1/readings', '{"readings":{}}', { qos: 1 });
