@@ -133,4 +133,59 @@ describe('the local DuckDB store takes any value that passes validation', () => 
     }
     expect(raws.sort((a, b) => a - b)).toEqual([5, 1e19]);
   });
+
+  it('rejects, naming the sensor, a raw that calibrates beyond a double, and stores the rest', async () => {
+    const created = await gql(local.outputs, token, CREATE, {
+      input: {
+        id: 'limits-inf',
+        name: 'inf',
+        sensors: [
+          sensor({
+            calibration: {
+              points: [
+                { raw: 0, actual: 0 },
+                { raw: 1, actual: 10 },
+              ],
+            },
+          }),
+          {
+            id: 'tmp',
+            measurement: 'temperature',
+            calibration: {
+              points: [
+                { raw: 0, actual: 0 },
+                { raw: 1, actual: 1 },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const device = await mqtt.connectAsync(local.outputs.MqttUrl, { reconnectPeriod: 0 });
+    await device.publishAsync(
+      'devices/limits-inf/readings',
+      JSON.stringify({ ts: Date.now() - 1_000, readings: { ph: 1e308, tmp: 21 } }),
+      { qos: 1 },
+    );
+    await device.endAsync();
+    await local.processor.flush();
+    let reasons: string[] = [];
+    for (let i = 0; i < 100 && !reasons.length; i++) {
+      const r = await gql<{ rejectedMessages: { items: { reason: string }[] } }>(
+        local.outputs,
+        token,
+        '{ rejectedMessages(deviceId: "limits-inf") { items { reason } } }',
+      );
+      reasons = r.data?.rejectedMessages.items.map((m) => m.reason) ?? [];
+      if (!reasons.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(reasons.join('\n')).toMatch(/sensor "ph": raw 1e\+308 calibrates to Infinity/);
+    const latest = await gql<{ latestReadings: { sensor: string; raw: number }[] }>(
+      local.outputs,
+      token,
+      '{ latestReadings(deviceId: "limits-inf") { sensor raw } }',
+    );
+    expect(latest.data?.latestReadings.map((r) => r.sensor)).toEqual(['tmp']);
+  });
 });
