@@ -23,7 +23,7 @@ import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
 import { PortInUseError } from './embedded/listen';
 import { loadLocalCredentials, type LocalCredentials } from './embedded/local-credentials';
 import { createSigV4Verifier } from './embedded/sigv4-verifier';
-import { checkUserPool, lockDataDir } from './embedded/data-dir-check';
+import { StoreDamagedError, checkUserPool, lockDataDir } from './embedded/data-dir-check';
 import { rebuildRetainedConfigs } from './embedded/retained-rebuild';
 import { loadLocalSchema } from './server/schema';
 import { createTokenVerifier } from './server/auth';
@@ -175,7 +175,14 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     log(`[local] MQTT on ${mqtt.url} and ${mqtt.wsUrl}`);
 
     const telemetryPath = dataDir ? join(dataDir, 'telemetry.duckdb') : ':memory:';
-    const telemetry = await DuckDbTelemetryStore.open({ path: telemetryPath });
+    const telemetry = await DuckDbTelemetryStore.open({ path: telemetryPath }).catch((err: unknown) => {
+      // A damaged file refuses the start naming it, rather than a driver stack trace.
+      if (!dataDir) throw err;
+      throw new StoreDamagedError(
+        `The telemetry store ${telemetryPath} cannot be opened (${(err as Error).message}). Restore it from a backup, or move it aside to start with no readings: mv ${telemetryPath} ${telemetryPath}.damaged`,
+        { cause: err },
+      );
+    });
     stops.push(() => telemetry.close());
 
     const localLogger = new Logger({

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -112,6 +112,20 @@ export async function checkLevelStore(dir: string): Promise<void> {
  * pool without a word, and every account would be gone.
  */
 export function checkUserPool(dataDir: string, cognitoDir: string): void {
+  // cognito-local's files are JSON documents: one that does not parse would fail the start deep
+  // inside cognito-local (or answer every request with 500), so it is named here instead.
+  const db = join(cognitoDir, 'db');
+  for (const name of existsSync(db) ? readdirSync(db).filter((f) => f.endsWith('.json')) : []) {
+    const file = join(db, name);
+    try {
+      JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new StoreDamagedError(
+        `The Cognito file ${file} is damaged (${(err as Error).message}). Restore it from a backup; deleting it loses what it holds (${name === 'clients.json' ? 'the app clients' : 'the pool and its accounts'}).`,
+        { cause: err },
+      );
+    }
+  }
   const outputsFile = join(dataDir, 'outputs.json');
   if (!existsSync(outputsFile)) return;
   let poolId: unknown;

@@ -185,6 +185,18 @@ describe('stored data is never lost or wrong in silence', () => {
     await expect(started).rejects.toThrow(new RegExp(`${poolFile} is missing`));
   });
 
+  it.each([
+    ['the telemetry store', 'telemetry.duckdb', /telemetry store .*telemetry\.duckdb cannot be opened/],
+    ['a Cognito file', 'cognito/db/clients.json', /Cognito file .*clients\.json is damaged/],
+  ])('refuses to start when %s is damaged, naming the file', async (_what, file, message) => {
+    const dir = dataDir();
+    await stop(await start(dir));
+    writeFileSync(join(dir, file), 'this is not what was written here\n');
+    const started = startTestLocal({ dataDir: dir });
+    await expect(started).rejects.toBeInstanceOf(StoreDamagedError);
+    await expect(started).rejects.toThrow(message);
+  });
+
   it('refuses a second start on the same data dir, naming the process that has it', async () => {
     const dir = dataDir();
     await start(dir);
