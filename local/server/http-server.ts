@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { createRequire } from 'node:module';
 import { execute, subscribe, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { UnauthorizedRequestError, type Identity, type TokenVerifier } from './auth';
 import { APPSYNC_SUBPROTOCOL, serveAppSyncRealtime } from './appsync-realtime';
-import { formatError, formatResult, type Engine, type GraphQLRequest } from './engine';
+import { FieldError, formatError, formatResult, type Engine, type GraphQLRequest } from './engine';
 import { listenOn } from '../embedded/listen';
 import { parseRequestTarget } from './request-target';
 import { REALTIME_LIMITS } from './realtime-limits';
@@ -40,6 +41,12 @@ export interface GraphqlServer {
   connections(): number;
   stop(): Promise<void>;
 }
+
+// graphql-ws tells errors from results with `instanceof GraphQLError` on the graphql Node itself
+// loads; under test runners our import can be another copy, so its errors are made with Node's.
+const { GraphQLError: WsGraphQLError } = createRequire(import.meta.url)('graphql') as {
+  GraphQLError: typeof GraphQLErrorClass;
+};
 
 /** Paths where WebSockets are accepted: the GraphQL URL (graphql-ws) and Amplify's `${url}/realtime` (AppSync protocol); either protocol works on both. */
 const WS_PATHS = new Set(['/graphql', '/graphql/realtime']);
@@ -174,6 +181,15 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
         }
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // AppSync's "subscriptions per connection" on this protocol too (graphql-ws counts this one already).
+        if (Object.keys(ctx.subscriptions).length > REALTIME_LIMITS.maxSubscriptionsPerConnection) {
+          const message = `Max number of ${REALTIME_LIMITS.maxSubscriptionsPerConnection} subscriptions reached on this connection; stop one or open another connection.`;
+          return [
+            new WsGraphQLError(message, {
+              originalError: new FieldError('MaxSubscriptionsReachedError', message),
+            }),
+          ];
+        }
         const prepared = engine.prepare(payload.query, payload.operationName);
         if (Array.isArray(prepared)) return prepared;
         return {

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
 import type { LocalMode } from '../../../local/start-local';
 import { REALTIME_LIMITS } from '../../../local/server/realtime-limits';
 import { ADMIN, signIn, startTestLocal } from '../../helpers/local-mode';
@@ -203,6 +204,37 @@ describe('malformed frames on the AppSync real-time socket', () => {
     expect(refused.type).toBe('error');
     expect(refused.payload?.errors?.[0]?.errorType).toBe('MaxSubscriptionsReachedError');
     client.close();
+  });
+});
+
+describe('graphql-ws (graphql-transport-ws) applies the same subscription limit', () => {
+  it(`errors subscription ${REALTIME_LIMITS.maxSubscriptionsPerConnection + 1} on one connection with MaxSubscriptionsReachedError`, async () => {
+    const client = createClient({
+      url: local.outputs.GraphQLUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { Authorization: token },
+      retryAttempts: 0,
+    });
+    const query = 'subscription { onDeviceConfigChanged { id } }';
+    const disposers: (() => void)[] = [];
+    for (let i = 0; i < REALTIME_LIMITS.maxSubscriptionsPerConnection; i++)
+      disposers.push(
+        client.subscribe(
+          { query },
+          { next: () => undefined, error: () => undefined, complete: () => undefined },
+        ),
+      );
+    const refused = await new Promise<unknown>((resolve) =>
+      disposers.push(
+        client.subscribe(
+          { query },
+          { next: () => undefined, error: resolve, complete: () => resolve(undefined) },
+        ),
+      ),
+    );
+    expect(JSON.stringify(refused)).toMatch(/MaxSubscriptionsReachedError/);
+    for (const dispose of disposers) dispose();
+    await client.dispose();
   });
 });
 
