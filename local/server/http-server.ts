@@ -45,7 +45,7 @@ export interface GraphqlServer {
 // graphql-ws tells errors from results with `instanceof GraphQLError` on the graphql Node itself
 // loads; under test runners our import can be another copy, so its errors are made with Node's.
 const { GraphQLError: WsGraphQLError } = createRequire(import.meta.url)('graphql') as {
-  GraphQLError: typeof GraphQLErrorClass;
+  GraphQLError: typeof GraphQLError;
 };
 
 /** Paths where WebSockets are accepted: the GraphQL URL (graphql-ws) and Amplify's `${url}/realtime` (AppSync protocol); either protocol works on both. */
