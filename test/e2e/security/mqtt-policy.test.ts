@@ -35,9 +35,9 @@ describe('anonymous MQTT (no LOCAL_DEVICE_PASSWORD)', () => {
   it.each([
     ['overwrite', 'devices/policy-1/config', '{"version":1,"enabled":false}'],
     ['clear', 'devices/policy-1/config', ''],
-    ['overwrite the legacy', 'policy-1/config', '{"sensor_interval":"1"}'],
+    ['overwrite (legacy topic)', 'policy-1/config', '{"sensor_interval":"1"}'],
   ])(
-    'refuses a client that would %s a retained config, closing its connection',
+    "refuses a client that would %s a device's retained config, closing its connection",
     async (_what, topic, payload) => {
       const before = local.mqtt.retained().get(topic)?.toString();
       expect(before).toBeDefined();
