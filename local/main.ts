@@ -1,5 +1,7 @@
 import { loadLocalConfig } from './config';
 import { PortInUseError } from './embedded/listen';
+import { LocalStartError } from './embedded/data-dir-check';
+import { LocalCredentialsError } from './embedded/local-credentials';
 
 // The SDKs' Node-version and v2 maintenance notices (cognito-local bundles SDK v2) would bury the
 // ready banner; they are about the SDKs, not this tool. Set before the SDKs load, hence the dynamic import.
@@ -71,7 +73,8 @@ Try: npm run simulate -- --devices 5 --interval 2s      Stop: Ctrl-C
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 } catch (err) {
-  if (err instanceof PortInUseError) console.error(`\nCannot start: ${err.message}\n`);
+  if (err instanceof PortInUseError || err instanceof LocalStartError || err instanceof LocalCredentialsError)
+    console.error(`\nCannot start: ${err.message}\n`);
   else console.error('\nCannot start the local mode:', err);
   process.exit(1);
 }

@@ -23,6 +23,10 @@ import type { AdminRequestVerifier } from './embedded/cognito-front';
 import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
 import { PortInUseError } from './embedded/listen';
 import { ensureLocalTls } from './embedded/certificates';
+import { loadLocalCredentials, type LocalCredentials } from './embedded/local-credentials';
+import { createSigV4Checker, createSigV4Verifier } from './embedded/sigv4-verifier';
+import { StoreDamagedError, checkUserPool, lockDataDir } from './embedded/data-dir-check';
+import { rebuildRetainedConfigs } from './embedded/retained-rebuild';
 import { loadLocalSchema } from './server/schema';
 import { createTokenVerifier } from './server/auth';
 import { Engine, type ApiInvoker } from './server/engine';
@@ -47,6 +51,10 @@ export interface LocalOptions {
   invoker?: ApiInvoker;
   /** AppSync real-time keep-alive interval (ms). */
   keepAliveMs?: number;
+  /** How long an AppSync socket may stay open without connection_init (ms; tests shorten it). */
+  connectionInitTimeoutMs?: number;
+  /** Inbox log size after which it is compacted while running (tests make it small). */
+  inboxCompactAfterBytes?: number;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
   /** Guards Cognito's admin operations (issue 12's SigV4 verifier; tests inject their own). */
@@ -81,6 +89,12 @@ export interface LocalOutputs {
 
 export interface LocalMode {
   outputs: LocalOutputs;
+  /**
+   * The key pair DynamoDB, the IoT Data Plane and Cognito's admin API accept
+   * SigV4 signatures from (`<dataDir>/credentials`; per run in memory mode).
+   * Not in outputs.json: that file is meant for browsers.
+   */
+  credentials: LocalCredentials;
   engine: Engine;
   mqtt: EmbeddedMqtt;
   cognito: EmbeddedCognito;
@@ -110,23 +124,28 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   const admin = options.admin ?? { email: LOCAL_DEFAULTS.adminEmail, password: LOCAL_DEFAULTS.adminPassword };
   const log = options.log ?? (() => undefined);
   const dataDir = options.dataDir;
-  // Every port is checked before anything starts, so a taken one fails fast and touches no data.
-  await checkPorts(ports, host);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Taken first: a second start on the same dir is refused naming the process that has it
+  // (before, it got as far as a dynalite stack trace).
+  const releaseLock = dataDir ? lockDataDir(dataDir) : () => undefined;
 
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [async () => releaseLock()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
       await stop().catch((err: unknown) => log(`[local] stop failed: ${(err as Error).message}`));
     }
   };
   try {
+    // Every port is checked before anything starts, so a taken one fails fast and touches no data.
+    await checkPorts(ports, host);
+    const credentials = loadLocalCredentials(dataDir);
     const tableName = tableNameFor('local');
     const dynamo = await named('dynamodb', ports.dynamodb, () =>
       startDynamo({
         tableName,
         port: ports.dynamodb,
         host,
+        credentials,
         ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
       }),
     );
@@ -137,6 +156,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const cognitoDir = dataDir
       ? join(dataDir, 'cognito')
       : join(process.env.TMPDIR ?? '/tmp', `yvr-cognito-${process.pid}-${Date.now()}`);
+    // A data dir that had a pool must still have its file, or every account would vanish silently.
+    if (dataDir) checkUserPool(dataDir, cognitoDir);
     const cognito = await named('cognito', ports.cognito, () =>
       startCognito({
         dataDir: cognitoDir,
@@ -144,9 +165,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         host,
         region,
         log,
-        ...(options.verifyCognitoAdminRequest
-          ? { verifyAdminRequest: options.verifyCognitoAdminRequest }
-          : {}),
+        credentials,
+        // Cognito's admin and pool operations need a SigV4 signature with the local credentials, as in AWS.
+        verifyAdminRequest: options.verifyCognitoAdminRequest ?? cognitoAdminVerifier(credentials),
       }),
     );
     stops.push(async () => {
@@ -161,6 +182,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       port: ports.mqtt,
       wsPort: ports.mqttWs,
       host,
+      verifyDataPlaneRequest: createSigV4Verifier({ credentials, service: 'iotdata' }),
+      log,
       ...(dataDir ? { persistence: join(dataDir, 'mqtt') } : {}),
       ...(options.devicePassword
         ? {
@@ -174,14 +197,23 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     log(`[local] MQTT on ${mqtt.url} and ${mqtt.wsUrl}`);
 
     const telemetryPath = dataDir ? join(dataDir, 'telemetry.duckdb') : ':memory:';
-    const telemetry = await DuckDbTelemetryStore.open({ path: telemetryPath });
+    const telemetry = await DuckDbTelemetryStore.open({ path: telemetryPath }).catch((err: unknown) => {
+      // A damaged file refuses the start naming it, rather than a driver stack trace.
+      if (!dataDir) throw err;
+      throw new StoreDamagedError(
+        `The telemetry store ${telemetryPath} cannot be opened (${(err as Error).message}). Restore it from a backup, or move it aside to start with no readings: mv ${telemetryPath} ${telemetryPath}.damaged`,
+        { cause: err },
+      );
+    });
     stops.push(() => telemetry.close());
 
     const localLogger = new Logger({
       serviceName: 'yvr-local',
       logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN',
     });
-    const iotData = new IoTDataPlaneClient({ ...localClientConfig(mqtt.dataPlaneEndpoint, region) });
+    const iotData = new IoTDataPlaneClient({
+      ...localClientConfig(mqtt.dataPlaneEndpoint, region, credentials),
+    });
     stops.push(async () => iotData.destroy());
     // The processor's acks and the API's replays both tell subscribers through the in-process
     // backend mutation, bound once the GraphQL engine exists (below).
@@ -203,7 +235,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const invoker: ApiInvoker = options.invoker ?? ((event) => api.resolve(event));
 
     // The processor's parts, built as the calibration Lambda builds them: the same device cache per process.
-    const { pipeline, rejected, rejectedStore } = buildIngestion({
+    const { pipeline, rejected, rejectedStore, deviceStore } = buildIngestion({
       documents: documentClientOf(dynamo.client),
       tableName,
       telemetry,
@@ -241,6 +273,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       ...processorOptions,
       topics: READING_TOPIC_FILTERS,
       ...(dataDir ? { inboxDir: join(dataDir, 'inbox') } : {}),
+      ...(options.inboxCompactAfterBytes ? { inboxCompactAfterBytes: options.inboxCompactAfterBytes } : {}),
       maxBatchSize: options.batch?.size ?? LOCAL_DEFAULTS.batchSize,
       windowMs: options.batch?.windowMs ?? LOCAL_DEFAULTS.batchWindowMs,
     });
@@ -304,6 +337,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
           webSockets: server.connections(),
         }),
         ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+        ...(options.connectionInitTimeoutMs
+          ? { connectionInitTimeoutMs: options.connectionInitTimeoutMs }
+          : {}),
       }),
     );
     Object.assign(urls, { graphqlUrl: server.url, realtimeUrl: server.realtimeUrl });
@@ -329,6 +365,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     await apiDeps.devices
       .reconcileConfigDelivery()
       .catch((err: unknown) => log(`[local] config reconciliation failed: ${(err as Error).message}`));
+    // The device table is the truth: retained config lost or damaged on disk is published again.
+    await rebuildRetainedConfigs({ devices: deviceStore, mqtt }).then(
+      (ids) => {
+        if (ids.length)
+          log(
+            `[local] retained config rebuilt from the device table for ${ids.length} device(s): ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', ...' : ''}`,
+          );
+      },
+      (err: unknown) => log(`[local] could not rebuild retained config: ${(err as Error).message}`),
+    );
 
     const outputs: LocalOutputs = {
       GraphQLUrl: server.url,
@@ -356,6 +402,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     let stopping: Promise<void> | undefined;
     return {
       outputs,
+      credentials,
       engine,
       mqtt,
       cognito,
@@ -475,4 +522,10 @@ function bothProcessors(readings: LocalProcessor, acks: LocalProcessor): LocalPr
       await Promise.all([readings.stop(), acks.stop()]);
     },
   };
+}
+
+/** The Cognito front's admin-operation check: a SigV4 signature made with the local credentials. */
+function cognitoAdminVerifier(credentials: LocalCredentials): AdminRequestVerifier {
+  const check = createSigV4Checker({ credentials, service: 'cognito-idp' });
+  return (req, rawBody) => check(req.method ?? 'POST', req.url ?? '/', req.headers, rawBody);
 }

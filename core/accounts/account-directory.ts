@@ -55,6 +55,8 @@ export interface AccountDirectory {
   setPassword(username: string, password: string): Promise<void>;
   /** Changes the email (the sign-in name) and marks it verified; ConflictError when it is taken. */
   setEmail(username: string, email: string): Promise<void>;
+  /** Disabling also signs the account out everywhere (its refresh tokens stop working). */
   setEnabled(username: string, enabled: boolean): Promise<void>;
+  /** Signs the account out everywhere, then deletes it. */
   delete(username: string): Promise<void>;
 }

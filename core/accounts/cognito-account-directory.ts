@@ -9,6 +9,7 @@ import {
   AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   ListUsersCommand,
   ListUsersInGroupCommand,
   type AttributeType,
@@ -259,6 +260,8 @@ export class CognitoAccountDirectory implements AccountDirectory {
 
   async setEnabled(username: string, enabled: boolean): Promise<void> {
     const input = { UserPoolId: this.#userPoolId, Username: username };
+    // A disabled account must not renew its session: its refresh tokens are revoked first.
+    if (!enabled) await this.#signOutEverywhere(username);
     await this.#call(
       () =>
         this.#client.send(enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input)),
@@ -267,9 +270,22 @@ export class CognitoAccountDirectory implements AccountDirectory {
   }
 
   async delete(username: string): Promise<void> {
+    // Signed out before it goes, so a refresh token issued earlier stops working at once.
+    await this.#signOutEverywhere(username);
     await this.#call(
       () =>
         this.#client.send(new AdminDeleteUserCommand({ UserPoolId: this.#userPoolId, Username: username })),
+      { username },
+    );
+  }
+
+  /** AdminUserGlobalSignOut: revokes every refresh token of the account (its access tokens expire within the hour). */
+  async #signOutEverywhere(username: string): Promise<void> {
+    await this.#call(
+      () =>
+        this.#client.send(
+          new AdminUserGlobalSignOutCommand({ UserPoolId: this.#userPoolId, Username: username }),
+        ),
       { username },
     );
   }

@@ -9,6 +9,7 @@ import type {
 import { ValidationError, type FieldIssue } from '../shared/errors';
 import { friendlyMessage, parseInput, toFieldIssues } from '../shared/zod-issues';
 import { sensorColumnProblem } from '../telemetry/timestream/layout';
+import { DYNAMODB_NUMBER_MESSAGE, fitsDynamoDbNumber } from '../shared/store-limits';
 import {
   DEFAULT_DECIMALS,
   DEFAULT_SENSOR_INTERVAL_MS,
@@ -53,10 +54,16 @@ const description = z
 
 const finite = (what: string) => z.number({ error: `must be a finite number${what}` });
 
+/** A number the device item keeps in DynamoDB: finite and within DynamoDB's number range. */
+const storable = (what: string) =>
+  finite(what).refine(fitsDynamoDbNumber, { message: DYNAMODB_NUMBER_MESSAGE });
+
 const location = z.strictObject(
   {
-    latitude: finite(' from -90 to 90').min(-90, 'must be from -90 to 90').max(90, 'must be from -90 to 90'),
-    longitude: finite(' from -180 to 180')
+    latitude: storable(' from -90 to 90')
+      .min(-90, 'must be from -90 to 90')
+      .max(90, 'must be from -90 to 90'),
+    longitude: storable(' from -180 to 180')
       .min(-180, 'must be from -180 to 180')
       .max(180, 'must be from -180 to 180'),
   },
@@ -78,8 +85,8 @@ const calibration = z
     points: z
       .array(
         z.strictObject({
-          raw: finite(''),
-          actual: finite(''),
+          raw: storable(''),
+          actual: storable(''),
         }),
         { error: 'must be a list of { raw, actual } points' },
       )
@@ -123,8 +130,8 @@ const sensor = z
         .max(32, 'must be at most 32 characters')
         .nullish(),
       enabled: bool('').nullish(),
-      min: finite(' or null').nullish(),
-      max: finite(' or null').nullish(),
+      min: storable(' or null').nullish(),
+      max: storable(' or null').nullish(),
       alertsEnabled: bool('').nullish(),
       decimals: z
         .number({ error: 'must be a whole number from 0 to 6' })

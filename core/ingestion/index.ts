@@ -11,4 +11,12 @@ export { parseMessage, MAX_PAYLOAD_BYTES, MAX_FUTURE_MS, type ParsedMessage } fr
 export { calibrate, prepareSensor, roundTo, DEFAULT_DECIMALS, type PreparedSensor } from './calibrate';
 export { buildRecord } from './records';
 export { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS, routeTopic, type RoutedTopic } from './topics';
+export {
+  DEVICE_POLICY,
+  IOT_MAX_MESSAGE_BYTES,
+  devicePolicyTopics,
+  devicePolicyAllowsPublish,
+  devicePolicyAllowsSubscribe,
+  isBackendOnlyTopic,
+} from './device-policy';
 export { AppSyncChangeNotifier, NOTIFY_MUTATION, type AppSyncNotifierOptions } from './appsync-notifier';

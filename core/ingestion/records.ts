@@ -58,6 +58,13 @@ export function buildRecord(device: IngestionDevice, message: ReadingsMessage): 
     }
     const prepared = sensor.sensor;
     const value = calibratedValue(prepared, entry.raw);
+    // A finite raw can calibrate beyond a double (1e308 on a steep line): no store holds Infinity.
+    if (!Number.isFinite(value)) {
+      problems.push(
+        `sensor "${entry.sensor}": raw ${entry.raw} calibrates to ${value}, beyond what the stores hold; check the sensor or its calibration`,
+      );
+      continue;
+    }
     readings.push({
       sensor: entry.sensor,
       raw: entry.raw,

@@ -18,6 +18,8 @@ export const ACK_TOPIC_FILTER = 'devices/+/config/ack';
 
 /** Ids as MQTT topic levels carry them; anything else cannot be a device or sensor id. */
 const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** True when `value` can be a device or sensor id as a topic level (no wildcard, no separator). */
+export const isTopicId = (value: string): boolean => ID.test(value);
 
 /**
  * Routes seen recently. A fleet publishes on a few hundred topics, so nearly

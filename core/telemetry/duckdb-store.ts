@@ -1,4 +1,14 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBInstance,
+  INTEGER,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { ServiceUnavailableError } from '../shared/errors';
 import type { TelemetryStore } from './port';
 import { rangeCursorAfter, rangeCursorToken } from './range-token';
@@ -14,6 +24,14 @@ export interface DuckDbTelemetryOptions {
    */
   maxAgeDays?: number;
 }
+
+/**
+ * The column types of one row, bound explicitly: left to itself the driver
+ * binds an integral JS number as BIGINT, so a raw of 1e19 (a valid double)
+ * failed the whole batch with "out of int64 range".
+ */
+const ROW_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, DOUBLE, DOUBLE, VARCHAR, BOOLEAN, INTEGER];
+
 /** Rows per INSERT statement: 8 parameters each stays well inside DuckDB's limits and keeps statements few. */
 const ROWS_PER_STATEMENT = 500;
 
@@ -97,6 +115,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
           this.connection.run(
             `INSERT OR REPLACE INTO readings (device_id, sensor, time, value, raw, unit, out_of_range, config_version) VALUES ${placeholders}`,
             chunk.flatMap((row) => row.values),
+            chunk.flatMap(() => ROW_TYPES),
           ),
         );
       } catch (err) {

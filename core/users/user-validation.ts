@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_JSON_DEPTH, jsonDepth, jsonTextDepth } from '../shared/store-limits';
 
 /** Limits of the profile fields, exported so tests and the dashboard can quote them. */
 export const USER_LIMITS = {
@@ -62,6 +63,15 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  */
 const preferencesSchema = z.unknown().transform((value, ctx): string => {
   let parsed: unknown = value;
+  // Depth first: a value nested thousands deep would overflow the stack in JSON.stringify below.
+  if ((typeof value === 'string' ? jsonTextDepth(value) : jsonDepth(value)) > MAX_JSON_DEPTH) {
+    ctx.issues.push({
+      code: 'custom',
+      input: '(too deep to show)',
+      message: `must nest objects and arrays at most ${MAX_JSON_DEPTH} levels deep`,
+    });
+    return z.NEVER;
+  }
   if (typeof value === 'string') {
     try {
       parsed = JSON.parse(value);

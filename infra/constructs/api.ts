@@ -69,6 +69,8 @@ export const COGNITO_ACTIONS = [
   'cognito-idp:AdminRemoveUserFromGroup',
   'cognito-idp:AdminSetUserPassword',
   'cognito-idp:AdminUpdateUserAttributes',
+  // Deleting or disabling an account signs it out everywhere first.
+  'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:ListUsers',
   'cognito-idp:ListUsersInGroup',
 ] as const;

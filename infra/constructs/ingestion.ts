@@ -9,6 +9,7 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS } from '../../core/ingestion/topics';
+import { devicePolicyTopics } from '../../core/ingestion/device-policy';
 import { acknowledgeWildcardResources } from '../nag';
 import { isProduction, resourceName, underscoreName } from '../stage';
 import { BundledFunction } from './bundled-function';
@@ -256,29 +257,17 @@ export class Ingestion extends Construct {
           {
             Effect: 'Allow',
             Action: 'iot:Publish',
-            Resource: [
-              arn('topic', `devices/${thing}/readings`),
-              arn('topic', `devices/${thing}/config/ack`),
-              arn('topic', `${thing}/reading/sensor/*`),
-            ],
+            Resource: devicePolicyTopics('publish', thing).map((t) => arn('topic', t)),
           },
           {
             Effect: 'Allow',
             Action: 'iot:Subscribe',
-            Resource: [
-              arn('topicfilter', `devices/${thing}/config`),
-              arn('topicfilter', `${thing}/config`),
-              arn('topicfilter', `${thing}/config/sensor/*`),
-            ],
+            Resource: devicePolicyTopics('subscribe', thing).map((t) => arn('topicfilter', t)),
           },
           {
             Effect: 'Allow',
             Action: 'iot:Receive',
-            Resource: [
-              arn('topic', `devices/${thing}/config`),
-              arn('topic', `${thing}/config`),
-              arn('topic', `${thing}/config/sensor/*`),
-            ],
+            Resource: devicePolicyTopics('subscribe', thing).map((t) => arn('topic', t)),
           },
         ],
       },

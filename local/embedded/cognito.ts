@@ -14,6 +14,7 @@ import type { JSONWebKeySet } from 'jose';
 import { localClientConfig } from './dynamodb';
 import { startCognitoFront, type AdminRequestVerifier, type FrontUserPool } from './cognito-front';
 import { LocalTokenGenerator, loadSigningKey } from './cognito-tokens';
+import { generateLocalCredentials, type LocalCredentials } from './local-credentials';
 
 // cognito-local is CommonJS and exposes its building blocks only by path.
 const require = createRequire(import.meta.url);
@@ -53,6 +54,8 @@ export interface EmbeddedCognitoOptions {
    * and pool-management operations); resolves with a refusal or undefined.
    */
   verifyAdminRequest?: AdminRequestVerifier;
+  /** The local credentials its admin client signs with; omitted = a fresh random pair. */
+  credentials?: LocalCredentials;
   /** Where the codes Cognito would email (password reset, verification) are printed. */
   log?: (line: string) => void;
 }
@@ -166,7 +169,9 @@ export async function startCognito(options: EmbeddedCognitoOptions): Promise<Emb
   const port = front.port;
   config.TokenConfig.IssuerDomain = endpoint;
 
-  const client = new CognitoIdentityProviderClient(localClientConfig(endpoint, region));
+  const client = new CognitoIdentityProviderClient(
+    localClientConfig(endpoint, region, options.credentials ?? generateLocalCredentials()),
+  );
   const { userPoolId, userPoolClientId } = await ensurePool(client);
   return {
     endpoint,

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { mkdirSync } from 'node:fs';
 import dynalite from 'dynalite';
 import {
@@ -9,6 +10,9 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../core/shared/table';
+import { generateLocalCredentials, type LocalCredentials } from './local-credentials';
+import { createSigV4Checker } from './sigv4-verifier';
+import { checkLevelStore } from './data-dir-check';
 
 export interface EmbeddedDynamoOptions {
   /** Folder for LevelDB data; omitted = in memory (tests). */
@@ -16,36 +20,49 @@ export interface EmbeddedDynamoOptions {
   port?: number;
   host?: string;
   tableName: string;
+  /** The only credentials whose SigV4 signatures are accepted; omitted = a fresh random pair. */
+  credentials?: LocalCredentials;
 }
 
 export interface EmbeddedDynamo {
   endpoint: string;
   port: number;
   tableName: string;
-  /** A client configured for the embedded endpoint (dummy credentials). */
+  /** A client configured for the embedded endpoint, signing with `credentials`. */
   client: DynamoDBClient;
+  /** The credentials requests must be signed with. */
+  credentials: LocalCredentials;
   stop(): Promise<void>;
 }
 
-/** Client settings that point the real AWS SDK at a local endpoint. */
-export const localClientConfig = (endpoint: string, region = 'local') => ({
+/** Client settings that point the real AWS SDK at a local endpoint, signing with the local credentials. */
+export const localClientConfig = (endpoint: string, region: string, credentials: LocalCredentials) => ({
   endpoint,
   region,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
 });
+
+/** DynamoDB refuses bodies over 16 MB; so does dynalite, after the front has read them. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 /**
  * Starts dynalite (DynamoDB's wire protocol over LevelDB) and creates the
  * project's table with its indexes if missing.
  */
 export async function startDynamo(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    // A damaged store refuses the start, naming the folder, instead of crashing at the first query.
+    await checkLevelStore(options.dataDir);
+  }
   const server: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
+  const credentials = options.credentials ?? generateLocalCredentials();
+  guardWithSigV4(server, credentials);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -55,13 +72,14 @@ export async function startDynamo(options: EmbeddedDynamoOptions): Promise<Embed
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const client = new DynamoDBClient(localClientConfig(endpoint, 'local', credentials));
   await ensureTable(client, options.tableName);
   return {
     endpoint,
     port,
     tableName: options.tableName,
     client,
+    credentials,
     async stop() {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -106,4 +124,70 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`Table ${tableName} did not become ACTIVE`);
+}
+
+/**
+ * Puts a SigV4 check in front of dynalite, which takes any signature: the
+ * body is read, the signature verified with the local credentials (as
+ * DynamoDB does), and only then is the request replayed into dynalite.
+ * Browsers get no CORS (dynalite would answer `*`): a preflight is refused.
+ */
+function guardWithSigV4(server: Server, credentials: LocalCredentials): void {
+  const dynalite = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  const check = createSigV4Checker({ credentials, service: 'dynamodb' });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // DynamoDB's health answer (`GET /`) needs no signature; everything else does.
+    if (req.method === 'GET' && (req.url === '/' || req.url === '')) {
+      delete req.headers.origin;
+      for (const listener of dynalite) listener(req, res);
+      return;
+    }
+    if (req.method === 'OPTIONS')
+      return refuse(res, 403, 'AccessDeniedException', 'DynamoDB answers no CORS here.');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('error', () => res.destroy());
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        refuse(
+          res,
+          413,
+          'RequestEntityTooLarge',
+          `Request bodies are limited to ${MAX_REQUEST_BYTES} bytes.`,
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (res.headersSent) return;
+      const body = Buffer.concat(chunks);
+      check(req.method ?? 'POST', req.url ?? '/', req.headers, body).then(
+        (problem) => {
+          // DynamoDB answers every signature problem with 400 and the problem's type.
+          if (problem) return refuse(res, 400, `${problem.code}Exception`, problem.message);
+          delete req.headers.origin;
+          const replay = Object.assign(Readable.from(body.length ? [body] : []), {
+            headers: req.headers,
+            method: req.method,
+            url: req.url,
+            socket: req.socket,
+          }) as unknown as IncomingMessage;
+          for (const listener of dynalite) listener(replay, res);
+        },
+        () => refuse(res, 500, 'InternalServerError', 'The signature could not be checked.'),
+      );
+    });
+  });
+}
+
+function refuse(res: ServerResponse, status: number, type: string, message: string): void {
+  if (res.headersSent) return;
+  res
+    .writeHead(status, { 'content-type': 'application/x-amz-json-1.0' })
+    .end(JSON.stringify({ __type: `com.amazon.coral.service#${type}`, message }));
 }

@@ -9,11 +9,24 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { join } from 'node:path';
 import { Aedes, type AedesPublishPacket, type Client, type PublishPacket, type Subscription } from 'aedes';
 import memoryPersistence from 'aedes-persistence';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { isTopicId } from '../../core/ingestion/topics';
 import { listenOn } from './listen';
+import { limitPacketSize } from './mqtt-packet-limit';
+import type { RequestVerifier } from './sigv4-verifier';
+import { decodePathSegment, parseRequestTarget } from '../server/request-target';
+import {
+  IOT_MAX_MESSAGE_BYTES,
+  devicePolicyAllowsPublish,
+  devicePolicyAllowsSubscribe,
+  isBackendOnlyTopic,
+} from '../../core/ingestion/device-policy';
 
 /** Largest payload the IoT Data Plane route accepts (IoT Core's limit is 128 KiB). */
-export const MAX_DATA_PLANE_PAYLOAD = 128 * 1024;
+export const MAX_DATA_PLANE_PAYLOAD = IOT_MAX_MESSAGE_BYTES;
+/** Largest MQTT packet a client may send: IoT Core refuses publish and connect requests over 128 KB. */
+export const MAX_MQTT_PACKET_BYTES = IOT_MAX_MESSAGE_BYTES;
 
 /**
  * Optional device credentials. When given, every MQTT client must connect
@@ -38,6 +51,13 @@ export interface EmbeddedMqttOptions {
   persistence?: string;
   dataDir?: string;
   deviceCredentials?: DeviceCredentials;
+  /**
+   * Checks the SigV4 signature of every Data Plane request (as AWS does);
+   * omitted = the routes are open (broker-only tests).
+   */
+  verifyDataPlaneRequest?: RequestVerifier;
+  /** Where warnings go (a damaged retained-messages file). */
+  log?: (line: string) => void;
 }
 
 export interface EmbeddedMqtt {
@@ -98,7 +118,7 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
   const dir = options.persistence ?? options.dataDir;
   const persistence = memoryPersistence();
   const retainedView = new Map<string, Buffer>();
-  const log = dir ? openRetainedLog(dir) : undefined;
+  const log = dir ? openRetainedLog(dir, options.log ?? (() => undefined)) : undefined;
 
   // Wrap storeRetained so the log is written before the publish chain
   // continues (the Data Plane's HTTP 200 comes after it): nothing acknowledged is lost.
@@ -144,6 +164,10 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
     // client is null for in-process publishes (the backend): their intake happens on delivery.
     authorizePublish: (client, packet, done) => {
       const take = (err?: Error | null) => done(err ?? (client ? takeOnAuthorize(packet) : null));
+      // A device's config is the backend's to publish: no client, whatever its credentials, may
+      // overwrite or clear it (the IoT policy grants devices no publish there).
+      if (client && isBackendOnlyTopic(packet.topic))
+        return take(new Error(`Only the backend publishes on ${packet.topic}`));
       if (!credentials) {
         // aedes' default check, kept.
         return take(packet.topic.startsWith('$SYS/') ? new Error('$SYS/ topic is reserved') : null);
@@ -152,7 +176,7 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
       if (!client) return take(null);
       const id = (client as Client & { deviceId?: string }).deviceId;
       take(
-        id && ownsTopic(id, packet.topic)
+        id && devicePolicyAllowsPublish(id, packet.topic)
           ? null
           : new Error(`Device ${id} may not publish on ${packet.topic}`),
       );
@@ -164,7 +188,8 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
               const err = Object.assign(new Error('Bad device id or password'), { returnCode: 4 as const });
               done(err, false);
             };
-            if (!username || !password) return deny();
+            // An id that cannot be a thing name (`+`, `#`, a `/`) could widen its own topics.
+            if (!username || !password || !isTopicId(username)) return deny();
             Promise.resolve(credentials.verify(username, password.toString('utf8')))
               .then((ok) => {
                 if (!ok) return deny();
@@ -176,7 +201,7 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
           authorizeSubscribe: (client, sub: Subscription, done) => {
             const id = (client as Client & { deviceId?: string }).deviceId;
             // A null subscription answers SUBACK 0x80 (refused) and keeps the connection, as IoT Core does.
-            done(null, id && ownsTopic(id, sub.topic) ? sub : null);
+            done(null, id && devicePolicyAllowsSubscribe(id, sub.topic) ? sub : null);
           },
         }
       : {}),
@@ -198,7 +223,15 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
     log.compact(retainedView);
   }
 
-  const tcp: NetServer = createNetServer(broker.handle);
+  // The size guard goes on after aedes (its `readable` listener must come first).
+  const handle = (conn: Duplex, req?: IncomingMessage) => {
+    broker.handle(conn, req as never);
+    limitPacketSize(conn, MAX_MQTT_PACKET_BYTES);
+  };
+  const tcp: NetServer = createNetServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    handle(socket);
+  });
   const http: HttpServer = createHttpServer((req, res) => {
     if (!handleDataPlane(req, res)) {
       res
@@ -206,22 +239,41 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
         .end(JSON.stringify({ message: 'Not found' }));
     }
   });
-  const wss = new WebSocketServer({ server: http });
+  // A frame can carry at most one whole packet plus its header; larger frames are refused by ws from the header.
+  const wss = new WebSocketServer({ server: http, maxPayload: MAX_MQTT_PACKET_BYTES + 5 });
   wss.on('connection', (socket, req) => {
     const stream = createWebSocketStream(socket);
     // A client that vanishes mid-write surfaces here; aedes handles the close.
     stream.on('error', () => socket.terminate());
-    broker.handle(stream, req);
+    handle(stream, req);
   });
 
   function handleDataPlane(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = parseRequestTarget(req.url);
+    if (!url) {
+      sendError(res, new DataPlaneError(400, 'InvalidRequestException', 'The request target is not a path'));
+      return true;
+    }
     const publishMatch = /^\/topics\/(.+)$/.exec(url.pathname);
     const retainedMatch = /^\/retainedMessage\/(.+)$/.exec(url.pathname);
-    if (req.method === 'POST' && publishMatch?.[1]) {
-      const topic = decodeURIComponent(publishMatch[1]);
+    const segment = publishMatch?.[1] ?? retainedMatch?.[1];
+    const topic = segment === undefined ? undefined : decodePathSegment(segment);
+    if (segment !== undefined && topic === undefined) {
+      sendError(
+        res,
+        new DataPlaneError(400, 'InvalidRequestException', 'The topic is not valid percent-encoded UTF-8'),
+      );
+      return true;
+    }
+    // Browsers get no CORS from the Data Plane (AWS sends none): a preflight is refused plainly.
+    if (req.method === 'OPTIONS' && topic !== undefined) {
+      sendError(res, new DataPlaneError(403, 'ForbiddenException', 'The IoT Data Plane answers no CORS'));
+      return true;
+    }
+    if (req.method === 'POST' && publishMatch && topic !== undefined) {
       readBody(req, MAX_DATA_PLANE_PAYLOAD)
         .then(async (payload) => {
+          await verifyRequest(req, payload);
           const qos = url.searchParams.get('qos') === '1' ? 1 : 0;
           const retain = url.searchParams.get('retain') === 'true';
           if (!topic || topic.includes('#') || topic.includes('+')) {
@@ -237,27 +289,41 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
         .catch((err: unknown) => sendError(res, err));
       return true;
     }
-    if (req.method === 'GET' && retainedMatch?.[1]) {
-      const topic = decodeURIComponent(retainedMatch[1]);
-      const payload = retainedView.get(topic);
-      if (!payload) {
-        sendError(
-          res,
-          new DataPlaneError(404, 'ResourceNotFoundException', `No retained message on ${topic}`),
-        );
-      } else {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            topic,
-            payload: payload.toString('base64'),
-            qos: 1,
-            lastModifiedTime: Date.now(),
-          }),
-        );
-      }
+    if (req.method === 'GET' && retainedMatch && topic !== undefined) {
+      readBody(req, MAX_DATA_PLANE_PAYLOAD)
+        .then(async (body) => {
+          await verifyRequest(req, body);
+          sendRetained(res, topic);
+        })
+        .catch((err: unknown) => sendError(res, err));
       return true;
     }
     return false;
+  }
+
+  /** Refuses a Data Plane request whose SigV4 signature is missing or wrong, as AWS does (403). */
+  async function verifyRequest(req: IncomingMessage, body: Buffer): Promise<void> {
+    if (!options.verifyDataPlaneRequest) return;
+    const problem = await options.verifyDataPlaneRequest(
+      req.method ?? 'GET',
+      req.url ?? '/',
+      req.headers,
+      body,
+    );
+    if (problem) throw new DataPlaneError(403, 'ForbiddenException', problem);
+  }
+
+  function sendRetained(res: ServerResponse, topic: string) {
+    const payload = retainedView.get(topic);
+    if (!payload) {
+      sendError(res, new DataPlaneError(404, 'ResourceNotFoundException', `No retained message on ${topic}`));
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({ topic, payload: payload.toString('base64'), qos: 1, lastModifiedTime: Date.now() }),
+      );
   }
 
   function publish(packet: {
@@ -266,6 +332,17 @@ export async function startMqtt(options: EmbeddedMqttOptions = {}): Promise<Embe
     qos?: 0 | 1;
     retain?: boolean;
   }): Promise<void> {
+    // A publish into a closed intake (the processor is stopping) would be answered and then
+    // dropped: it is refused instead, so the caller knows to send it again.
+    for (const intake of intakes)
+      if (!intake.open && topicMatches(intake.filter, packet.topic))
+        return Promise.reject(
+          new DataPlaneError(
+            503,
+            'ServiceUnavailableException',
+            `Not accepting ${packet.topic}: the local mode is stopping; send it again once it is back`,
+          ),
+        );
     return new Promise((resolve, reject) => {
       broker.publish(
         {
@@ -361,13 +438,6 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
-/** True when `topic` (or filter) lies under the device's own prefixes with no wildcard in the id level. */
-export function ownsTopic(deviceId: string, topic: string): boolean {
-  const levels = topic.split('/');
-  if (levels[0] === 'devices') return levels[1] === deviceId && levels.length > 2;
-  return levels[0] === deviceId && levels.length > 1;
-}
-
 class DataPlaneError extends Error {
   constructor(
     readonly status: number,
@@ -414,23 +484,32 @@ function toBuffer(payload: Buffer | string | Uint8Array | undefined): Buffer {
   return Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
 }
 
-function openRetainedLog(dir: string) {
+function openRetainedLog(dir: string, warn: (line: string) => void) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'retained.jsonl');
   return {
     load(): RetainedRecord[] {
       if (!existsSync(file)) return [];
       const latest = new Map<string, RetainedRecord>();
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      // After the last newline: a line torn by a crash mid-append, never acknowledged.
+      lines.pop();
+      let damaged = 0;
+      for (const line of lines) {
         if (!line.trim()) continue;
         try {
           const record = JSON.parse(line) as RetainedRecord;
+          if (typeof record?.topic !== 'string' || typeof record.payload !== 'string') throw new TypeError();
           if (record.payload === '') latest.delete(record.topic);
           else latest.set(record.topic, record);
         } catch {
-          // A line torn by a crash mid-append is the only way to get here; the lines before it are intact.
+          damaged++;
         }
       }
+      if (damaged)
+        warn(
+          `[mqtt] ${file}: ${damaged} damaged line(s) skipped; device config is rebuilt from the device table, other retained messages on those lines are lost`,
+        );
       return [...latest.values()];
     },
     append(packet: PublishPacket) {

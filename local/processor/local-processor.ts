@@ -12,7 +12,7 @@ import { createSqsBatchHandler } from '../../processors/calibration/batch';
 import { encodeSqsBody } from '../../processors/calibration/decode';
 import type { EmbeddedMqtt } from '../embedded/mqtt';
 import { Batcher } from './batcher';
-import { DurableInbox, type InboxItem } from './inbox';
+import { DurableInbox, outcomesOf, type InboxItem } from './inbox';
 
 /** The topics the IoT rules forward to SQS in AWS (CONTRACT.md section 2). */
 export const PROCESSOR_TOPICS = [...READING_TOPIC_FILTERS, ACK_TOPIC_FILTER] as const;
@@ -28,6 +28,8 @@ export interface LocalProcessorOptions {
   topics?: readonly string[];
   /** Folder for the write-ahead inbox; omitted = memory only. */
   inboxDir?: string;
+  /** Log size after which the inbox is rewritten with only its open messages (tests make it small). */
+  inboxCompactAfterBytes?: number;
   maxBatchSize?: number;
   windowMs?: number;
   retryDelayMs?: number;
@@ -65,7 +67,7 @@ export interface LocalProcessor {
  */
 export async function startLocalProcessor(options: LocalProcessorOptions): Promise<LocalProcessor> {
   const log = options.log ?? (() => undefined);
-  const inbox = new DurableInbox(options.inboxDir);
+  const inbox = new DurableInbox(options.inboxDir, options.inboxCompactAfterBytes);
   const stats = { received: 0, accepted: 0, rejected: 0, retried: 0, deadLettered: 0, batches: 0 };
   const lastReason = new Map<InboxItem, string>();
   const runBatch = lambdaBatchRunner({ pipeline: options.pipeline, rejected: options.rejected, log });
@@ -77,11 +79,22 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
     maxAttempts: options.maxAttempts ?? 5,
     handle: async (items) => {
       stats.batches++;
-      const { retry, outcomes } = await runBatch(items);
+      // An inbox line damaged on disk is kept as a rejected message with its bytes (outcomesOf);
+      // every readable one goes through the Lambda's batch handler.
+      const damaged = items.filter((item) => item.unreadable);
+      const run = await runBatch(items.filter((item) => !item.unreadable));
+      const damagedOutcomes = await outcomesOf(damaged, async () => []);
+      const unkept = damaged.length
+        ? await options.rejected.keep(damagedOutcomes)
+        : new Set<MessageOutcome>();
+      const retry = [...run.retry, ...damaged.filter((_, i) => unkept.has(damagedOutcomes[i]!))];
       const again = new Set(retry);
+      const outcomeOf = new Map<InboxItem, MessageOutcome | undefined>();
+      items.filter((item) => !item.unreadable).forEach((item, i) => outcomeOf.set(item, run.outcomes[i]));
+      damaged.forEach((item, i) => outcomeOf.set(item, damagedOutcomes[i]));
       const finished: InboxItem[] = [];
-      items.forEach((item, index) => {
-        const outcome = outcomes[index];
+      items.forEach((item) => {
+        const outcome = outcomeOf.get(item);
         if (again.has(item)) {
           lastReason.set(
             item,

@@ -3,6 +3,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { Identity } from './auth';
 import { UnauthorizedRequestError, type TokenVerifier } from './auth';
 import type { AppSyncResult, Engine } from './engine';
+import { REALTIME_LIMITS } from './realtime-limits';
 
 export interface AppSyncRealtimeOptions {
   engine: Engine;
@@ -11,6 +12,8 @@ export interface AppSyncRealtimeOptions {
   connectionTimeoutMs?: number;
   /** How often `ka` goes out; AppSync sends one about every minute. */
   keepAliveMs?: number;
+  /** How long a socket may stay open without connection_init (or start); default REALTIME_LIMITS. */
+  connectionInitTimeoutMs?: number;
 }
 
 /** The subprotocol AppSync's real-time endpoint speaks (not graphql-ws the library, whose subprotocol is graphql-transport-ws). */
@@ -26,7 +29,28 @@ export const APPSYNC_SUBPROTOCOL = 'graphql-ws';
 export function serveAppSyncRealtime(wss: WebSocketServer, options: AppSyncRealtimeOptions): void {
   const connectionTimeoutMs = options.connectionTimeoutMs ?? 300_000;
   const keepAliveMs = options.keepAliveMs ?? 60_000;
+  const initTimeoutMs = options.connectionInitTimeoutMs ?? REALTIME_LIMITS.connectionInitTimeoutMs;
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+    // A frame over the size limit or a broken frame surfaces here (ws then closes with 1009 / 1002);
+    // without a listener it would be thrown and take the process down.
+    socket.on('error', () => socket.terminate());
+    // A socket that never initialises holds a file descriptor for nothing: closed after the timeout.
+    const initTimer = setTimeout(() => {
+      if (initialised) return;
+      send({
+        type: 'connection_error',
+        payload: {
+          errors: [
+            {
+              errorType: 'ConnectionInitTimeout',
+              message: `No connection_init within ${initTimeoutMs} ms; send it right after connecting.`,
+            },
+          ],
+        },
+      });
+      socket.close(4408, 'Connection initialisation timeout');
+    }, initTimeoutMs);
+    initTimer.unref();
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
     const header = connectionHeader(req);
     // Verify at once, answer at connection_init: a bad token closes before any start is read.
@@ -67,6 +91,21 @@ export function serveAppSyncRealtime(wss: WebSocketServer, options: AppSyncRealt
               {
                 errorType: 'DuplicatedOperationError',
                 message: `Another subscription already uses the id ${id}.`,
+              },
+            ],
+          },
+        });
+        return;
+      }
+      if (operations.size >= REALTIME_LIMITS.maxSubscriptionsPerConnection) {
+        send({
+          type: 'error',
+          id,
+          payload: {
+            errors: [
+              {
+                errorType: 'MaxSubscriptionsReachedError',
+                message: `Max number of ${REALTIME_LIMITS.maxSubscriptionsPerConnection} subscriptions reached on this connection; stop one or open another connection.`,
               },
             ],
           },
@@ -121,10 +160,14 @@ export function serveAppSyncRealtime(wss: WebSocketServer, options: AppSyncRealt
       let message: { type?: string; id?: string; payload?: StartPayload };
       try {
         message = JSON.parse(raw.toString());
+        // `null`, a number or an array parse, but are no message.
+        if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new TypeError();
       } catch {
         send({
           type: 'error',
-          payload: { errors: [{ errorType: 'BadRequestException', message: 'Messages must be JSON.' }] },
+          payload: {
+            errors: [{ errorType: 'BadRequestException', message: 'Messages must be JSON objects.' }],
+          },
         });
         return;
       }
@@ -152,6 +195,7 @@ export function serveAppSyncRealtime(wss: WebSocketServer, options: AppSyncRealt
     });
 
     socket.on('close', () => {
+      clearTimeout(initTimer);
       clearInterval(keepAlive);
       for (const iterator of operations.values()) void iterator?.return?.();
       operations.clear();

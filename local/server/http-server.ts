@@ -4,12 +4,21 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { createRequire } from 'node:module';
 import { execute, subscribe, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { UnauthorizedRequestError, type Identity, type TokenVerifier } from './auth';
 import { APPSYNC_SUBPROTOCOL, serveAppSyncRealtime } from './appsync-realtime';
-import { formatError, formatSubscriptionEvent, type Engine, type GraphQLRequest } from './engine';
+import {
+  FieldError,
+  formatError,
+  formatSubscriptionEvent,
+  type Engine,
+  type GraphQLRequest,
+} from './engine';
 import { listenOn } from '../embedded/listen';
 import { serveConsole, type ConsoleRouteOptions } from './console-route';
+import { parseRequestTarget } from './request-target';
+import { REALTIME_LIMITS } from './realtime-limits';
 
 /** The largest request body accepted; AppSync's own request limit is in the same range. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -36,6 +45,8 @@ export interface GraphqlServerOptions {
    * Amplify JS v6 always opens `wss://` for subscriptions.
    */
   tls?: { cert: string; key: string };
+  /** How long an AppSync socket may stay open without connection_init (ms). */
+  connectionInitTimeoutMs?: number;
 }
 
 export interface GraphqlServer {
@@ -48,6 +59,12 @@ export interface GraphqlServer {
   connections(): number;
   stop(): Promise<void>;
 }
+
+// graphql-ws tells errors from results with `instanceof GraphQLError` on the graphql Node itself
+// loads; under test runners our import can be another copy, so its errors are made with Node's.
+const { GraphQLError: WsGraphQLError } = createRequire(import.meta.url)('graphql') as {
+  GraphQLError: typeof GraphQLError;
+};
 
 /** Paths where WebSockets are accepted: the GraphQL URL (graphql-ws) and Amplify's `${url}/realtime` (AppSync protocol); either protocol works on both. */
 const WS_PATHS = new Set(['/graphql', '/graphql/realtime']);
@@ -77,8 +94,14 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   const secure = options.tls ? createHttpsServer({ ...options.tls }, onRequest) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = parseRequestTarget(req.url);
     cors(res);
+    if (!url)
+      return json(res, 400, {
+        errors: [
+          { errorType: 'MalformedHttpRequestException', message: 'The request target is not a path.' },
+        ],
+      });
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     if (url.pathname === '/health' && req.method === 'GET')
       return json(res, 200, { status: 'ok', ...options.health() });
@@ -144,12 +167,19 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     json(res, 200, result);
   }
 
-  const graphqlWs = new WebSocketServer({ noServer: true });
-  const appsyncWs = new WebSocketServer({ noServer: true, handleProtocols: () => APPSYNC_SUBPROTOCOL });
+  // AppSync's message size limit on both protocols: ws refuses a larger frame from its header alone.
+  const maxPayload = REALTIME_LIMITS.maxMessageBytes;
+  const graphqlWs = new WebSocketServer({ noServer: true, maxPayload });
+  const appsyncWs = new WebSocketServer({
+    noServer: true,
+    maxPayload,
+    handleProtocols: () => APPSYNC_SUBPROTOCOL,
+  });
   serveAppSyncRealtime(appsyncWs, {
     engine,
     verifyToken,
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(options.connectionInitTimeoutMs ? { connectionInitTimeoutMs: options.connectionInitTimeoutMs } : {}),
   });
   useServer<Record<string, unknown> | undefined, { identity?: Identity }>(
     {
@@ -172,6 +202,15 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
         }
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // AppSync's "subscriptions per connection" on this protocol too (graphql-ws counts this one already).
+        if (Object.keys(ctx.subscriptions).length > REALTIME_LIMITS.maxSubscriptionsPerConnection) {
+          const message = `Max number of ${REALTIME_LIMITS.maxSubscriptionsPerConnection} subscriptions reached on this connection; stop one or open another connection.`;
+          return [
+            new WsGraphQLError(message, {
+              originalError: new FieldError('MaxSubscriptionsReachedError', message),
+            }),
+          ];
+        }
         const prepared = engine.prepare(payload.query, payload.operationName);
         if (Array.isArray(prepared)) return prepared;
         return {
@@ -190,9 +229,12 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   );
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    // A socket error after the upgrade request (a client that vanishes) must not reach the process.
+    socket.on('error', () => socket.destroy());
+    const path = parseRequestTarget(req.url)?.pathname;
+    if (!path) return void socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    if (!WS_PATHS.has(path)) return socket.destroy();
+    if (!WS_PATHS.has(path)) return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     const target = protocols.includes('graphql-transport-ws')
       ? graphqlWs
       : protocols.includes(APPSYNC_SUBPROTOCOL)

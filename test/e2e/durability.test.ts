@@ -122,13 +122,13 @@ describe('local mode: nothing acknowledged is lost', () => {
     expect(await latestRaw(restarted.outputs, 'signal-1')).toBe(104);
   });
 
-  it('keeps messages it cannot use (unknown device, bad JSON, 200 KB of binary) as rejected messages an admin can list', async () => {
+  it('keeps messages it cannot use (unknown device, bad JSON, 100 KB of binary) as rejected messages an admin can list', async () => {
     const local = await startTestLocal();
     running.push(local);
     const device = await mqtt.connectAsync(local.outputs.MqttUrl, { reconnectPeriod: 0 });
     await device.publishAsync('devices/ghost-1/readings', '{"readings": {"ph": 1}}', { qos: 1 });
     await device.publishAsync('devices/ghost-1/readings', 'not json', { qos: 1 });
-    await device.publishAsync('devices/ghost-1/readings', Buffer.alloc(200 * 1024, 0xff), { qos: 1 });
+    await device.publishAsync('devices/ghost-1/readings', Buffer.alloc(100 * 1024, 0xff), { qos: 1 });
     await device.endAsync();
     const { idToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password);
     for (;;) {

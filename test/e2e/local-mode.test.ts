@@ -29,7 +29,7 @@ beforeAll(async () => {
     ADMIN.email,
     ADMIN.password,
   ));
-  await createAccount(local.outputs, 'viewer@example.com', 'Viewer123!', 'user');
+  await createAccount(local, 'viewer@example.com', 'Viewer123!', 'user');
   ({ idToken: userToken } = await signIn(local.outputs, 'viewer@example.com', 'Viewer123!'));
 });
 
@@ -334,7 +334,7 @@ describe('local mode: authorization as AppSync does it', () => {
 
   it('refuses a subscription the caller may not open, on both protocols', async () => {
     // Signed in, but in neither group: the subscription field is for admin and user.
-    await createAccount(local.outputs, 'nogroup@example.com', 'Nogroup123!', null);
+    await createAccount(local, 'nogroup@example.com', 'Nogroup123!', null);
     const { idToken: noGroupToken } = await signIn(local.outputs, 'nogroup@example.com', 'Nogroup123!');
     const subscription = 'subscription { onDeviceConfigChanged { id } }';
     const subscribersBefore = await subscriberCount();

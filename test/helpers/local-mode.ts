@@ -9,6 +9,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startLocal, type LocalMode, type LocalOptions, type LocalOutputs } from '../../local/start-local';
+import type { LocalCredentials } from '../../local/embedded/local-credentials';
 
 export const ADMIN = { email: 'admin@example.com', password: 'Admin123!' };
 export const FREE_PORTS = { graphql: 0, mqtt: 0, mqttWs: 0, cognito: 0, dynamodb: 0 };
@@ -42,14 +43,20 @@ export async function signIn(outputs: LocalOutputs, email: string, password: str
   }
 }
 
-/** Creates a user in `group` (or in none) through Cognito's admin API, as an operator would. */
+/**
+ * Creates a user in `group` (or in none) through Cognito's admin API, as an
+ * operator would: signed with the local credentials when given the LocalMode.
+ */
 export async function createAccount(
-  outputs: LocalOutputs,
+  local: LocalOutputs | Pick<LocalMode, 'outputs' | 'credentials'>,
   email: string,
   password: string,
   group: 'admin' | 'user' | null,
 ) {
-  const client = new CognitoIdentityProviderClient(cognitoConfig(outputs));
+  const outputs = 'outputs' in local ? local.outputs : local;
+  const client = new CognitoIdentityProviderClient(
+    cognitoConfig(outputs, 'credentials' in local ? local.credentials : undefined),
+  );
   try {
     const created = await client.send(
       new AdminCreateUserCommand({
@@ -81,10 +88,11 @@ export async function createAccount(
   }
 }
 
-const cognitoConfig = (outputs: LocalOutputs) => ({
+// Sign-in is open (as in AWS), so any key pair will do for it; admin calls need the local one.
+const cognitoConfig = (outputs: LocalOutputs, credentials?: LocalCredentials) => ({
   endpoint: outputs.CognitoEndpoint,
   region: outputs.Region,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  credentials: credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
 });
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

@@ -57,7 +57,10 @@ export type TableOn = Pick<EmbeddedDynamo, 'client' | 'tableName'>;
 export function faultableTable(dynamo: EmbeddedDynamo): TableOn {
   return {
     tableName: dynamo.tableName,
-    client: new DynamoDBClient({ ...localClientConfig(dynamo.endpoint), maxAttempts: 2 }),
+    client: new DynamoDBClient({
+      ...localClientConfig(dynamo.endpoint, 'local', dynamo.credentials),
+      maxAttempts: 2,
+    }),
   };
 }
 

@@ -84,8 +84,8 @@ let owner: Owner;
 beforeAll(async () => {
   local = await startTestLocal();
   const { idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password);
-  await createAccount(local.outputs, 'sec-user@example.com', 'SecUser123!', 'user');
-  await createAccount(local.outputs, 'sec-other@example.com', 'SecOther123!', 'user');
+  await createAccount(local, 'sec-user@example.com', 'SecUser123!', 'user');
+  await createAccount(local, 'sec-other@example.com', 'SecOther123!', 'user');
   const { idToken: userToken } = await signIn(local.outputs, 'sec-user@example.com', 'SecUser123!');
   const { idToken: otherToken } = await signIn(local.outputs, 'sec-other@example.com', 'SecOther123!');
   owner = { sub: String(claimsOf(userToken).sub), email: 'sec-user@example.com' };

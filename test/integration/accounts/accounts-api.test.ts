@@ -337,6 +337,8 @@ describe('deleteUserAccount', () => {
     expect(cognitoRequests.counts()).toEqual({
       AdminGetUser: 1,
       AdminListGroupsForUser: 1,
+      // Signed out everywhere first, so its refresh token stops working at once.
+      AdminUserGlobalSignOut: 1,
       AdminDeleteUser: 1,
     });
     expect(dynamoRequests.counts()).toEqual({ DeleteItem: 1 });

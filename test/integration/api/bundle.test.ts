@@ -58,7 +58,12 @@ async function runBundle(events: unknown[], credentials: boolean): Promise<unkno
     AWS_MAX_ATTEMPTS: '1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     ...(credentials
-      ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: 'x' }
+      ? {
+          // dynalite takes only requests signed with its own key pair.
+          AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
+          AWS_SESSION_TOKEN: 'x',
+        }
       : {}),
   };
   // A bounded wait: a hung child fails the test with its output instead of stalling the suite.

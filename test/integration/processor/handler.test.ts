@@ -30,8 +30,9 @@ beforeAll(async () => {
   vi.stubEnv('TIMESTREAM_TABLE', 'calibrated_device_data');
   vi.stubEnv('APPSYNC_GRAPHQL_URL', 'https://abc.appsync-api.us-west-2.amazonaws.com/graphql');
   vi.stubEnv('AWS_REGION', 'us-west-2');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  // dynalite takes only requests signed with its own key pair, as DynamoDB takes only valid ones.
+  vi.stubEnv('AWS_ACCESS_KEY_ID', dynamo.credentials.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', dynamo.credentials.secretAccessKey);
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
   // The entry logs retries and rejections by design; the test keeps its output for failures.
   logger.setLogLevel('SILENT');

@@ -12,6 +12,7 @@ import type { UserAccount } from '../../../core/generated/graphql';
 import { DynamoUserStore, UserService } from '../../../core/users';
 import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
 import { localClientConfig, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { generateLocalCredentials } from '../../../local/embedded/local-credentials';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { adminIdentity, mutation, query } from '../../helpers/appsync-event-users';
 import {
@@ -45,7 +46,7 @@ beforeAll(async () => {
     startDynamo({ tableName: 'yvr-test-reliability-accounts' }),
   ]);
   faulty = new CognitoIdentityProviderClient({
-    ...localClientConfig(cognito.endpoint, cognito.region),
+    ...localClientConfig(cognito.endpoint, cognito.region, generateLocalCredentials()),
     maxAttempts: 2,
   });
   injectFaults(faulty, (request) => fault(request));

@@ -287,6 +287,7 @@ describe('functions', () => {
           'cognito-idp:AdminRemoveUserFromGroup',
           'cognito-idp:AdminSetUserPassword',
           'cognito-idp:AdminUpdateUserAttributes',
+          'cognito-idp:AdminUserGlobalSignOut',
           'cognito-idp:ListUsers',
           'cognito-idp:ListUsersInGroup',
         ],

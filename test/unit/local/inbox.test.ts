@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DurableInbox } from '../../../local/processor/inbox';
+import { DurableInbox, outcomesOf } from '../../../local/processor/inbox';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -51,5 +51,40 @@ describe('DurableInbox', () => {
     const inbox = new DurableInbox();
     inbox.finish([inbox.accept(message(1))]);
     expect(inbox.recover()).toEqual([]);
+  });
+
+  it('rewrites its log with only the open messages while some stay open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inbox-'));
+    dirs.push(dir);
+    const inbox = new DurableInbox(dir, 2_000);
+    inbox.recover();
+    const keptOpen = inbox.accept(message(0));
+    for (let n = 1; n <= 500; n++) inbox.finish([inbox.accept(message(n))]);
+    expect(statSync(join(dir, 'inbox.jsonl')).size).toBeLessThan(4_000);
+    expect(new DurableInbox(dir).recover().map((i) => i.message.receivedAt)).toEqual([0]);
+    void keptOpen;
+  });
+
+  it('hands back a damaged line as an unreadable item with its bytes, and drops only a torn last line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inbox-'));
+    dirs.push(dir);
+    const good = JSON.stringify({
+      seq: 1,
+      topic: 't/1',
+      payload: Buffer.from('a').toString('base64'),
+      receivedAt: 1,
+    });
+    writeFileSync(join(dir, 'inbox.jsonl'), `${good}\n{"seq":2,"topic":"t/2","pay\n{"seq":3,"torn`);
+    const items = new DurableInbox(dir).recover();
+    expect(items).toHaveLength(2);
+    expect(items[0]!.unreadable).toBeUndefined();
+    expect(items[1]!.unreadable).toMatch(/line 2 .* could not be read back/);
+    expect(Buffer.from(items[1]!.message.payload).toString()).toBe('{"seq":2,"topic":"t/2","pay');
+    // Kept across another restart until finished.
+    expect(new DurableInbox(dir).recover()[1]!.unreadable).toMatch(/could not be read back/);
+    const outcomes = await outcomesOf(items, async (messages) =>
+      messages.map((m) => ({ status: 'accepted' as const, message: m, deviceId: 'd' })),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'rejected']);
   });
 });
