@@ -527,5 +527,9 @@ function bothProcessors(readings: LocalProcessor, acks: LocalProcessor): LocalPr
 /** The Cognito front's admin-operation check: a SigV4 signature made with the local credentials. */
 function cognitoAdminVerifier(credentials: LocalCredentials): AdminRequestVerifier {
   const check = createSigV4Checker({ credentials, service: 'cognito-idp' });
-  return (req, rawBody) => check(req.method ?? 'POST', req.url ?? '/', req.headers, rawBody);
+  return async (req, rawBody) => {
+    const problem = await check(req.method ?? 'POST', req.url ?? '/', req.headers, rawBody);
+    // Cognito names its errors as DynamoDB does: `InvalidSignatureException`, `MissingAuthenticationTokenException`.
+    return problem && { code: `${problem.code}Exception`, message: problem.message };
+  };
 }

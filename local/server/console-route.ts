@@ -37,8 +37,9 @@ export function serveConsole(
   req: IncomingMessage,
   res: ServerResponse,
   options: ConsoleRouteOptions,
+  /** The request target, parsed by the server (which refuses one that is not a path). */
+  url: URL,
 ): boolean {
-  const url = new URL(req.url ?? '/', 'http://local');
   if (url.pathname !== CONSOLE_PATH && !url.pathname.startsWith(`${CONSOLE_PATH}/`)) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res

@@ -106,7 +106,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     if (url.pathname === '/health' && req.method === 'GET')
       return json(res, 200, { status: 'ok', ...options.health() });
     if (options.extraRoutes?.(req, res)) return;
-    if (options.console && serveConsole(req, res, options.console)) return;
+    if (options.console && serveConsole(req, res, options.console, url)) return;
     if (url.pathname.startsWith('/ide/') && req.method === 'GET') {
       const asset = options.ideAssets?.get(url.pathname.slice('/ide/'.length));
       if (!asset) return json(res, 404, { message: 'Not found' });

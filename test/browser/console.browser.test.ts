@@ -218,7 +218,7 @@ describe('the operator console', () => {
     const cognito = new CognitoIdentityProviderClient({
       endpoint: local.outputs.CognitoEndpoint,
       region: local.outputs.Region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: local.credentials,
     });
     const email = 'operator@example.com';
     const created = await cognito.send(

@@ -28,10 +28,7 @@ let browser: CognitoIdentityProviderClient;
 beforeAll(async () => {
   local = await startTestLocal();
   const base = { endpoint: local.outputs.CognitoEndpoint, region: local.outputs.Region };
-  cognito = new CognitoIdentityProviderClient({
-    ...base,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  cognito = new CognitoIdentityProviderClient({ ...base, credentials: local.credentials });
   browser = new CognitoIdentityProviderClient({
     ...base,
     // The unauthenticated operations are sent unsigned by the SDK, as Amplify sends them.
@@ -108,7 +105,7 @@ describe('local Cognito: sign-in and errors', () => {
 
 describe('local Cognito: refresh and sign-out', () => {
   it('refreshes with GetTokensFromRefreshToken and the new tokens work at the API', async () => {
-    await createAccount(local.outputs, 'refresher@example.com', 'Refresh123!', 'user');
+    await createAccount(local, 'refresher@example.com', 'Refresh123!', 'user');
     const first = await passwordSignIn('refresher@example.com', 'Refresh123!');
     const refreshed = await browser.send(
       new GetTokensFromRefreshTokenCommand({
@@ -139,7 +136,7 @@ describe('local Cognito: refresh and sign-out', () => {
   });
 
   it('refuses a refresh token that was revoked, and the access tokens made from it', async () => {
-    await createAccount(local.outputs, 'revoker@example.com', 'Revoke123!', 'user');
+    await createAccount(local, 'revoker@example.com', 'Revoke123!', 'user');
     const tokens = await passwordSignIn('revoker@example.com', 'Revoke123!');
     await browser.send(
       new RevokeTokenCommand({ ClientId: local.outputs.UserPoolClientId, Token: tokens.RefreshToken! }),
@@ -158,7 +155,7 @@ describe('local Cognito: refresh and sign-out', () => {
   });
 
   it('signs out globally: every refresh token of the user stops working, others keep theirs', async () => {
-    await createAccount(local.outputs, 'global@example.com', 'Global123!', 'user');
+    await createAccount(local, 'global@example.com', 'Global123!', 'user');
     const laptop = await passwordSignIn('global@example.com', 'Global123!');
     const phone = await passwordSignIn('global@example.com', 'Global123!');
     const admin = await passwordSignIn(ADMIN.email, ADMIN.password);
@@ -210,7 +207,7 @@ describe('local Cognito: the account operations Amplify calls', () => {
   });
 
   it('changes a password (updatePassword) and answers a wrong old one as Cognito does', async () => {
-    await createAccount(local.outputs, 'changer@example.com', 'Change123!', 'user');
+    await createAccount(local, 'changer@example.com', 'Change123!', 'user');
     const tokens = await passwordSignIn('changer@example.com', 'Change123!');
     const wrong = await errorOf(
       browser.send(
@@ -233,7 +230,7 @@ describe('local Cognito: the account operations Amplify calls', () => {
   });
 
   it('resets a forgotten password with the code the pool sends (resetPassword / confirmResetPassword)', async () => {
-    await createAccount(local.outputs, 'forgetful@example.com', 'Forgot123!', 'user');
+    await createAccount(local, 'forgetful@example.com', 'Forgot123!', 'user');
     const sent = await browser.send(
       new ForgotPasswordCommand({
         ClientId: local.outputs.UserPoolClientId,

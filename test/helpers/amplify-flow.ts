@@ -157,7 +157,9 @@ export async function runAmplifyFlow(input: AmplifyFlowInput): Promise<FlowStep[
     });
     await connected;
     await graphql(client, {
-      query: 'mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { id configVersion } }',
+      // AppSync hands subscribers only what the mutation selected: select what the subscription asks for.
+      query:
+        'mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { id configVersion configStatus reportedConfigVersion } }',
       variables: { input: { id: deviceId, sensorIntervalMs: 120_000 } },
     });
     await waitFor(() => failure !== undefined || events.some((e) => e.configVersion === 2));

@@ -45,18 +45,16 @@ export async function signIn(outputs: LocalOutputs, email: string, password: str
 
 /**
  * Creates a user in `group` (or in none) through Cognito's admin API, as an
- * operator would: signed with the local credentials when given the LocalMode.
+ * operator would: signed with the local mode's credentials.
  */
 export async function createAccount(
-  local: LocalOutputs | Pick<LocalMode, 'outputs' | 'credentials'>,
+  local: Pick<LocalMode, 'outputs' | 'credentials'>,
   email: string,
   password: string,
   group: 'admin' | 'user' | null,
 ) {
-  const outputs = 'outputs' in local ? local.outputs : local;
-  const client = new CognitoIdentityProviderClient(
-    cognitoConfig(outputs, 'credentials' in local ? local.credentials : undefined),
-  );
+  const { outputs } = local;
+  const client = new CognitoIdentityProviderClient(cognitoConfig(outputs, local.credentials));
   try {
     const created = await client.send(
       new AdminCreateUserCommand({

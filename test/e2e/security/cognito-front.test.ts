@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { IncomingMessage } from 'node:http';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import fc from 'fast-check';
 import {
+  AdminAddUserToGroupCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
   CognitoIdentityProviderClient,
@@ -32,31 +32,16 @@ import { claimsOf } from './tokens';
 const data = tempDir('yvr-cognito-security-');
 let local: LocalMode;
 let cognito: CognitoIdentityProviderClient;
-const refusedAdminCalls: string[] = [];
-
-/**
- * Stands in for issue 12's SigV4 verifier (wired in at merge): a request
- * passes only when it carries a SigV4 Authorization header for the local
- * credentials. The front must ask it for every non-public operation.
- */
-async function requireSignature(req: IncomingMessage): Promise<string | undefined> {
-  const auth = req.headers.authorization ?? '';
-  if (auth.startsWith('AWS4-HMAC-SHA256 Credential=local/')) return undefined;
-  refusedAdminCalls.push(String(req.headers['x-amz-target']));
-  return 'The request signature we calculated does not match the signature you provided.';
-}
-
 async function start(cognitoPort = 0) {
   local = await startTestLocal({
     dataDir: data.dir,
-    verifyCognitoAdminRequest: requireSignature,
     ports: { ...FREE_PORTS, cognito: cognitoPort },
   });
   cognito?.destroy();
   cognito = new CognitoIdentityProviderClient({
     endpoint: local.outputs.CognitoEndpoint,
     region: local.outputs.Region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: local.credentials,
   });
 }
 
@@ -183,17 +168,16 @@ describe("issue 12 finding 2 (Cognito's part): the emulated API is not public", 
   });
 
   it('puts every admin operation behind the request verifier: an unsigned AdminAddUserToGroup moves nobody', async () => {
-    await createAccount(local.outputs, 'climber@example.com', 'Climber123!', 'user');
+    await createAccount(local, 'climber@example.com', 'Climber123!', 'user');
     const response = await rawCall('AdminAddUserToGroup', {
       UserPoolId: local.outputs.UserPoolId,
       Username: 'climber@example.com',
       GroupName: 'admin',
     });
     expect(response.status).toBe(400);
-    expect(response.body.__type).toBe('InvalidSignatureException');
+    expect(response.body.__type).toBe('MissingAuthenticationTokenException');
     // No permissive CORS on an admin operation: a page on another origin cannot read the answer.
     expect(response.cors).toBeNull();
-    expect(refusedAdminCalls).toContain('AWSCognitoIdentityProviderService.AdminAddUserToGroup');
     const { idToken } = await signIn(local.outputs, 'climber@example.com', 'Climber123!');
     expect(claimsOf(idToken)['cognito:groups']).toEqual(['user']);
     // Every operation cognito-local knows that is not a browser operation, and the front's own admin one.
@@ -204,9 +188,25 @@ describe("issue 12 finding 2 (Cognito's part): the emulated API is not public", 
       (t) => !PUBLIC_TARGETS.has(t),
     );
     expect(adminTargets.length).toBeGreaterThan(30);
+    // Signed, but not with the local credentials' secret.
+    const forger = new CognitoIdentityProviderClient({
+      endpoint: local.outputs.CognitoEndpoint,
+      region: local.outputs.Region,
+      credentials: { accessKeyId: local.credentials.accessKeyId, secretAccessKey: 'guessed' },
+    });
+    await expect(
+      forger.send(
+        new AdminAddUserToGroupCommand({
+          UserPoolId: local.outputs.UserPoolId,
+          Username: 'climber@example.com',
+          GroupName: 'admin',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    forger.destroy();
     for (const target of adminTargets) {
       const refused = await rawCall(target, { UserPoolId: local.outputs.UserPoolId, Username: ADMIN.email });
-      expect(refused.body.__type, target).toBe('InvalidSignatureException');
+      expect(refused.body.__type, target).toBe('MissingAuthenticationTokenException');
       expect(refused.cors, target).toBeNull();
     }
   });
@@ -295,7 +295,7 @@ describe('hostile requests to the Cognito front', () => {
 
 describe('issue 12 finding 7 (local part): a disabled or deleted account', () => {
   it('cannot renew the session of a deleted account', async () => {
-    await createAccount(local.outputs, 'gone@example.com', 'Gone1234!', 'user');
+    await createAccount(local, 'gone@example.com', 'Gone1234!', 'user');
     const browser = new CognitoIdentityProviderClient({
       endpoint: local.outputs.CognitoEndpoint,
       region: local.outputs.Region,
@@ -325,7 +325,7 @@ describe('issue 12 finding 7 (local part): a disabled or deleted account', () =>
   });
 
   it("cannot sign in, with Cognito's error, nor renew the session it had", async () => {
-    await createAccount(local.outputs, 'leaver@example.com', 'Leaver123!', 'user');
+    await createAccount(local, 'leaver@example.com', 'Leaver123!', 'user');
     const browser = new CognitoIdentityProviderClient({
       endpoint: local.outputs.CognitoEndpoint,
       region: local.outputs.Region,

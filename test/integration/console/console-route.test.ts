@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRequestTarget } from '../../../local/server/request-target';
 import { serveConsole } from '../../../local/server/console-route';
 import { tempDir } from '../../helpers/local-mode';
 
@@ -29,7 +30,8 @@ beforeAll(async () => {
     const dir = req.url?.includes('missing') ? missing.dir : build.dir;
     const url = req.url?.replace('/missing', '') ?? '/';
     req.url = url;
-    if (!serveConsole(req, res, { dir, config })) res.writeHead(404).end('not the console');
+    if (!serveConsole(req, res, { dir, config }, parseRequestTarget(url)!))
+      res.writeHead(404).end('not the console');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
