@@ -21,6 +21,7 @@ try {
     admin: config.admin,
     batch: config.batch,
     devicePassword: config.devicePassword,
+    telemetry: config.telemetry,
     log,
   });
   const o = local.outputs;
@@ -33,6 +34,7 @@ Local mode ready in ${seconds} s ${config.dataDir ? `(data in ${config.dataDir})
   MQTT            ${o.MqttUrl}   WebSocket ${o.MqttWsUrl}
   Cognito         ${o.CognitoEndpoint}  pool ${o.UserPoolId}  client ${o.UserPoolClientId}
   Admin           ${config.admin.email} / ${config.admin.email === 'admin@example.com' ? config.admin.password : '(LOCAL_ADMIN_PASSWORD)'}
+  Telemetry       ${o.TelemetryStoreKind} (LOCAL_TELEMETRY)
   Health          ${o.HealthUrl}
 ${config.dataDir ? `  Outputs         ${config.dataDir}/outputs.json\n` : ''}
 Try: npm run simulate -- --devices 5 --interval 2s      Stop: Ctrl-C

@@ -14,10 +14,18 @@ import { buildApiDeps, documentClientOf, type ApiClients } from '../resolvers/ap
 import { DynamoDeviceStore } from '../core/devices';
 import { createIngestionPipeline, type InboundMessage } from '../core/ingestion';
 import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../core/rejected';
-import { DuckDbTelemetryStore } from '../core/telemetry';
+import { DuckDbTelemetryStore, DynamoDbTelemetryStore, type TelemetryStore } from '../core/telemetry';
+import { telemetryTableNameFor } from '../core/telemetry/dynamodb/layout';
+import { FileExportSink, exportSecretOf } from './export/file-export-sink';
+import { exportDownloadRoute } from './server/export-download';
 import { DeviceCache } from '../processors/calibration/device-cache';
 import { tableNameFor } from '../core/shared/table';
-import { startDynamo, localClientConfig, type EmbeddedDynamo } from './embedded/dynamodb';
+import {
+  ensureTelemetryTable,
+  startDynamo,
+  localClientConfig,
+  type EmbeddedDynamo,
+} from './embedded/dynamodb';
 import { startCognito, type EmbeddedCognito } from './embedded/cognito';
 import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
 import { PortInUseError } from './embedded/listen';
@@ -27,7 +35,7 @@ import { Engine, type ApiInvoker } from './server/engine';
 import { startGraphqlServer, type GraphqlServer } from './server/http-server';
 import { loadIde } from './server/ide';
 import { startLocalProcessor, type LocalProcessor } from './processor/local-processor';
-import { LOCAL_DEFAULTS, PORT_VARIABLES, type LocalConfig } from './config';
+import { LOCAL_DEFAULTS, PORT_VARIABLES, type LocalConfig, type LocalTelemetryKind } from './config';
 
 export interface LocalOptions {
   /** Data folder (kept across restarts); undefined = everything in memory. */
@@ -44,6 +52,8 @@ export interface LocalOptions {
   invoker?: ApiInvoker;
   /** AppSync real-time keep-alive interval (ms). */
   keepAliveMs?: number;
+  /** The telemetry store (LOCAL_TELEMETRY): `duckdb` (default) or `dynamodb` on the embedded DynamoDB. */
+  telemetry?: LocalTelemetryKind;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
 }
@@ -63,6 +73,8 @@ export interface LocalOutputs {
   DynamoDbEndpoint: string;
   TableName: string;
   TelemetryStore: string;
+  /** `duckdb` or `dynamodb` (CONTRACT.md section 3). */
+  TelemetryStoreKind: LocalTelemetryKind;
   Region: string;
   AdminEmail: string;
   HealthUrl: string;
@@ -104,6 +116,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   const stops: (() => Promise<void>)[] = [];
+  const urls = { graphqlUrl: '', realtimeUrl: '' };
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
       await stop().catch((err: unknown) => log(`[local] stop failed: ${(err as Error).message}`));
@@ -151,9 +164,32 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(() => mqtt.stop());
     log(`[local] MQTT on ${mqtt.url} and ${mqtt.wsUrl}`);
 
-    const telemetryPath = dataDir ? join(dataDir, 'telemetry.duckdb') : ':memory:';
-    const telemetry = await DuckDbTelemetryStore.open({ path: telemetryPath });
-    stops.push(() => telemetry.close());
+    // LOCAL_TELEMETRY: DuckDB stands in for Timestream; `dynamodb` runs the DynamoDB store on dynalite,
+    // in a table of its own created from the same definition as in AWS.
+    const telemetryKind = options.telemetry ?? 'duckdb';
+    let telemetry: TelemetryStore;
+    let telemetryPath: string;
+    if (telemetryKind === 'dynamodb') {
+      telemetryPath = telemetryTableNameFor('local');
+      await ensureTelemetryTable(dynamo.client, telemetryPath);
+      telemetry = new DynamoDbTelemetryStore({ client: dynamo.client, tableName: telemetryPath });
+    } else {
+      telemetryPath = dataDir ? join(dataDir, 'telemetry.duckdb') : ':memory:';
+      const duck = await DuckDbTelemetryStore.open({ path: telemetryPath });
+      stops.push(() => duck.close());
+      telemetry = duck;
+    }
+    // Exports: files under the data dir, served by the GraphQL port behind signed, expiring links.
+    const exportsDir = dataDir
+      ? join(dataDir, 'exports')
+      : join(process.env.TMPDIR ?? '/tmp', `yvr-exports-${process.pid}-${Date.now()}`);
+    if (!dataDir) stops.push(async () => rmSync(exportsDir, { recursive: true, force: true }));
+    const exportSecret = exportSecretOf(dataDir);
+    const exportSink = new FileExportSink({
+      dir: exportsDir,
+      secret: exportSecret,
+      baseUrl: () => urls.graphqlUrl.replace(/\/graphql$/, ''),
+    });
 
     const localLogger = new Logger({
       serviceName: 'yvr-local',
@@ -171,8 +207,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       iotData,
       cognito: cognito.client,
       userPoolId: cognito.userPoolId,
-      // DuckDB stands in for Timestream.
       telemetryStore: telemetry,
+      exportSink,
       changeNotifier,
       logger: localLogger,
     };
@@ -225,7 +261,6 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(() => processor.stop());
 
     const ide = loadIde();
-    const urls = { graphqlUrl: '', realtimeUrl: '' };
     const server: GraphqlServer = await named('graphql', ports.graphql, () =>
       startGraphqlServer({
         engine,
@@ -244,6 +279,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
             region,
           }),
         ideAssets: ide.assets,
+        exportDownloads: exportDownloadRoute({ dir: exportsDir, secret: exportSecret }),
         health: () => ({
           processor: processor.stats(),
           subscriptions: engine.hub.count(),
@@ -290,6 +326,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       DynamoDbEndpoint: dynamo.endpoint,
       TableName: tableName,
       TelemetryStore: telemetryPath,
+      TelemetryStoreKind: telemetryKind,
       Region: region,
       AdminEmail: admin.email,
       HealthUrl: server.url.replace(/\/graphql$/, '/health'),

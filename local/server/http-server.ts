@@ -22,6 +22,8 @@ export interface GraphqlServerOptions {
   ideAssets?: Map<string, { type: string; body: Buffer }>;
   /** Body of GET /health. */
   health: () => Record<string, unknown>;
+  /** `GET /exports/...`: the signed export downloads (local/server/export-download.ts); true when handled. */
+  exportDownloads?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Extra HTTP routes (the IoT Data Plane); return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** AppSync real-time keep-alive interval (ms). */
@@ -68,6 +70,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     if (url.pathname === '/health' && req.method === 'GET')
       return json(res, 200, { status: 'ok', ...options.health() });
+    if (options.exportDownloads?.(req, res)) return;
     if (options.extraRoutes?.(req, res)) return;
     if (url.pathname.startsWith('/ide/') && req.method === 'GET') {
       const asset = options.ideAssets?.get(url.pathname.slice('/ide/'.length));
