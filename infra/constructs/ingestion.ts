@@ -132,18 +132,16 @@ export class Ingestion extends Construct {
     // ---- the processor
     const fn = new BundledFunction(this, 'Processor', {
       functionName: resourceName(stage, 'calibration'),
-      description: 'Calibrates device readings from SQS into Timestream; records config acknowledgements',
+      description:
+        'Calibrates device readings from SQS into the telemetry store; records config acknowledgements',
       entry: props.entry,
       timeout,
       logRetention: props.logRetention,
       logRemovalPolicy: isProduction(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       environment: {
         TABLE_NAME: props.table.tableName,
-        TIMESTREAM_DATABASE: props.telemetry.databaseName,
-        TIMESTREAM_TABLE: props.telemetry.tableName,
+        ...props.telemetry.environment(),
         APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
-        // Kept equal to the table's retention, so the processor knows which records the memory store takes.
-        TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
         POWERTOOLS_SERVICE_NAME: 'calibration',
       },
     });
@@ -163,11 +161,13 @@ export class Ingestion extends Construct {
         maxConcurrency: props.maxConcurrency ?? 10,
       }),
     );
-    acknowledgeWildcardResources(
-      fn.role,
-      ['*'],
-      'timestream:DescribeEndpoints has no resource type; IAM accepts only "*" for it.',
-    );
+    if (props.telemetry.store === 'timestream') {
+      acknowledgeWildcardResources(
+        fn.role,
+        ['*'],
+        'timestream:DescribeEndpoints has no resource type; IAM accepts only "*" for it.',
+      );
+    }
 
     // ---- IoT rules -> queue
     const ruleRole = new Role(this, 'RuleRole', {

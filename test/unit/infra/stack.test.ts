@@ -172,6 +172,8 @@ describe('functions', () => {
       TABLE_NAME: { Ref: logicalIdOf(stage.template, 'AWS::DynamoDB::Table') },
       USER_POOL_ID: { Ref: logicalIdOf(stage.template, 'AWS::Cognito::UserPool') },
       IOT_DATA_ENDPOINT: getAtt(logicalIdOf(stage.template, 'Custom::AWS'), 'endpointAddress'),
+      TELEMETRY_STORE: 'timestream',
+      EXPORT_BUCKET: { Ref: logicalIdOf(stage.template, 'AWS::S3::Bucket') },
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
       TIMESTREAM_MEMORY_RETENTION_HOURS: '24',
@@ -185,6 +187,7 @@ describe('functions', () => {
     const [, fn] = findOne(stage.template, 'AWS::Lambda::Function', 'FunctionName', 'yvr-stage-calibration');
     expect((fn.Properties?.Environment as { Variables: unknown }).Variables).toEqual({
       TABLE_NAME: { Ref: logicalIdOf(stage.template, 'AWS::DynamoDB::Table') },
+      TELEMETRY_STORE: 'timestream',
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
       APPSYNC_GRAPHQL_URL: getAtt(logicalIdOf(stage.template, 'AWS::AppSync::GraphQLApi'), 'GraphQLUrl'),
@@ -253,6 +256,11 @@ describe('functions', () => {
         Action: 'timestream:WriteRecords',
         Effect: 'Allow',
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
+      },
+      {
+        Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [getAtt(logicalIdOf(t, 'AWS::S3::Bucket')), '/exports/*']] },
       },
     ]);
   });
@@ -743,6 +751,7 @@ describe.each(['stage', 'prod'])('cdk-nag AwsSolutions on %s', (stageName) => {
         'AwsSolutions-IAM4',
         'AwsSolutions-IAM5',
         'AwsSolutions-L1',
+        'AwsSolutions-S1',
         'AwsSolutions-SNS2',
         'AwsSolutions-SQS3',
         'AwsSolutions-TS3',
