@@ -96,7 +96,6 @@ describe('DynamoDB telemetry rollups', () => {
             const { store, drop } = await freshStore();
             const oracle = await DuckDbTelemetryStore.open({ path: ':memory:' });
             try {
-              const t0 = Date.now();
               const first = readings.map((r) => rec(DAY0 + r.minute * 60_000, r.ph));
               const second = readings
                 .filter((r) => r.recalibrated)

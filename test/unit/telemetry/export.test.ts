@@ -21,8 +21,10 @@ function parseCsvLine(line: string): string[] {
       let value = '';
       i++;
       for (;;) {
-        if (line[i] === '"' && line[i + 1] === '"') ((value += '"'), (i += 2));
-        else if (line[i] === '"') break;
+        if (line[i] === '"' && line[i + 1] === '"') {
+          value += '"';
+          i += 2;
+        } else if (line[i] === '"') break;
         else value += line[i++];
       }
       fields.push(value);
