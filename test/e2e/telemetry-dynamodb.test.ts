@@ -196,4 +196,25 @@ describe('local mode with LOCAL_TELEMETRY=dynamodb', () => {
     });
     expect(ghost.errors).toMatchObject([{ errorType: 'NotFound' }]);
   });
+
+  it('keeps readings and export links across a restart of the same data dir', async () => {
+    const answer = await gql<{ exportReadings: { url: string } }>(local.outputs, adminToken, EXPORT, {
+      deviceId: 'dyn-1',
+      sensors: ['tmp'],
+      from: new Date(BASE).toISOString(),
+      to: new Date(BASE + 2 * HOUR).toISOString(),
+    });
+    const url = answer.data!.exportReadings.url;
+    await station.endAsync(true);
+    await local.stop();
+    local = await startTestLocal({ telemetry: 'dynamodb', dataDir: data.dir });
+    ({ idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
+    expect((await latest()).map((r) => r.value)).toEqual([7.14, 11.1]);
+    // The link names the old port; the path and signature are what the new server checks.
+    const moved = new URL(url);
+    moved.port = new URL(local.outputs.GraphQLUrl).port;
+    const response = await fetch(moved);
+    expect(response.status).toBe(200);
+    expect((await response.text()).split('\r\n').filter(Boolean)).toHaveLength(13);
+  });
 });
