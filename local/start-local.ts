@@ -116,7 +116,6 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   const stops: (() => Promise<void>)[] = [];
-  const urls = { graphqlUrl: '', realtimeUrl: '' };
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
       await stop().catch((err: unknown) => log(`[local] stop failed: ${(err as Error).message}`));
@@ -188,6 +187,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const exportSink = new FileExportSink({
       dir: exportsDir,
       secret: exportSecret,
+      // Read at the first export, once the server (below) has its URL.
       baseUrl: () => urls.graphqlUrl.replace(/\/graphql$/, ''),
     });
 
@@ -261,6 +261,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(() => processor.stop());
 
     const ide = loadIde();
+    const urls = { graphqlUrl: '', realtimeUrl: '' };
     const server: GraphqlServer = await named('graphql', ports.graphql, () =>
       startGraphqlServer({
         engine,
