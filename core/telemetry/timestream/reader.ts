@@ -27,8 +27,12 @@ export interface TimestreamReaderOptions {
   clock?: () => number;
 }
 
-/** The time window of one scan query: a day of one station is at most a few thousand rows. */
-const SCAN_WINDOW_MS = 86_400_000;
+/**
+ * The time window of one scan query: a month of one station is ~4,500 rows (10-minute messages), a
+ * few MB held while it is unpivoted, and a year is 12 queries (each Timestream query takes
+ * hundreds of ms, and the export must fit in AppSync's 30 s).
+ */
+const SCAN_WINDOW_MS = 31 * 86_400_000;
 /** Pages of one query followed before giving up: Timestream may return empty pages while it works. */
 const MAX_QUERY_PAGES = 200;
 
@@ -157,8 +161,8 @@ export class TimestreamReader {
   }
 
   /**
-   * Every reading of the sensors in [from, to), one day per query: a query is
-   * read to its end before it is unpivoted, so a day bounds what is held.
+   * Every reading of the sensors in [from, to), one month per query: a query is
+   * read to its end before it is unpivoted, so a month bounds what is held.
    */
   async *scan(query: ScanQuery): AsyncIterable<Reading[]> {
     const columns = await this.columnNames();
