@@ -2,6 +2,7 @@ import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { YvrStack, type YvrStackProps } from './stack';
 import { parseStage } from './stage';
+import { parseAwsTelemetryStore } from '../core/telemetry/config';
 
 const optionalString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
@@ -29,7 +30,8 @@ export interface CreateAppOptions {
 
 /**
  * Builds the app from its context: `stage` (default `stage`, validated),
- * `iotEndpoint` (skips the deploy-time lookup), `alarmEmail`, Timestream
+ * `iotEndpoint` (skips the deploy-time lookup), `alarmEmail`, `telemetry`
+ * (`timestream`, the default, or `dynamodb`), Timestream
  * `memoryStoreRetentionHours` / `magneticStoreRetentionDays`, and `account` /
  * `region` (pin the stack to an environment; otherwise it is environment-agnostic
  * and deploys wherever the credentials point).
@@ -56,6 +58,8 @@ export function createApp(
     app.node.tryGetContext('magneticStoreRetentionDays'),
   );
 
+  const telemetryStore = parseAwsTelemetryStore(app.node.tryGetContext('telemetry'), 'Context "telemetry"');
+
   const stack = new YvrStack(app, `yvr-${stage}`, {
     description: `YVR water-quality backend, stage ${stage}`,
     stage,
@@ -63,6 +67,7 @@ export function createApp(
     tags: { project: 'yvr-water-quality', stage },
     ...(iotEndpoint ? { iotEndpoint } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
+    telemetryStore,
     ...(memoryStoreRetentionHours ? { memoryStoreRetentionHours } : {}),
     ...(magneticStoreRetentionDays ? { magneticStoreRetentionDays } : {}),
     ...(options.sources ? { sources: options.sources } : {}),

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
+import { Exports } from './constructs/exports';
 import { Ingestion } from './constructs/ingestion';
 import { IotEndpoint } from './constructs/iot-endpoint';
 import { Monitoring } from './constructs/monitoring';
@@ -12,6 +13,7 @@ import { OperatorConsole } from './constructs/console';
 import { bundleConsoleInto } from '../console/tooling/build-console';
 import { Telemetry } from './constructs/telemetry';
 import { isProduction } from './stage';
+import type { AwsTelemetryStoreKind } from '../core/telemetry/config';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const fromRoot = (path: string): string => `${repoRoot}${path}`;
@@ -44,6 +46,11 @@ export interface YvrStackProps extends StackProps {
    * @default three months for production stages, two weeks otherwise
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * The telemetry store (context `telemetry`): `dynamodb` for an account that cannot create Timestream.
+   * @default 'timestream'
+   */
+  readonly telemetryStore?: AwsTelemetryStoreKind;
   /** @default 24 hours (see Telemetry) */
   readonly memoryStoreRetentionHours?: number;
   /** @default ten years for production stages, 30 days otherwise (see Telemetry) */
@@ -61,6 +68,7 @@ export class YvrStack extends Stack {
   readonly auth: Auth;
   readonly data: Data;
   readonly telemetry: Telemetry;
+  readonly exports: Exports;
   readonly api: Api;
   readonly ingestion: Ingestion;
   readonly monitoring: Monitoring;
@@ -77,6 +85,7 @@ export class YvrStack extends Stack {
     this.data = new Data(this, 'Data', { stage });
     this.telemetry = new Telemetry(this, 'Telemetry', {
       stage,
+      ...(props.telemetryStore ? { store: props.telemetryStore } : {}),
       ...(props.memoryStoreRetentionHours !== undefined
         ? { memoryStoreRetentionHours: props.memoryStoreRetentionHours }
         : {}),
@@ -84,6 +93,7 @@ export class YvrStack extends Stack {
         ? { magneticStoreRetentionDays: props.magneticStoreRetentionDays }
         : {}),
     });
+    this.exports = new Exports(this, 'Exports', { stage });
     const iotEndpoint = new IotEndpoint(this, 'DeviceEndpoint', {
       ...(props.iotEndpoint ? { endpoint: props.iotEndpoint } : {}),
       logRetention,
@@ -96,6 +106,7 @@ export class YvrStack extends Stack {
       table: this.data.table,
       userPool: this.auth.userPool,
       telemetry: this.telemetry,
+      exports: this.exports,
       iotEndpoint: iotEndpoint.host,
       logRetention,
     });
@@ -158,8 +169,25 @@ export class YvrStack extends Stack {
         description: 'IoT policy to attach to device certificates',
       },
       TableName: { value: this.data.table.tableName, description: 'DynamoDB table' },
-      TimestreamDatabase: { value: this.telemetry.databaseName, description: 'Timestream database' },
-      TimestreamTable: { value: this.telemetry.tableName, description: 'Timestream table' },
+      TelemetryStoreKind: {
+        value: this.telemetry.store,
+        description: 'Telemetry store kind (context telemetry)',
+      },
+      ...(this.telemetry.dynamoTable
+        ? {
+            TelemetryTableName: {
+              value: this.telemetry.dynamoTable.tableName,
+              description: 'DynamoDB telemetry table',
+            },
+          }
+        : {
+            TimestreamDatabase: { value: this.telemetry.databaseName, description: 'Timestream database' },
+            TimestreamTable: { value: this.telemetry.tableName, description: 'Timestream table' },
+          }),
+      ExportBucket: {
+        value: this.exports.bucket.bucketName,
+        description: 'Private bucket of readings exports',
+      },
       IngestionQueueUrl: {
         value: this.ingestion.queue.queueUrl,
         description: 'Calibration processor input queue',

@@ -27,7 +27,13 @@ export interface LocalConfig {
   batch: { size: number; windowMs: number };
   /** MQTT device credentials: password of every device when set (username = device id). */
   devicePassword: string | undefined;
+  /** The local telemetry store (LOCAL_TELEMETRY): DuckDB, the stand-in for Timestream, or the DynamoDB store on dynalite. */
+  telemetry: LocalTelemetryKind;
 }
+
+/** `LOCAL_TELEMETRY` values; DuckDB stays the default while AWS's default is Timestream. */
+export const LOCAL_TELEMETRY_KINDS = ['duckdb', 'dynamodb'] as const;
+export type LocalTelemetryKind = (typeof LOCAL_TELEMETRY_KINDS)[number];
 
 /** The environment variable behind each port, named in errors when a port is taken. */
 export const PORT_VARIABLES = {
@@ -67,7 +73,14 @@ export function loadLocalConfig(
       windowMs: int(env, 'LOCAL_BATCH_WINDOW_MS', LOCAL_DEFAULTS.batchWindowMs, 0, 300_000),
     },
     devicePassword: env.LOCAL_DEVICE_PASSWORD || undefined,
+    telemetry: telemetryKind(env.LOCAL_TELEMETRY),
   };
+}
+
+function telemetryKind(raw: string | undefined): LocalTelemetryKind {
+  if (raw === undefined || raw === '') return 'duckdb';
+  if ((LOCAL_TELEMETRY_KINDS as readonly string[]).includes(raw)) return raw as LocalTelemetryKind;
+  throw new Error(`LOCAL_TELEMETRY=${raw} is not valid: use ${LOCAL_TELEMETRY_KINDS.join(' or ')}.`);
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

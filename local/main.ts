@@ -28,6 +28,7 @@ try {
     admin: config.admin,
     batch: config.batch,
     devicePassword: config.devicePassword,
+    telemetry: config.telemetry,
     log,
   });
   const o = local.outputs;
@@ -41,6 +42,7 @@ Local mode ready in ${seconds} s ${config.dataDir ? `(data in ${config.dataDir})
   Cognito         ${o.CognitoEndpoint}  pool ${o.UserPoolId}  client ${o.UserPoolClientId}
   Admin           ${config.admin.email} / ${config.admin.email === 'admin@example.com' ? config.admin.password : '(LOCAL_ADMIN_PASSWORD)'}
   Console         ${o.ConsoleUrl}
+  Telemetry       ${o.TelemetryStoreKind} (LOCAL_TELEMETRY)
   Health          ${o.HealthUrl}
   Local CA        ${o.CaCertificateFile}  (npm run trust-ca; Node: NODE_EXTRA_CA_CERTS)
 ${config.dataDir ? `  Outputs         ${config.dataDir}/outputs.json\n` : ''}

@@ -14,10 +14,18 @@ import { buildApiDeps, documentClientOf, type ApiClients } from '../resolvers/ap
 import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS, type InboundMessage } from '../core/ingestion';
 import { buildIngestion } from '../core/ingestion/build-ingestion';
 import { toRejectedMessage } from '../core/rejected';
-import { DuckDbTelemetryStore } from '../core/telemetry';
+import { DuckDbTelemetryStore, DynamoDbTelemetryStore, type TelemetryStore } from '../core/telemetry';
+import { telemetryTableNameFor } from '../core/telemetry/dynamodb/layout';
+import { FileExportSink, exportSecretOf } from './export/file-export-sink';
+import { exportDownloadRoute } from './server/export-download';
 import { DeviceCache } from '../processors/calibration/device-cache';
 import { tableNameFor } from '../core/shared/table';
-import { startDynamo, localClientConfig, type EmbeddedDynamo } from './embedded/dynamodb';
+import {
+  ensureTelemetryTable,
+  startDynamo,
+  localClientConfig,
+  type EmbeddedDynamo,
+} from './embedded/dynamodb';
 import { startCognito, type EmbeddedCognito } from './embedded/cognito';
 import type { AdminRequestVerifier } from './embedded/cognito-front';
 import { startMqtt, type EmbeddedMqtt } from './embedded/mqtt';
@@ -34,7 +42,7 @@ import { startGraphqlServer, type GraphqlServer } from './server/http-server';
 import { loadIde } from './server/ide';
 import { CONSOLE_DIST } from '../console/tooling/build-console';
 import { startLocalProcessor, type LocalProcessor } from './processor/local-processor';
-import { LOCAL_DEFAULTS, PORT_VARIABLES, type LocalConfig } from './config';
+import { LOCAL_DEFAULTS, PORT_VARIABLES, type LocalConfig, type LocalTelemetryKind } from './config';
 
 export interface LocalOptions {
   /** Data folder (kept across restarts); undefined = everything in memory. */
@@ -55,6 +63,8 @@ export interface LocalOptions {
   connectionInitTimeoutMs?: number;
   /** Inbox log size after which it is compacted while running (tests make it small). */
   inboxCompactAfterBytes?: number;
+  /** The telemetry store (LOCAL_TELEMETRY): `duckdb` (default) or `dynamodb` on the embedded DynamoDB. */
+  telemetry?: LocalTelemetryKind;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
   /** Guards Cognito's admin operations (issue 12's SigV4 verifier; tests inject their own). */
@@ -76,6 +86,8 @@ export interface LocalOutputs {
   DynamoDbEndpoint: string;
   TableName: string;
   TelemetryStore: string;
+  /** `duckdb` or `dynamodb` (CONTRACT.md section 3). */
+  TelemetryStoreKind: LocalTelemetryKind;
   Region: string;
   AdminEmail: string;
   HealthUrl: string;
@@ -196,16 +208,41 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(() => mqtt.stop());
     log(`[local] MQTT on ${mqtt.url} and ${mqtt.wsUrl}`);
 
-    const telemetryPath = dataDir ? join(dataDir, 'telemetry.duckdb') : ':memory:';
-    const telemetry = await DuckDbTelemetryStore.open({ path: telemetryPath }).catch((err: unknown) => {
-      // A damaged file refuses the start naming it, rather than a driver stack trace.
-      if (!dataDir) throw err;
-      throw new StoreDamagedError(
-        `The telemetry store ${telemetryPath} cannot be opened (${(err as Error).message}). Restore it from a backup, or move it aside to start with no readings: mv ${telemetryPath} ${telemetryPath}.damaged`,
-        { cause: err },
-      );
+    // LOCAL_TELEMETRY: DuckDB stands in for Timestream; `dynamodb` runs the DynamoDB store on dynalite,
+    // in a table of its own created from the same definition as in AWS.
+    const telemetryKind = options.telemetry ?? 'duckdb';
+    let telemetry: TelemetryStore;
+    let telemetryPath: string;
+    if (telemetryKind === 'dynamodb') {
+      telemetryPath = telemetryTableNameFor('local');
+      await ensureTelemetryTable(dynamo.client, telemetryPath);
+      telemetry = new DynamoDbTelemetryStore({ client: dynamo.client, tableName: telemetryPath });
+    } else {
+      const duckPath = dataDir ? join(dataDir, 'telemetry.duckdb') : ':memory:';
+      telemetryPath = duckPath;
+      const duck = await DuckDbTelemetryStore.open({ path: duckPath }).catch((err: unknown) => {
+        // A damaged file refuses the start naming it, rather than a driver stack trace.
+        if (!dataDir) throw err;
+        throw new StoreDamagedError(
+          `The telemetry store ${duckPath} cannot be opened (${(err as Error).message}). Restore it from a backup, or move it aside to start with no readings: mv ${duckPath} ${duckPath}.damaged`,
+          { cause: err },
+        );
+      });
+      stops.push(() => duck.close());
+      telemetry = duck;
+    }
+    // Exports: files under the data dir, served by the GraphQL port behind signed, expiring links.
+    const exportsDir = dataDir
+      ? join(dataDir, 'exports')
+      : join(process.env.TMPDIR ?? '/tmp', `yvr-exports-${process.pid}-${Date.now()}`);
+    if (!dataDir) stops.push(async () => rmSync(exportsDir, { recursive: true, force: true }));
+    const exportSecret = exportSecretOf(dataDir);
+    const exportSink = new FileExportSink({
+      dir: exportsDir,
+      secret: exportSecret,
+      // Read at the first export, once the server (below) has its URL.
+      baseUrl: () => urls.graphqlUrl.replace(/\/graphql$/, ''),
     });
-    stops.push(() => telemetry.close());
 
     const localLogger = new Logger({
       serviceName: 'yvr-local',
@@ -225,8 +262,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       iotData,
       cognito: cognito.client,
       userPoolId: cognito.userPoolId,
-      // DuckDB stands in for Timestream.
       telemetryStore: telemetry,
+      exportSink,
       changeNotifier,
       logger: localLogger,
     };
@@ -331,6 +368,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
             Stage: 'local',
           }),
         },
+        exportDownloads: exportDownloadRoute({ dir: exportsDir, secret: exportSecret }),
         health: () => ({
           processor: processor.stats(),
           subscriptions: engine.hub.count(),
@@ -390,6 +428,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       DynamoDbEndpoint: dynamo.endpoint,
       TableName: tableName,
       TelemetryStore: telemetryPath,
+      TelemetryStoreKind: telemetryKind,
       Region: region,
       AdminEmail: admin.email,
       HealthUrl: server.url.replace(/\/graphql$/, '/health'),

@@ -141,6 +141,11 @@ export type DeviceConnection = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
+/** File format of exportReadings: CSV (header row, one row per reading) or NDJSON (one JSON object per line). */
+export type ExportFormat =
+  | 'CSV'
+  | 'NDJSON';
+
 export type Location = {
   latitude: Scalars['Float']['output'];
   longitude: Scalars['Float']['output'];
@@ -247,6 +252,8 @@ export type Query = {
   device: Maybe<Device>;
   deviceConfigHistory: DeviceConfigVersionConnection;
   devices: DeviceConnection;
+  /** Every reading of the device's sensors (or the given ones) in [from, to) as a file; at most 366 days. */
+  exportReadings: ReadingExport;
   latestReadings: Array<Reading>;
   me: Maybe<User>;
   readings: ReadingConnection;
@@ -273,6 +280,15 @@ export type QueryDeviceConfigHistoryArgs = {
 export type QueryDevicesArgs = {
   limit: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryExportReadingsArgs = {
+  deviceId: Scalars['ID']['input'];
+  format: InputMaybe<ExportFormat>;
+  from: Scalars['AWSDateTime']['input'];
+  sensors: InputMaybe<Array<Scalars['String']['input']>>;
+  to: Scalars['AWSDateTime']['input'];
 };
 
 
@@ -336,6 +352,17 @@ export type Reading = {
 export type ReadingConnection = {
   items: Array<ReadingPoint>;
   nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/** An export of readings: a private file behind a link that expires. */
+export type ReadingExport = {
+  /** When the link stops working. */
+  expiresAt: Scalars['AWSDateTime']['output'];
+  format: ExportFormat;
+  /** Readings in the file (the CSV header row not counted). */
+  rows: Scalars['Int']['output'];
+  /** Download link: an S3 presigned URL in AWS, a signed link to the local server locally. */
+  url: Scalars['AWSURL']['output'];
 };
 
 /** A raw point (time, value, raw, outOfRange) or, when `interval` is given, a bucket (time, avg, min, max, count). */

@@ -12,8 +12,16 @@ import {
 import { ServiceUnavailableError } from '../shared/errors';
 import type { TelemetryStore } from './port';
 import { rangeCursorAfter, rangeCursorToken } from './range-token';
-import type { Page, RangeQuery, Reading, ReadingPoint, TelemetryRecord, WriteResult } from './types';
 import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './timestream/retention';
+import type {
+  Page,
+  RangeQuery,
+  Reading,
+  ReadingPoint,
+  ScanQuery,
+  TelemetryRecord,
+  WriteResult,
+} from './types';
 
 export interface DuckDbTelemetryOptions {
   /** A file path (the local mode keeps `.local/telemetry.duckdb`) or `:memory:` (tests). */
@@ -34,6 +42,9 @@ const ROW_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, DOUBLE, DOUBLE, VARCH
 
 /** Rows per INSERT statement: 8 parameters each stays well inside DuckDB's limits and keeps statements few. */
 const ROWS_PER_STATEMENT = 500;
+
+/** Rows per page of a scan (the export): bounded memory whatever the range. */
+const SCAN_PAGE_ROWS = 5_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS readings (
@@ -194,6 +205,42 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       items,
       nextToken: rows.length > query.limit && lastTime !== undefined ? rangeCursorToken(lastTime) : null,
     };
+  }
+
+  async *scan(query: ScanQuery): AsyncIterable<Reading[]> {
+    if (query.sensors.length === 0) return;
+    const placeholders = query.sensors.map(() => '?').join(', ');
+    // Keyset pages on (time, sensor): each page is one bounded statement, the next starts after its last row.
+    let after: { time: number; sensor: string } | undefined;
+    for (;;) {
+      const rows = await this.read(
+        `SELECT sensor, time, value, raw, unit, out_of_range, config_version FROM readings
+         WHERE device_id = ? AND sensor IN (${placeholders}) AND time >= ? AND time < ?
+         ${after ? 'AND (time > ? OR (time = ? AND sensor > ?))' : ''}
+         ORDER BY time, sensor LIMIT ${SCAN_PAGE_ROWS}`,
+        [
+          query.deviceId,
+          ...query.sensors,
+          query.from,
+          query.to,
+          ...(after ? [after.time, after.time, after.sensor] : []),
+        ],
+      );
+      if (rows.length === 0) return;
+      yield rows.map((row) => ({
+        deviceId: query.deviceId,
+        sensor: String(row.sensor),
+        time: new Date(Number(row.time)).toISOString(),
+        value: Number(row.value),
+        raw: Number(row.raw),
+        unit: row.unit === null ? null : String(row.unit),
+        outOfRange: Boolean(row.out_of_range),
+        configVersion: Number(row.config_version),
+      }));
+      if (rows.length < SCAN_PAGE_ROWS) return;
+      const last = rows[rows.length - 1]!;
+      after = { time: Number(last.time), sensor: String(last.sensor) };
+    }
   }
 
   /** Closes the database; the store is unusable afterwards. */

@@ -1,8 +1,17 @@
-import type { Page, RangeQuery, Reading, ReadingPoint, TelemetryRecord, WriteResult } from './types';
+import type {
+  Page,
+  RangeQuery,
+  Reading,
+  ReadingPoint,
+  ScanQuery,
+  TelemetryRecord,
+  WriteResult,
+} from './types';
 
 /**
- * The telemetry store port. Timestream implements it in AWS, DuckDB locally
- * and in tests; both pass test/integration/telemetry/contract.ts.
+ * The telemetry store port. Timestream or DynamoDB implement it in AWS
+ * (`--context telemetry=`), DuckDB or DynamoDB on dynalite locally
+ * (`LOCAL_TELEMETRY`); all pass test/integration/telemetry/contract.ts.
  *
  * Writes are idempotent: writing the same records again leaves the stored
  * rows unchanged (a redelivered SQS message is an upsert, not a duplicate).
@@ -18,6 +27,12 @@ export interface TelemetryStore {
   latest(deviceId: string, sensors?: readonly string[]): Promise<Reading[]>;
   /** Points or buckets of one sensor in [from, to), oldest first, paginated. */
   range(query: RangeQuery): Promise<Page<ReadingPoint>>;
+  /**
+   * Every reading of the given sensors in [from, to), oldest first (one time's
+   * readings by sensor), in batches of bounded size, so a caller can stream a
+   * year without holding it (the export).
+   */
+  scan(query: ScanQuery): AsyncIterable<Reading[]>;
   /** The oldest time (epoch ms) the store accepts a write for at `now`; older records are rejected. */
   oldestWritable(now: number): number;
 }

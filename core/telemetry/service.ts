@@ -22,8 +22,11 @@ export const READINGS_MAX_LIMIT = 1000;
 export const MAX_RAW_RANGE_MS = 31 * 86_400_000;
 export const MAX_BUCKETED_RANGE_MS = 366 * 86_400_000;
 
-const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-const SENSOR = /^[A-Za-z0-9_-]{1,32}$/;
+/** Device and sensor ids as the telemetry API takes them (the export checks them too). */
+export const DEVICE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const SENSOR_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const ID = DEVICE_ID;
+const SENSOR = SENSOR_ID;
 
 /** The API's read side of telemetry: checks arguments, then asks the store. */
 export class TelemetryService {
@@ -80,7 +83,8 @@ function checkId(id: string, field: string): void {
   if (!ID.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
 }
 
-function parseTime(text: string, field: string): number {
+/** An AWSDateTime argument as epoch ms; anything else is a ValidationError on `field`. */
+export function parseTime(text: string, field: string): number {
   const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms))
     throw new ValidationError({ field, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T08:00:00Z' });

@@ -60,4 +60,15 @@ export interface RangeQuery {
   nextToken?: string | null;
 }
 
+/** Every reading of some sensors of a device in [from, to): what an export streams. */
+export interface ScanQuery {
+  deviceId: string;
+  /** The sensors to read; at least one. */
+  sensors: readonly string[];
+  /** Inclusive, epoch ms. */
+  from: number;
+  /** Exclusive, epoch ms. */
+  to: number;
+}
+
 export type { Reading, ReadingPoint, Page };

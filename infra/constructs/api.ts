@@ -23,7 +23,10 @@ import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { QUERY_LIMITS } from '../../core/shared/query-limits';
 import { acknowledgeWildcardResources, nagRef } from '../nag';
 import { isProduction, resourceName, underscoreName } from '../stage';
+import { TELEMETRY_ENV } from '../../core/telemetry/config';
 import { BundledFunction } from './bundled-function';
+import { EXPORT_PREFIX } from './exports';
+import type { Exports } from './exports';
 import type { Telemetry } from './telemetry';
 
 export interface ApiProps {
@@ -37,6 +40,8 @@ export interface ApiProps {
   readonly table: ITable;
   readonly userPool: IUserPool;
   readonly telemetry: Telemetry;
+  /** The readings export bucket (exportReadings). */
+  readonly exports: Exports;
   /** The account's iot:Data-ATS endpoint host (often a deploy-time token). */
   readonly iotEndpoint: string;
   readonly logRetention: RetentionDays;
@@ -126,16 +131,16 @@ export class Api extends Construct {
       functionName: resourceName(stage, 'api'),
       description: 'GraphQL API: devices, users, accounts, readings',
       entry: props.entry,
-      timeout: Duration.seconds(15),
+      // exportReadings streams up to a year of readings into S3 inside AppSync's 30 s resolver limit.
+      timeout: Duration.seconds(29),
       logRetention: props.logRetention,
       logRemovalPolicy,
       environment: {
         TABLE_NAME: props.table.tableName,
         USER_POOL_ID: props.userPool.userPoolId,
         IOT_DATA_ENDPOINT: props.iotEndpoint,
-        TIMESTREAM_DATABASE: props.telemetry.databaseName,
-        TIMESTREAM_TABLE: props.telemetry.tableName,
-        TIMESTREAM_MAGNETIC_RETENTION_DAYS: String(props.telemetry.magneticStoreRetentionDays),
+        ...props.telemetry.environment(),
+        [TELEMETRY_ENV.exportBucket]: props.exports.bucket.bucketName,
         POWERTOOLS_SERVICE_NAME: 'api',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
@@ -162,8 +167,9 @@ export class Api extends Construct {
     );
     for (const statement of props.telemetry.queryStatements()) fn.role.addToPrincipalPolicy(statement);
     // replayRejectedMessage re-runs a reading through the pipeline, which writes it.
-    for (const statement of props.telemetry.writeStatements()) fn.role.addToPrincipalPolicy(statement);
+    for (const statement of props.telemetry.replayStatements()) fn.role.addToPrincipalPolicy(statement);
     props.telemetry.acknowledgeWriteWildcards(fn.role);
+    for (const statement of props.exports.writeStatements()) fn.role.addToPrincipalPolicy(statement);
 
     acknowledgeWildcardResources(
       fn.role,
@@ -178,10 +184,18 @@ export class Api extends Construct {
       'Retained config topics of every device: device ids are created at run time through the API, ' +
         'so the topic ARNs can only name them with a wildcard; nothing but config topics matches.',
     );
+    if (props.telemetry.store === 'timestream') {
+      acknowledgeWildcardResources(
+        fn.role,
+        ['*'],
+        'timestream:DescribeEndpoints has no resource type; IAM accepts only "*" for it.',
+      );
+    }
     acknowledgeWildcardResources(
       fn.role,
-      ['*'],
-      'timestream:DescribeEndpoints has no resource type; IAM accepts only "*" for it.',
+      [`${nagRef(props.exports.bucket)}/${EXPORT_PREFIX}*`],
+      'Export files are created at run time under the export prefix with random names; the grant covers ' +
+        'that prefix of the one private export bucket only.',
     );
 
     // ---- the AppSync API

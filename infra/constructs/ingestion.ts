@@ -159,18 +159,16 @@ export class Ingestion extends Construct {
     // ---- the processor
     const fn = new BundledFunction(this, 'Processor', {
       functionName: resourceName(stage, 'calibration'),
-      description: 'Calibrates device readings from SQS into Timestream; records config acknowledgements',
+      description:
+        'Calibrates device readings from SQS into the telemetry store; records config acknowledgements',
       entry: props.entry,
       timeout,
       logRetention: props.logRetention,
       logRemovalPolicy: isProduction(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       environment: {
         TABLE_NAME: props.table.tableName,
-        TIMESTREAM_DATABASE: props.telemetry.databaseName,
-        TIMESTREAM_TABLE: props.telemetry.tableName,
+        ...props.telemetry.environment(),
         APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
-        // Kept equal to the table's retention: magnetic-store writes take any time inside it.
-        TIMESTREAM_MAGNETIC_RETENTION_DAYS: String(props.telemetry.magneticStoreRetentionDays),
         // The last delivery keeps a still-failing message as a rejected message with its reason.
         MAX_RECEIVE_COUNT: String(maxReceiveCount),
         POWERTOOLS_SERVICE_NAME: 'calibration',
@@ -201,11 +199,13 @@ export class Ingestion extends Construct {
         maxConcurrency: 2,
       }),
     );
-    acknowledgeWildcardResources(
-      fn.role,
-      ['*'],
-      'timestream:DescribeEndpoints has no resource type; IAM accepts only "*" for it.',
-    );
+    if (props.telemetry.store === 'timestream') {
+      acknowledgeWildcardResources(
+        fn.role,
+        ['*'],
+        'timestream:DescribeEndpoints has no resource type; IAM accepts only "*" for it.',
+      );
+    }
 
     // ---- IoT rules -> queue
     // Only this account's own topic rules of this stage may assume the role (confused-deputy guard).

@@ -13,6 +13,7 @@ import { TABLE_INDEXES, TABLE_KEYS } from '../../core/shared/table';
 import { generateLocalCredentials, type LocalCredentials } from './local-credentials';
 import { createSigV4Checker } from './sigv4-verifier';
 import { checkLevelStore } from './data-dir-check';
+import { TELEMETRY_TABLE_KEYS } from '../../core/telemetry/dynamodb/layout';
 
 export interface EmbeddedDynamoOptions {
   /** Folder for LevelDB data; omitted = in memory (tests). */
@@ -117,6 +118,36 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
   }
+  await waitActive(client, tableName);
+}
+
+/**
+ * Creates the DynamoDB telemetry table (core/telemetry/dynamodb/layout.ts), unless it exists.
+ * dynalite has no TTL: expired items stay, and the store's reads skip them (docs/TELEMETRY.md).
+ */
+export async function ensureTelemetryTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TELEMETRY_TABLE_KEYS.partitionKey, AttributeType: 'S' },
+          { AttributeName: TELEMETRY_TABLE_KEYS.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: TELEMETRY_TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TELEMETRY_TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+  await waitActive(client, tableName);
+}
+
+async function waitActive(client: DynamoDBClient, tableName: string): Promise<void> {
   // dynalite creates synchronously with createTableMs: 0, but wait for ACTIVE to be safe.
   for (let i = 0; i < 50; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -8,13 +8,7 @@ import { createRequire } from 'node:module';
 import { execute, subscribe, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { UnauthorizedRequestError, type Identity, type TokenVerifier } from './auth';
 import { APPSYNC_SUBPROTOCOL, serveAppSyncRealtime } from './appsync-realtime';
-import {
-  FieldError,
-  formatError,
-  formatSubscriptionEvent,
-  type Engine,
-  type GraphQLRequest,
-} from './engine';
+import { FieldError, formatError, formatSubscriptionEvent, type Engine, type GraphQLRequest } from './engine';
 import { listenOn } from '../embedded/listen';
 import { serveConsole, type ConsoleRouteOptions } from './console-route';
 import { parseRequestTarget } from './request-target';
@@ -34,6 +28,8 @@ export interface GraphqlServerOptions {
   ideAssets?: Map<string, { type: string; body: Buffer }>;
   /** Body of GET /health. */
   health: () => Record<string, unknown>;
+  /** `GET /exports/...`: the signed export downloads (local/server/export-download.ts); true when handled. */
+  exportDownloads?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Extra HTTP routes (the IoT Data Plane); return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** AppSync real-time keep-alive interval (ms). */
@@ -105,6 +101,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     if (url.pathname === '/health' && req.method === 'GET')
       return json(res, 200, { status: 'ok', ...options.health() });
+    if (options.exportDownloads?.(req, res)) return;
     if (options.extraRoutes?.(req, res)) return;
     if (options.console && serveConsole(req, res, options.console, url)) return;
     if (url.pathname.startsWith('/ide/') && req.method === 'GET') {

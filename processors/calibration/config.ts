@@ -1,10 +1,22 @@
 import { optionalEnv, requireEnv } from '../../core/shared/config';
+import {
+  TELEMETRY_ENV,
+  loadDynamoTelemetryConfig,
+  parseAwsTelemetryStore,
+  type AwsTelemetryStoreKind,
+  type DynamoTelemetryConfig,
+} from '../../core/telemetry/config';
 
 /** The calibration processor's configuration, read once at load; a missing variable stops the cold start. */
 export interface ProcessorConfig {
   tableName: string;
-  timestreamDatabase: string;
-  timestreamTable: string;
+  /** Which telemetry store the stack was deployed with (TELEMETRY_STORE, default timestream). */
+  telemetryStore: AwsTelemetryStoreKind;
+  /** Set with telemetryStore timestream. */
+  timestreamDatabase?: string;
+  timestreamTable?: string;
+  /** Set with telemetryStore dynamodb. */
+  telemetryTable?: DynamoTelemetryConfig;
   appsyncGraphqlUrl: string;
   region: string;
   /** How long a cached device is trusted (DEVICE_CACHE_TTL_SECONDS, default 60). */
@@ -16,10 +28,16 @@ export interface ProcessorConfig {
 }
 
 export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
+  const telemetryStore = parseAwsTelemetryStore(env[TELEMETRY_ENV.store], TELEMETRY_ENV.store);
   return {
     tableName: requireEnv('TABLE_NAME', env),
-    timestreamDatabase: requireEnv('TIMESTREAM_DATABASE', env),
-    timestreamTable: requireEnv('TIMESTREAM_TABLE', env),
+    telemetryStore,
+    ...(telemetryStore === 'dynamodb'
+      ? { telemetryTable: loadDynamoTelemetryConfig(env) }
+      : {
+          timestreamDatabase: requireEnv('TIMESTREAM_DATABASE', env),
+          timestreamTable: requireEnv('TIMESTREAM_TABLE', env),
+        }),
     appsyncGraphqlUrl: requireEnv('APPSYNC_GRAPHQL_URL', env),
     region: optionalEnv('AWS_REGION', 'us-west-2', env),
     deviceCacheTtlMs:

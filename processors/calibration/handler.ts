@@ -6,6 +6,8 @@ import { DeviceService, DynamoDeviceStore } from '../../core/devices';
 import { buildIngestion } from '../../core/ingestion/build-ingestion';
 import { logger } from '../../core/shared/logger';
 import { TimestreamTelemetryStore } from '../../core/telemetry/timestream/store';
+import { DynamoDbTelemetryStore } from '../../core/telemetry/dynamodb/store';
+import type { TelemetryStore } from '../../core/telemetry/port';
 import { AppSyncChangeNotifier } from '../../core/ingestion/appsync-notifier';
 import { createSqsBatchHandler } from './batch';
 import { loadProcessorConfig } from './config';
@@ -15,11 +17,25 @@ import { DeviceCache } from './device-cache';
 // Clients, the device cache and the services live for the container's life.
 const config = loadProcessorConfig();
 
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.region }), {
+const dynamo = new DynamoDBClient({ region: config.region });
+const documents = DynamoDBDocumentClient.from(dynamo, {
   marshallOptions: { removeUndefinedValues: true },
 });
-// maxAttempts 1: the Timestream writer owns retries (bounded backoff with jitter), so they are not multiplied.
-const timestreamWrite = new TimestreamWriteClient({ region: config.region, maxAttempts: 1 });
+// The store the stack was deployed with (--context telemetry=timestream|dynamodb).
+const telemetry: TelemetryStore = config.telemetryTable
+  ? new DynamoDbTelemetryStore({
+      client: dynamo,
+      tableName: config.telemetryTable.tableName,
+      retentionDays: config.telemetryTable.retentionDays,
+      backfillDays: config.telemetryTable.backfillDays,
+    })
+  : new TimestreamTelemetryStore({
+      database: config.timestreamDatabase ?? '',
+      table: config.timestreamTable ?? '',
+      // maxAttempts 1: the Timestream writer owns retries (bounded backoff with jitter), so they are not multiplied.
+      writeClient: new TimestreamWriteClient({ region: config.region, maxAttempts: 1 }),
+      magneticStoreRetentionDays: config.magneticStoreRetentionDays,
+    });
 
 const deviceStore = new DynamoDeviceStore({ client: documents, tableName: config.tableName });
 const devices = new DeviceService({
@@ -35,12 +51,7 @@ const { pipeline, rejected } = buildIngestion({
   tableName: config.tableName,
   deviceStore,
   cacheDevices: (table) => new DeviceCache({ source: table, ttlMs: config.deviceCacheTtlMs }),
-  telemetry: new TimestreamTelemetryStore({
-    database: config.timestreamDatabase,
-    table: config.timestreamTable,
-    writeClient: timestreamWrite,
-    magneticStoreRetentionDays: config.magneticStoreRetentionDays,
-  }),
+  telemetry,
   acks: devices,
   notifier: new AppSyncChangeNotifier({ url: config.appsyncGraphqlUrl, region: config.region }),
   logger,

@@ -17,6 +17,7 @@ import type { AccountService } from '../../core/accounts';
 import type { UserService } from '../../core/users';
 import type { RejectedMessageService } from '../../core/rejected';
 import type { TelemetryService } from '../../core/telemetry/service';
+import type { ExportService } from '../../core/telemetry/export/service';
 import { accountsRouter } from './accounts-router';
 import { devicesRouter } from './devices-router';
 import { rejectedRouter } from './rejected-router';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   users?: UserService;
   accounts?: AccountService;
   telemetry?: TelemetryService;
+  /** `exportReadings`; routed with the telemetry area. */
+  exports?: ExportService;
   rejected?: RejectedMessageService;
   logger?: Logger;
 }
@@ -72,7 +75,7 @@ export function createApi(deps: ApiDeps, options: CreateApiOptions = {}): Api {
   app.includeRouter(devicesRouter(deps.devices, log));
   if (deps.users) app.includeRouter(usersRouter(deps.users, log));
   if (deps.accounts) app.includeRouter(accountsRouter(deps.accounts, log));
-  if (deps.telemetry) app.includeRouter(telemetryRouter(deps.telemetry, log));
+  if (deps.telemetry) app.includeRouter(telemetryRouter(deps.telemetry, log, deps.exports));
   if (deps.rejected) app.includeRouter(rejectedRouter(deps.rejected, log));
   if (options.extraRouters) app.includeRouter(options.extraRouters);
 

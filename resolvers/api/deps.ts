@@ -19,6 +19,10 @@ import type { ChangeNotifier } from '../../core/ingestion/ports';
 import type { TelemetryStore } from '../../core/telemetry/port';
 import { TelemetryService } from '../../core/telemetry/service';
 import { TimestreamTelemetryStore } from '../../core/telemetry/timestream/store';
+import { DynamoDbTelemetryStore } from '../../core/telemetry/dynamodb/store';
+import { ExportService } from '../../core/telemetry/export/service';
+import type { ExportSink } from '../../core/telemetry/export/sink';
+import { ServiceUnavailableError } from '../../core/shared/errors';
 import type { ApiDeps } from './app';
 
 /**
@@ -32,8 +36,17 @@ export interface ApiClients {
   iotData: IoTDataPlaneClient;
   cognito: CognitoIdentityProviderClient;
   userPoolId: string;
-  /** The telemetry store; when absent, Timestream is built from the clients and names below. */
+  /**
+   * The telemetry store; when absent, it is built from the names below: the
+   * DynamoDB store when `telemetryTableName` is given, else Timestream.
+   */
   telemetryStore?: TelemetryStore;
+  /** The DynamoDB telemetry table (`--context telemetry=dynamodb`); on the `dynamo` client. */
+  telemetryTableName?: string;
+  telemetryRetentionDays?: number;
+  telemetryBackfillDays?: number;
+  /** Where `exportReadings` puts its files (S3 in AWS, a folder locally); without it the field answers ServiceUnavailable. */
+  exportSink?: ExportSink;
   timestreamQuery?: TimestreamQueryClient;
   /** Replaying a rejected reading writes it; create the client with `maxAttempts: 1` (the writer retries). */
   timestreamWrite?: TimestreamWriteClient;
@@ -76,10 +89,14 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
     ...(clients.logger ? { logger: clients.logger } : {}),
   });
 
-  const telemetryStore = clients.telemetryStore ?? timestreamStoreOf(clients);
-  const telemetry = new TelemetryService({
+  const telemetryStore = clients.telemetryStore ?? telemetryStoreOf(clients);
+  const sensors = { sensorsOf: async (id: string) => (await store.get(id))?.sensors.map((s) => s.id) };
+  const telemetry = new TelemetryService({ store: telemetryStore, sensors });
+  const exports = new ExportService({
     store: telemetryStore,
-    sensors: { sensorsOf: async (id) => (await store.get(id))?.sensors.map((s) => s.id) },
+    sink: clients.exportSink ?? UNCONFIGURED_EXPORTS,
+    sensors,
+    ...(clock ? { clock: () => clock().getTime() } : {}),
   });
   // A replay runs the processor's own pipeline, reading devices straight from
   // the table (no cache: one message, and it must see the latest calibration).
@@ -99,9 +116,34 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
     users,
     accounts,
     telemetry,
+    exports,
     rejected,
     ...(clients.logger ? { logger: clients.logger } : {}),
   };
+}
+
+/** A deployment without an export bucket says so instead of failing obscurely. */
+const UNCONFIGURED_EXPORTS: ExportSink = {
+  put: () =>
+    Promise.reject(
+      new ServiceUnavailableError('Exports are not set up on this deployment (no export bucket).'),
+    ),
+  link: () =>
+    Promise.reject(
+      new ServiceUnavailableError('Exports are not set up on this deployment (no export bucket).'),
+    ),
+};
+
+function telemetryStoreOf(clients: ApiClients): TelemetryStore {
+  if (clients.telemetryTableName) {
+    return new DynamoDbTelemetryStore({
+      client: clients.dynamo,
+      tableName: clients.telemetryTableName,
+      ...(clients.telemetryRetentionDays ? { retentionDays: clients.telemetryRetentionDays } : {}),
+      ...(clients.telemetryBackfillDays ? { backfillDays: clients.telemetryBackfillDays } : {}),
+    });
+  }
+  return timestreamStoreOf(clients);
 }
 
 function timestreamStoreOf(clients: ApiClients): TelemetryStore {

@@ -4,6 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ExportSink } from '../../core/telemetry/export/s3-sink';
 import { logger } from '../../core/shared/logger';
 import { createApi } from './app';
 import { loadApiConfig } from './config';
@@ -17,12 +19,30 @@ const deps = buildApiDeps({
   iotData: new IoTDataPlaneClient({ endpoint: config.iotDataEndpoint }),
   cognito: new CognitoIdentityProviderClient({}),
   userPoolId: config.userPoolId,
-  timestreamQuery: new TimestreamQueryClient({}),
-  // Only replayRejectedMessage writes; maxAttempts 1 because the telemetry writer owns retries.
-  timestreamWrite: new TimestreamWriteClient({ maxAttempts: 1 }),
-  magneticStoreRetentionDays: config.magneticStoreRetentionDays,
-  timestreamDatabase: config.timestreamDatabase,
-  timestreamTable: config.timestreamTable,
+  ...(config.telemetryTable
+    ? {
+        // --context telemetry=dynamodb: the DynamoDB store on the same client; no Timestream client at all.
+        telemetryTableName: config.telemetryTable.tableName,
+        telemetryRetentionDays: config.telemetryTable.retentionDays,
+        telemetryBackfillDays: config.telemetryTable.backfillDays,
+      }
+    : {
+        timestreamQuery: new TimestreamQueryClient({}),
+        // Only replayRejectedMessage writes; maxAttempts 1 because the telemetry writer owns retries.
+        timestreamWrite: new TimestreamWriteClient({ maxAttempts: 1 }),
+        magneticStoreRetentionDays: config.magneticStoreRetentionDays,
+        ...(config.timestreamDatabase ? { timestreamDatabase: config.timestreamDatabase } : {}),
+        ...(config.timestreamTable ? { timestreamTable: config.timestreamTable } : {}),
+      }),
+  ...(config.exportBucket
+    ? {
+        exportSink: new S3ExportSink({
+          client: new S3Client({}),
+          bucket: config.exportBucket,
+          linkTtlSeconds: config.exportLinkTtlSeconds,
+        }),
+      }
+    : {}),
   logger,
 });
 const api = createApi(deps);

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { logger as defaultLogger } from '../../core/shared/logger';
 import { parseInput } from '../../core/shared/zod-issues';
 import type { TelemetryService } from '../../core/telemetry';
+import type { ExportService } from '../../core/telemetry/export';
 import { callerOf, requireGroup } from './auth';
 import { enveloped } from './route';
 
@@ -20,8 +21,23 @@ const readingsArgs = z.object({
   nextToken: z.string().nullish(),
 });
 
-/** `latestReadings` and `readings`, for `admin` and `user` (checked again here: defence in depth). */
-export function telemetryRouter(telemetry: TelemetryService, log: Logger = defaultLogger): Router {
+const exportArgs = z.object({
+  deviceId: z.string(),
+  sensors: z.array(z.string()).nullish(),
+  from: z.string(),
+  to: z.string(),
+  format: z.enum(['CSV', 'NDJSON']).nullish(),
+});
+
+/**
+ * `latestReadings`, `readings` and (given the export service) `exportReadings`,
+ * for `admin` and `user` (checked again here: defence in depth).
+ */
+export function telemetryRouter(
+  telemetry: TelemetryService,
+  log: Logger = defaultLogger,
+  exports?: ExportService,
+): Router {
   const router = new Router({ logger: log });
 
   router.onQuery<Args>(
@@ -48,6 +64,23 @@ export function telemetryRouter(telemetry: TelemetryService, log: Logger = defau
       });
     }, log),
   );
+
+  if (exports) {
+    router.onQuery<Args>(
+      'exportReadings',
+      enveloped(async (args, { event }) => {
+        requireGroup(callerOf(event), 'admin', 'user');
+        const input = parseInput(exportArgs, args);
+        return exports.exportReadings({
+          deviceId: input.deviceId,
+          sensors: input.sensors ?? null,
+          from: input.from,
+          to: input.to,
+          format: input.format ?? null,
+        });
+      }, log),
+    );
+  }
 
   return router;
 }

@@ -2,7 +2,7 @@ import { QueryCommand, type TimestreamQueryClient } from '@aws-sdk/client-timest
 import { ServiceUnavailableError } from '../../shared/errors';
 import { intervalLiteral } from '../interval';
 import { rangeCursorAfter, rangeCursorToken } from '../range-token';
-import type { Page, RangeQuery, Reading, ReadingPoint } from '../types';
+import type { Page, RangeQuery, Reading, ReadingPoint, ScanQuery } from '../types';
 import {
   CONFIG_VERSION_COLUMN,
   DEVICE_DIMENSION,
@@ -27,6 +27,12 @@ export interface TimestreamReaderOptions {
   clock?: () => number;
 }
 
+/**
+ * The time window of one scan query: a month of one station is ~4,500 rows (10-minute messages), a
+ * few MB held while it is unpivoted, and a year is 12 queries (each Timestream query takes
+ * hundreds of ms, and the export must fit in AppSync's 30 s).
+ */
+const SCAN_WINDOW_MS = 31 * 86_400_000;
 /** Pages of one query followed before giving up: Timestream may return empty pages while it works. */
 const MAX_QUERY_PAGES = 200;
 
@@ -152,6 +158,55 @@ export class TimestreamReader {
         configVersion: num(row.config_version),
       }))
       .sort((a, b) => a.sensor.localeCompare(b.sensor));
+  }
+
+  /**
+   * Every reading of the sensors in [from, to), one month per query: a query is
+   * read to its end before it is unpivoted, so a month bounds what is held.
+   */
+  async *scan(query: ScanQuery): AsyncIterable<Reading[]> {
+    const columns = await this.columnNames();
+    const sensors = [...query.sensors]
+      .filter((s) => SENSOR_COLUMN.test(s) && columns.has(valueColumn(s)))
+      .sort((a, b) => a.localeCompare(b));
+    if (sensors.length === 0) return;
+    const col = (name: string, type: string) =>
+      columns.has(name) ? identifier(name) : `CAST(NULL AS ${type})`;
+    const select = sensors
+      .map(
+        (s, i) =>
+          `${identifier(valueColumn(s))} AS v${i}, ${col(rawColumn(s), 'DOUBLE')} AS r${i}, ` +
+          `${col(outOfRangeColumn(s), 'BOOLEAN')} AS o${i}, ${col(unitColumn(s), 'VARCHAR')} AS u${i}`,
+      )
+      .join(', ');
+    const names = [`'${DEVICE_MEASURE_NAME}'`, ...sensors.map((s) => stringLiteral(legacyMeasureName(s)))];
+    for (let start = query.from; start < query.to; start += SCAN_WINDOW_MS) {
+      const end = Math.min(query.to, start + SCAN_WINDOW_MS);
+      const rows = await this.query(
+        `SELECT time, ${col(CONFIG_VERSION_COLUMN, 'BIGINT')} AS config_version, ${select} FROM ${this.table} ` +
+          `WHERE ${DEVICE_DIMENSION} = ${stringLiteral(query.deviceId)} AND measure_name IN (${names.join(', ')}) ` +
+          `AND time >= ${msLiteral(start)} AND time < ${msLiteral(end)} ORDER BY time ASC`,
+      );
+      const readings: Reading[] = [];
+      for (const row of rows) {
+        sensors.forEach((sensor, i) => {
+          const value = num(row[`v${i}`]);
+          if (value === null) return;
+          const unit = row[`u${i}`];
+          readings.push({
+            deviceId: query.deviceId,
+            sensor,
+            time: iso(row.time),
+            value,
+            raw: num(row[`r${i}`]) ?? 0,
+            unit: unit === null || unit === undefined ? null : String(unit),
+            outOfRange: row[`o${i}`] === true,
+            configVersion: num(row.config_version),
+          });
+        });
+      }
+      if (readings.length > 0) yield readings;
+    }
   }
 
   /** The table's column names, from DESCRIBE, cached for a few minutes. */

@@ -1,7 +1,15 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { TelemetryStore } from '../port';
-import type { Page, RangeQuery, Reading, ReadingPoint, TelemetryRecord, WriteResult } from '../types';
+import type {
+  Page,
+  RangeQuery,
+  Reading,
+  ReadingPoint,
+  ScanQuery,
+  TelemetryRecord,
+  WriteResult,
+} from '../types';
 import { TimestreamReader } from './reader';
 import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './retention';
 import type { RetryPolicy } from './retry';
@@ -68,6 +76,11 @@ export class TimestreamTelemetryStore implements TelemetryStore {
   latest(deviceId: string, sensors?: readonly string[]): Promise<Reading[]> {
     if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
     return this.reader.latest(deviceId, sensors);
+  }
+
+  scan(query: ScanQuery): AsyncIterable<Reading[]> {
+    if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
+    return this.reader.scan(query);
   }
 
   range(query: RangeQuery): Promise<Page<ReadingPoint>> {

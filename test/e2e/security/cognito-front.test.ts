@@ -174,7 +174,7 @@ describe("issue 12 finding 2 (Cognito's part): the emulated API is not public", 
       Username: 'climber@example.com',
       GroupName: 'admin',
     });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(403);
     expect(response.body.__type).toBe('MissingAuthenticationTokenException');
     // No permissive CORS on an admin operation: a page on another origin cannot read the answer.
     expect(response.cors).toBeNull();

@@ -177,6 +177,85 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
       expect(await sut.store.latest('ghost', ['ph'])).toEqual([]);
     });
 
+    it('scans every reading of the asked sensors oldest first, one time by sensor', async () => {
+      await sut.store.write(BATCH);
+      const batches: string[][] = [];
+      const rows = [];
+      for await (const batch of sut.store.scan({
+        deviceId: 'b1',
+        sensors: ['tmp', 'ph', 'co2'],
+        from: T0 + MIN,
+        to: T0 + 3 * MIN,
+      })) {
+        batches.push(batch.map((r) => r.sensor));
+        rows.push(...batch);
+      }
+      expect(rows).toEqual([
+        {
+          deviceId: 'b1',
+          sensor: 'ph',
+          time: new Date(T0 + MIN).toISOString(),
+          value: 7.1,
+          raw: 71,
+          unit: 'pH',
+          outOfRange: false,
+          configVersion: 1,
+        },
+        {
+          deviceId: 'b1',
+          sensor: 'tmp',
+          time: new Date(T0 + MIN).toISOString(),
+          value: 11,
+          raw: 110,
+          unit: null,
+          outOfRange: true,
+          configVersion: 1,
+        },
+        {
+          deviceId: 'b1',
+          sensor: 'ph',
+          time: new Date(T0 + 2 * MIN).toISOString(),
+          value: 7.2,
+          raw: 72,
+          unit: 'pH',
+          outOfRange: false,
+          configVersion: 1,
+        },
+        {
+          deviceId: 'b1',
+          sensor: 'tmp',
+          time: new Date(T0 + 2 * MIN).toISOString(),
+          value: 12,
+          raw: 120,
+          unit: null,
+          outOfRange: true,
+          configVersion: 1,
+        },
+      ]);
+      expect(batches.length).toBeGreaterThan(0);
+    });
+
+    it('accepts readings as late as it allows (weeks where it can) and serves them in buckets', async () => {
+      // Weeks late, or just inside the store's window when it is shorter (Timestream's memory store).
+      const late = Math.max(sut.store.oldestWritable(NOW) + 3_600_000, NOW - 20 * 86_400_000);
+      await sut.store.write(BATCH);
+      expect(
+        (await sut.store.write([rec('b1', late, { do: 6.5 }), rec('b1', late + MIN, { do: 7.5 })])).failures,
+      ).toEqual([]);
+      const day = Math.floor(late / 86_400_000) * 86_400_000;
+      const page = await sut.store.range({
+        deviceId: 'b1',
+        sensor: 'do',
+        from: day,
+        to: day + 2 * 86_400_000,
+        intervalMs: 86_400_000,
+        limit: 10,
+      });
+      expect(page.items).toMatchObject([
+        { time: new Date(day).toISOString(), avg: 7, min: 6.5, max: 7.5, count: 2 },
+      ]);
+    });
+
     it('replaces a reading when it is recalibrated with a newer config version', async () => {
       await sut.store.write([rec('b1', T0, { ph: 7 })]);
       expect((await sut.store.write([rec('b1', T0, { ph: 7.5 }, 2)])).failures).toEqual([]);

@@ -32,10 +32,31 @@ describe('loadApiConfig', () => {
       tableName: 'yvr-test-data',
       userPoolId: 'ca-central-1_test',
       iotDataEndpoint: 'https://abc123-ats.iot.ca-central-1.amazonaws.com',
+      telemetryStore: 'timestream',
       timestreamDatabase: 'yvr-test-db',
       timestreamTable: 'calibrated_device_data',
       magneticStoreRetentionDays: 30,
+      exportLinkTtlSeconds: 3600,
     });
+  });
+
+  it('reads the DynamoDB telemetry table and the export bucket instead of Timestream when told', () => {
+    const config = loadApiConfig({
+      ...env,
+      TIMESTREAM_DATABASE: '',
+      TIMESTREAM_TABLE: '',
+      TELEMETRY_STORE: 'dynamodb',
+      TELEMETRY_TABLE_NAME: 'yvr-test-telemetry',
+      EXPORT_BUCKET: 'yvr-test-exports',
+    });
+    expect(config).toMatchObject({
+      telemetryStore: 'dynamodb',
+      telemetryTable: { tableName: 'yvr-test-telemetry', retentionDays: 3650, backfillDays: 366 },
+      exportBucket: 'yvr-test-exports',
+    });
+    expect(config.timestreamDatabase).toBeUndefined();
+    expect(() => loadApiConfig({ ...env, TELEMETRY_STORE: 'influx' })).toThrow('TELEMETRY_STORE');
+    expect(() => loadApiConfig({ ...env, TELEMETRY_STORE: 'dynamodb' })).toThrow('TELEMETRY_TABLE_NAME');
   });
 
   it('takes the magnetic store retention in days and refuses a nonsense one', () => {

@@ -133,8 +133,8 @@ describe('resources of a stage', () => {
       'AWS::DynamoDB::Table': 1,
       'AWS::Timestream::Database': 1,
       'AWS::Timestream::Table': 1,
-      // the magnetic store's reject reports and the console's build
-      'AWS::S3::Bucket': 2,
+      // the magnetic store's reject reports, the console's build and the readings exports
+      'AWS::S3::Bucket': 3,
       'AWS::AppSync::GraphQLApi': 1,
       'AWS::AppSync::DataSource': 2,
       // readings input, acks input, the shared dead-letter queue, the rule error queue
@@ -230,6 +230,8 @@ describe('functions', () => {
       TABLE_NAME: { Ref: logicalIdOf(stage.template, 'AWS::DynamoDB::Table') },
       USER_POOL_ID: { Ref: logicalIdOf(stage.template, 'AWS::Cognito::UserPool') },
       IOT_DATA_ENDPOINT: getAtt(logicalIdOf(stage.template, 'Custom::AWS'), 'endpointAddress'),
+      TELEMETRY_STORE: 'timestream',
+      EXPORT_BUCKET: { Ref: logicalIdOf(stage.template, 'AWS::S3::Bucket', 'Exports') },
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
       TIMESTREAM_MAGNETIC_RETENTION_DAYS: '30',
@@ -243,6 +245,7 @@ describe('functions', () => {
     const [, fn] = findOne(stage.template, 'AWS::Lambda::Function', 'FunctionName', 'yvr-stage-calibration');
     expect((fn.Properties?.Environment as { Variables: unknown }).Variables).toEqual({
       TABLE_NAME: { Ref: logicalIdOf(stage.template, 'AWS::DynamoDB::Table') },
+      TELEMETRY_STORE: 'timestream',
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
       APPSYNC_GRAPHQL_URL: getAtt(logicalIdOf(stage.template, 'AWS::AppSync::GraphQLApi'), 'GraphQLUrl'),
@@ -318,6 +321,11 @@ describe('functions', () => {
         Action: ['s3:PutObject', 's3:GetBucketAcl'],
         Effect: 'Allow',
         Resource: [rejects, { 'Fn::Join': ['', [rejects, '/magnetic-store-rejects/*']] }],
+      },
+      {
+        Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [getAtt(logicalIdOf(t, 'AWS::S3::Bucket', 'Exports')), '/exports/*']] },
       },
     ]);
   });

@@ -64,6 +64,7 @@ describe('ci.yml', () => {
     const synth = runs(job!).find((r) => r.includes('cdk synth'))!;
     expect(synth).toContain('--context stage=stage');
     expect(synth).toContain('--context stage=prod');
+    expect(synth).toContain('--context stage=stage --context telemetry=dynamodb');
     expect(runs(job!).find((r) => r.includes('codegen'))).toMatch(
       /git status --porcelain -- core\/generated/,
     );
@@ -114,6 +115,10 @@ describe('deploy.yml', () => {
     expect(diff).toBeLessThan(apply);
     expect(job.steps[diff]!.run).toContain(`--context stage=${stage}`);
     expect(job.steps[apply]!.run).toContain(`--context stage=${stage}`);
+    for (const step of [job.steps[diff]!, job.steps[apply]!]) {
+      expect(step.run).toContain('${TELEMETRY_STORE:+--context telemetry=$TELEMETRY_STORE}');
+      expect(step.env?.TELEMETRY_STORE).toBe('${{ vars.TELEMETRY_STORE }}');
+    }
     expect(job.steps[apply]!.run).toContain('--require-approval never');
     expect(job.steps[0]!.with?.ref).toBe('${{ inputs.ref || github.sha }}');
   });

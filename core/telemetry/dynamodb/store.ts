@@ -1,0 +1,645 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { awsErrorName, isTransientAwsError } from '../../shared/aws-errors';
+import { ServiceUnavailableError } from '../../shared/errors';
+import type { TelemetryStore } from '../port';
+import { rangeCursorAfter, rangeCursorToken } from '../range-token';
+import type {
+  CalibratedReading,
+  Page,
+  RangeQuery,
+  Reading,
+  ReadingPoint,
+  RecordFailure,
+  ScanQuery,
+  TelemetryRecord,
+  WriteResult,
+} from '../types';
+import {
+  DAY_MS,
+  DAY_PREFIX,
+  DEFAULT_BACKFILL_DAYS,
+  DEFAULT_RETENTION_DAYS,
+  HOUR_MS,
+  HOUR_PREFIX,
+  LATEST_SORT_KEY,
+  RAW_PREFIX,
+  TELEMETRY_TABLE_KEYS,
+  TELEMETRY_TTL_ATTRIBUTE,
+  bucketOf,
+  latestAttribute,
+  padTime,
+  partitionKeyOf,
+  rawSortKey,
+  rollupSortKey,
+  timeOfSortKey,
+} from './layout';
+
+export interface DynamoDbTelemetryOptions {
+  /** A DynamoDB client (AWS, or dynalite locally); the store builds its document client on it. */
+  client: DynamoDBClient;
+  tableName: string;
+  /** Days raw items and rollups are kept before TTL deletes them (default 3650). */
+  retentionDays?: number;
+  /** Days back a write may go (default 366, never more than the retention). */
+  backfillDays?: number;
+  /** Requests in flight at once during a write (default 16). */
+  concurrency?: number;
+  clock?: () => number;
+}
+
+/** One sensor's reading as a raw item keeps it: every field the pipeline gave, but the sensor id (the map key). */
+type StoredReading = Omit<CalibratedReading, 'sensor'> & Record<string, unknown>;
+
+interface RawItem {
+  pk: string;
+  sk: string;
+  v: number;
+  r: Record<string, StoredReading>;
+  expiresAt?: number;
+}
+
+/** n, sum, min, max of one sensor in one bucket. */
+interface Stats {
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+interface RollupItem {
+  sk: string;
+  s?: Record<string, Stats>;
+  expiresAt?: number;
+}
+
+interface LatestEntry extends StoredReading {
+  /** Epoch ms of the reading. */
+  t: number;
+  /** Config version. */
+  cv: number;
+}
+
+const KEY = TELEMETRY_TABLE_KEYS;
+
+/**
+ * The telemetry store on DynamoDB (docs/TELEMETRY.md: layout, correctness and
+ * cost). One raw item per message, rollups per device and hour / day kept as
+ * readings are written, and one LATEST item per device, all in the device's
+ * partition of a table of their own. No transactions (dynalite has none):
+ * raw writes are conditional on the config version, and each rollup is
+ * recomputed from its sources behind a per-bucket sequence number, so
+ * redelivery, crashes and concurrent writers all converge on the same rollup.
+ */
+export class DynamoDbTelemetryStore implements TelemetryStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly retentionMs: number;
+  private readonly backfillMs: number;
+  private readonly concurrency: number;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: DynamoDbTelemetryOptions) {
+    this.documents = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+    this.retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
+    this.backfillMs = Math.min(this.retentionMs, (options.backfillDays ?? DEFAULT_BACKFILL_DAYS) * DAY_MS);
+    this.concurrency = options.concurrency ?? 16;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  oldestWritable(now: number): number {
+    return now - this.backfillMs;
+  }
+
+  async write(records: readonly TelemetryRecord[]): Promise<WriteResult> {
+    const failures = new Map<number, RecordFailure>();
+    const fail = (indexes: Iterable<number>, reason: string, retryable: boolean) => {
+      for (const index of indexes)
+        if (!failures.has(index)) failures.set(index, { index, reason, retryable });
+    };
+
+    // One item per key; within a batch the last message wins, and every record that wrote it shares its fate.
+    const items = new Map<string, { item: RawItem; time: number; deviceId: string; indexes: number[] }>();
+    records.forEach((record, index) => {
+      const groups =
+        record.source === 'legacy'
+          ? record.readings.map((r) => [r])
+          : [record.readings as CalibratedReading[]];
+      for (const readings of groups) {
+        const sk = rawSortKey(record.time, record.source, readings[0]?.sensor);
+        const key = `${record.deviceId}\u0000${sk}`;
+        const indexes = items.get(key)?.indexes ?? [];
+        if (indexes.at(-1) !== index) indexes.push(index);
+        items.set(key, {
+          item: {
+            pk: partitionKeyOf(record.deviceId),
+            sk,
+            v: record.configVersion,
+            r: Object.fromEntries(readings.map(({ sensor, ...fields }) => [sensor, fields as StoredReading])),
+            [TELEMETRY_TTL_ATTRIBUTE]: this.expiry(record.time + 1),
+          },
+          time: record.time,
+          deviceId: record.deviceId,
+          indexes,
+        });
+      }
+    });
+
+    // 1. Raw items. A stored item with a higher config version (a recalibration) wins over an older redelivery.
+    await inParallel([...items.values()], this.concurrency, async ({ item, indexes }) => {
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk) OR #v <= :v',
+            ExpressionAttributeNames: { '#pk': KEY.partitionKey, '#v': 'v' },
+            ExpressionAttributeValues: { ':v': item.v },
+          }),
+        );
+      } catch (err) {
+        if (
+          err instanceof ConditionalCheckFailedException ||
+          awsErrorName(err) === 'ConditionalCheckFailedException'
+        )
+          return; // superseded: a newer calibration of the same message is stored
+        fail(indexes, failureReason(err), isTransientAwsError(err));
+      }
+    });
+
+    // 2. Rollups of every bucket the batch touched: hours from raw items, then days from hours.
+    // They are recomputed even when the raw write changed nothing: a redelivery after a crash must
+    // finish what the first attempt left undone. A failure fails the records of that bucket, so SQS
+    // redelivers them and the rollup is computed again.
+    const stored = [...items.values()].filter((e) => e.indexes.every((i) => !failures.has(i)));
+    const hours = groupBuckets(stored, HOUR_MS);
+    await inParallel([...hours.values()], this.concurrency, async (b) => {
+      try {
+        await this.refreshRollup('hour', b.deviceId, b.bucket);
+      } catch (err) {
+        fail(b.indexes, failureReason(err), true);
+      }
+    });
+    const days = groupBuckets(stored, DAY_MS);
+    await inParallel([...days.values()], this.concurrency, async (b) => {
+      try {
+        await this.refreshRollup('day', b.deviceId, b.bucket);
+      } catch (err) {
+        fail(b.indexes, failureReason(err), true);
+      }
+    });
+
+    // 3. The LATEST item of each device.
+    const latest = new Map<string, { entries: Map<string, LatestEntry>; indexes: Set<number> }>();
+    for (const { item, time, deviceId, indexes } of stored) {
+      const device = latest.get(deviceId) ?? { entries: new Map(), indexes: new Set<number>() };
+      latest.set(deviceId, device);
+      for (const index of indexes) device.indexes.add(index);
+      for (const [sensor, fields] of Object.entries(item.r)) {
+        const current = device.entries.get(sensor);
+        if (!current || newer(time, item.v, current))
+          device.entries.set(sensor, { ...fields, t: time, cv: item.v });
+      }
+    }
+    await inParallel([...latest.entries()], this.concurrency, async ([deviceId, { entries, indexes }]) => {
+      try {
+        await this.updateLatest(deviceId, entries);
+      } catch (err) {
+        fail(indexes, failureReason(err), true);
+      }
+    });
+
+    return { failures: [...failures.values()].sort((a, b) => a.index - b.index) };
+  }
+
+  async latest(deviceId: string, sensors?: readonly string[]): Promise<Reading[]> {
+    const item = await this.read(() =>
+      this.documents.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { [KEY.partitionKey]: partitionKeyOf(deviceId), [KEY.sortKey]: LATEST_SORT_KEY },
+        }),
+      ),
+    );
+    const wanted = sensors && sensors.length > 0 ? new Set(sensors) : undefined;
+    const readings: Reading[] = [];
+    for (const [name, entry] of Object.entries(item.Item ?? {})) {
+      if (!name.startsWith('S#')) continue;
+      const sensor = name.slice(2);
+      if (wanted && !wanted.has(sensor)) continue;
+      const { t, cv, ...fields } = entry as LatestEntry;
+      readings.push({
+        ...(fields as Omit<Reading, 'deviceId' | 'sensor' | 'time' | 'configVersion'>),
+        deviceId,
+        sensor,
+        time: new Date(t).toISOString(),
+        configVersion: cv,
+      });
+    }
+    return readings.sort((a, b) => a.sensor.localeCompare(b.sensor));
+  }
+
+  async range(query: RangeQuery): Promise<Page<ReadingPoint>> {
+    const after = rangeCursorAfter(query.nextToken);
+    if (query.intervalMs === undefined) return this.rawRange(query, after);
+    return this.bucketRange(query, query.intervalMs, after);
+  }
+
+  async *scan(query: ScanQuery): AsyncIterable<Reading[]> {
+    const wanted = new Set(query.sensors);
+    // Readings of one time are held until the time changes: a legacy message can share a device
+    // message's millisecond, and the later item (in key order) replaces the earlier one, as in rollups.
+    let group: { time: number; readings: Map<string, Reading> } | undefined;
+    for await (const page of this.rawPages(query.deviceId, query.from, query.to, false)) {
+      const out: Reading[] = [];
+      for (const item of page) {
+        const time = timeOfSortKey(item.sk);
+        if (group && group.time !== time) {
+          out.push(...sorted(group.readings));
+          group = undefined;
+        }
+        group ??= { time, readings: new Map() };
+        for (const [sensor, fields] of Object.entries(item.r ?? {})) {
+          if (!wanted.has(sensor)) continue;
+          group.readings.set(sensor, {
+            ...(fields as Omit<Reading, 'deviceId' | 'sensor' | 'time' | 'configVersion'>),
+            deviceId: query.deviceId,
+            sensor,
+            time: new Date(time).toISOString(),
+            configVersion: item.v,
+          });
+        }
+      }
+      if (out.length > 0) yield out;
+    }
+    if (group && group.readings.size > 0) yield sorted(group.readings);
+  }
+
+  // ---- reads
+
+  private async rawRange(query: RangeQuery, after: number | undefined): Promise<Page<ReadingPoint>> {
+    const start = after === undefined ? query.from : Math.max(query.from, after + 1);
+    const points: ReadingPoint[] = [];
+    pages: for await (const page of this.rawPages(query.deviceId, start, query.to, false, query.limit + 1)) {
+      for (const item of page) {
+        const reading = item.r?.[query.sensor];
+        if (!reading) continue;
+        const time = new Date(timeOfSortKey(item.sk)).toISOString();
+        const p = point(time, { value: reading.value, raw: reading.raw, outOfRange: reading.outOfRange });
+        if (points.at(-1)?.time === time) points[points.length - 1] = p;
+        else if (points.length > query.limit) break pages;
+        else points.push(p);
+      }
+    }
+    const items = points.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items,
+      nextToken: points.length > query.limit && last ? rangeCursorToken(Date.parse(last.time)) : null,
+    };
+  }
+
+  /**
+   * Buckets of `interval` ms: from day rollups when the interval is whole days, hour rollups when
+   * whole hours, raw items otherwise (5 m); the parts of the range that do not cover a whole rollup
+   * bucket (an unaligned `from` or `to`) come from raw items, so the answer equals the raw data's.
+   * The range is walked in windows of `limit + 1` buckets, so a page reads only what it returns.
+   */
+  private async bucketRange(
+    query: RangeQuery,
+    interval: number,
+    after: number | undefined,
+  ): Promise<Page<ReadingPoint>> {
+    const grain = interval % DAY_MS === 0 ? DAY_MS : interval % HOUR_MS === 0 ? HOUR_MS : undefined;
+    const buckets = new Map<number, Stats>();
+    const add = (time: number, stats: Stats) => {
+      const b = bucketOf(time, interval);
+      const current = buckets.get(b);
+      buckets.set(b, current ? merge(current, stats) : { ...stats });
+    };
+    let windowStart = after === undefined ? query.from : Math.max(query.from, after + interval);
+    while (windowStart < query.to && buckets.size <= query.limit) {
+      const windowEnd = Math.min(query.to, bucketOf(windowStart, interval) + (query.limit + 1) * interval);
+      const alignedStart = grain === undefined ? windowEnd : Math.ceil(windowStart / grain) * grain;
+      const alignedEnd = grain === undefined ? windowEnd : bucketOf(windowEnd, grain);
+      if (grain !== undefined && alignedStart < alignedEnd) {
+        await this.addRaw(query, windowStart, alignedStart, add);
+        for await (const page of this.rollupPages(query.deviceId, grain, alignedStart, alignedEnd)) {
+          for (const item of page) {
+            const stats = item.s?.[query.sensor];
+            if (stats && stats.n > 0) add(timeOfSortKey(item.sk), stats);
+          }
+        }
+        await this.addRaw(query, alignedEnd, windowEnd, add);
+      } else {
+        await this.addRaw(query, windowStart, windowEnd, add);
+      }
+      windowStart = windowEnd;
+    }
+    const ordered = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+    const page = ordered.slice(0, query.limit);
+    const items = page.map(([time, s]) =>
+      point(new Date(time).toISOString(), { avg: s.sum / s.n, min: s.min, max: s.max, count: s.n }),
+    );
+    const last = page.at(-1);
+    return { items, nextToken: ordered.length > query.limit && last ? rangeCursorToken(last[0]) : null };
+  }
+
+  private async addRaw(
+    query: RangeQuery,
+    from: number,
+    to: number,
+    add: (time: number, stats: Stats) => void,
+  ): Promise<void> {
+    if (from >= to) return;
+    for (const [time, value] of await this.sensorValues(query.deviceId, query.sensor, from, to, false)) {
+      add(time, { n: 1, sum: value, min: value, max: value });
+    }
+  }
+
+  /** One sensor's values by time in [from, to) (a later item of the same time replaces an earlier one). */
+  private async sensorValues(
+    deviceId: string,
+    sensor: string,
+    from: number,
+    to: number,
+    consistent: boolean,
+  ): Promise<Map<number, number>> {
+    const values = new Map<number, number>();
+    for await (const page of this.rawPages(deviceId, from, to, consistent)) {
+      for (const item of page) {
+        const value = item.r?.[sensor]?.value;
+        if (typeof value === 'number') values.set(timeOfSortKey(item.sk), value);
+      }
+    }
+    return values;
+  }
+
+  /** Raw items of a device in [from, to), oldest first, page by page; items past their TTL are left out. */
+  private rawPages(
+    deviceId: string,
+    from: number,
+    to: number,
+    consistent: boolean,
+    pageLimit?: number,
+  ): AsyncIterable<RawItem[]> {
+    // BETWEEN is inclusive; `R#<to>` sorts before every item of time `to` (`R#<to>#D`), so `to` is excluded.
+    return this.queryPages<RawItem>(
+      deviceId,
+      `${RAW_PREFIX}${padTime(Math.max(0, from))}`,
+      `${RAW_PREFIX}${padTime(Math.max(0, to))}`,
+      consistent,
+      pageLimit,
+    );
+  }
+
+  private rollupPages(
+    deviceId: string,
+    grain: number,
+    from: number,
+    to: number,
+    consistent = false,
+  ): AsyncIterable<RollupItem[]> {
+    const prefix = grain === DAY_MS ? DAY_PREFIX : HOUR_PREFIX;
+    return this.queryPages<RollupItem>(
+      deviceId,
+      `${prefix}${padTime(from)}`,
+      `${prefix}${padTime(to - 1)}`,
+      consistent,
+    );
+  }
+
+  private async *queryPages<T extends { expiresAt?: number }>(
+    deviceId: string,
+    low: string,
+    high: string,
+    consistent: boolean,
+    pageLimit?: number,
+  ): AsyncIterable<T[]> {
+    if (low > high) return;
+    // DynamoDB deletes expired items within days, not at once (and dynalite never): reads skip them.
+    const nowSeconds = Math.floor(this.clock() / 1000);
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const output = await this.read(() =>
+        this.documents.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+            ExpressionAttributeNames: { '#pk': KEY.partitionKey, '#sk': KEY.sortKey },
+            ExpressionAttributeValues: { ':pk': partitionKeyOf(deviceId), ':low': low, ':high': high },
+            ConsistentRead: consistent,
+            ...(pageLimit ? { Limit: pageLimit } : {}),
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      const items = ((output.Items ?? []) as T[]).filter(
+        (item) => item.expiresAt === undefined || item.expiresAt > nowSeconds,
+      );
+      if (items.length > 0) yield items;
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async read<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (cause) {
+      throw new ServiceUnavailableError('The telemetry store could not answer; try again.', { cause });
+    }
+  }
+
+  // ---- writes
+
+  /**
+   * Recomputes one rollup from its sources. The sequence number makes the last
+   * write the newest computation: a writer first bumps `q` (after its raw
+   * write), then reads the sources with a strongly consistent Query, then
+   * stores its result only if no computation with a higher sequence number is
+   * stored already. Whoever stores sequence n read the sources after every
+   * writer that drew a number <= n had written them (docs/TELEMETRY.md).
+   */
+  private async refreshRollup(level: 'hour' | 'day', deviceId: string, bucket: number): Promise<void> {
+    const Key = {
+      [KEY.partitionKey]: partitionKeyOf(deviceId),
+      [KEY.sortKey]: rollupSortKey(level, bucket),
+    };
+    const bumped = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key,
+        UpdateExpression: 'ADD #q :one',
+        ExpressionAttributeNames: { '#q': 'q' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const seq = Number(bumped.Attributes?.q);
+    const stats: Record<string, Stats> = {};
+    if (level === 'hour') {
+      const bySensor = new Map<string, Map<number, number>>();
+      for await (const page of this.rawPages(deviceId, bucket, bucket + HOUR_MS, true)) {
+        for (const item of page) {
+          const time = timeOfSortKey(item.sk);
+          for (const [sensor, fields] of Object.entries(item.r ?? {})) {
+            if (typeof fields.value !== 'number') continue;
+            const values = bySensor.get(sensor) ?? new Map<number, number>();
+            bySensor.set(sensor, values);
+            values.set(time, fields.value);
+          }
+        }
+      }
+      for (const [sensor, values] of bySensor) {
+        for (const value of values.values()) {
+          const one = { n: 1, sum: value, min: value, max: value };
+          stats[sensor] = stats[sensor] ? merge(stats[sensor], one) : one;
+        }
+      }
+    } else {
+      for await (const page of this.rollupPages(deviceId, HOUR_MS, bucket, bucket + DAY_MS, true)) {
+        for (const item of page) {
+          for (const [sensor, s] of Object.entries(item.s ?? {})) {
+            if (s.n > 0) stats[sensor] = stats[sensor] ? merge(stats[sensor], s) : { ...s };
+          }
+        }
+      }
+    }
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key,
+          UpdateExpression: 'SET #s = :s, #cq = :q, #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#cq) OR #cq < :q',
+          ExpressionAttributeNames: { '#s': 's', '#cq': 'cq', '#ttl': TELEMETRY_TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':s': stats,
+            ':q': seq,
+            ':ttl': this.expiry(bucket + (level === 'hour' ? HOUR_MS : DAY_MS)),
+          },
+        }),
+      );
+    } catch (err) {
+      // A computation that read the sources later is stored already; it includes this writer's items.
+      if (awsErrorName(err) !== 'ConditionalCheckFailedException') throw err;
+    }
+  }
+
+  /**
+   * Sets each sensor's newest reading on the device's LATEST item, each only if
+   * it is newer than the stored one (time, then config version). One request
+   * for the whole device when every sensor moves forward; otherwise one per sensor.
+   */
+  private async updateLatest(deviceId: string, entries: Map<string, LatestEntry>): Promise<void> {
+    const Key = { [KEY.partitionKey]: partitionKeyOf(deviceId), [KEY.sortKey]: LATEST_SORT_KEY };
+    const attempt = async (list: [string, LatestEntry][]): Promise<boolean> => {
+      const names: Record<string, string> = { '#t': 't', '#cv': 'cv' };
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
+      const conditions: string[] = [];
+      list.forEach(([sensor, entry], i) => {
+        names[`#a${i}`] = latestAttribute(sensor);
+        values[`:e${i}`] = entry;
+        values[`:t${i}`] = entry.t;
+        values[`:v${i}`] = entry.cv;
+        sets.push(`#a${i} = :e${i}`);
+        conditions.push(
+          `(attribute_not_exists(#a${i}) OR #a${i}.#t < :t${i} OR (#a${i}.#t = :t${i} AND #a${i}.#cv <= :v${i}))`,
+        );
+      });
+      try {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            Key,
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (awsErrorName(err) === 'ConditionalCheckFailedException') return false;
+        throw err;
+      }
+    };
+    const all = [...entries.entries()];
+    if (all.length === 0 || (await attempt(all)) || all.length === 1) return;
+    // Some sensor has a newer reading stored (a late or legacy message): each sensor on its own.
+    for (const one of all) await attempt([one]);
+  }
+
+  /** Epoch seconds of the TTL of an item whose data ends at `end` (ms). */
+  private expiry(end: number): number {
+    return Math.ceil((end + this.retentionMs) / 1000);
+  }
+}
+
+function newer(time: number, version: number, current: LatestEntry): boolean {
+  return time > current.t || (time === current.t && version >= current.cv);
+}
+
+function merge(a: Stats, b: Stats): Stats {
+  return { n: a.n + b.n, sum: a.sum + b.sum, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+}
+
+function groupBuckets(
+  stored: readonly { time: number; deviceId: string; indexes: number[] }[],
+  size: number,
+): Map<string, { deviceId: string; bucket: number; indexes: Set<number> }> {
+  const buckets = new Map<string, { deviceId: string; bucket: number; indexes: Set<number> }>();
+  for (const { time, deviceId, indexes } of stored) {
+    const bucket = bucketOf(time, size);
+    const key = `${deviceId}\u0000${bucket}`;
+    const entry = buckets.get(key) ?? { deviceId, bucket, indexes: new Set<number>() };
+    buckets.set(key, entry);
+    for (const index of indexes) entry.indexes.add(index);
+  }
+  return buckets;
+}
+
+const sorted = (readings: Map<string, Reading>): Reading[] =>
+  [...readings.values()].sort((a, b) => a.sensor.localeCompare(b.sensor));
+
+function failureReason(err: unknown): string {
+  const name = awsErrorName(err) ?? 'Error';
+  const message = err instanceof Error ? err.message : String(err);
+  return `DynamoDB telemetry store: ${name}: ${message}`;
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+function point(time: string, fields: Partial<ReadingPoint>): ReadingPoint {
+  return {
+    time,
+    value: null,
+    raw: null,
+    outOfRange: null,
+    avg: null,
+    min: null,
+    max: null,
+    count: null,
+    ...fields,
+  };
+}

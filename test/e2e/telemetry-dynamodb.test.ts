@@ -1,0 +1,220 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalMode } from '../../local/start-local';
+import { ADMIN, createAccount, gql, signIn, startTestLocal, tempDir } from '../helpers/local-mode';
+
+// LOCAL_TELEMETRY=dynamodb: what a new AWS account deploys (--context telemetry=dynamodb), run on
+// dynalite. Readings go in over MQTT, are calibrated and stored, and come back through latestReadings,
+// readings (raw and rollup buckets) and exportReadings, whose link the local server serves.
+let local: LocalMode;
+let adminToken: string;
+let userToken: string;
+let station: MqttClient;
+const data = tempDir('yvr-telemetry-dynamodb-');
+const HOUR = 3_600_000;
+const BASE = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
+const EXPORT = `query E($deviceId: ID!, $from: AWSDateTime!, $to: AWSDateTime!, $sensors: [String!], $format: ExportFormat) {
+  exportReadings(deviceId: $deviceId, from: $from, to: $to, sensors: $sensors, format: $format) { url expiresAt rows format } }`;
+
+beforeAll(async () => {
+  local = await startTestLocal({ telemetry: 'dynamodb', dataDir: data.dir });
+  ({ idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
+  await createAccount(local, 'viewer@example.com', 'Viewer123!', 'user');
+  ({ idToken: userToken } = await signIn(local.outputs, 'viewer@example.com', 'Viewer123!'));
+  const created = await gql(
+    local.outputs,
+    adminToken,
+    'mutation C($input: CreateDeviceInput!) { createDevice(input: $input) { id } }',
+    {
+      input: {
+        id: 'dyn-1',
+        name: 'DynamoDB station',
+        sensorIntervalMs: 600_000,
+        sensors: [
+          {
+            id: 'ph',
+            measurement: 'ph',
+            unit: 'pH',
+            min: 6,
+            max: 9,
+            calibration: {
+              points: [
+                { raw: 0, actual: 0 },
+                { raw: 1000, actual: 14 },
+              ],
+            },
+          },
+          {
+            id: 'tmp',
+            measurement: 'tmp',
+            unit: 'C, water',
+            calibration: {
+              points: [
+                { raw: 0, actual: 0 },
+                { raw: 10, actual: 1 },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  );
+  expect(created.errors).toBeUndefined();
+  station = await mqtt.connectAsync(local.outputs.MqttUrl, { clientId: 'dyn-1', reconnectPeriod: 0 });
+  // Two hours of ten-minute messages.
+  for (let i = 0; i < 12; i++) {
+    await station.publishAsync(
+      'devices/dyn-1/readings',
+      JSON.stringify({ ts: BASE + i * 600_000, seq: i, readings: { ph: 400 + i * 10, tmp: 100 + i } }),
+      { qos: 1 },
+    );
+  }
+});
+
+afterAll(async () => {
+  await station?.endAsync(true);
+  await local?.stop();
+  data.remove();
+});
+
+async function latest() {
+  const answer = await gql<{
+    latestReadings: { sensor: string; value: number; time: string; configVersion: number }[];
+  }>(
+    local.outputs,
+    adminToken,
+    'query L { latestReadings(deviceId: "dyn-1") { sensor value raw unit time configVersion } }',
+  );
+  expect(answer.errors).toBeUndefined();
+  return answer.data!.latestReadings;
+}
+
+describe('local mode with LOCAL_TELEMETRY=dynamodb', () => {
+  it('names the store in outputs.json', () => {
+    expect(local.outputs.TelemetryStoreKind).toBe('dynamodb');
+    const written = JSON.parse(readFileSync(join(data.dir, 'outputs.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(written).toMatchObject({ TelemetryStoreKind: 'dynamodb', TelemetryStore: 'yvr-local-telemetry' });
+  });
+
+  it('calibrates and stores readings and serves the newest of each sensor', async () => {
+    let readings = await latest();
+    while (readings.length < 2 || readings[0]?.time !== new Date(BASE + 11 * 600_000).toISOString()) {
+      await new Promise((r) => setTimeout(r, 50));
+      readings = await latest();
+    }
+    expect(readings).toMatchObject([
+      { sensor: 'ph', value: 7.14, configVersion: 1 },
+      { sensor: 'tmp', value: 11.1, configVersion: 1 },
+    ]);
+  });
+
+  it('serves raw points and hour buckets from the rollups', async () => {
+    const query = `query R($from: AWSDateTime!, $to: AWSDateTime!, $interval: String) {
+      readings(deviceId: "dyn-1", sensor: "ph", from: $from, to: $to, interval: $interval) { items { time value avg min max count } nextToken } }`;
+    const range = { from: new Date(BASE).toISOString(), to: new Date(BASE + 2 * HOUR).toISOString() };
+    const raw = await gql<{ readings: { items: { value: number }[] } }>(
+      local.outputs,
+      adminToken,
+      query,
+      range,
+    );
+    expect(raw.data?.readings.items.map((p) => p.value)).toHaveLength(12);
+    const hours = await gql<{ readings: { items: unknown[] } }>(local.outputs, userToken, query, {
+      ...range,
+      interval: '1h',
+    });
+    expect(hours.data?.readings.items).toMatchObject([
+      { time: new Date(BASE).toISOString(), count: 6, min: 5.6, max: 6.3 },
+      { time: new Date(BASE + HOUR).toISOString(), count: 6, min: 6.44, max: 7.14 },
+    ]);
+  });
+
+  it('exports the readings as CSV behind a signed link that a user can fetch', async () => {
+    const answer = await gql<{
+      exportReadings: { url: string; expiresAt: string; rows: number; format: string };
+    }>(local.outputs, userToken, EXPORT, {
+      deviceId: 'dyn-1',
+      from: new Date(BASE).toISOString(),
+      to: new Date(BASE + HOUR).toISOString(),
+    });
+    expect(answer.errors).toBeUndefined();
+    const result = answer.data!.exportReadings;
+    expect(result).toMatchObject({ rows: 12, format: 'CSV' });
+    expect(Date.parse(result.expiresAt)).toBeGreaterThan(Date.now());
+    const response = await fetch(result.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('time,deviceId,sensor,value,unit,raw,outOfRange,configVersion,qcFlag');
+    expect(lines).toHaveLength(13);
+    expect(lines[1]).toBe(`${new Date(BASE).toISOString()},dyn-1,ph,5.6,pH,400,true,1,`);
+    expect(lines[2]).toBe(`${new Date(BASE).toISOString()},dyn-1,tmp,10,"C, water",100,false,1,`);
+  });
+
+  it('refuses a link whose signature or expiry was changed', async () => {
+    const answer = await gql<{ exportReadings: { url: string } }>(local.outputs, adminToken, EXPORT, {
+      deviceId: 'dyn-1',
+      sensors: ['ph'],
+      format: 'NDJSON',
+      from: new Date(BASE).toISOString(),
+      to: new Date(BASE + 2 * HOUR).toISOString(),
+    });
+    const url = new URL(answer.data!.exportReadings.url);
+    const ok = await fetch(url);
+    expect(ok.status).toBe(200);
+    const first = JSON.parse((await ok.text()).split('\n')[0]!) as Record<string, unknown>;
+    expect(first).toMatchObject({ deviceId: 'dyn-1', sensor: 'ph', value: 5.6, unit: 'pH', qcFlag: null });
+    const later = new URL(url);
+    later.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600));
+    expect((await fetch(later)).status).toBe(403);
+    const forged = new URL(url);
+    forged.searchParams.set('signature', '0'.repeat(64));
+    expect((await fetch(forged)).status).toBe(403);
+    const other = new URL(url);
+    other.pathname = other.pathname.replace(/dyn-1/, 'dyn-2');
+    expect((await fetch(other)).status).toBe(403);
+  });
+
+  it('answers a clear ValidationError for a bad range and NotFound for an unknown device', async () => {
+    const reversed = await gql(local.outputs, adminToken, EXPORT, {
+      deviceId: 'dyn-1',
+      from: new Date(BASE + HOUR).toISOString(),
+      to: new Date(BASE).toISOString(),
+    });
+    expect(reversed.errors).toMatchObject([
+      { errorType: 'ValidationError', message: expect.stringContaining('from') },
+    ]);
+    const ghost = await gql(local.outputs, adminToken, EXPORT, {
+      deviceId: 'ghost',
+      from: new Date(BASE).toISOString(),
+      to: new Date(BASE + HOUR).toISOString(),
+    });
+    expect(ghost.errors).toMatchObject([{ errorType: 'NotFound' }]);
+  });
+
+  it('keeps readings and export links across a restart of the same data dir', async () => {
+    const answer = await gql<{ exportReadings: { url: string } }>(local.outputs, adminToken, EXPORT, {
+      deviceId: 'dyn-1',
+      sensors: ['tmp'],
+      from: new Date(BASE).toISOString(),
+      to: new Date(BASE + 2 * HOUR).toISOString(),
+    });
+    const url = answer.data!.exportReadings.url;
+    await station.endAsync(true);
+    await local.stop();
+    local = await startTestLocal({ telemetry: 'dynamodb', dataDir: data.dir });
+    ({ idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
+    expect((await latest()).map((r) => r.value)).toEqual([7.14, 11.1]);
+    // The link names the old port; the path and signature are what the new server checks.
+    const moved = new URL(url);
+    moved.port = new URL(local.outputs.GraphQLUrl).port;
+    const response = await fetch(moved);
+    expect(response.status).toBe(200);
+    expect((await response.text()).split('\r\n').filter(Boolean)).toHaveLength(13);
+  });
+});
