@@ -16,6 +16,10 @@ import { createIngestionPipeline, type InboundMessage } from '../core/ingestion'
 import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../core/rejected';
 import { DuckDbTelemetryStore } from '../core/telemetry';
 import { DeviceCache } from '../processors/calibration/device-cache';
+import { AlertService, DynamoAlertStore, type AlertPublisher } from '../core/alerts';
+import { OutboxNotificationSender } from '../core/alerts/outbox-notification-sender';
+import { DynamoUserStore } from '../core/users';
+import type { User } from '../core/generated/graphql';
 import { tableNameFor } from '../core/shared/table';
 import { startDynamo, localClientConfig, type EmbeddedDynamo } from './embedded/dynamodb';
 import { startCognito, type EmbeddedCognito } from './embedded/cognito';
@@ -46,6 +50,8 @@ export interface LocalOptions {
   keepAliveMs?: number;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
+  /** How often the silence watch is checked (ms; default 60 s; AWS checks every 5 minutes). */
+  silenceCheckMs?: number;
 }
 
 /** What `.local/outputs.json` holds: the endpoints clients need, named like the CDK stack's outputs. */
@@ -66,6 +72,9 @@ export interface LocalOutputs {
   Region: string;
   AdminEmail: string;
   HealthUrl: string;
+  /** GET: the alert notifications that would have been sent (CONTRACT.md section 3). */
+  OutboxUrl: string;
+  OutboxDir: string;
 }
 
 export interface LocalMode {
@@ -165,6 +174,29 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     // backend mutation, bound once the GraphQL engine exists (below).
     let notify: (deviceId: string) => Promise<void> = async () => undefined;
     const changeNotifier = { deviceChanged: (deviceId: string) => notify(deviceId) };
+    // onAlertChanged the same way: the backend mutation notifyAlertChanged, in-process.
+    let notifyAlert: AlertPublisher['alertChanged'] = async () => undefined;
+    const alertPublisher: AlertPublisher = { alertChanged: (alert) => notifyAlert(alert) };
+    // SNS stand-in: one file per notification, naming the opted-in recipients.
+    const outboxDir = dataDir
+      ? join(dataDir, 'outbox')
+      : join(process.env.TMPDIR ?? '/tmp', `yvr-outbox-${process.pid}-${Date.now()}`);
+    const profileStore = new DynamoUserStore({ client: documentClientOf(dynamo.client), tableName });
+    const outbox = new OutboxNotificationSender({
+      dir: outboxDir,
+      profiles: async () => {
+        const all: User[] = [];
+        let token: string | null | undefined;
+        do {
+          const page = await profileStore.list(100, token);
+          all.push(...page.items);
+          token = page.nextToken;
+        } while (token);
+        return all;
+      },
+      log,
+    });
+    if (!dataDir) stops.push(async () => rmSync(outboxDir, { recursive: true, force: true }));
     const clients: ApiClients = {
       dynamo: dynamo.client,
       tableName,
@@ -174,6 +206,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       // DuckDB stands in for Timestream.
       telemetryStore: telemetry,
       changeNotifier,
+      alertPublisher,
+      notificationSender: outbox,
       logger: localLogger,
     };
     const apiDeps = buildApiDeps(clients);
@@ -184,9 +218,20 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const deviceStore = new DynamoDeviceStore({ client: documents, tableName });
     const rejectedStore = new DynamoRejectedStore({ client: documents, tableName });
     // The processor's pipeline, as the calibration Lambda builds it: the same device cache per process.
-    const deviceCache = new DeviceCache({ source: { get: (id) => deviceStore.get(id) } });
+    const deviceCache = new DeviceCache({ source: { get: (id) => deviceStore.getWithAlerts(id) } });
+    const processorAlerts = new AlertService({
+      store: new DynamoAlertStore({ client: documents, tableName }),
+      publisher: alertPublisher,
+      sender: outbox,
+      logger: {
+        warn: (message) => log(`[alerts] ${message}`),
+        error: (message, extra) =>
+          log(`[alerts] ${message} ${String((extra as { error?: unknown })?.error ?? '')}`),
+      },
+    });
     const pipeline = createIngestionPipeline({
       devices: deviceCache,
+      alerts: processorAlerts,
       telemetry,
       acks: apiDeps.devices,
       notifier: changeNotifier,
@@ -209,6 +254,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     // In AWS the processor calls the @aws_iam mutation with SigV4; here it runs in-process as the backend.
     notify = async (deviceId) => {
       const result = await engine.callAsBackend('notifyDeviceConfigChanged', { id: deviceId });
+      if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
+    };
+    notifyAlert = async (alert) => {
+      const result = await engine.callAsBackend('notifyAlertChanged', { id: alert.id });
       if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     };
     const processor = await startLocalProcessor({
@@ -250,6 +299,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
           webSockets: server.connections(),
         }),
         ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+        outbox: (limit) => outbox.list(limit),
       }),
     );
     Object.assign(urls, { graphqlUrl: server.url, realtimeUrl: server.realtimeUrl });
@@ -276,6 +326,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       .reconcileConfigDelivery()
       .catch((err: unknown) => log(`[local] config reconciliation failed: ${(err as Error).message}`));
 
+    // The silence watch on a timer (AWS: the 5-minute reconciliation schedule).
+    const silenceTimer = setInterval(() => {
+      apiDeps.alerts
+        ?.checkSilence()
+        .then((r) => r.opened && log(`[alerts] silence check opened ${r.opened} alert(s)`))
+        .catch((err: unknown) => log(`[alerts] silence check failed: ${(err as Error).message}`));
+    }, options.silenceCheckMs ?? 60_000);
+    silenceTimer.unref();
+    stops.push(async () => clearInterval(silenceTimer));
+
     const outputs: LocalOutputs = {
       GraphQLUrl: server.url,
       RealtimeUrl: server.realtimeUrl,
@@ -293,6 +353,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       Region: region,
       AdminEmail: admin.email,
       HealthUrl: server.url.replace(/\/graphql$/, '/health'),
+      OutboxUrl: server.url.replace(/\/graphql$/, '/outbox'),
+      OutboxDir: outboxDir,
     };
     if (dataDir) writeFileSync(join(dataDir, 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`);
 

@@ -1,3 +1,4 @@
+import type { AlertSlots } from '../alerts/model';
 import type { Device, Sensor } from '../generated/graphql';
 
 /**
@@ -16,11 +17,20 @@ export interface InboundMessage {
 /** The parts of a sensor that calibration reads. */
 export type CalibrationSensor = Pick<Sensor, 'id' | 'unit' | 'enabled' | 'min' | 'max' | 'calibration'> & {
   decimals?: Sensor['decimals'] | null;
+  /** The alert rule's parts (core/alerts); absent = no threshold alerts. */
+  alertsEnabled?: Sensor['alertsEnabled'] | null;
+  alert?: Sensor['alert'] | null;
 };
 
 /** The parts of a device that the pipeline reads. */
 export type IngestionDevice = Pick<Device, 'id' | 'enabled' | 'configVersion'> & {
   sensors: CalibrationSensor[];
+  /** What the alert rules read besides the sensors (core/alerts); absent in tests that need none. */
+  name?: string | null;
+  sensorIntervalMs?: number | null;
+  silenceAfterIntervals?: number | null;
+  /** The rules' state, read with the device and kept current by the evaluator. */
+  alertSlots?: AlertSlots;
 };
 
 /** The result of the pipeline for one message, in the order the messages were given. */

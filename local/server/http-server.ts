@@ -7,6 +7,7 @@ import { UnauthorizedRequestError, type Identity, type TokenVerifier } from './a
 import { APPSYNC_SUBPROTOCOL, serveAppSyncRealtime } from './appsync-realtime';
 import { formatError, formatResult, type Engine, type GraphQLRequest } from './engine';
 import { listenOn } from '../embedded/listen';
+import { serveOutbox, type OutboxSource } from './outbox-route';
 
 /** The largest request body accepted; AppSync's own request limit is in the same range. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -26,6 +27,8 @@ export interface GraphqlServerOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** AppSync real-time keep-alive interval (ms). */
   keepAliveMs?: number;
+  /** The alert notifications outbox listed at GET /outbox. */
+  outbox?: OutboxSource;
 }
 
 export interface GraphqlServer {
@@ -69,6 +72,8 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     if (url.pathname === '/health' && req.method === 'GET')
       return json(res, 200, { status: 'ok', ...options.health() });
     if (options.extraRoutes?.(req, res)) return;
+    if (url.pathname === '/outbox' && req.method === 'GET' && options.outbox)
+      return serveOutbox(res, url, options.outbox);
     if (url.pathname.startsWith('/ide/') && req.method === 'GET') {
       const asset = options.ideAssets?.get(url.pathname.slice('/ide/'.length));
       if (!asset) return json(res, 404, { message: 'Not found' });

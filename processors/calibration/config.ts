@@ -6,6 +6,8 @@ export interface ProcessorConfig {
   timestreamDatabase: string;
   timestreamTable: string;
   appsyncGraphqlUrl: string;
+  /** The stage's SNS alert topic (ALERT_TOPIC_ARN). */
+  alertTopicArn: string;
   region: string;
   /** How long a cached device is trusted (DEVICE_CACHE_TTL_SECONDS, default 60). */
   deviceCacheTtlMs: number;
@@ -19,6 +21,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
     timestreamDatabase: requireEnv('TIMESTREAM_DATABASE', env),
     timestreamTable: requireEnv('TIMESTREAM_TABLE', env),
     appsyncGraphqlUrl: requireEnv('APPSYNC_GRAPHQL_URL', env),
+    alertTopicArn: requireEnv('ALERT_TOPIC_ARN', env),
     region: optionalEnv('AWS_REGION', 'us-west-2', env),
     deviceCacheTtlMs:
       positive('DEVICE_CACHE_TTL_SECONDS', optionalEnv('DEVICE_CACHE_TTL_SECONDS', '60', env)) * 1000,

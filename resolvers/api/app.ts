@@ -17,7 +17,9 @@ import type { AccountService } from '../../core/accounts';
 import type { UserService } from '../../core/users';
 import type { RejectedMessageService } from '../../core/rejected';
 import type { TelemetryService } from '../../core/telemetry/service';
+import type { AlertService } from '../../core/alerts/alert-service';
 import { accountsRouter } from './accounts-router';
+import { alertsRouter } from './alerts-router';
 import { devicesRouter } from './devices-router';
 import { rejectedRouter } from './rejected-router';
 import { telemetryRouter } from './telemetry-router';
@@ -37,6 +39,7 @@ export interface ApiDeps {
   accounts?: AccountService;
   telemetry?: TelemetryService;
   rejected?: RejectedMessageService;
+  alerts?: AlertService;
   logger?: Logger;
 }
 
@@ -74,6 +77,7 @@ export function createApi(deps: ApiDeps, options: CreateApiOptions = {}): Api {
   if (deps.accounts) app.includeRouter(accountsRouter(deps.accounts, log));
   if (deps.telemetry) app.includeRouter(telemetryRouter(deps.telemetry, log));
   if (deps.rejected) app.includeRouter(rejectedRouter(deps.rejected, log));
+  if (deps.alerts) app.includeRouter(alertsRouter(deps.alerts, log));
   if (options.extraRouters) app.includeRouter(options.extraRouters);
 
   // Powertools matches exception handlers by exact error name, so each typed error is listed.

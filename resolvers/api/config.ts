@@ -10,6 +10,11 @@ export interface ApiConfig {
   timestreamTable: string;
   /** The Timestream table's memory store retention: a replayed reading older than it is refused. */
   memoryStoreRetentionMs: number;
+  /** The stage's SNS alert topic (ALERT_TOPIC_ARN): notifications and profile subscriptions. */
+  alertTopicArn: string;
+  /** This API's own GraphQL URL (APPSYNC_GRAPHQL_URL), for the silence check's notifyAlertChanged. */
+  appsyncGraphqlUrl: string;
+  region: string;
 }
 
 /** Fails loudly, naming the variable, when one is missing: better a failed cold start than a half-wired API. */
@@ -24,6 +29,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       'TIMESTREAM_MEMORY_RETENTION_HOURS',
       optionalEnv('TIMESTREAM_MEMORY_RETENTION_HOURS', '24', env),
     ),
+    alertTopicArn: requireEnv('ALERT_TOPIC_ARN', env),
+    appsyncGraphqlUrl: requireEnv('APPSYNC_GRAPHQL_URL', env),
+    region: optionalEnv('AWS_REGION', 'us-west-2', env),
   };
 }
 

@@ -14,6 +14,10 @@ import {
 import { AccountService, CognitoAccountDirectory } from '../../core/accounts';
 import { UserService, DynamoUserStore } from '../../core/users';
 import { DynamoRejectedStore, RejectedMessageService } from '../../core/rejected';
+import { AlertService } from '../../core/alerts/alert-service';
+import { DynamoAlertStore } from '../../core/alerts/dynamodb-alert-store';
+import type { AlertPublisher, NotificationSender } from '../../core/alerts/notifier';
+import type { SubscriptionManager } from '../../core/users/subscription-manager';
 // Deep imports keep the other adapters (DuckDB, the SigV4 notifier) out of the Lambda bundle.
 import { createIngestionPipeline } from '../../core/ingestion/pipeline';
 import type { ChangeNotifier } from '../../core/ingestion/ports';
@@ -48,6 +52,12 @@ export interface ApiClients {
    * live acks from devices reach subscribers through the processor.
    */
   changeNotifier?: ChangeNotifier;
+  /** Fires onAlertChanged for alerts the API's schedule opens (silence): SigV4 in AWS, in-process locally. */
+  alertPublisher?: AlertPublisher;
+  /** Tells opted-in people of alert changes: SNS in AWS, the outbox locally. */
+  notificationSender?: NotificationSender;
+  /** Keeps the alert topic's subscriptions in step with profiles (SNS in AWS). */
+  subscriptionManager?: SubscriptionManager;
   /** Replaces the IoT publisher (tests inject failures; the local mode may publish in-process). */
   configPublisher?: ConfigPublisher;
   clock?: () => Date;
@@ -68,7 +78,19 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   });
 
   const profiles = new DynamoUserStore({ client: documents, tableName: clients.tableName });
-  const users = new UserService({ store: profiles, ...(clock ? { clock } : {}) });
+  const users = new UserService({
+    store: profiles,
+    ...(clock ? { clock } : {}),
+    ...(clients.subscriptionManager ? { subscriptions: clients.subscriptionManager } : {}),
+  });
+  const alerts = new AlertService({
+    store: new DynamoAlertStore({ client: documents, tableName: clients.tableName }),
+    ...(clients.alertPublisher ? { publisher: clients.alertPublisher } : {}),
+    ...(clients.notificationSender ? { sender: clients.notificationSender } : {}),
+    deviceName: async (id) => (await store.get(id))?.name,
+    ...(clock ? { clock: () => clock().getTime() } : {}),
+    ...(clients.logger ? { logger: clients.logger } : {}),
+  });
   const accounts = new AccountService({
     directory: new CognitoAccountDirectory({ client: clients.cognito, userPoolId: clients.userPoolId }),
     profiles,
@@ -84,7 +106,8 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   // A replay runs the processor's own pipeline, reading devices straight from
   // the table (no cache: one message, and it must see the latest calibration).
   const pipeline = createIngestionPipeline({
-    devices: store,
+    devices: { get: (id) => store.getWithAlerts(id) },
+    alerts,
     telemetry: telemetryStore,
     acks: devices,
     notifier: clients.changeNotifier ?? { deviceChanged: async () => undefined },
@@ -104,6 +127,7 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
     accounts,
     telemetry,
     rejected,
+    alerts,
     ...(clients.logger ? { logger: clients.logger } : {}),
   };
 }
