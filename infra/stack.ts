@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { Alerts } from './constructs/alerts';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
@@ -59,6 +60,7 @@ export class YvrStack extends Stack {
   readonly telemetry: Telemetry;
   readonly api: Api;
   readonly ingestion: Ingestion;
+  readonly alerts: Alerts;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: YvrStackProps) {
@@ -83,6 +85,7 @@ export class YvrStack extends Stack {
       ...(props.iotEndpoint ? { endpoint: props.iotEndpoint } : {}),
       logRetention,
     });
+    this.alerts = new Alerts(this, 'Alerts', { stage });
     this.api = new Api(this, 'Api', {
       stage,
       schemaPath: sources.schema,
@@ -92,6 +95,7 @@ export class YvrStack extends Stack {
       userPool: this.auth.userPool,
       telemetry: this.telemetry,
       iotEndpoint: iotEndpoint.host,
+      alertTopic: this.alerts.topic,
       logRetention,
     });
     this.ingestion = new Ingestion(this, 'Ingestion', {
@@ -100,6 +104,7 @@ export class YvrStack extends Stack {
       table: this.data.table,
       telemetry: this.telemetry,
       graphqlApi: this.api.graphqlApi,
+      alertTopic: this.alerts.topic,
       logRetention,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -144,6 +149,10 @@ export class YvrStack extends Stack {
         description: 'Calibration processor input queue',
       },
       AlarmTopicArn: { value: this.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
+      AlertTopicArn: {
+        value: this.alerts.topic.topicArn,
+        description: 'SNS topic of the alert notifications',
+      },
     };
     for (const [name, { value, description }] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value, description });

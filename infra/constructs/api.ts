@@ -18,6 +18,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { acknowledgeWildcardResources, nagRef } from '../nag';
@@ -39,6 +40,8 @@ export interface ApiProps {
   /** The account's iot:Data-ATS endpoint host (often a deploy-time token). */
   readonly iotEndpoint: string;
   readonly logRetention: RetentionDays;
+  /** The stage's alert topic: notifications, and the subscriptions the profiles keep. */
+  readonly alertTopic: ITopic;
   /**
    * X-Ray tracing of AppSync requests (the resolver and Lambda data-source latency).
    * @default true
@@ -134,6 +137,7 @@ export class Api extends Construct {
         TIMESTREAM_DATABASE: props.telemetry.databaseName,
         TIMESTREAM_TABLE: props.telemetry.tableName,
         TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         POWERTOOLS_SERVICE_NAME: 'api',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
@@ -159,6 +163,14 @@ export class Api extends Construct {
       }),
     );
     for (const statement of props.telemetry.queryStatements()) fn.role.addToPrincipalPolicy(statement);
+    // Alert notifications (acknowledgements, silence) and the profiles' subscriptions to the topic.
+    props.alertTopic.grantPublish(fn.role);
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sns:Subscribe', 'sns:Unsubscribe'],
+        resources: [props.alertTopic.topicArn],
+      }),
+    );
     // replayRejectedMessage re-runs a reading through the pipeline, which writes it.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['timestream:WriteRecords'], resources: [props.telemetry.tableArn] }),
@@ -229,6 +241,9 @@ export class Api extends Construct {
     });
     this.graphqlApi = api;
     this.graphqlUrl = api.graphqlUrl;
+    // The silence check (on the schedule below) fires onAlertChanged through the @aws_iam mutation.
+    fn.function.addEnvironment('APPSYNC_GRAPHQL_URL', api.graphqlUrl);
+    api.grantMutation(fn.role, 'notifyAlertChanged');
     this.realtimeUrl = cfnApi.attrRealtimeUrl;
 
     const lambdaSource = api.addLambdaDataSource('ApiLambda', fn.function, {
@@ -264,11 +279,19 @@ export class Api extends Construct {
       runtime: FunctionRuntime.JS_1_0_0,
       code: Code.fromAsset(`${props.resolversPath}/on-device-config-changed.js`),
     });
+    new Resolver(this, 'Subscription-onAlertChanged', {
+      api,
+      dataSource: noneSource,
+      typeName: 'Subscription',
+      fieldName: 'onAlertChanged',
+      runtime: FunctionRuntime.JS_1_0_0,
+      code: Code.fromAsset(`${props.resolversPath}/on-alert-changed.js`),
+    });
 
     // ---- the reconciliation schedule (re-sends config whose publish failed)
     new Rule(this, 'ReconcileSchedule', {
       ruleName: resourceName(stage, 'reconcile-config'),
-      description: 'Re-publishes device config that is still UNDELIVERED',
+      description: 'Re-publishes device config that is still UNDELIVERED and checks the silence watch',
       schedule: Schedule.rate(props.reconcileEvery ?? Duration.minutes(5)),
       targets: [
         new LambdaFunction(fn.function, {

@@ -6,6 +6,7 @@ import { CfnPolicy, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../nag';
@@ -21,6 +22,8 @@ export interface IngestionProps {
   readonly telemetry: Telemetry;
   /** The API the processor tells about acknowledgements (notifyDeviceConfigChanged, SigV4). */
   readonly graphqlApi: GraphqlApi;
+  /** The stage's alert topic the processor publishes opened and resolved alerts to. */
+  readonly alertTopic: ITopic;
   readonly logRetention: RetentionDays;
   /**
    * Processor timeout; the queue's visibility timeout is six times it, as AWS advises for SQS sources.
@@ -142,6 +145,7 @@ export class Ingestion extends Construct {
         TIMESTREAM_DATABASE: props.telemetry.databaseName,
         TIMESTREAM_TABLE: props.telemetry.tableName,
         APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         // Kept equal to the table's retention, so the processor knows which records the memory store takes.
         TIMESTREAM_MEMORY_RETENTION_HOURS: String(props.telemetry.memoryStoreRetentionHours),
         POWERTOOLS_SERVICE_NAME: 'calibration',
@@ -155,6 +159,8 @@ export class Ingestion extends Construct {
     );
     for (const statement of props.telemetry.writeStatements()) fn.role.addToPrincipalPolicy(statement);
     props.graphqlApi.grantMutation(fn.role, 'notifyDeviceConfigChanged');
+    props.graphqlApi.grantMutation(fn.role, 'notifyAlertChanged');
+    props.alertTopic.grantPublish(fn.role);
     fn.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: props.batchSize ?? 100,
