@@ -11,7 +11,14 @@ import {
   type AlertSlots,
 } from './model';
 import { describeAlert, type AlertChange, type AlertPublisher, type NotificationSender } from './notifier';
-import { evaluateSensor, hasThresholdRule, newTracker, type RuleSensor, type Tracker } from './rules';
+import {
+  breachOf,
+  evaluateSensor,
+  hasThresholdRule,
+  newTracker,
+  type RuleSensor,
+  type Tracker,
+} from './rules';
 
 /** The parts of a device the alert rules read; the processor's cached device fits. */
 export interface AlertDevice {
@@ -105,10 +112,17 @@ export class AlertService {
    */
   async evaluate(batches: readonly DeviceReadings[]): Promise<Set<string>> {
     const failed = new Set<string>();
+    // The common case costs no promise: in-limit readings only move each tracker's lastAt.
+    const slow: { batch: DeviceReadings; bySensor: Map<string, { time: number; value: number }[]> }[] = [];
+    for (const batch of batches) {
+      const bySensor = this.scan(batch);
+      if (bySensor) slow.push({ batch, bySensor });
+    }
+    if (slow.length === 0) return failed;
     await Promise.all(
-      batches.map(async (batch) => {
+      slow.map(async ({ batch, bySensor }) => {
         try {
-          await this.evaluateDevice(batch);
+          await this.evaluateDevice(batch.device, bySensor);
         } catch (error) {
           failed.add(batch.device.id);
           this.options.logger?.warn('Alert state could not be written; the batch will be retried', {
@@ -157,24 +171,64 @@ export class AlertService {
     if (result.value) await this.tell(result.value, 'resolved', device);
   }
 
-  private async evaluateDevice({ device, records }: DeviceReadings): Promise<void> {
+  /**
+   * The fast path, synchronous: a ruled sensor whose readings in this batch
+   * are all inside its limits, with no alert open and no breach pending,
+   * only moves its tracker's lastAt (exactly what evaluateSensor would do).
+   * Answers the readings of the other sensors, for evaluateSensor, or
+   * undefined when there are none.
+   */
+  private scan({
+    device,
+    records,
+  }: DeviceReadings): Map<string, { time: number; value: number }[]> | undefined {
     const slots = (device.alertSlots ??= {});
     const ruled = this.ruledSensors(device);
-    // The hot path: no rule and nothing open means nothing to evaluate.
-    if (ruled.size === 0 && !Object.entries(slots).some(([k, s]) => k !== SILENCE_RULE && s.alertId)) return;
-
-    const bySensor = new Map<string, { time: number; value: number }[]>();
+    let openSensors: Set<string> | undefined;
+    for (const key in slots) {
+      if (key !== SILENCE_RULE && slots[key]!.alertId) (openSensors ??= new Set()).add(key);
+    }
+    // No rule and nothing open: nothing to evaluate.
+    if (ruled.size === 0 && !openSensors) return undefined;
+    const trackers = this.trackersOf(device.id);
     const keep = this.options.shouldEvaluate;
+    let interesting: Set<string> | undefined;
     for (const record of records) {
       for (const r of record.readings) {
-        if (!ruled.has(r.sensor) && !slots[r.sensor]?.alertId) continue;
+        const rule = ruled.get(r.sensor);
+        if (!rule && !openSensors?.has(r.sensor)) continue;
         if (keep && !keep(r)) continue;
-        let list = bySensor.get(r.sensor);
-        if (!list) bySensor.set(r.sensor, (list = []));
-        list.push({ time: record.time, value: r.value });
+        if (interesting?.has(r.sensor)) continue;
+        const tracker = trackers.get(r.sensor);
+        if (!rule || openSensors?.has(r.sensor) || (tracker && tracker.streak > 0) || breachOf(rule, r.value))
+          (interesting ??= new Set()).add(r.sensor);
       }
     }
-    if (bySensor.size === 0) return;
+    let bySensor: Map<string, { time: number; value: number }[]> | undefined;
+    for (const record of records) {
+      for (const r of record.readings) {
+        if (!ruled.has(r.sensor) && !openSensors?.has(r.sensor)) continue;
+        if (keep && !keep(r)) continue;
+        if (interesting?.has(r.sensor)) {
+          bySensor ??= new Map();
+          let list = bySensor.get(r.sensor);
+          if (!list) bySensor.set(r.sensor, (list = []));
+          list.push({ time: record.time, value: r.value });
+          continue;
+        }
+        let tracker = trackers.get(r.sensor);
+        if (!tracker) trackers.set(r.sensor, (tracker = newTracker()));
+        if (record.time > tracker.lastAt) tracker.lastAt = record.time;
+      }
+    }
+    return bySensor;
+  }
+
+  private async evaluateDevice(
+    device: AlertDevice,
+    bySensor: Map<string, { time: number; value: number }[]>,
+  ): Promise<void> {
+    const ruled = this.ruledSensors(device);
     const trackers = this.trackersOf(device.id);
     for (const [sensorId, readings] of bySensor) {
       const sensor = ruled.get(sensorId) ??
