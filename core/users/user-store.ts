@@ -18,7 +18,7 @@ export type UserChanges = {
 };
 
 /** A profile with the subscription bookkeeping the API never shows. */
-export type StoredUser = import('../generated/graphql').User & {
+export type StoredUser = User & {
   emailSubscriptionArn?: string | null;
   smsSubscriptionArn?: string | null;
 };
