@@ -207,7 +207,7 @@ export class DynamoUserStore implements UserStore {
     }
   }
 
-  async delete(id: string): Promise<User | undefined> {
+  async delete(id: string): Promise<StoredUser | undefined> {
     const { Attributes } = await guarded(() =>
       this.#client.send(
         new DeleteCommand({ TableName: this.#tableName, Key: profileKey(id), ReturnValues: 'ALL_OLD' }),

@@ -43,5 +43,5 @@ export interface UserStore {
    */
   updateEmail(id: string, email: string, updatedAt: string): Promise<void>;
   /** Removes the profile and returns what it was, or undefined when there was none. */
-  delete(id: string): Promise<User | undefined>;
+  delete(id: string): Promise<StoredUser | undefined>;
 }

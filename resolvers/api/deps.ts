@@ -17,7 +17,7 @@ import { DynamoRejectedStore, RejectedMessageService } from '../../core/rejected
 import { AlertService } from '../../core/alerts/alert-service';
 import { DynamoAlertStore } from '../../core/alerts/dynamodb-alert-store';
 import type { AlertPublisher, NotificationSender } from '../../core/alerts/notifier';
-import type { SubscriptionManager } from '../../core/users/subscription-manager';
+import { withSubscriptions, type SubscriptionManager } from '../../core/users/subscription-manager';
 // Deep imports keep the other adapters (DuckDB, the SigV4 notifier) out of the Lambda bundle.
 import { createIngestionPipeline } from '../../core/ingestion/pipeline';
 import type { ChangeNotifier } from '../../core/ingestion/ports';
@@ -93,7 +93,7 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   });
   const accounts = new AccountService({
     directory: new CognitoAccountDirectory({ client: clients.cognito, userPoolId: clients.userPoolId }),
-    profiles,
+    profiles: clients.subscriptionManager ? withSubscriptions(profiles, clients.subscriptionManager) : profiles,
     ...(clock ? { clock } : {}),
     ...(clients.logger ? { logger: clients.logger } : {}),
   });

@@ -4,7 +4,7 @@ import { parseCreateDeviceInput, parseUpdateDeviceInput } from '../../../core/de
 import { ValidationError } from '../../../core/shared/errors';
 import type { Caller } from '../../../core/shared/identity';
 import { UserService } from '../../../core/users';
-import type { SubscriptionManager } from '../../../core/users/subscription-manager';
+import { withSubscriptions, type SubscriptionManager } from '../../../core/users/subscription-manager';
 import { MemoryUserStore } from '../../helpers/memory-user-store';
 
 const issues = (fn: () => unknown) => {
@@ -108,5 +108,21 @@ describe('notification opt-ins on the profile', () => {
     await expect(users.updateUser(self, { id: 'u1', notifyBySms: true })).rejects.toThrow(/E\.164/);
     const ok = await users.updateUser(self, { id: 'u1', notifyBySms: true, phone: '+16045550123' });
     expect(ok.notifyBySms).toBe(true);
+  });
+
+  it('follow an account through the accounts area: a new email is re-subscribed, a deleted account unsubscribed', async () => {
+    const store = new MemoryUserStore();
+    const removed: string[] = [];
+    const linked = withSubscriptions(store, {
+      ...subscriptions,
+      remove: async (p) => void removed.push(p.id),
+    });
+    const users = new UserService({ store, subscriptions });
+    await users.createUser(admin, { id: 'u2', email: 'old@example.com', notifyByEmail: true });
+    synced.length = 0;
+    await linked.updateEmail('u2', 'new@example.com', '2026-01-02T00:00:00.000Z');
+    expect(synced).toEqual(['u2:true:false:']);
+    await linked.delete('u2');
+    expect(removed).toEqual(['u2']);
   });
 });
