@@ -9,11 +9,14 @@ export const DEFAULT_SILENCE_AFTER_INTERVALS = 3;
 /** Bounds the validation enforces (a rule beyond them is a typo, not a policy). */
 export const MAX_AFTER_READINGS = 1000;
 export const MAX_SILENCE_AFTER_INTERVALS = 1000;
+/** One day: a longer required duration is a typo. */
+export const MAX_AFTER_MINUTES = 1440;
 
 /** The rule of a sensor that names none. */
 export const DEFAULT_ALERT_RULE: AlertRule = {
   afterReadings: DEFAULT_AFTER_READINGS,
   deadband: DEFAULT_DEADBAND,
+  afterMinutes: null,
 };
 
 /**

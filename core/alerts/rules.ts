@@ -7,7 +7,8 @@ export interface RuleSensor {
   min?: number | null;
   max?: number | null;
   alertsEnabled?: boolean | null;
-  alert?: AlertRule | null;
+  /** Absent parts take the defaults (DEFAULT_ALERT_RULE). */
+  alert?: { [K in keyof AlertRule]?: AlertRule[K] | null } | null;
 }
 
 /** One calibrated reading of one sensor, as the evaluator sees it. */
@@ -86,7 +87,8 @@ const isWorse = (kind: AlertKind | null | undefined, candidate: number, worst: n
  * each meant to be written conditionally on the slot it was computed from.
  *
  * - A breach opens an alert once it has lasted `afterReadings` consecutive
- *   readings, unless it began at or before the slot's `resolvedThrough`.
+ *   readings (and, with `afterMinutes`, that long since its first reading),
+ *   unless it began at or before the slot's `resolvedThrough`.
  * - An open alert records a worse value, and resolves on the first reading
  *   inside the limits by the deadband. A rule switched off (alertsEnabled
  *   false, limits removed) resolves an open alert on the next reading.
@@ -101,6 +103,7 @@ export function evaluateSensor(
 ): { tracker: Tracker; slot: AlertSlot | undefined; transitions: Transition[] } {
   const afterReadings = Math.max(1, sensor.alert?.afterReadings ?? DEFAULT_ALERT_RULE.afterReadings);
   const ruled = hasThresholdRule(sensor);
+  const afterMs = (sensor.alert?.afterMinutes ?? 0) * 60_000;
   const t: Tracker = { ...tracker };
   let s: AlertSlot | undefined = slot ? { ...slot } : undefined;
   const transitions: Transition[] = [];
@@ -136,7 +139,8 @@ export function evaluateSensor(
       if (isWorse(kind, r.value, t.worst)) t.worst = r.value;
     } else Object.assign(t, { streak: 1, since: r.time, kind, worst: r.value });
     const resolvedThrough = s?.resolvedThrough ?? -Infinity;
-    if (t.streak >= afterReadings && t.since > resolvedThrough) {
+    const lastedLongEnough = !afterMs || r.time - t.since >= afterMs;
+    if (t.streak >= afterReadings && lastedLongEnough && t.since > resolvedThrough) {
       const threshold = kind === 'HIGH' ? sensor.max! : sensor.min!;
       transitions.push({
         type: 'open',

@@ -523,6 +523,7 @@ function toRecord(item: Record<string, unknown>): DeviceRecord {
       alert: {
         afterReadings: s.alert?.afterReadings ?? DEFAULT_ALERT_RULE.afterReadings,
         deadband: s.alert?.deadband ?? DEFAULT_ALERT_RULE.deadband,
+        afterMinutes: s.alert?.afterMinutes ?? null,
       },
     })),
     configVersion: i.configVersion,

@@ -20,6 +20,7 @@ import {
   DEFAULT_AFTER_READINGS,
   DEFAULT_DEADBAND,
   DEFAULT_SILENCE_AFTER_INTERVALS,
+  MAX_AFTER_MINUTES,
   MAX_AFTER_READINGS,
   MAX_SILENCE_AFTER_INTERVALS,
 } from '../alerts/model';
@@ -125,6 +126,12 @@ const alertRule = z.strictObject(
       .max(MAX_AFTER_READINGS, `must be at most ${MAX_AFTER_READINGS} readings`)
       .nullish(),
     deadband: finite(' of at least 0, or null').min(0, 'must be at least 0').nullish(),
+    afterMinutes: z
+      .number({ error: `must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}, or null` })
+      .int(`must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}`)
+      .min(1, 'must be at least 1 minute, or null for readings only')
+      .max(MAX_AFTER_MINUTES, `must be at most ${MAX_AFTER_MINUTES} minutes (one day)`)
+      .nullish(),
   },
   { error: 'must be an object with afterReadings and deadband, or null' },
 );
@@ -201,6 +208,7 @@ const sensor = z
     alert: {
       afterReadings: value.alert?.afterReadings ?? DEFAULT_AFTER_READINGS,
       deadband: value.alert?.deadband ?? DEFAULT_DEADBAND,
+      afterMinutes: value.alert?.afterMinutes ?? null,
     },
   }));
 

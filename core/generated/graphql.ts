@@ -62,6 +62,8 @@ export type AlertKind =
 
 /** When a sensor's limits (min, max) raise an alert; the rule travels with the device config. */
 export type AlertRule = {
+  /** Optionally, the breach must also have lasted this many minutes since its first reading (null = readings only). */
+  afterMinutes: Maybe<Scalars['Int']['output']>;
   /** A breach opens an alert once it has lasted this many consecutive readings (default 1). */
   afterReadings: Scalars['Int']['output'];
   /** An alert closes once the value is back inside the limits by at least this much (default 0). */
@@ -69,6 +71,7 @@ export type AlertRule = {
 };
 
 export type AlertRuleInput = {
+  afterMinutes?: InputMaybe<Scalars['Int']['input']>;
   afterReadings?: InputMaybe<Scalars['Int']['input']>;
   deadband?: InputMaybe<Scalars['Float']['input']>;
 };

@@ -1,4 +1,5 @@
 import type { AlertSlots } from '../alerts/model';
+import type { RuleSensor } from '../alerts/rules';
 import type { Device, Sensor } from '../generated/graphql';
 
 /**
@@ -19,7 +20,7 @@ export type CalibrationSensor = Pick<Sensor, 'id' | 'unit' | 'enabled' | 'min' |
   decimals?: Sensor['decimals'] | null;
   /** The alert rule's parts (core/alerts); absent = no threshold alerts. */
   alertsEnabled?: Sensor['alertsEnabled'] | null;
-  alert?: Sensor['alert'] | null;
+  alert?: RuleSensor['alert'];
 };
 
 /** The parts of a device that the pipeline reads. */

@@ -11,7 +11,7 @@ export const sensorFixture = (id: string, over: Partial<Sensor> = {}): Sensor =>
   alertsEnabled: false,
   decimals: 2,
   calibration: null,
-  alert: { afterReadings: 1, deadband: 0 },
+  alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
   ...over,
 });
 

@@ -29,7 +29,7 @@ const ph = (over: Record<string, unknown> = {}) => ({
 describe('alert rules in the device config', () => {
   it('default to one reading, no deadband and three silent intervals', () => {
     const device = parseCreateDeviceInput({ id: 'b1', name: 'B', sensors: [ph()] });
-    expect(device.sensors[0]!.alert).toEqual({ afterReadings: 1, deadband: 0 });
+    expect(device.sensors[0]!.alert).toEqual({ afterReadings: 1, deadband: 0, afterMinutes: null });
     expect(device.silenceAfterIntervals).toBe(3);
   });
 
@@ -64,7 +64,7 @@ describe('alert rules in the device config', () => {
     const after = {
       ...before,
       silenceAfterIntervals: 5,
-      sensors: [{ ...before.sensors[0]!, alert: { afterReadings: 4, deadband: 0.1 } }],
+      sensors: [{ ...before.sensors[0]!, alert: { afterReadings: 4, deadband: 0.1, afterMinutes: null } }],
     };
     const diff = diffSettings(settingsOf(before), settingsOf(after)).map((c) => c.path);
     expect(diff).toEqual(['silenceAfterIntervals', 'sensors.ph.alert']);

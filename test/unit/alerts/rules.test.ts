@@ -62,6 +62,15 @@ describe('evaluateSensor', () => {
     expect(transitions.filter((t) => t.type === 'worse').at(-1)).toMatchObject({ worstValue: 10.1 });
   });
 
+  it('waits for afterMinutes too when the rule names a duration', () => {
+    const sensor = ph({ alert: { afterReadings: 1, deadband: 0, afterMinutes: 2 } });
+    const minutes = (...values: number[]) => values.map((value, i) => ({ time: 60_000 * i, value }));
+    expect(run(sensor, [minutes(9.5, 9.6)]).transitions).toEqual([]);
+    expect(run(sensor, [minutes(9.5, 9.6, 9.7)]).transitions).toEqual([
+      { type: 'open', kind: 'HIGH', openedAt: 0, threshold: 9, worstValue: 9.7, lastValue: 9.7, at: 120_000 },
+    ]);
+  });
+
   it('opens LOW below min with min as the threshold', () => {
     const { transitions } = run(ph({ alert: { afterReadings: 1, deadband: 0 } }), [series(5.5)]);
     expect(transitions).toEqual([

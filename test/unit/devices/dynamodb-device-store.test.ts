@@ -41,7 +41,7 @@ const write: SettingsWrite = {
         alertsEnabled: false,
         decimals: 2,
         calibration: null,
-        alert: { afterReadings: 1, deadband: 0 },
+        alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
       },
     ],
     silenceAfterIntervals: 3,

@@ -61,7 +61,7 @@ describe('parseCreateDeviceInput', () => {
         ],
         calibratedAt: null,
       },
-      alert: { afterReadings: 1, deadband: 0 },
+      alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
     });
   });
 
