@@ -93,6 +93,8 @@ function countingStore(): AlertStore & { calls: number } {
     openSilence: async () => ({ ok: false as const, current: undefined }),
     dropWatch: async () => undefined,
     readSlot: async () => undefined,
+    unresolvedOf: async () => [],
+    resolveOrphan: async () => undefined,
   };
   return store;
 }

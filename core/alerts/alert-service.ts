@@ -435,6 +435,58 @@ export class AlertService {
     return true;
   }
 
+  // ------------------------------------------------------------ config changes
+
+  /**
+   * After a device's config changed (or it was deleted: `device` null):
+   * resolves its open alerts whose rule no longer applies (the sensor was
+   * removed or disabled, its alerts or limits switched off; silence alerts
+   * switched off or the device disabled), since no reading would ever close
+   * them. One Query of the device's unresolved alerts (gsi2); nothing else
+   * when there are none.
+   */
+  async configChanged(
+    deviceId: string,
+    device: Pick<AlertDevice, 'enabled' | 'silenceAfterIntervals' | 'sensors' | 'name'> | null,
+  ): Promise<number> {
+    const open = await this.store.unresolvedOf(deviceId);
+    let resolved = 0;
+    const now = this.clock();
+    const at = new Date(now).toISOString();
+    for (const alert of open) {
+      if (device && this.stillApplies(alert, device)) continue;
+      let closed: Alert | undefined;
+      if (!device) closed = await this.store.resolveOrphan(alert.id, at);
+      else {
+        this.writes++;
+        const result = await this.store.resolve(
+          deviceId,
+          alert.sensor ?? SILENCE_RULE,
+          alert.id,
+          now,
+          null,
+          at,
+        );
+        // A lost race: the processor resolved it first (or another episode holds the slot); it is not ours.
+        closed = result.ok ? result.value : await this.store.resolveOrphan(alert.id, at);
+      }
+      if (!closed) continue;
+      resolved++;
+      await this.tell(closed, 'resolved', { id: deviceId, name: device?.name ?? null });
+    }
+    return resolved;
+  }
+
+  private stillApplies(
+    alert: Alert,
+    device: Pick<AlertDevice, 'enabled' | 'silenceAfterIntervals' | 'sensors'>,
+  ): boolean {
+    if (alert.kind === 'SILENT')
+      return device.enabled && (device.silenceAfterIntervals ?? DEFAULT_SILENCE_AFTER_INTERVALS) > 0;
+    const sensor = device.sensors.find((s) => s.id === alert.sensor);
+    return device.enabled && !!sensor && sensor.enabled !== false && hasThresholdRule(sensor);
+  }
+
   // ------------------------------------------------------------ the API's side
 
   /** Alerts newest first, of one device or all, optionally in one state. */

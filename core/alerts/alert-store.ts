@@ -62,6 +62,10 @@ export interface AlertStore {
   openSilence(device: WatchedDevice, slot: AlertSlot, alert: Alert): Promise<SlotWrite<Alert>>;
   /** Takes a device off the watch (disabled, or silence alerts off), only while the key is unchanged. */
   dropWatch(deviceId: string, watchKey: string): Promise<void>;
+  /** A device's alerts that are not RESOLVED (gsi2, newest first), for a config change to review. */
+  unresolvedOf(deviceId: string): Promise<Alert[]>;
+  /** Marks an alert RESOLVED without a slot (its device is gone); undefined when it already was. */
+  resolveOrphan(alertId: string, at: string): Promise<Alert | undefined>;
   /** One rule's slot, read after a conditional write found it changed. */
   readSlot(deviceId: string, rule: string): Promise<AlertSlot | undefined>;
 }

@@ -262,6 +262,52 @@ export class DynamoAlertStore implements AlertStore {
     }
   }
 
+  async unresolvedOf(deviceId: string): Promise<Alert[]> {
+    const out: Alert[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await guard(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: GSI2,
+            KeyConditionExpression: 'gsi2pk = :pk',
+            FilterExpression: '#state <> :resolved',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':pk': `ALERT#${deviceId}`, ':resolved': 'RESOLVED' },
+            ScanIndexForward: false,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      out.push(...(page.Items ?? []).map(toAlert));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async resolveOrphan(alertId: string, at: string): Promise<Alert | undefined> {
+    try {
+      const { Attributes } = await guard(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: alertKey(alertId),
+            UpdateExpression: 'SET #state = :resolved, resolvedAt = :at, updatedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND #state <> :resolved',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':resolved': 'RESOLVED', ':at': at },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return Attributes ? toAlert(Attributes) : undefined;
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
+  }
+
   async readSlot(deviceId: string, rule: string): Promise<AlertSlot | undefined> {
     const { Item } = await guard(
       this.client.send(

@@ -4,6 +4,8 @@ import { DEFAULT_ALERT_RULE, type AlertSlot } from './model';
 /** The parts of a sensor its threshold rule reads. */
 export interface RuleSensor {
   id: string;
+  /** A disabled sensor sends no readings, so it keeps no alert open (AlertService.configChanged). */
+  enabled?: boolean | null;
   min?: number | null;
   max?: number | null;
   alertsEnabled?: boolean | null;

@@ -72,7 +72,7 @@ export function createApi(deps: ApiDeps, options: CreateApiOptions = {}): Api {
   const log = deps.logger ?? defaultLogger;
   const app = new AppSyncGraphQLResolver({ logger: log });
 
-  app.includeRouter(devicesRouter(deps.devices, log));
+  app.includeRouter(devicesRouter(deps.devices, log, deps.alerts));
   if (deps.users) app.includeRouter(usersRouter(deps.users, log));
   if (deps.accounts) app.includeRouter(accountsRouter(deps.accounts, log));
   if (deps.telemetry) app.includeRouter(telemetryRouter(deps.telemetry, log));

@@ -93,7 +93,9 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   });
   const accounts = new AccountService({
     directory: new CognitoAccountDirectory({ client: clients.cognito, userPoolId: clients.userPoolId }),
-    profiles: clients.subscriptionManager ? withSubscriptions(profiles, clients.subscriptionManager) : profiles,
+    profiles: clients.subscriptionManager
+      ? withSubscriptions(profiles, clients.subscriptionManager)
+      : profiles,
     ...(clock ? { clock } : {}),
     ...(clients.logger ? { logger: clients.logger } : {}),
   });

@@ -73,6 +73,17 @@ export class MemoryAlertStore implements AlertStore {
   openSilence = async (): Promise<SlotWrite<Alert>> => ({ ok: false, current: undefined });
   dropWatch = async (): Promise<void> => undefined;
 
+  async unresolvedOf(deviceId: string): Promise<Alert[]> {
+    return [...this.alerts.values()].filter((a) => a.deviceId === deviceId && a.state !== 'RESOLVED');
+  }
+
+  async resolveOrphan(alertId: string, at: string): Promise<Alert | undefined> {
+    const a = this.alerts.get(alertId);
+    if (!a || a.state === 'RESOLVED') return undefined;
+    Object.assign(a, { state: 'RESOLVED', resolvedAt: at });
+    return { ...a };
+  }
+
   async readSlot(deviceId: string, rule: string): Promise<AlertSlot | undefined> {
     return this.slots.get(`${deviceId}/${rule}`);
   }

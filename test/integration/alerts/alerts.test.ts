@@ -191,6 +191,32 @@ describe('threshold alerts in the processor', () => {
     expect(processors.flatMap((p) => p.publisher.events)).toHaveLength(1);
   });
 
+  it('resolves the alerts a config change leaves without a rule: sensor switched off, device deleted', async () => {
+    await createStation('x1', {}, { afterReadings: 1, deadband: 0 });
+    const p = processor();
+    await p.pipeline.process([ph('x1', 1, 12)]);
+    expect((await alertsOf('x1'))[0]?.state).toBe('OPEN');
+    const unchanged = await devices().updateDevice({ id: 'x1', name: 'Renamed' }, 'test');
+    expect(await p.alerts.configChanged('x1', unchanged)).toBe(0);
+    const off = await devices().updateDevice(
+      { id: 'x1', sensors: [{ id: 'ph', measurement: 'ph', min: 6, max: 9, alertsEnabled: false }] },
+      'test',
+    );
+    expect(await p.alerts.configChanged('x1', off)).toBe(1);
+    expect((await alertsOf('x1'))[0]?.state).toBe('RESOLVED');
+    expect((await devices().device('x1'))?.openAlerts).toBe(0);
+
+    await createStation('x2', {}, { afterReadings: 1, deadband: 0 });
+    await p.pipeline.process([ph('x2', 1, 12)]);
+    await devices().deleteDevice('x2', 'test');
+    expect(await p.alerts.configChanged('x2', null)).toBe(1);
+    expect((await alertsOf('x2'))[0]?.state).toBe('RESOLVED');
+    expect(p.publisher.events.filter((a) => a.state === 'RESOLVED').map((a) => a.deviceId)).toEqual([
+      'x1',
+      'x2',
+    ]);
+  });
+
   it('writes nothing for alerts while readings stay inside the limits', async () => {
     await createStation('q1');
     const p = processor();
