@@ -10,6 +10,9 @@ import { enveloped } from './route';
 
 type Args = Record<string, unknown>;
 
+/** The updateDevice fields that can end an alert's rule. */
+const RULE_FIELDS = ['sensors', 'enabled', 'silenceAfterIntervals'] as const;
+
 /** Who a history entry and `updatedBy` name: the account's username, or the backend principal. */
 const actorOf = (caller: Caller): string => (caller.kind === 'user' ? caller.username : caller.principal);
 
@@ -66,9 +69,12 @@ export function devicesRouter(
   mutation('createDevice', async (args, caller) =>
     devices.createDevice(args.input, actorOf(requireGroup(caller, 'admin'))),
   );
-  mutation('updateDevice', async (args, caller) =>
-    reviewed(await devices.updateDevice(args.input, actorOf(requireGroup(caller, 'admin')))),
-  );
+  mutation('updateDevice', async (args, caller) => {
+    const device = await devices.updateDevice(args.input, actorOf(requireGroup(caller, 'admin')));
+    // Labels (name, description, location) and the interval leave every rule as it was: no review.
+    const input = (args.input ?? {}) as Record<string, unknown>;
+    return RULE_FIELDS.some((f) => input[f] !== undefined) ? reviewed(device) : device;
+  });
   mutation('deleteDevice', async (args, caller) => {
     const deleted = await devices.deleteDevice(args.id, actorOf(requireGroup(caller, 'admin')));
     await reviewAlerts(args.id, null);
