@@ -34,6 +34,7 @@ Local mode ready in ${seconds} s ${config.dataDir ? `(data in ${config.dataDir})
   Cognito         ${o.CognitoEndpoint}  pool ${o.UserPoolId}  client ${o.UserPoolClientId}
   Admin           ${config.admin.email} / ${config.admin.email === 'admin@example.com' ? config.admin.password : '(LOCAL_ADMIN_PASSWORD)'}
   Health          ${o.HealthUrl}
+  Outbox          ${o.OutboxUrl}  (alert notifications that would be sent)
 ${config.dataDir ? `  Outputs         ${config.dataDir}/outputs.json\n` : ''}
 Try: npm run simulate -- --devices 5 --interval 2s      Stop: Ctrl-C
 `);
