@@ -1,4 +1,4 @@
-import type { BenchFigure, BenchSection } from '../lib';
+import { percentile, type BenchFigure, type BenchSection } from '../lib';
 import { AlertService, DynamoAlertStore, type AlertStore } from '../../core/alerts';
 import { DeviceService, DynamoDeviceStore } from '../../core/devices';
 import { createIngestionPipeline, type InboundMessage, type IngestionDevice } from '../../core/ingestion';
@@ -131,9 +131,10 @@ export default async function alertsBench(): Promise<BenchSection> {
   const on = pipelineOf(true);
   await off.pipeline.process(batches[0]!);
   await on.pipeline.process(batches[0]!);
-  const ROUNDS = 7;
+  const ROUNDS = 11;
   let offRate = 0;
   let onRate = 0;
+  const ratios: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     let offMs = 0;
     let onMs = 0;
@@ -147,16 +148,20 @@ export default async function alertsBench(): Promise<BenchSection> {
     }
     offRate = Math.max(offRate, MESSAGES / (offMs / 1000));
     onRate = Math.max(onRate, MESSAGES / (onMs / 1000));
+    ratios.push(offMs / onMs);
   }
+  // The rounds are paired (off and on alternate batch by batch), so the median of the per-round
+  // ratios is steadier on a shared machine than the ratio of two independent bests.
+  const ratio = percentile(ratios, 50);
   figures.push(
     { name: 'processor, rules off (10 sensors, no alerts)', value: offRate, unit: 'msg/s' },
+    { name: 'processor, rules on (10 ruled sensors, in limits)', value: onRate, unit: 'msg/s' },
     {
-      name: 'processor, rules on (10 ruled sensors, in limits)',
-      value: onRate,
-      unit: 'msg/s',
-      reference: { name: 'rules off', value: offRate },
-      target: '>= 0.9x rules off',
-      met: onRate >= 0.9 * offRate,
+      name: 'rules on / rules off, median of paired rounds',
+      value: ratio,
+      unit: 'x',
+      target: '>= 0.9x',
+      met: ratio >= 0.9,
     },
     {
       name: 'alert store calls while nothing changes (in memory)',
@@ -300,7 +305,7 @@ export default async function alertsBench(): Promise<BenchSection> {
       },
     );
     notes.push(
-      'Rules on/off: the same 20,000 messages (20 stations x 10 sensors) through the pipeline into a counting sink, alternating batch by batch, best of 7 rounds each.',
+      'Rules on/off: the same 20,000 messages (20 stations x 10 sensors) through the pipeline into a counting sink, alternating batch by batch; rates are the best of 11 rounds, the ratio the median of the rounds.',
       'DynamoDB figures are requests counted on the wire against dynalite (real DynamoDB adapters): the silence deadline rides on the lastSeenAt write, so rules add no write while nothing changes.',
       'A transition is conditional: a lost race (another processor got there first) costs one GetItem of the slot and no write.',
     );

@@ -77,6 +77,15 @@ const MAX_ALERT_ID = 200;
 const SILENCE_PAGE = 100;
 const SILENCE_ROUNDS = 10;
 
+/** A ruled sensor on the fast path; `max` is scratch space of one batch. */
+interface QuietEntry {
+  /** The limits, as numbers: a value above hi or below lo is a breach (breachOf, unrolled). */
+  hi: number;
+  lo: number;
+  tracker: Tracker;
+  max: number;
+}
+
 type SignedIn =
   { kind: 'user'; username: string; groups: readonly string[] } | { kind: 'iam'; principal: string };
 
@@ -93,6 +102,7 @@ export class AlertService {
   private readonly maxTracked: number;
   /** Ruled sensors per device object: prepared once per cached device, so a batch without rules costs a lookup. */
   private readonly ruled = new WeakMap<AlertDevice, Map<string, RuleSensor & { unit?: string | null }>>();
+  private readonly entries = new WeakMap<AlertDevice, Map<string, QuietEntry>>();
   /** Conditional writes this service made (the benchmark counts them). */
   writes = 0;
 
@@ -190,8 +200,9 @@ export class AlertService {
     }
     // No rule and nothing open: nothing to evaluate.
     if (ruled.size === 0 && !openSensors) return undefined;
-    const trackers = this.trackersOf(device.id);
     const keep = this.options.shouldEvaluate;
+    if (!openSensors && this.allQuiet(device, records)) return undefined;
+    const trackers = this.trackersOf(device.id);
     let interesting: Set<string> | undefined;
     for (const record of records) {
       for (const r of record.readings) {
@@ -224,6 +235,58 @@ export class AlertService {
     return bySensor;
   }
 
+  /**
+   * The common case in one pass and one Map lookup per reading: every ruled
+   * reading is inside its limits and no breach is pending. Then each tracker
+   * only takes the batch's newest time, and true is answered; otherwise
+   * nothing is changed and scan() sorts the batch out.
+   */
+  private allQuiet(device: AlertDevice, records: DeviceReadings['records']): boolean {
+    const entries = this.entriesOf(device);
+    const keep = this.options.shouldEvaluate;
+    let touched: QuietEntry[] | undefined;
+    for (const record of records) {
+      for (const r of record.readings) {
+        const e = entries.get(r.sensor);
+        if (!e || (keep && !keep(r))) continue;
+        const v = r.value;
+        if (v > e.hi || v < e.lo || e.tracker.streak > 0) {
+          if (touched) for (const t of touched) t.max = -Infinity;
+          return false;
+        }
+        if (e.max === -Infinity) (touched ??= []).push(e);
+        if (record.time > e.max) e.max = record.time;
+      }
+    }
+    if (touched)
+      for (const e of touched) {
+        if (e.max > e.tracker.lastAt) e.tracker.lastAt = e.max;
+        e.max = -Infinity;
+      }
+    return true;
+  }
+
+  /** Per cached device object: each ruled sensor's rule with its (persistent) tracker. */
+  private entriesOf(device: AlertDevice): Map<string, QuietEntry> {
+    let entries = this.entries.get(device);
+    if (!entries) {
+      const trackers = this.trackersOf(device.id);
+      entries = new Map();
+      for (const [id, rule] of this.ruledSensors(device)) {
+        let tracker = trackers.get(id);
+        if (!tracker) trackers.set(id, (tracker = newTracker()));
+        entries.set(id, {
+          hi: typeof rule.max === 'number' ? rule.max : Infinity,
+          lo: typeof rule.min === 'number' ? rule.min : -Infinity,
+          tracker,
+          max: -Infinity,
+        });
+      }
+      this.entries.set(device, entries);
+    }
+    return entries;
+  }
+
   private async evaluateDevice(
     device: AlertDevice,
     bySensor: Map<string, { time: number; value: number }[]>,
@@ -233,13 +296,10 @@ export class AlertService {
     for (const [sensorId, readings] of bySensor) {
       const sensor = ruled.get(sensorId) ??
         device.sensors.find((s) => s.id === sensorId) ?? { id: sensorId, alertsEnabled: false };
-      const before = trackers.get(sensorId) ?? newTracker();
-      try {
-        trackers.set(sensorId, await this.runSensor(device, sensor, before, readings));
-      } catch (err) {
-        trackers.set(sensorId, before);
-        throw err;
-      }
+      let tracker = trackers.get(sensorId);
+      if (!tracker) trackers.set(sensorId, (tracker = newTracker()));
+      // In place: the fast path's entries hold this very object.
+      Object.assign(tracker, await this.runSensor(device, sensor, { ...tracker }, readings));
     }
   }
 
