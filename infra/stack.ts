@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { Alerts } from './constructs/alerts';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
@@ -71,6 +72,7 @@ export class YvrStack extends Stack {
   readonly exports: Exports;
   readonly api: Api;
   readonly ingestion: Ingestion;
+  readonly alerts: Alerts;
   readonly monitoring: Monitoring;
   readonly console: OperatorConsole;
 
@@ -98,6 +100,7 @@ export class YvrStack extends Stack {
       ...(props.iotEndpoint ? { endpoint: props.iotEndpoint } : {}),
       logRetention,
     });
+    this.alerts = new Alerts(this, 'Alerts', { stage });
     this.api = new Api(this, 'Api', {
       stage,
       schemaPath: sources.schema,
@@ -108,6 +111,7 @@ export class YvrStack extends Stack {
       telemetry: this.telemetry,
       exports: this.exports,
       iotEndpoint: iotEndpoint.host,
+      alertTopic: this.alerts.topic,
       logRetention,
     });
     this.ingestion = new Ingestion(this, 'Ingestion', {
@@ -116,6 +120,7 @@ export class YvrStack extends Stack {
       table: this.data.table,
       telemetry: this.telemetry,
       graphqlApi: this.api.graphqlApi,
+      alertTopic: this.alerts.topic,
       logRetention,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -194,6 +199,10 @@ export class YvrStack extends Stack {
       },
       AlarmTopicArn: { value: this.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
       ConsoleUrl: { value: this.console.url, description: 'Operator console (CloudFront)' },
+      AlertTopicArn: {
+        value: this.alerts.topic.topicArn,
+        description: 'SNS topic of the alert notifications',
+      },
     };
     for (const [name, { value, description }] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value, description });

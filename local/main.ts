@@ -45,6 +45,7 @@ Local mode ready in ${seconds} s ${config.dataDir ? `(data in ${config.dataDir})
   Telemetry       ${o.TelemetryStoreKind} (LOCAL_TELEMETRY)
   Health          ${o.HealthUrl}
   Local CA        ${o.CaCertificateFile}  (npm run trust-ca; Node: NODE_EXTRA_CA_CERTS)
+  Outbox          ${o.OutboxUrl}  (alert notifications that would be sent)
 ${config.dataDir ? `  Outputs         ${config.dataDir}/outputs.json\n` : ''}
 Try: npm run simulate -- --devices 5 --interval 2s      Stop: Ctrl-C
 `);

@@ -19,6 +19,10 @@ import { telemetryTableNameFor } from '../core/telemetry/dynamodb/layout';
 import { FileExportSink, exportSecretOf } from './export/file-export-sink';
 import { exportDownloadRoute } from './server/export-download';
 import { DeviceCache } from '../processors/calibration/device-cache';
+import { AlertService, DynamoAlertStore, type AlertPublisher } from '../core/alerts';
+import { OutboxNotificationSender } from '../core/alerts/outbox-notification-sender';
+import { DynamoUserStore } from '../core/users';
+import type { User } from '../core/generated/graphql';
 import { tableNameFor } from '../core/shared/table';
 import {
   ensureTelemetryTable,
@@ -69,6 +73,8 @@ export interface LocalOptions {
   log?: (line: string) => void;
   /** Guards Cognito's admin operations (issue 12's SigV4 verifier; tests inject their own). */
   verifyCognitoAdminRequest?: AdminRequestVerifier;
+  /** How often the silence watch is checked (ms; default 60 s; AWS checks every 5 minutes). */
+  silenceCheckMs?: number;
 }
 
 /** What `.local/outputs.json` holds: the endpoints clients need, named like the CDK stack's outputs. */
@@ -97,6 +103,9 @@ export interface LocalOutputs {
   GraphQLHttpsUrl: string;
   /** Absolute path of the local CA's PEM, which signs the GraphQL port's certificate (CONTRACT.md section 3). */
   CaCertificateFile: string;
+  /** GET: the alert notifications that would have been sent (CONTRACT.md section 3). */
+  OutboxUrl: string;
+  OutboxDir: string;
 }
 
 export interface LocalMode {
@@ -256,6 +265,29 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     // backend mutation, bound once the GraphQL engine exists (below).
     let notify: (deviceId: string) => Promise<void> = async () => undefined;
     const changeNotifier = { deviceChanged: (deviceId: string) => notify(deviceId) };
+    // onAlertChanged the same way: the backend mutation notifyAlertChanged, in-process.
+    let notifyAlert: AlertPublisher['alertChanged'] = async () => undefined;
+    const alertPublisher: AlertPublisher = { alertChanged: (alert) => notifyAlert(alert) };
+    // SNS stand-in: one file per notification, naming the opted-in recipients.
+    const outboxDir = dataDir
+      ? join(dataDir, 'outbox')
+      : join(process.env.TMPDIR ?? '/tmp', `yvr-outbox-${process.pid}-${Date.now()}`);
+    const profileStore = new DynamoUserStore({ client: documentClientOf(dynamo.client), tableName });
+    const outbox = new OutboxNotificationSender({
+      dir: outboxDir,
+      profiles: async () => {
+        const all: User[] = [];
+        let token: string | null | undefined;
+        do {
+          const page = await profileStore.list(100, token);
+          all.push(...page.items);
+          token = page.nextToken;
+        } while (token);
+        return all;
+      },
+      log,
+    });
+    if (!dataDir) stops.push(async () => rmSync(outboxDir, { recursive: true, force: true }));
     const clients: ApiClients = {
       dynamo: dynamo.client,
       tableName,
@@ -265,16 +297,30 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       telemetryStore: telemetry,
       exportSink,
       changeNotifier,
+      alertPublisher,
+      notificationSender: outbox,
       logger: localLogger,
     };
     const apiDeps = buildApiDeps(clients);
     const api = createApi(apiDeps);
     const invoker: ApiInvoker = options.invoker ?? ((event) => api.resolve(event));
 
+    const documents = documentClientOf(dynamo.client);
+    const processorAlerts = new AlertService({
+      store: new DynamoAlertStore({ client: documents, tableName }),
+      publisher: alertPublisher,
+      sender: outbox,
+      logger: {
+        warn: (message) => log(`[alerts] ${message}`),
+        error: (message, extra) =>
+          log(`[alerts] ${message} ${String((extra as { error?: unknown })?.error ?? '')}`),
+      },
+    });
     // The processor's parts, built as the calibration Lambda builds them: the same device cache per process.
     const { pipeline, rejected, rejectedStore, deviceStore } = buildIngestion({
-      documents: documentClientOf(dynamo.client),
+      documents,
       tableName,
+      alerts: processorAlerts,
       telemetry,
       acks: apiDeps.devices,
       notifier: changeNotifier,
@@ -296,6 +342,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     // In AWS the processor calls the @aws_iam mutation with SigV4; here it runs in-process as the backend.
     notify = async (deviceId) => {
       const result = await engine.callAsBackend('notifyDeviceConfigChanged', { id: deviceId });
+      if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
+    };
+    notifyAlert = async (alert) => {
+      const result = await engine.callAsBackend('notifyAlertChanged', { id: alert.id });
       if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     };
     const processorOptions = {
@@ -378,6 +428,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         ...(options.connectionInitTimeoutMs
           ? { connectionInitTimeoutMs: options.connectionInitTimeoutMs }
           : {}),
+        outbox: (limit) => outbox.list(limit),
       }),
     );
     Object.assign(urls, { graphqlUrl: server.url, realtimeUrl: server.realtimeUrl });
@@ -414,6 +465,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       (err: unknown) => log(`[local] could not rebuild retained config: ${(err as Error).message}`),
     );
 
+    // The silence watch on a timer (AWS: the 5-minute reconciliation schedule).
+    const silenceTimer = setInterval(() => {
+      apiDeps.alerts
+        ?.checkSilence()
+        .then((r) => r.opened && log(`[alerts] silence check opened ${r.opened} alert(s)`))
+        .catch((err: unknown) => log(`[alerts] silence check failed: ${(err as Error).message}`));
+    }, options.silenceCheckMs ?? 60_000);
+    silenceTimer.unref();
+    stops.push(async () => clearInterval(silenceTimer));
+
     const outputs: LocalOutputs = {
       GraphQLUrl: server.url,
       RealtimeUrl: server.realtimeUrl,
@@ -435,6 +496,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       ConsoleUrl: server.url.replace(/\/graphql$/, '/console/'),
       GraphQLHttpsUrl: server.secureUrl!,
       CaCertificateFile: tls.caCertificateFile,
+      OutboxUrl: server.url.replace(/\/graphql$/, '/outbox'),
+      OutboxDir: outboxDir,
     };
     if (dataDir) writeFileSync(join(dataDir, 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`);
 

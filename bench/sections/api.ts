@@ -36,6 +36,7 @@ const FUNCTION_ENV = {
   IOT_DATA_ENDPOINT: 'bench-ats.iot.us-west-2.amazonaws.com',
   TIMESTREAM_DATABASE: 'yvr-bench',
   TIMESTREAM_TABLE: 'readings',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:us-west-2:123456789012:yvr-bench-alerts',
   APPSYNC_GRAPHQL_URL: 'https://bench.appsync-api.us-west-2.amazonaws.com/graphql',
 };
 

@@ -198,6 +198,8 @@ export class DeviceService {
         enabled: old.settings.enabled,
         sensorIntervalMs: old.settings.sensorIntervalMs,
         sensors: old.settings.sensors,
+        // Alert rules are config: a rollback restores the silence rule too (older versions had the default).
+        silenceAfterIntervals: settingsOf(old.settings).silenceAfterIntervals,
       }),
       { change: `rollbackDeviceConfig:${target}`, by, force: true },
     );

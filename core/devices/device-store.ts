@@ -1,3 +1,4 @@
+import type { AlertSlots } from '../alerts/model';
 import type { Device } from '../generated/graphql';
 import type { Page } from '../shared/pagination';
 import type { ConfigChangeRecord, ConfigVersionRecord, DeviceSettings } from './model';
@@ -20,6 +21,16 @@ export interface DeviceRecord {
   retiredSensorIds: string[];
   /** Set while a delete is clearing retained topics; such a row is invisible to get() and list(). */
   deletingAt: string | null;
+  /** The alert state of each rule (core/alerts): travels with the device into the processor's cache. */
+  alertSlots: AlertSlots;
+}
+
+/** The device with its alert state, as the calibration processor caches it. */
+export type DeviceWithAlerts = Device & { alertSlots: AlertSlots };
+
+/** A lastSeenAt write with the silence watch: the deadline (null = not watched). */
+export interface SilenceWatch {
+  deadline: string | null;
 }
 
 /** One new config version as the service computed it. */
@@ -74,8 +85,12 @@ export interface DeviceStore {
   ): Promise<Device | undefined>;
   /** Raises reportedConfigVersion to an older `version`; undefined when that would not raise it. */
   recordOlderAck(id: string, version: number): Promise<Device | undefined>;
-  /** Moves lastSeenAt forward only; a missing device is a no-op. */
-  touchLastSeen(id: string, at: string): Promise<void>;
+  /**
+   * Moves lastSeenAt forward only; a missing device is a no-op. With `watch`,
+   * the same write moves the silence deadline (gsi3) and answers the device's
+   * alert slots as they are now (so an open silence alert is seen without a read).
+   */
+  touchLastSeen(id: string, at: string, watch?: SilenceWatch): Promise<AlertSlots | undefined>;
   /** Idempotent: the same version always carries the same record. */
   putConfigVersion(record: ConfigVersionRecord): Promise<void>;
   getConfigVersion(deviceId: string, version: number): Promise<ConfigVersionRecord | undefined>;

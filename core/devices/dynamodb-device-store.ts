@@ -10,8 +10,22 @@ import type { Device } from '../generated/graphql';
 import { isTransientAwsError } from '../shared/aws-errors';
 import { ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
-import { GSI1, GSI2 } from '../shared/table';
-import type { DeviceRecord, DeviceStore, PendingChange, SettingsWrite } from './device-store';
+import { GSI1, GSI2, SILENCE_WATCH } from '../shared/table';
+import {
+  DEFAULT_ALERT_RULE,
+  DEFAULT_SILENCE_AFTER_INTERVALS,
+  openAlertCount,
+  slotsOfItem,
+} from '../alerts/model';
+import type { AlertSlots } from '../alerts/model';
+import type {
+  DeviceRecord,
+  DeviceStore,
+  DeviceWithAlerts,
+  PendingChange,
+  SettingsWrite,
+  SilenceWatch,
+} from './device-store';
 import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from './errors';
 import type { ConfigVersionRecord } from './model';
 
@@ -51,6 +65,12 @@ export class DynamoDeviceStore implements DeviceStore {
   async get(id: string): Promise<Device | undefined> {
     const record = await this.getRecord(id);
     return record && !record.deletingAt ? record.device : undefined;
+  }
+
+  /** The device with its alert slots (one GetItem): what the processor's cache holds. */
+  async getWithAlerts(id: string): Promise<DeviceWithAlerts | undefined> {
+    const record = await this.getRecord(id);
+    return record && !record.deletingAt ? { ...record.device, alertSlots: record.alertSlots } : undefined;
   }
 
   async getRecord(id: string): Promise<DeviceRecord | undefined> {
@@ -224,7 +244,7 @@ export class DynamoDeviceStore implements DeviceStore {
     return this.updateUnlessStale(id, update);
   }
 
-  async touchLastSeen(id: string, at: string): Promise<void> {
+  async touchLastSeen(id: string, at: string, watch?: SilenceWatch): Promise<AlertSlots | undefined> {
     const time = new Date(at);
     if (Number.isNaN(time.getTime())) {
       throw new ValidationError({ field: 'at', message: 'must be an ISO-8601 date-time' });
@@ -238,7 +258,29 @@ export class DynamoDeviceStore implements DeviceStore {
           '(attribute_not_exists(lastSeenAt) OR lastSeenAt < :at)',
         { ':at': at },
       );
-    await this.updateUnlessStale(id, update, 'NONE');
+    if (!watch) {
+      await this.updateUnlessStale(id, update, 'NONE');
+      return undefined;
+    }
+    // The silence deadline rides on the lastSeenAt write: no extra write per batch.
+    if (watch.deadline) update.set('gsi3pk', SILENCE_WATCH).set('gsi3sk', `${watch.deadline}#${id}`);
+    else update.remove('gsi3pk').remove('gsi3sk');
+    try {
+      const { Attributes } = await guard(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: deviceKey(id),
+            ...update.build(),
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return Attributes ? slotsOfItem(Attributes) : undefined;
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
   }
 
   async putConfigVersion(record: ConfigVersionRecord): Promise<void> {
@@ -392,6 +434,7 @@ function settingsAttributes(write: SettingsWrite): Record<string, unknown> {
     configVersion: write.version,
     configStatus: 'PENDING',
     delivery: { status: 'UNDELIVERED', version: write.version, attemptedAt: write.at },
+    silenceAfterIntervals: write.settings.silenceAfterIntervals,
     updatedAt: write.at,
     updatedBy: write.by,
     lastChange: write.change,
@@ -477,6 +520,11 @@ function toRecord(item: Record<string, unknown>): DeviceRecord {
       calibration: s.calibration
         ? { points: s.calibration.points, calibratedAt: s.calibration.calibratedAt ?? null }
         : null,
+      alert: {
+        afterReadings: s.alert?.afterReadings ?? DEFAULT_ALERT_RULE.afterReadings,
+        deadband: s.alert?.deadband ?? DEFAULT_ALERT_RULE.deadband,
+        afterMinutes: s.alert?.afterMinutes ?? null,
+      },
     })),
     configVersion: i.configVersion,
     reportedConfigVersion: i.reportedConfigVersion ?? null,
@@ -488,7 +536,11 @@ function toRecord(item: Record<string, unknown>): DeviceRecord {
     updatedAt: i.updatedAt,
     updatedBy: i.updatedBy ?? null,
     deletedAt: null,
+    silenceAfterIntervals: i.silenceAfterIntervals ?? DEFAULT_SILENCE_AFTER_INTERVALS,
+    openAlerts: 0,
   };
+  const alertSlots = slotsOfItem(i);
+  device.openAlerts = openAlertCount(alertSlots);
   return {
     device,
     lastChange: (i.lastChange as PendingChange | undefined)
@@ -500,6 +552,7 @@ function toRecord(item: Record<string, unknown>): DeviceRecord {
       : null,
     retiredSensorIds: i.retiredSensorIds ?? [],
     deletingAt: i.deletingAt ?? null,
+    alertSlots,
   };
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_SILENCE_AFTER_INTERVALS } from '../alerts/model';
 import type { Device, Location, Sensor } from '../generated/graphql';
 
 /** The ten measurements the stations carry today; a new lowercase name is allowed too. */
@@ -35,6 +36,8 @@ export interface DeviceSettings {
   location: Location | null;
   sensorIntervalMs: number;
   sensors: Sensor[];
+  /** Silence alert after this many intervals without a reading; 0 = off (docs/ALERTS.md). */
+  silenceAfterIntervals: number;
 }
 
 /** The payload retained on `devices/{id}/config` (CONTRACT.md section 2). */
@@ -87,6 +90,8 @@ export function settingsOf(device: DeviceSettings): DeviceSettings {
     location: device.location ?? null,
     sensorIntervalMs: device.sensorIntervalMs,
     sensors: device.sensors,
+    // Versions written before alerts existed carry none: they had the default.
+    silenceAfterIntervals: device.silenceAfterIntervals ?? DEFAULT_SILENCE_AFTER_INTERVALS,
   };
 }
 
@@ -111,6 +116,7 @@ export function diffSettings(
   compare('enabled', before?.enabled, after.enabled);
   compare('location', before?.location, after.location);
   compare('sensorIntervalMs', before?.sensorIntervalMs, after.sensorIntervalMs);
+  compare('silenceAfterIntervals', before?.silenceAfterIntervals, after.silenceAfterIntervals);
 
   const old = new Map((before?.sensors ?? []).map((s) => [s.id, s]));
   const now = new Map(after.sensors.map((s) => [s.id, s]));
@@ -135,6 +141,7 @@ const SENSOR_FIELDS = [
   'alertsEnabled',
   'decimals',
   'calibration',
+  'alert',
 ] as const satisfies readonly (keyof Sensor)[];
 
 /** Stable JSON (sorted keys) so that key order never shows up as a change. */

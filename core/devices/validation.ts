@@ -18,6 +18,14 @@ import {
   MAX_SENSOR_INTERVAL_MS,
   MIN_SENSOR_INTERVAL_MS,
 } from './model';
+import {
+  DEFAULT_AFTER_READINGS,
+  DEFAULT_DEADBAND,
+  DEFAULT_SILENCE_AFTER_INTERVALS,
+  MAX_AFTER_MINUTES,
+  MAX_AFTER_READINGS,
+  MAX_SILENCE_AFTER_INTERVALS,
+} from '../alerts/model';
 
 // Ids end up in MQTT topics and DynamoDB keys (`DEVICE#<id>`), so `/`, `+` and `#` are kept out.
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -117,6 +125,33 @@ const calibration = z
     calibratedAt: value.calibratedAt ?? null,
   }));
 
+const alertRule = z.strictObject(
+  {
+    afterReadings: z
+      .number({ error: `must be a whole number of readings from 1 to ${MAX_AFTER_READINGS}, or null` })
+      .int(`must be a whole number of readings from 1 to ${MAX_AFTER_READINGS}`)
+      .min(1, `must be at least 1 (the breaching reading itself)`)
+      .max(MAX_AFTER_READINGS, `must be at most ${MAX_AFTER_READINGS} readings`)
+      .nullish(),
+    deadband: finite(' of at least 0, or null').min(0, 'must be at least 0').nullish(),
+    afterMinutes: z
+      .number({ error: `must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}, or null` })
+      .int(`must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}`)
+      .min(1, 'must be at least 1 minute, or null for readings only')
+      .max(MAX_AFTER_MINUTES, `must be at most ${MAX_AFTER_MINUTES} minutes (one day)`)
+      .nullish(),
+  },
+  { error: 'must be an object with afterReadings and deadband, or null' },
+);
+
+const silenceAfterIntervals = z
+  .number({
+    error: `must be a whole number of sensor intervals from 0 (off) to ${MAX_SILENCE_AFTER_INTERVALS}`,
+  })
+  .int(`must be a whole number of sensor intervals from 0 (off) to ${MAX_SILENCE_AFTER_INTERVALS}`)
+  .min(0, 'must be at least 0 (0 turns silence alerts off)')
+  .max(MAX_SILENCE_AFTER_INTERVALS, `must be at most ${MAX_SILENCE_AFTER_INTERVALS} intervals`);
+
 const sensor = z
   .strictObject(
     {
@@ -140,6 +175,7 @@ const sensor = z
         .max(6, 'must be a whole number from 0 to 6')
         .nullish(),
       calibration: calibration.nullish(),
+      alert: alertRule.nullish(),
     },
     { error: 'must be a sensor object' },
   )
@@ -154,6 +190,21 @@ const sensor = z
         message: `must be less than or equal to max (${value.max})`,
       });
     }
+    const deadband = value.alert?.deadband;
+    if (
+      typeof deadband === 'number' &&
+      typeof value.min === 'number' &&
+      typeof value.max === 'number' &&
+      value.min <= value.max &&
+      2 * deadband > value.max - value.min
+    ) {
+      // A value can never be inside both limits by more than half their distance: such an alert never closes.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alert', 'deadband'],
+        message: `must be at most half the distance between min and max (${(value.max - value.min) / 2}), or the alert could never close`,
+      });
+    }
   })
   .transform((value): Sensor => ({
     id: value.id,
@@ -165,6 +216,11 @@ const sensor = z
     alertsEnabled: value.alertsEnabled ?? false,
     decimals: value.decimals ?? DEFAULT_DECIMALS,
     calibration: value.calibration ?? null,
+    alert: {
+      afterReadings: value.alert?.afterReadings ?? DEFAULT_AFTER_READINGS,
+      deadband: value.alert?.deadband ?? DEFAULT_DEADBAND,
+      afterMinutes: value.alert?.afterMinutes ?? null,
+    },
   }));
 
 const sensors = z
@@ -195,6 +251,7 @@ const createDeviceSchema = z.strictObject(
     location: location.nullish(),
     sensorIntervalMs: sensorIntervalMs.nullish(),
     sensors: sensors.nullish(),
+    silenceAfterIntervals: silenceAfterIntervals.nullish(),
   },
   { error: 'is required' },
 );
@@ -213,11 +270,18 @@ const updateDeviceSchema = z.strictObject(
     location: location.nullish(),
     sensorIntervalMs: sensorIntervalMs.optional(),
     sensors: sensors.optional(),
+    silenceAfterIntervals: silenceAfterIntervals.optional(),
   },
   { error: 'is required' },
 );
 
-const NOT_NULL_IN_UPDATE = ['name', 'enabled', 'sensorIntervalMs', 'sensors'] as const;
+const NOT_NULL_IN_UPDATE = [
+  'name',
+  'enabled',
+  'sensorIntervalMs',
+  'sensors',
+  'silenceAfterIntervals',
+] as const;
 
 /** A create request after validation, with every default applied. */
 export interface ValidCreateDevice {
@@ -228,6 +292,7 @@ export interface ValidCreateDevice {
   location: Location | null;
   sensorIntervalMs: number;
   sensors: Sensor[];
+  silenceAfterIntervals: number;
 }
 
 /** An update request after validation: only the fields to change are present. */
@@ -242,6 +307,7 @@ export interface ValidUpdateDevice {
   location?: Location | null;
   sensorIntervalMs?: number;
   sensors?: Sensor[];
+  silenceAfterIntervals?: number;
 }
 
 /** Validates createDevice's input; every problem is reported with its `input.`-prefixed path. */
@@ -255,6 +321,7 @@ export function parseCreateDeviceInput(input: CreateDeviceInput | unknown): Vali
     location: value.location ?? null,
     sensorIntervalMs: value.sensorIntervalMs ?? DEFAULT_SENSOR_INTERVAL_MS,
     sensors: value.sensors ?? [],
+    silenceAfterIntervals: value.silenceAfterIntervals ?? DEFAULT_SILENCE_AFTER_INTERVALS,
   };
 }
 
@@ -292,6 +359,7 @@ export function parseUpdateDeviceInput(input: UpdateDeviceInput | unknown): Vali
   if (value.location !== undefined) result.location = value.location;
   if (value.sensorIntervalMs !== undefined) result.sensorIntervalMs = value.sensorIntervalMs;
   if (value.sensors !== undefined) result.sensors = value.sensors;
+  if (value.silenceAfterIntervals !== undefined) result.silenceAfterIntervals = value.silenceAfterIntervals;
   return result;
 }
 

@@ -25,6 +25,62 @@ export type AddUserAccountInput = {
   role: Role;
 };
 
+/** One episode of a breach or a silence: opened once, acknowledged by a person, resolved when it is over. */
+export type Alert = {
+  acknowledgedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  acknowledgedBy: Maybe<Scalars['String']['output']>;
+  deviceId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  kind: AlertKind;
+  lastValue: Maybe<Scalars['Float']['output']>;
+  note: Maybe<Scalars['String']['output']>;
+  /** Time of the first reading of the breach (or the silence deadline). */
+  openedAt: Scalars['AWSDateTime']['output'];
+  resolvedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** The sensor id; null for a silence alert. */
+  sensor: Maybe<Scalars['String']['output']>;
+  state: AlertState;
+  /** The limit that was crossed (max for HIGH, min for LOW; for SILENT the silence in seconds). */
+  threshold: Maybe<Scalars['Float']['output']>;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  /** The value farthest beyond the limit during the episode. */
+  worstValue: Maybe<Scalars['Float']['output']>;
+};
+
+export type AlertConnection = {
+  items: Array<Alert>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+export type AlertKind =
+  /** Above the sensor's max. */
+  | 'HIGH'
+  /** Below the sensor's min. */
+  | 'LOW'
+  /** No reading for silenceAfterIntervals sensor intervals. */
+  | 'SILENT';
+
+/** When a sensor's limits (min, max) raise an alert; the rule travels with the device config. */
+export type AlertRule = {
+  /** Optionally, the breach must also have lasted this many minutes since its first reading (null = readings only). */
+  afterMinutes: Maybe<Scalars['Int']['output']>;
+  /** A breach opens an alert once it has lasted this many consecutive readings (default 1). */
+  afterReadings: Scalars['Int']['output'];
+  /** An alert closes once the value is back inside the limits by at least this much (default 0). */
+  deadband: Scalars['Float']['output'];
+};
+
+export type AlertRuleInput = {
+  afterMinutes?: InputMaybe<Scalars['Int']['input']>;
+  afterReadings?: InputMaybe<Scalars['Int']['input']>;
+  deadband?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type AlertState =
+  | 'ACKNOWLEDGED'
+  | 'OPEN'
+  | 'RESOLVED';
+
 export type Calibration = {
   calibratedAt: Maybe<Scalars['AWSDateTime']['output']>;
   /** Two or more points, sorted by raw value: a piecewise-linear map from raw to actual. */
@@ -78,12 +134,17 @@ export type CreateDeviceInput = {
   name: Scalars['String']['input'];
   sensorIntervalMs?: InputMaybe<Scalars['Int']['input']>;
   sensors?: InputMaybe<Array<SensorInput>>;
+  /** Default 3; 0 turns silence alerts off. */
+  silenceAfterIntervals?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type CreateUserInput = {
   email: Scalars['AWSEmail']['input'];
+  followedDeviceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
+  notifyByEmail?: InputMaybe<Scalars['Boolean']['input']>;
+  notifyBySms?: InputMaybe<Scalars['Boolean']['input']>;
   organization?: InputMaybe<Scalars['String']['input']>;
   phone?: InputMaybe<Scalars['String']['input']>;
   preferences?: InputMaybe<Scalars['AWSJSON']['input']>;
@@ -111,10 +172,14 @@ export type Device = {
   lastSeenAt: Maybe<Scalars['AWSDateTime']['output']>;
   location: Maybe<Location>;
   name: Scalars['String']['output'];
+  /** Alerts of this device that are OPEN or ACKNOWLEDGED. */
+  openAlerts: Scalars['Int']['output'];
   /** The last configVersion the device acknowledged (applied or rejected). */
   reportedConfigVersion: Maybe<Scalars['Int']['output']>;
   sensorIntervalMs: Scalars['Int']['output'];
   sensors: Array<Sensor>;
+  /** A silence alert opens when no reading arrives for this many sensor intervals (0 = never; default 3). */
+  silenceAfterIntervals: Scalars['Int']['output'];
   updatedAt: Scalars['AWSDateTime']['output'];
   updatedBy: Maybe<Scalars['String']['output']>;
 };
@@ -157,6 +222,8 @@ export type LocationInput = {
 };
 
 export type Mutation = {
+  /** OPEN -> ACKNOWLEDGED, with who and an optional note. */
+  acknowledgeAlert: Alert;
   addUserAccount: UserAccount;
   createDevice: Device;
   createUser: User;
@@ -164,6 +231,8 @@ export type Mutation = {
   deleteSensor: Device;
   deleteUser: Maybe<User>;
   deleteUserAccount: Maybe<UserAccount>;
+  /** Backend only: tells onAlertChanged subscribers that an alert opened, changed or resolved. */
+  notifyAlertChanged: Maybe<Alert>;
   /** Backend only: tells subscribers that a device changed outside a mutation (a config acknowledgement). */
   notifyDeviceConfigChanged: Maybe<Device>;
   replayRejectedMessage: ReplayResult;
@@ -174,6 +243,12 @@ export type Mutation = {
   updateDevice: Device;
   updateUser: User;
   updateUserAccount: UserAccount;
+};
+
+
+export type MutationAcknowledgeAlertArgs = {
+  id: Scalars['ID']['input'];
+  note: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -213,6 +288,11 @@ export type MutationDeleteUserAccountArgs = {
 };
 
 
+export type MutationNotifyAlertChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationNotifyDeviceConfigChangedArgs = {
   id: Scalars['ID']['input'];
 };
@@ -249,6 +329,8 @@ export type MutationUpdateUserAccountArgs = {
 };
 
 export type Query = {
+  /** Alerts newest first; deviceId and state narrow the list. */
+  alerts: AlertConnection;
   device: Maybe<Device>;
   deviceConfigHistory: DeviceConfigVersionConnection;
   devices: DeviceConnection;
@@ -262,6 +344,14 @@ export type Query = {
   userAccounts: UserAccountConnection;
   userRole: Maybe<UserAccount>;
   users: UserConnection;
+};
+
+
+export type QueryAlertsArgs = {
+  deviceId: InputMaybe<Scalars['ID']['input']>;
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
+  state: InputMaybe<AlertState>;
 };
 
 
@@ -409,6 +499,8 @@ export type Role =
   | 'USER';
 
 export type Sensor = {
+  /** Alert rule of this sensor's limits (used while alertsEnabled is true); docs/ALERTS.md. */
+  alert: AlertRule;
   alertsEnabled: Scalars['Boolean']['output'];
   calibration: Maybe<Calibration>;
   /** Decimals that calibrated values are rounded to (default 2). */
@@ -424,6 +516,7 @@ export type Sensor = {
 };
 
 export type SensorInput = {
+  alert?: InputMaybe<AlertRuleInput>;
   alertsEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   calibration?: InputMaybe<CalibrationInput>;
   decimals?: InputMaybe<Scalars['Int']['input']>;
@@ -436,8 +529,15 @@ export type SensorInput = {
 };
 
 export type Subscription = {
+  /** Every alert that opens, is acknowledged or resolves; a deviceId narrows it to one device. */
+  onAlertChanged: Maybe<Alert>;
   /** Every device change (mutations and device acknowledgements); a deviceId narrows it to one device. */
   onDeviceConfigChanged: Maybe<Device>;
+};
+
+
+export type SubscriptionOnAlertChangedArgs = {
+  deviceId: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -456,6 +556,7 @@ export type UpdateDeviceInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   sensorIntervalMs?: InputMaybe<Scalars['Int']['input']>;
   sensors?: InputMaybe<Array<SensorInput>>;
+  silenceAfterIntervals?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type UpdateUserAccountInput = {
@@ -469,8 +570,11 @@ export type UpdateUserAccountInput = {
 
 export type UpdateUserInput = {
   email?: InputMaybe<Scalars['AWSEmail']['input']>;
+  followedDeviceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
+  notifyByEmail?: InputMaybe<Scalars['Boolean']['input']>;
+  notifyBySms?: InputMaybe<Scalars['Boolean']['input']>;
   organization?: InputMaybe<Scalars['String']['input']>;
   phone?: InputMaybe<Scalars['String']['input']>;
   preferences?: InputMaybe<Scalars['AWSJSON']['input']>;
@@ -479,9 +583,15 @@ export type UpdateUserInput = {
 export type User = {
   createdAt: Scalars['AWSDateTime']['output'];
   email: Scalars['AWSEmail']['output'];
+  /** Stations whose alerts this user receives; empty = every station. */
+  followedDeviceIds: Array<Scalars['ID']['output']>;
   /** The Cognito `sub` of the account the profile belongs to. */
   id: Scalars['ID']['output'];
   name: Maybe<Scalars['String']['output']>;
+  /** Alert notifications by email (to the profile's email). */
+  notifyByEmail: Scalars['Boolean']['output'];
+  /** Alert notifications by SMS (to phone, which must then be E.164, e.g. +16045550123). */
+  notifyBySms: Scalars['Boolean']['output'];
   organization: Maybe<Scalars['String']['output']>;
   phone: Maybe<Scalars['String']['output']>;
   preferences: Maybe<Scalars['AWSJSON']['output']>;

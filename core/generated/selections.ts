@@ -2,5 +2,6 @@
 
 /** The selection of every field, nested, of each type a subscription delivers. */
 export const FULL_SELECTIONS = {
-  Device: "{ id name description enabled location { latitude longitude } sensorIntervalMs sensors { id measurement unit enabled min max alertsEnabled decimals calibration { points { raw actual } calibratedAt } } configVersion reportedConfigVersion configStatus configRejectedReason delivery { status version attemptedAt error } lastSeenAt createdAt updatedAt updatedBy deletedAt }",
+  Alert: "{ id deviceId sensor kind state openedAt acknowledgedAt acknowledgedBy note resolvedAt threshold worstValue lastValue updatedAt }",
+  Device: "{ id name description enabled location { latitude longitude } sensorIntervalMs sensors { id measurement unit enabled min max alertsEnabled decimals calibration { points { raw actual } calibratedAt } alert { afterReadings deadband afterMinutes } } configVersion reportedConfigVersion configStatus configRejectedReason delivery { status version attemptedAt error } lastSeenAt createdAt updatedAt updatedBy deletedAt silenceAfterIntervals openAlerts }",
 } as const;

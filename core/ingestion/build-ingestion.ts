@@ -5,7 +5,7 @@ import { DynamoRejectedStore } from '../rejected/dynamo-store';
 import { RejectedMessageService } from '../rejected/service';
 import type { TelemetryStore } from '../telemetry/port';
 import { createIngestionPipeline, type IngestionPipeline, type PipelineLogger } from './pipeline';
-import type { AckRecorder, ChangeNotifier, DeviceLookup } from './ports';
+import type { AckRecorder, AlertEvaluator, ChangeNotifier, DeviceLookup } from './ports';
 
 export interface IngestionPartsOptions {
   documents: DynamoDBDocumentClient;
@@ -18,10 +18,12 @@ export interface IngestionPartsOptions {
   /** The device table's store, when the caller has one already. */
   deviceStore?: DynamoDeviceStore;
   /**
-   * Wraps the table for device lookups: the processor's per-container cache.
+   * Wraps the table's lookups for the pipeline: the processor's per-container cache.
    * Omitted = every lookup reads the table (a replay must see the latest calibration).
    */
-  cacheDevices?: (table: DynamoDeviceStore) => DeviceLookup;
+  cacheDevices?: (table: DeviceLookup) => DeviceLookup;
+  /** Threshold and silence alerts, evaluated after calibration (core/alerts); omitted = none. */
+  alerts?: AlertEvaluator;
   clock?: () => Date;
   logger?: PipelineLogger;
 }
@@ -44,13 +46,16 @@ export interface IngestionParts {
 export function buildIngestion(options: IngestionPartsOptions): IngestionParts {
   const { documents, tableName, clock } = options;
   const deviceStore = options.deviceStore ?? new DynamoDeviceStore({ client: documents, tableName });
-  const devices = options.cacheDevices ? options.cacheDevices(deviceStore) : deviceStore;
+  // Devices are read with their alert slots, so the rules cost no read of their own per message.
+  const table: DeviceLookup = { get: (id) => deviceStore.getWithAlerts(id) };
+  const devices = options.cacheDevices ? options.cacheDevices(table) : table;
   const pipeline = createIngestionPipeline({
     devices,
     telemetry: options.telemetry,
     acks: options.acks,
     notifier: options.notifier ?? { deviceChanged: async () => undefined },
     lastSeen: deviceStore,
+    ...(options.alerts ? { alerts: options.alerts } : {}),
     ...(clock ? { clock: () => clock().getTime() } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -3,7 +3,7 @@ import type { TelemetryStore } from '../telemetry/port';
 import type { TelemetryRecord } from '../telemetry/types';
 import { parseMessage, type ParsedMessage } from './parse';
 import { deviceIdHint } from './topics';
-import type { AckRecorder, ChangeNotifier, DeviceLookup, LastSeenWriter } from './ports';
+import type { AlertEvaluator, AckRecorder, ChangeNotifier, DeviceLookup, LastSeenWriter } from './ports';
 import { buildRecord } from './records';
 import type { InboundMessage, IngestionDevice, MessageOutcome } from './types';
 
@@ -18,6 +18,8 @@ export interface IngestionDeps {
   acks: AckRecorder;
   notifier: ChangeNotifier;
   lastSeen: LastSeenWriter;
+  /** Threshold and silence alerts (core/alerts); absent = no alerts. */
+  alerts?: AlertEvaluator;
   /** Epoch ms; injectable for tests. */
   clock?: () => number;
   logger?: PipelineLogger;
@@ -139,7 +141,8 @@ async function run(
     else outcomes[i] = { status: 'accepted', message, deviceId };
   }
 
-  await touchLastSeen(deps, outcomes);
+  if (deps.alerts) await evaluateAlerts(deps.alerts, outcomes, records, owners, devices);
+  await touchLastSeen(deps, outcomes, devices);
 }
 
 /** Runs one message's step; a throw becomes that message's fault, not the batch's. */
@@ -229,6 +232,50 @@ async function writeRecords(deps: IngestionDeps, records: TelemetryRecord[]): Pr
 }
 
 /**
+ * The alert rules over what this batch stored, after calibration: one call
+ * for the batch, grouped by device. A device whose alert transition could not
+ * be written has its messages retried (telemetry writes are upserts, so the
+ * redelivery stores nothing twice and evaluates the readings again).
+ */
+async function evaluateAlerts(
+  alerts: AlertEvaluator,
+  outcomes: (MessageOutcome | undefined)[],
+  records: readonly TelemetryRecord[],
+  owners: readonly number[],
+  devices: Map<string, Lookup>,
+): Promise<void> {
+  const byDevice = new Map<string, TelemetryRecord[]>();
+  for (let r = 0; r < owners.length; r++) {
+    const o = outcomes[owners[r]!];
+    const stored = o?.status === 'accepted' || (o?.status === 'rejected' && o.partial);
+    if (!stored) continue;
+    const record = records[r]!;
+    const list = byDevice.get(record.deviceId);
+    if (list) list.push(record);
+    else byDevice.set(record.deviceId, [record]);
+  }
+  if (byDevice.size === 0) return;
+  const batches = [...byDevice].flatMap(([id, list]) => {
+    const found = devices.get(id);
+    return found && 'device' in found && found.device ? [{ device: found.device, records: list }] : [];
+  });
+  let failed: ReadonlySet<string>;
+  try {
+    failed = await alerts.evaluate(batches);
+  } catch {
+    // A bug in the evaluation: the devices' messages go round again (their readings are idempotent
+    // upserts), so no transition is lost in silence.
+    failed = new Set(batches.map((b) => b.device.id));
+  }
+  if (failed.size === 0) return;
+  for (let i = 0; i < outcomes.length; i++) {
+    const o = outcomes[i];
+    if (o && o.deviceId !== null && failed.has(o.deviceId) && o.status !== 'retry')
+      outcomes[i] = retry(o.message, o.deviceId, 'alert state could not be written');
+  }
+}
+
+/**
  * lastSeenAt once per device per batch, with the batch's latest receive time.
  * A failure here is logged, not retried: the readings are stored, and the
  * device's next batch writes it again.
@@ -236,6 +283,7 @@ async function writeRecords(deps: IngestionDeps, records: TelemetryRecord[]): Pr
 async function touchLastSeen(
   deps: IngestionDeps,
   outcomes: readonly (MessageOutcome | undefined)[],
+  devices: Map<string, Lookup>,
 ): Promise<void> {
   const latest = new Map<string, number>();
   for (const o of outcomes) {
@@ -247,7 +295,16 @@ async function touchLastSeen(
   await Promise.all(
     [...latest].map(async ([id, at]) => {
       try {
-        await deps.lastSeen.touchLastSeen(id, new Date(at).toISOString());
+        const found = devices.get(id);
+        const device = found && 'device' in found ? found.device : undefined;
+        if (!deps.alerts || !device) {
+          await deps.lastSeen.touchLastSeen(id, new Date(at).toISOString());
+          return;
+        }
+        // The silence deadline rides on this write, which answers the slots: data flowing ends a silence.
+        const deadline = deps.alerts.silenceDeadline(device, at);
+        const slots = await deps.lastSeen.touchLastSeen(id, new Date(at).toISOString(), { deadline });
+        if (slots) await deps.alerts.dataFlowing(device, slots, at);
       } catch (error) {
         deps.logger?.warn('Could not write lastSeenAt', { deviceId: id, error });
       }

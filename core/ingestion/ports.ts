@@ -1,3 +1,5 @@
+import type { AlertService } from '../alerts/alert-service';
+import type { AlertSlots } from '../alerts/model';
 import type { Device } from '../generated/graphql';
 import type { IngestionDevice } from './types';
 
@@ -19,10 +21,21 @@ export interface DeviceLookup {
   remember?(device: IngestionDevice): void;
 }
 
-/** Writes `lastSeenAt`; the pipeline calls it at most once per device per batch. */
+/**
+ * Writes `lastSeenAt`; the pipeline calls it at most once per device per
+ * batch. With `watch` the same write moves the device's silence deadline and
+ * answers its alert slots (core/devices' DynamoDB store does both).
+ */
 export interface LastSeenWriter {
-  touchLastSeen(id: string, atIso: string): Promise<void>;
+  touchLastSeen(
+    id: string,
+    atIso: string,
+    watch?: { deadline: string | null },
+  ): Promise<AlertSlots | undefined | void>;
 }
+
+/** The alert rules, run after calibration on what was stored (core/alerts' AlertService). */
+export type AlertEvaluator = Pick<AlertService, 'evaluate' | 'silenceDeadline' | 'dataFlowing'>;
 
 export interface AckInput {
   deviceId: string;

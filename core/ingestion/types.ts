@@ -1,3 +1,5 @@
+import type { AlertSlots } from '../alerts/model';
+import type { RuleSensor } from '../alerts/rules';
 import type { Device, Sensor } from '../generated/graphql';
 
 /**
@@ -16,11 +18,20 @@ export interface InboundMessage {
 /** The parts of a sensor that calibration reads. */
 export type CalibrationSensor = Pick<Sensor, 'id' | 'unit' | 'enabled' | 'min' | 'max' | 'calibration'> & {
   decimals?: Sensor['decimals'] | null;
+  /** The alert rule's parts (core/alerts); absent = no threshold alerts. */
+  alertsEnabled?: Sensor['alertsEnabled'] | null;
+  alert?: RuleSensor['alert'];
 };
 
 /** The parts of a device that the pipeline reads. */
 export type IngestionDevice = Pick<Device, 'id' | 'enabled' | 'configVersion'> & {
   sensors: CalibrationSensor[];
+  /** What the alert rules read besides the sensors (core/alerts); absent in tests that need none. */
+  name?: string | null;
+  sensorIntervalMs?: number | null;
+  silenceAfterIntervals?: number | null;
+  /** The rules' state, read with the device and kept current by the evaluator. */
+  alertSlots?: AlertSlots;
 };
 
 /** The result of the pipeline for one message, in the order the messages were given. */

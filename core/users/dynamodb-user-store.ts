@@ -11,7 +11,7 @@ import { awsErrorName, isTransientAwsError } from '../shared/aws-errors';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
 import { GSI1 } from '../shared/table';
-import type { UserChanges, UserStore } from './user-store';
+import type { StoredUser, UserChanges, UserStore } from './user-store';
 
 /** Key values of a profile item (see core/shared/table.ts). */
 export const PROFILE_SK = 'PROFILE';
@@ -19,7 +19,18 @@ export const USER_GSI1PK = 'USER';
 export const profileKey = (id: string) => ({ pk: `USER#${id}`, sk: PROFILE_SK });
 
 /** The attributes a profile item carries besides its keys; anything else in the item is ignored. */
-const PROFILE_FIELDS = ['email', 'name', 'phone', 'organization', 'preferences'] as const;
+const PROFILE_FIELDS = [
+  'email',
+  'name',
+  'phone',
+  'organization',
+  'preferences',
+  'notifyByEmail',
+  'notifyBySms',
+  'followedDeviceIds',
+  'emailSubscriptionArn',
+  'smsSubscriptionArn',
+] as const;
 
 export interface DynamoUserStoreOptions {
   /** A document client; created once per container and shared by every store. */
@@ -57,7 +68,7 @@ export class DynamoUserStore implements UserStore {
     this.#tableName = options.tableName;
   }
 
-  async get(id: string): Promise<User | undefined> {
+  async get(id: string): Promise<StoredUser | undefined> {
     const { Item } = await guarded(() =>
       // Consistent: a profile read right after its update must show the update.
       this.#client.send(
@@ -77,7 +88,7 @@ export class DynamoUserStore implements UserStore {
       updatedAt: user.updatedAt,
     };
     for (const field of PROFILE_FIELDS) {
-      const value = user[field];
+      const value = (user as StoredUser)[field];
       if (value !== null && value !== undefined) item[field] = value;
     }
     try {
@@ -138,7 +149,7 @@ export class DynamoUserStore implements UserStore {
     };
   }
 
-  async update(id: string, changes: UserChanges, updatedAt: string): Promise<User> {
+  async update(id: string, changes: UserChanges, updatedAt: string): Promise<StoredUser> {
     const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':updatedAt': updatedAt };
     const sets = ['#updatedAt = :updatedAt'];
@@ -196,7 +207,7 @@ export class DynamoUserStore implements UserStore {
     }
   }
 
-  async delete(id: string): Promise<User | undefined> {
+  async delete(id: string): Promise<StoredUser | undefined> {
     const { Attributes } = await guarded(() =>
       this.#client.send(
         new DeleteCommand({ TableName: this.#tableName, Key: profileKey(id), ReturnValues: 'ALL_OLD' }),
@@ -227,8 +238,8 @@ function mapDynamoError(err: unknown): unknown {
 
 const optionalString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-/** Maps an item to the API's User, dropping keys and anything the API does not expose. */
-function toUser(item: Record<string, unknown>): User {
+/** Maps an item to the API's User (plus its subscription bookkeeping), dropping keys and anything else. */
+function toUser(item: Record<string, unknown>): StoredUser {
   return {
     id: String(item.id ?? ''),
     email: String(item.email ?? ''),
@@ -236,6 +247,13 @@ function toUser(item: Record<string, unknown>): User {
     phone: optionalString(item.phone),
     organization: optionalString(item.organization),
     preferences: optionalString(item.preferences),
+    notifyByEmail: item.notifyByEmail === true,
+    notifyBySms: item.notifyBySms === true,
+    followedDeviceIds: Array.isArray(item.followedDeviceIds) ? item.followedDeviceIds.map(String) : [],
+    ...(typeof item.emailSubscriptionArn === 'string'
+      ? { emailSubscriptionArn: item.emailSubscriptionArn }
+      : {}),
+    ...(typeof item.smsSubscriptionArn === 'string' ? { smsSubscriptionArn: item.smsSubscriptionArn } : {}),
     createdAt: String(item.createdAt ?? ''),
     updatedAt: String(item.updatedAt ?? ''),
   };

@@ -9,6 +9,18 @@ export type UserChanges = {
   organization?: string | null;
   /** Canonical JSON text of an object. */
   preferences?: string | null;
+  notifyByEmail?: boolean;
+  notifyBySms?: boolean;
+  followedDeviceIds?: string[];
+  /** The SNS subscriptions that carry this profile's alerts (kept by the SubscriptionManager); null clears. */
+  emailSubscriptionArn?: string | null;
+  smsSubscriptionArn?: string | null;
+};
+
+/** A profile with the subscription bookkeeping the API never shows. */
+export type StoredUser = User & {
+  emailSubscriptionArn?: string | null;
+  smsSubscriptionArn?: string | null;
 };
 
 /**
@@ -17,13 +29,13 @@ export type UserChanges = {
  */
 export interface UserStore {
   /** The profile with this id (a Cognito `sub`), or undefined. */
-  get(id: string): Promise<User | undefined>;
+  get(id: string): Promise<StoredUser | undefined>;
   /** Stores a new profile; ConflictError when one with the same id exists. */
   create(user: User): Promise<User>;
   /** One page of profiles in id order; `nextToken` is the store's own opaque token. */
   list(limit: number, nextToken?: string | null): Promise<Page<User>>;
   /** Applies only the given changes; NotFoundError when there is no such profile. */
-  update(id: string, changes: UserChanges, updatedAt: string): Promise<User>;
+  update(id: string, changes: UserChanges, updatedAt: string): Promise<StoredUser>;
   /**
    * Makes an existing profile's email `email`; does nothing when there is no
    * profile or it already has that email. Idempotent, so a retried account
@@ -31,5 +43,5 @@ export interface UserStore {
    */
   updateEmail(id: string, email: string, updatedAt: string): Promise<void>;
   /** Removes the profile and returns what it was, or undefined when there was none. */
-  delete(id: string): Promise<User | undefined>;
+  delete(id: string): Promise<StoredUser | undefined>;
 }

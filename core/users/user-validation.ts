@@ -104,6 +104,19 @@ const preferencesSchema = z.unknown().transform((value, ctx): string => {
   return text;
 });
 
+const flagSchema = z.boolean({ error: 'must be true or false' });
+
+/** Stations a user follows: device ids, at most 100, no repeats. */
+const followedSchema = z
+  .array(
+    z
+      .string({ error: 'must be a device id' })
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be a device id: 1 to 64 letters, digits, "_" or "-"' }),
+    { error: 'must be a list of device ids' },
+  )
+  .max(100, { error: 'allows at most 100 stations; follow none to receive every station' })
+  .transform((ids) => [...new Set(ids)]);
+
 /** Optional on create: absent or null both mean not set. */
 const optionalOnCreate = <T extends z.ZodType>(schema: T) =>
   schema.nullish().transform((v) => v ?? undefined);
@@ -115,6 +128,9 @@ export const createUserInputSchema = z.strictObject({
   phone: optionalOnCreate(phoneSchema),
   organization: optionalOnCreate(textSchema(USER_LIMITS.organizationMaxLength)),
   preferences: optionalOnCreate(preferencesSchema),
+  notifyByEmail: optionalOnCreate(flagSchema),
+  notifyBySms: optionalOnCreate(flagSchema),
+  followedDeviceIds: optionalOnCreate(followedSchema),
 });
 
 /** On update: absent means unchanged, null means cleared (except email, which a profile always has). */
@@ -126,9 +142,14 @@ export const updateUserInputSchema = z
     phone: phoneSchema.nullable().optional(),
     organization: textSchema(USER_LIMITS.organizationMaxLength).nullable().optional(),
     preferences: preferencesSchema.nullable().optional(),
+    // Flags and the list cannot be "cleared": false and [] say it.
+    notifyByEmail: flagSchema.optional(),
+    notifyBySms: flagSchema.optional(),
+    followedDeviceIds: followedSchema.optional(),
   })
   .refine((input) => Object.keys(input).some((key) => key !== 'id'), {
-    error: 'names no field to change; give at least one of email, name, phone, organization, preferences',
+    error:
+      'names no field to change; give at least one of email, name, phone, organization, preferences, notifyByEmail, notifyBySms, followedDeviceIds',
   });
 
 export type CreateUserValues = z.output<typeof createUserInputSchema>;

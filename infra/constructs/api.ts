@@ -18,6 +18,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { QUERY_LIMITS } from '../../core/shared/query-limits';
@@ -45,6 +46,8 @@ export interface ApiProps {
   /** The account's iot:Data-ATS endpoint host (often a deploy-time token). */
   readonly iotEndpoint: string;
   readonly logRetention: RetentionDays;
+  /** The stage's alert topic: notifications, and the subscriptions the profiles keep. */
+  readonly alertTopic: ITopic;
   /**
    * X-Ray tracing of AppSync requests (the resolver and Lambda data-source latency).
    * @default true
@@ -141,6 +144,7 @@ export class Api extends Construct {
         IOT_DATA_ENDPOINT: props.iotEndpoint,
         ...props.telemetry.environment(),
         [TELEMETRY_ENV.exportBucket]: props.exports.bucket.bucketName,
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         POWERTOOLS_SERVICE_NAME: 'api',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
@@ -166,6 +170,14 @@ export class Api extends Construct {
       }),
     );
     for (const statement of props.telemetry.queryStatements()) fn.role.addToPrincipalPolicy(statement);
+    // Alert notifications (acknowledgements, silence) and the profiles' subscriptions to the topic.
+    props.alertTopic.grantPublish(fn.role);
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sns:Subscribe', 'sns:Unsubscribe'],
+        resources: [props.alertTopic.topicArn],
+      }),
+    );
     // replayRejectedMessage re-runs a reading through the pipeline, which writes it.
     for (const statement of props.telemetry.replayStatements()) fn.role.addToPrincipalPolicy(statement);
     props.telemetry.acknowledgeWriteWildcards(fn.role);
@@ -247,6 +259,9 @@ export class Api extends Construct {
     });
     this.graphqlApi = api;
     this.graphqlUrl = api.graphqlUrl;
+    // The silence check (on the schedule below) fires onAlertChanged through the @aws_iam mutation.
+    fn.function.addEnvironment('APPSYNC_GRAPHQL_URL', api.graphqlUrl);
+    api.grantMutation(fn.role, 'notifyAlertChanged');
     this.realtimeUrl = cfnApi.attrRealtimeUrl;
 
     const lambdaSource = api.addLambdaDataSource('ApiLambda', fn.function, {
@@ -282,11 +297,19 @@ export class Api extends Construct {
       runtime: FunctionRuntime.JS_1_0_0,
       code: Code.fromAsset(`${props.resolversPath}/on-device-config-changed.js`),
     });
+    new Resolver(this, 'Subscription-onAlertChanged', {
+      api,
+      dataSource: noneSource,
+      typeName: 'Subscription',
+      fieldName: 'onAlertChanged',
+      runtime: FunctionRuntime.JS_1_0_0,
+      code: Code.fromAsset(`${props.resolversPath}/on-alert-changed.js`),
+    });
 
     // ---- the reconciliation schedule (re-sends config whose publish failed)
     new Rule(this, 'ReconcileSchedule', {
       ruleName: resourceName(stage, 'reconcile-config'),
-      description: 'Re-publishes device config that is still UNDELIVERED',
+      description: 'Re-publishes device config that is still UNDELIVERED and checks the silence watch',
       schedule: Schedule.rate(props.reconcileEvery ?? Duration.minutes(5)),
       targets: [
         new LambdaFunction(fn.function, {

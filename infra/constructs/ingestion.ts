@@ -6,6 +6,7 @@ import { CfnPolicy, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS } from '../../core/ingestion/topics';
@@ -23,6 +24,8 @@ export interface IngestionProps {
   readonly telemetry: Telemetry;
   /** The API the processor tells about acknowledgements (notifyDeviceConfigChanged, SigV4). */
   readonly graphqlApi: GraphqlApi;
+  /** The stage's alert topic the processor publishes opened and resolved alerts to. */
+  readonly alertTopic: ITopic;
   readonly logRetention: RetentionDays;
   /**
    * Processor timeout; the queue's visibility timeout is six times it, as AWS advises for SQS sources.
@@ -171,6 +174,7 @@ export class Ingestion extends Construct {
         APPSYNC_GRAPHQL_URL: props.graphqlApi.graphqlUrl,
         // The last delivery keeps a still-failing message as a rejected message with its reason.
         MAX_RECEIVE_COUNT: String(maxReceiveCount),
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         POWERTOOLS_SERVICE_NAME: 'calibration',
       },
     });
@@ -183,6 +187,8 @@ export class Ingestion extends Construct {
     for (const statement of props.telemetry.writeStatements()) fn.role.addToPrincipalPolicy(statement);
     props.telemetry.acknowledgeWriteWildcards(fn.role);
     props.graphqlApi.grantMutation(fn.role, 'notifyDeviceConfigChanged');
+    props.graphqlApi.grantMutation(fn.role, 'notifyAlertChanged');
+    props.alertTopic.grantPublish(fn.role);
     fn.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: props.batchSize ?? 100,

@@ -101,6 +101,7 @@ export interface EngineOptions {
 
 export const DEFAULT_FILTER_FIELDS: Record<string, Record<string, string>> = {
   onDeviceConfigChanged: { deviceId: 'id' },
+  onAlertChanged: { deviceId: 'deviceId' },
 };
 
 /** A parsed operation, checked once and reused while its text stays in the cache. */

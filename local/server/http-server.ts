@@ -13,6 +13,7 @@ import { listenOn } from '../embedded/listen';
 import { serveConsole, type ConsoleRouteOptions } from './console-route';
 import { parseRequestTarget } from './request-target';
 import { REALTIME_LIMITS } from './realtime-limits';
+import { serveOutbox, type OutboxSource } from './outbox-route';
 
 /** The largest request body accepted; AppSync's own request limit is in the same range. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,6 +44,8 @@ export interface GraphqlServerOptions {
   tls?: { cert: string; key: string };
   /** How long an AppSync socket may stay open without connection_init (ms). */
   connectionInitTimeoutMs?: number;
+  /** The alert notifications outbox listed at GET /outbox. */
+  outbox?: OutboxSource;
 }
 
 export interface GraphqlServer {
@@ -104,6 +107,8 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     if (options.exportDownloads?.(req, res)) return;
     if (options.extraRoutes?.(req, res)) return;
     if (options.console && serveConsole(req, res, options.console, url)) return;
+    if (url.pathname === '/outbox' && req.method === 'GET' && options.outbox)
+      return serveOutbox(res, url, options.outbox);
     if (url.pathname.startsWith('/ide/') && req.method === 'GET') {
       const asset = options.ideAssets?.get(url.pathname.slice('/ide/'.length));
       if (!asset) return json(res, 404, { message: 'Not found' });

@@ -13,6 +13,7 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '5' },
     interval: { type: 'string', default: '5s' },
     legacy: { type: 'string' },
+    excursion: { type: 'string' },
     outputs: {
       type: 'string',
       default: resolve(process.env.LOCAL_DATA_DIR || LOCAL_DEFAULTS.dataDir, 'outputs.json'),
@@ -22,9 +23,11 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`Usage: npm run simulate -- [--devices 5] [--interval 2s] [--legacy 1] [--outputs .local/outputs.json]
+  console.log(`Usage: npm run simulate -- [--devices 5] [--interval 2s] [--legacy 1] [--excursion ph:9.6:5] [--outputs .local/outputs.json]
 Signs in as LOCAL_ADMIN_EMAIL / LOCAL_ADMIN_PASSWORD, creates sim-1..sim-N if missing and runs them over MQTT.
-The last --legacy devices (default 1) use the legacy firmware topics.`);
+The last --legacy devices (default 1) use the legacy firmware topics.
+--excursion sensor:value:readings makes sim-1 report that calibrated value for that many readings, after its
+third reading (ph:9.6:5 leaves pH's 6.5..8.5 for five readings: one alert opens, then closes; see docs/ALERTS.md).`);
   process.exit(0);
 }
 
@@ -54,6 +57,17 @@ try {
   console.log(
     `Running ${devices} stations every ${values.interval} against ${outputs.MqttUrl}. Ctrl-C stops.`,
   );
+  if (values.excursion) {
+    const [sensor, value, readings] = values.excursion.split(':');
+    const actual = Number(value);
+    const count = Number(readings ?? '5');
+    if (!sensor || !Number.isFinite(actual) || !Number.isInteger(count) || count < 1)
+      throw new Error(`--excursion ${values.excursion}: use sensor:value:readings, e.g. ph:9.6:5`);
+    setTimeout(() => {
+      simulator.excursion('sim-1', sensor, actual, count);
+      console.log(`\r\x1b[Ksim-1: ${sensor} reports ${actual} for the next ${count} readings`);
+    }, intervalMs * 3);
+  }
 
   const started = Date.now();
   let lastSent = 0;

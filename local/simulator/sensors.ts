@@ -36,6 +36,8 @@ export function sensorInputs() {
     max: p.max,
     enabled: true,
     alertsEnabled: true,
+    // Three readings in a row: the walk's rare one-reading spikes exercise outOfRange without opening alerts.
+    alert: { afterReadings: 3, deadband: (p.max - p.min) * 0.02 },
     calibration: {
       points: [
         { raw: 0, actual: p.low },
@@ -48,17 +50,32 @@ export function sensorInputs() {
 /** A random walk around `typical`, returned as the raw count the device would send. */
 export class SensorWalk {
   private value: number;
+  private forced: { actual: number; left: number } | undefined;
   constructor(private readonly profile: SensorProfile) {
     this.value = profile.typical;
   }
 
+  /** The next `readings` readings report `actual` (an excursion), then the walk resumes at typical. */
+  force(actual: number, readings: number): void {
+    this.forced = { actual, left: readings };
+  }
+
   nextRaw(): number {
     const p = this.profile;
+    if (this.forced && this.forced.left > 0) {
+      this.forced.left--;
+      if (this.forced.left === 0) this.value = p.typical;
+      return toRaw(p, this.forced.actual);
+    }
     // Pull back towards typical so values stay plausible; rare spikes exercise outOfRange.
     this.value += (Math.random() - 0.5) * 2 * p.step + (p.typical - this.value) * 0.05;
     const spike = Math.random() < 0.01 ? (p.max - p.min) * 0.6 : 0;
-    const actual = this.value + spike;
-    const raw = ((actual - p.low) / (p.high - p.low)) * 4095;
-    return Math.max(0, Math.min(4095, Math.round(raw)));
+    return toRaw(p, this.value + spike);
   }
+}
+
+/** The raw count whose two-point calibration gives `actual`. */
+function toRaw(p: SensorProfile, actual: number): number {
+  const raw = ((actual - p.low) / (p.high - p.low)) * 4095;
+  return Math.max(0, Math.min(4095, Math.round(raw)));
 }

@@ -26,6 +26,8 @@ export interface SimulatorStats {
 
 export interface Simulator {
   stats(): SimulatorStats;
+  /** One station's sensor reports `actual` for the next `readings` readings (then returns to normal). */
+  excursion(deviceId: string, sensorId: string, actual: number, readings: number): void;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const legacy = options.legacyDevices ?? (options.devices >= 2 ? 1 : 0);
   const stats: SimulatorStats = { sent: 0, acks: 0, stations: 0 };
   const stations: Station[] = [];
+  const byId = new Map<string, Station>();
   try {
     for (let i = 1; i <= options.devices; i++) {
       const id = `sim-${i}`;
@@ -55,6 +58,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       });
       await station.start();
       stations.push(station);
+      byId.set(id, station);
       stats.stations++;
     }
   } catch (err) {
@@ -63,6 +67,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
   return {
     stats: () => ({ ...stats }),
+    excursion: (deviceId, sensorId, actual, readings) => {
+      const station = byId.get(deviceId);
+      if (!station)
+        throw new Error(`No simulated station ${deviceId}; they are sim-1..sim-${stations.length}`);
+      station.excursion(sensorId, actual, readings);
+    },
     stop: async () => {
       await Promise.all(stations.map((s) => s.stop()));
     },

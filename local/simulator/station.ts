@@ -48,6 +48,16 @@ export class Station {
     this.schedule();
   }
 
+  /**
+   * Makes one sensor report `actual` (calibrated) for the next `readings`
+   * readings, e.g. pH 9.6 past its max of 8.5, to show an alert open and close.
+   */
+  excursion(sensorId: string, actual: number, readings: number): void {
+    const walk = this.walks.get(sensorId);
+    if (!walk) throw new Error(`${this.options.deviceId} has no sensor "${sensorId}"`);
+    walk.force(actual, readings);
+  }
+
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     await this.client?.endAsync();

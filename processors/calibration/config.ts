@@ -18,6 +18,8 @@ export interface ProcessorConfig {
   /** Set with telemetryStore dynamodb. */
   telemetryTable?: DynamoTelemetryConfig;
   appsyncGraphqlUrl: string;
+  /** The stage's SNS alert topic (ALERT_TOPIC_ARN). */
+  alertTopicArn: string;
   region: string;
   /** How long a cached device is trusted (DEVICE_CACHE_TTL_SECONDS, default 60). */
   deviceCacheTtlMs: number;
@@ -39,6 +41,7 @@ export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): Proce
           timestreamTable: requireEnv('TIMESTREAM_TABLE', env),
         }),
     appsyncGraphqlUrl: requireEnv('APPSYNC_GRAPHQL_URL', env),
+    alertTopicArn: requireEnv('ALERT_TOPIC_ARN', env),
     region: optionalEnv('AWS_REGION', 'us-west-2', env),
     deviceCacheTtlMs:
       positive('DEVICE_CACHE_TTL_SECONDS', optionalEnv('DEVICE_CACHE_TTL_SECONDS', '60', env)) * 1000,

@@ -12,6 +12,11 @@ import { AppSyncChangeNotifier } from '../../core/ingestion/appsync-notifier';
 import { createSqsBatchHandler } from './batch';
 import { loadProcessorConfig } from './config';
 import { DeviceCache } from './device-cache';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { AlertService } from '../../core/alerts/alert-service';
+import { DynamoAlertStore } from '../../core/alerts/dynamodb-alert-store';
+import { AppSyncAlertPublisher } from '../../core/alerts/appsync-alert-publisher';
+import { SnsNotificationSender } from '../../core/alerts/sns-notification-sender';
 
 // Entry of the calibration processor (IoT rule -> SQS -> here): wiring only.
 // Clients, the device cache and the services live for the container's life.
@@ -46,12 +51,23 @@ const devices = new DeviceService({
   },
   logger,
 });
+const alerts = new AlertService({
+  store: new DynamoAlertStore({ client: documents, tableName: config.tableName }),
+  publisher: new AppSyncAlertPublisher({ url: config.appsyncGraphqlUrl, region: config.region }),
+  sender: new SnsNotificationSender({
+    client: new SNSClient({ region: config.region }),
+    topicArn: config.alertTopicArn,
+  }),
+  logger,
+});
 const { pipeline, rejected } = buildIngestion({
   documents,
   tableName: config.tableName,
   deviceStore,
+  // The cached device carries its alert slots, so evaluating the rules reads nothing per message.
   cacheDevices: (table) => new DeviceCache({ source: table, ttlMs: config.deviceCacheTtlMs }),
   telemetry,
+  alerts,
   acks: devices,
   notifier: new AppSyncChangeNotifier({ url: config.appsyncGraphqlUrl, region: config.region }),
   logger,

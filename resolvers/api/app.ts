@@ -18,7 +18,9 @@ import type { UserService } from '../../core/users';
 import type { RejectedMessageService } from '../../core/rejected';
 import type { TelemetryService } from '../../core/telemetry/service';
 import type { ExportService } from '../../core/telemetry/export/service';
+import type { AlertService } from '../../core/alerts/alert-service';
 import { accountsRouter } from './accounts-router';
+import { alertsRouter } from './alerts-router';
 import { devicesRouter } from './devices-router';
 import { rejectedRouter } from './rejected-router';
 import { telemetryRouter } from './telemetry-router';
@@ -40,6 +42,7 @@ export interface ApiDeps {
   /** `exportReadings`; routed with the telemetry area. */
   exports?: ExportService;
   rejected?: RejectedMessageService;
+  alerts?: AlertService;
   logger?: Logger;
 }
 
@@ -72,11 +75,12 @@ export function createApi(deps: ApiDeps, options: CreateApiOptions = {}): Api {
   const log = deps.logger ?? defaultLogger;
   const app = new AppSyncGraphQLResolver({ logger: log });
 
-  app.includeRouter(devicesRouter(deps.devices, log));
+  app.includeRouter(devicesRouter(deps.devices, log, deps.alerts));
   if (deps.users) app.includeRouter(usersRouter(deps.users, log));
   if (deps.accounts) app.includeRouter(accountsRouter(deps.accounts, log));
   if (deps.telemetry) app.includeRouter(telemetryRouter(deps.telemetry, log, deps.exports));
   if (deps.rejected) app.includeRouter(rejectedRouter(deps.rejected, log));
+  if (deps.alerts) app.includeRouter(alertsRouter(deps.alerts, log));
   if (options.extraRouters) app.includeRouter(options.extraRouters);
 
   // Powertools matches exception handlers by exact error name, so each typed error is listed.

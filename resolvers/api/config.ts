@@ -25,6 +25,11 @@ export interface ApiConfig {
   /** The private bucket exportReadings writes to; without it exports answer ServiceUnavailable. */
   exportBucket?: string;
   exportLinkTtlSeconds: number;
+  /** The stage's SNS alert topic (ALERT_TOPIC_ARN): notifications and profile subscriptions. */
+  alertTopicArn: string;
+  /** This API's own GraphQL URL (APPSYNC_GRAPHQL_URL), for the silence check's notifyAlertChanged. */
+  appsyncGraphqlUrl: string;
+  region: string;
 }
 
 /** Fails loudly, naming the variable, when one is missing: better a failed cold start than a half-wired API. */
@@ -43,6 +48,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       'TIMESTREAM_MAGNETIC_RETENTION_DAYS',
       optionalEnv('TIMESTREAM_MAGNETIC_RETENTION_DAYS', '30', env),
     ),
+    alertTopicArn: requireEnv('ALERT_TOPIC_ARN', env),
+    appsyncGraphqlUrl: requireEnv('APPSYNC_GRAPHQL_URL', env),
+    region: optionalEnv('AWS_REGION', 'us-west-2', env),
   };
 }
 

@@ -13,6 +13,10 @@ import {
 } from '../../core/devices';
 import { AccountService, CognitoAccountDirectory } from '../../core/accounts';
 import { UserService, DynamoUserStore } from '../../core/users';
+import { AlertService } from '../../core/alerts/alert-service';
+import { DynamoAlertStore } from '../../core/alerts/dynamodb-alert-store';
+import type { AlertPublisher, NotificationSender } from '../../core/alerts/notifier';
+import { withSubscriptions, type SubscriptionManager } from '../../core/users/subscription-manager';
 // Deep imports keep the other adapters (DuckDB, the SigV4 notifier) out of the Lambda bundle.
 import { buildIngestion } from '../../core/ingestion/build-ingestion';
 import type { ChangeNotifier } from '../../core/ingestion/ports';
@@ -61,6 +65,12 @@ export interface ApiClients {
    * live acks from devices reach subscribers through the processor.
    */
   changeNotifier?: ChangeNotifier;
+  /** Fires onAlertChanged for alerts the API's schedule opens (silence): SigV4 in AWS, in-process locally. */
+  alertPublisher?: AlertPublisher;
+  /** Tells opted-in people of alert changes: SNS in AWS, the outbox locally. */
+  notificationSender?: NotificationSender;
+  /** Keeps the alert topic's subscriptions in step with profiles (SNS in AWS). */
+  subscriptionManager?: SubscriptionManager;
   /** Replaces the IoT publisher (tests inject failures; the local mode may publish in-process). */
   configPublisher?: ConfigPublisher;
   clock?: () => Date;
@@ -81,10 +91,24 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   });
 
   const profiles = new DynamoUserStore({ client: documents, tableName: clients.tableName });
-  const users = new UserService({ store: profiles, ...(clock ? { clock } : {}) });
+  const users = new UserService({
+    store: profiles,
+    ...(clock ? { clock } : {}),
+    ...(clients.subscriptionManager ? { subscriptions: clients.subscriptionManager } : {}),
+  });
+  const alerts = new AlertService({
+    store: new DynamoAlertStore({ client: documents, tableName: clients.tableName }),
+    ...(clients.alertPublisher ? { publisher: clients.alertPublisher } : {}),
+    ...(clients.notificationSender ? { sender: clients.notificationSender } : {}),
+    deviceName: async (id) => (await store.get(id))?.name,
+    ...(clock ? { clock: () => clock().getTime() } : {}),
+    ...(clients.logger ? { logger: clients.logger } : {}),
+  });
   const accounts = new AccountService({
     directory: new CognitoAccountDirectory({ client: clients.cognito, userPoolId: clients.userPoolId }),
-    profiles,
+    profiles: clients.subscriptionManager
+      ? withSubscriptions(profiles, clients.subscriptionManager)
+      : profiles,
     ...(clock ? { clock } : {}),
     ...(clients.logger ? { logger: clients.logger } : {}),
   });
@@ -103,6 +127,7 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   const { rejected } = buildIngestion({
     documents,
     tableName: clients.tableName,
+    alerts,
     telemetry: telemetryStore,
     acks: devices,
     deviceStore: store,
@@ -118,6 +143,7 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
     telemetry,
     exports,
     rejected,
+    alerts,
     ...(clients.logger ? { logger: clients.logger } : {}),
   };
 }

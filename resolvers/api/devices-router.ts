@@ -1,12 +1,17 @@
 import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AlertService } from '../../core/alerts/alert-service';
 import type { DeviceService } from '../../core/devices';
+import type { Device } from '../../core/generated/graphql';
 import type { Caller } from '../../core/shared/identity';
 import { logger as defaultLogger } from '../../core/shared/logger';
 import { callerOf, requireBackend, requireGroup } from './auth';
 import { enveloped } from './route';
 
 type Args = Record<string, unknown>;
+
+/** The updateDevice fields that can end an alert's rule. */
+const RULE_FIELDS = ['sensors', 'enabled', 'silenceAfterIntervals'] as const;
 
 /** Who a history entry and `updatedBy` name: the account's username, or the backend principal. */
 const actorOf = (caller: Caller): string => (caller.kind === 'user' ? caller.username : caller.principal);
@@ -16,8 +21,27 @@ const actorOf = (caller: Caller): string => (caller.kind === 'user' ? caller.use
  * notifyDeviceConfigChanged for the backend only. The group check repeats the
  * schema's directives (defence in depth).
  */
-export function devicesRouter(devices: DeviceService, log: Logger = defaultLogger): Router {
+export function devicesRouter(
+  devices: DeviceService,
+  log: Logger = defaultLogger,
+  alerts?: AlertService,
+): Router {
   const router = new Router({ logger: log });
+  // A config change can end an alert's rule (sensor removed or disabled, alerts off, device deleted):
+  // such alerts are resolved now, since no reading would close them. A failure here is logged, not the
+  // caller's: the change itself is made.
+  const reviewAlerts = async (deviceId: unknown, device: Device | null): Promise<void> => {
+    if (!alerts || typeof deviceId !== 'string') return;
+    try {
+      await alerts.configChanged(deviceId, device);
+    } catch (error) {
+      log.error('Could not review the alerts of a changed device', { deviceId, error: error as Error });
+    }
+  };
+  const reviewed = async (device: Device): Promise<Device> => {
+    await reviewAlerts(device.id, device);
+    return device;
+  };
   const query = (field: string, handler: (args: Args, caller: Caller) => Promise<unknown>) =>
     router.onQuery<Args>(
       field,
@@ -45,21 +69,30 @@ export function devicesRouter(devices: DeviceService, log: Logger = defaultLogge
   mutation('createDevice', async (args, caller) =>
     devices.createDevice(args.input, actorOf(requireGroup(caller, 'admin'))),
   );
-  mutation('updateDevice', async (args, caller) =>
-    devices.updateDevice(args.input, actorOf(requireGroup(caller, 'admin'))),
-  );
-  mutation('deleteDevice', async (args, caller) =>
-    devices.deleteDevice(args.id, actorOf(requireGroup(caller, 'admin'))),
-  );
+  mutation('updateDevice', async (args, caller) => {
+    const device = await devices.updateDevice(args.input, actorOf(requireGroup(caller, 'admin')));
+    // Labels (name, description, location) and the interval leave every rule as it was: no review.
+    const input = (args.input ?? {}) as Record<string, unknown>;
+    return RULE_FIELDS.some((f) => input[f] !== undefined) ? reviewed(device) : device;
+  });
+  mutation('deleteDevice', async (args, caller) => {
+    const deleted = await devices.deleteDevice(args.id, actorOf(requireGroup(caller, 'admin')));
+    await reviewAlerts(args.id, null);
+    return deleted;
+  });
   mutation('deleteSensor', async (args, caller) =>
-    devices.deleteSensor(args.deviceId, args.sensorId, actorOf(requireGroup(caller, 'admin'))),
+    reviewed(
+      await devices.deleteSensor(args.deviceId, args.sensorId, actorOf(requireGroup(caller, 'admin'))),
+    ),
   );
   mutation('republishDeviceConfig', async (args, caller) => {
     requireGroup(caller, 'admin');
     return devices.republishDeviceConfig(args.id);
   });
   mutation('rollbackDeviceConfig', async (args, caller) =>
-    devices.rollbackDeviceConfig(args.deviceId, args.version, actorOf(requireGroup(caller, 'admin'))),
+    reviewed(
+      await devices.rollbackDeviceConfig(args.deviceId, args.version, actorOf(requireGroup(caller, 'admin'))),
+    ),
   );
   mutation('notifyDeviceConfigChanged', async (args, caller) => {
     requireBackend(caller);

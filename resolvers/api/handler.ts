@@ -6,6 +6,10 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ExportSink } from '../../core/telemetry/export/s3-sink';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { AppSyncAlertPublisher } from '../../core/alerts/appsync-alert-publisher';
+import { SnsNotificationSender } from '../../core/alerts/sns-notification-sender';
+import { SnsSubscriptionManager } from '../../core/users/sns-subscription-manager';
 import { logger } from '../../core/shared/logger';
 import { createApi } from './app';
 import { loadApiConfig } from './config';
@@ -13,6 +17,7 @@ import { buildApiDeps } from './deps';
 
 // Wiring only. Config and SDK clients are created once per container, at load.
 const config = loadApiConfig();
+const sns = new SNSClient({});
 const deps = buildApiDeps({
   dynamo: new DynamoDBClient({}),
   tableName: config.tableName,
@@ -43,6 +48,9 @@ const deps = buildApiDeps({
         }),
       }
     : {}),
+  alertPublisher: new AppSyncAlertPublisher({ url: config.appsyncGraphqlUrl, region: config.region }),
+  notificationSender: new SnsNotificationSender({ client: sns, topicArn: config.alertTopicArn }),
+  subscriptionManager: new SnsSubscriptionManager({ client: sns, topicArn: config.alertTopicArn }),
   logger,
 });
 const api = createApi(deps);
@@ -63,7 +71,10 @@ export const handler = async (event: unknown, context: Context): Promise<unknown
   if (isScheduledAction(event)) {
     const result = await deps.devices.reconcileConfigDelivery();
     logger.info('Config delivery reconciled', { ...result });
-    return result;
+    // The same 5-minute schedule checks the silence watch (gsi3): stations that stopped reporting.
+    const silence = await deps.alerts!.checkSilence();
+    logger.info('Silence checked', { ...silence });
+    return { ...result, silence };
   }
   return api.resolve(event, context);
 };

@@ -11,6 +11,7 @@ export const sensorFixture = (id: string, over: Partial<Sensor> = {}): Sensor =>
   alertsEnabled: false,
   decimals: 2,
   calibration: null,
+  alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
   ...over,
 });
 
@@ -33,5 +34,7 @@ export const deviceFixture = (over: Partial<Device> = {}): Device => ({
   updatedAt: '2026-11-27T00:00:00.000Z',
   updatedBy: null,
   deletedAt: null,
+  silenceAfterIntervals: 3,
+  openAlerts: 0,
   ...over,
 });

@@ -54,6 +54,8 @@ async function runBundle(events: unknown[], credentials: boolean): Promise<unkno
     IOT_DATA_ENDPOINT: 'http://127.0.0.1:9',
     TIMESTREAM_DATABASE: 'yvr-test-db',
     TIMESTREAM_TABLE: 'calibrated_device_data',
+    ALERT_TOPIC_ARN: 'arn:aws:sns:local:000000000000:yvr-test-alerts',
+    APPSYNC_GRAPHQL_URL: 'http://127.0.0.1:9/graphql',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_MAX_ATTEMPTS: '1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',

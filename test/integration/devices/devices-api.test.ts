@@ -509,10 +509,12 @@ describe('DynamoDB requests per operation', () => {
     });
   });
 
-  it('deletes a sensor with one read and three writes', async () => {
+  // A change that can end an alert's rule also queries the device's unresolved alerts (gsi2): one Query.
+  it('deletes a sensor with one read, three writes and the alert review', async () => {
     expect(await counted(mutation('deleteSensor', { deviceId: 'cnt-1', sensorId: 'ph' }))).toEqual({
       GetItem: 1,
       PutItem: 1,
+      Query: 1,
       UpdateItem: 2,
     });
   });
@@ -529,20 +531,21 @@ describe('DynamoDB requests per operation', () => {
     });
   });
 
-  it('rolls back with the old version read on top of an update', async () => {
+  it('rolls back with the old version read on top of an update, and the alert review', async () => {
     expect(await counted(mutation('rollbackDeviceConfig', { deviceId: 'cnt-1', version: 1 }))).toEqual({
       GetItem: 2,
       PutItem: 1,
+      Query: 1,
       UpdateItem: 2,
     });
   });
 
-  it('deletes with the tombstone, the history purge and the retired marker', async () => {
+  it('deletes with the tombstone, the history purge, the retired marker and the alert review', async () => {
     expect(await counted(mutation('deleteDevice', { id: 'cnt-1' }))).toEqual({
       BatchWriteItem: 1,
       GetItem: 1,
       PutItem: 1,
-      Query: 1,
+      Query: 2,
       UpdateItem: 1,
     });
   });

@@ -29,6 +29,7 @@ beforeAll(async () => {
   vi.stubEnv('TIMESTREAM_DATABASE', 'yvr-test-db');
   vi.stubEnv('TIMESTREAM_TABLE', 'calibrated_device_data');
   vi.stubEnv('APPSYNC_GRAPHQL_URL', 'https://abc.appsync-api.us-west-2.amazonaws.com/graphql');
+  vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-west-2:123456789012:yvr-test-alerts');
   vi.stubEnv('AWS_REGION', 'us-west-2');
   // dynalite takes only requests signed with its own key pair, as DynamoDB takes only valid ones.
   vi.stubEnv('AWS_ACCESS_KEY_ID', dynamo.credentials.accessKeyId);

@@ -165,6 +165,9 @@ describe('AccountService.updateUserAccount', () => {
       phone: null,
       organization: null,
       preferences: null,
+      notifyByEmail: false,
+      notifyBySms: false,
+      followedDeviceIds: [],
       createdAt: 'c',
       updatedAt: 'c',
     });
@@ -192,6 +195,9 @@ describe('AccountService.updateUserAccount', () => {
       phone: null,
       organization: null,
       preferences: null,
+      notifyByEmail: false,
+      notifyBySms: false,
+      followedDeviceIds: [],
       createdAt: 'c',
       updatedAt: 'c',
     });
@@ -255,6 +261,9 @@ describe('AccountService.deleteUserAccount', () => {
       phone: null,
       organization: null,
       preferences: null,
+      notifyByEmail: false,
+      notifyBySms: false,
+      followedDeviceIds: [],
       createdAt: 'c',
       updatedAt: 'c',
     });

@@ -13,6 +13,7 @@ const record = (d: Device = device()): DeviceRecord => ({
   lastChange: null,
   retiredSensorIds: [],
   deletingAt: null,
+  alertSlots: {},
 });
 
 /** A store whose every method fails unless the test gives it. */

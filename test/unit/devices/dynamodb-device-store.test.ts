@@ -41,8 +41,10 @@ const write: SettingsWrite = {
         alertsEnabled: false,
         decimals: 2,
         calibration: null,
+        alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
       },
     ],
+    silenceAfterIntervals: 3,
   },
   version: 2,
   change: {

@@ -11,6 +11,8 @@ const env = {
   IOT_DATA_ENDPOINT: 'abc123-ats.iot.ca-central-1.amazonaws.com',
   TIMESTREAM_DATABASE: 'yvr-test-db',
   TIMESTREAM_TABLE: 'calibrated_device_data',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:ca-central-1:123456789012:yvr-test-alerts',
+  APPSYNC_GRAPHQL_URL: 'https://abc.appsync-api.ca-central-1.amazonaws.com/graphql',
 };
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -37,6 +39,9 @@ describe('loadApiConfig', () => {
       timestreamTable: 'calibrated_device_data',
       magneticStoreRetentionDays: 30,
       exportLinkTtlSeconds: 3600,
+      alertTopicArn: 'arn:aws:sns:ca-central-1:123456789012:yvr-test-alerts',
+      appsyncGraphqlUrl: 'https://abc.appsync-api.ca-central-1.amazonaws.com/graphql',
+      region: 'us-west-2',
     });
   });
 
@@ -78,11 +83,15 @@ describe('loadApiConfig', () => {
 });
 
 describe('handler', () => {
-  it('runs a reconciliation pass for the scheduled event, through the sparse index', async () => {
+  it('runs a reconciliation pass and the silence check for the scheduled event, through the sparse indexes', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     const { handler } = await import('../../../resolvers/api/handler');
     const result = await handler({ action: 'reconcileConfigDelivery' }, {} as Context);
-    expect(result).toEqual({ attempted: 0, delivered: 0, failed: 0 });
+    expect(result).toEqual({ attempted: 0, delivered: 0, failed: 0, silence: { checked: 0, opened: 0 } });
+    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now',
+    });
     const input = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       TableName: 'yvr-test-data',

@@ -18,6 +18,7 @@ const settings = (over: Partial<DeviceSettings> = {}): DeviceSettings => {
     location: d.location,
     sensorIntervalMs: d.sensorIntervalMs,
     sensors: d.sensors,
+    silenceAfterIntervals: d.silenceAfterIntervals,
     ...over,
   };
 };

@@ -22,6 +22,7 @@ describe('parseCreateDeviceInput', () => {
       location: null,
       sensorIntervalMs: 600_000,
       sensors: [],
+      silenceAfterIntervals: 3,
     });
   });
 
@@ -60,6 +61,7 @@ describe('parseCreateDeviceInput', () => {
         ],
         calibratedAt: null,
       },
+      alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
     });
   });
 

@@ -89,6 +89,32 @@ interface Acknowledged {
   reason: unknown;
 }
 
+/** The logical id of the stage's alert topic. */
+const alertTopicOf = (built: Built): string =>
+  findOne(built.template, 'AWS::SNS::Topic', 'TopicName', 'yvr-stage-alerts')[0];
+
+/** The appsync:GraphQL grant of one backend mutation. */
+const mutationGrant = (t: Built['template'], field: string) => ({
+  Action: 'appsync:GraphQL',
+  Effect: 'Allow',
+  Resource: {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':appsync:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':apis/',
+        getAtt(logicalIdOf(t, 'AWS::AppSync::GraphQLApi'), 'ApiId'),
+        `/types/Mutation/fields/${field}`,
+      ],
+    ],
+  },
+});
+
 /** Every acknowledgement recorded anywhere in the tree, with the construct it was made on. */
 function acknowledgements(root: IConstruct): Acknowledged[] {
   return root.node.findAll().flatMap((construct) =>
@@ -142,7 +168,8 @@ describe('resources of a stage', () => {
       'AWS::Lambda::EventSourceMapping': 2,
       'AWS::IoT::TopicRule': 3,
       'AWS::IoT::Policy': 1,
-      'AWS::SNS::Topic': 1,
+      // alarms and alert notifications
+      'AWS::SNS::Topic': 2,
       'AWS::CloudWatch::Alarm': 6,
       'AWS::Events::Rule': 1,
       // api, calibration, the deploy-time IoT endpoint lookup and the console's BucketDeployment
@@ -235,6 +262,8 @@ describe('functions', () => {
       TIMESTREAM_DATABASE: 'yvr-stage-db',
       TIMESTREAM_TABLE: 'calibrated_device_data',
       TIMESTREAM_MAGNETIC_RETENTION_DAYS: '30',
+      ALERT_TOPIC_ARN: { Ref: alertTopicOf(stage) },
+      APPSYNC_GRAPHQL_URL: getAtt(logicalIdOf(stage.template, 'AWS::AppSync::GraphQLApi'), 'GraphQLUrl'),
       POWERTOOLS_SERVICE_NAME: 'api',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -251,6 +280,7 @@ describe('functions', () => {
       APPSYNC_GRAPHQL_URL: getAtt(logicalIdOf(stage.template, 'AWS::AppSync::GraphQLApi'), 'GraphQLUrl'),
       TIMESTREAM_MAGNETIC_RETENTION_DAYS: '30',
       MAX_RECEIVE_COUNT: '5',
+      ALERT_TOPIC_ARN: { Ref: alertTopicOf(stage) },
       POWERTOOLS_SERVICE_NAME: 'calibration',
       NODE_OPTIONS: '--enable-source-maps',
     });
@@ -312,6 +342,12 @@ describe('functions', () => {
         Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
       },
       { Action: 'timestream:DescribeEndpoints', Effect: 'Allow', Resource: '*' },
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: alertTopicOf(stage) } },
+      {
+        Action: ['sns:Subscribe', 'sns:Unsubscribe'],
+        Effect: 'Allow',
+        Resource: { Ref: alertTopicOf(stage) },
+      },
       {
         Action: 'timestream:WriteRecords',
         Effect: 'Allow',
@@ -327,6 +363,7 @@ describe('functions', () => {
         Effect: 'Allow',
         Resource: { 'Fn::Join': ['', [getAtt(logicalIdOf(t, 'AWS::S3::Bucket', 'Exports')), '/exports/*']] },
       },
+      mutationGrant(t, 'notifyAlertChanged'),
     ]);
   });
 
@@ -376,6 +413,8 @@ describe('functions', () => {
           ],
         },
       },
+      mutationGrant(t, 'notifyAlertChanged'),
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: alertTopicOf(stage) } },
       {
         Action: [
           'sqs:ReceiveMessage',
@@ -593,12 +632,15 @@ describe('GraphQL API', () => {
     }
   });
 
-  it('resolves the subscription on a NONE data source with its own code', () => {
-    const [, sub] = findOne(stage.template, 'AWS::AppSync::Resolver', 'TypeName', 'Subscription');
-    expect(sub.Properties).toMatchObject({
-      FieldName: 'onDeviceConfigChanged',
-      DataSourceName: 'yvr_stage_none',
-    });
+  it('resolves the subscriptions on a NONE data source with their own code', () => {
+    const subs = Object.values(resourcesOf(stage.template, 'AWS::AppSync::Resolver')).filter(
+      (r) => r.Properties?.TypeName === 'Subscription',
+    );
+    expect(subs.map((s) => s.Properties?.FieldName).sort()).toEqual([
+      'onAlertChanged',
+      'onDeviceConfigChanged',
+    ]);
+    for (const sub of subs) expect(sub.Properties).toMatchObject({ DataSourceName: 'yvr_stage_none' });
     stage.template.hasResourceProperties('AWS::AppSync::DataSource', {
       Name: 'yvr_stage_none',
       Type: 'NONE',
@@ -838,7 +880,8 @@ describe('removal policies per stage', () => {
 describe('monitoring', () => {
   it('alarms to one topic on both dead-letter queues, errors, queue age and AppSync 5xx', () => {
     const t = stage.template;
-    const topic = { Ref: logicalIdOf(t, 'AWS::SNS::Topic') };
+    const [alarmTopic] = findOne(t, 'AWS::SNS::Topic', 'TopicName', 'yvr-stage-alarms');
+    const topic = { Ref: alarmTopic };
     const alarms = Object.values(resourcesOf(t, 'AWS::CloudWatch::Alarm'));
     const byName = Object.fromEntries(alarms.map((a) => [a.Properties?.AlarmName as string, a.Properties!]));
     expect(Object.keys(byName).sort()).toEqual(

@@ -33,6 +33,8 @@ const item = (id: string) => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
 });
 
+const flags = { notifyByEmail: false, notifyBySms: false, followedDeviceIds: [] };
+
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
@@ -54,6 +56,9 @@ describe('DynamoUserStore', () => {
       phone: null,
       organization: null,
       preferences: null,
+      notifyByEmail: false,
+      notifyBySms: false,
+      followedDeviceIds: [],
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
     });
@@ -61,7 +66,14 @@ describe('DynamoUserStore', () => {
 
   it('creates with a condition, indexes the profile on gsi1 and leaves out null fields', async () => {
     mock.on(PutCommand).resolves({});
-    await store.create({ ...item('a-1'), name: null, phone: '604', organization: null, preferences: null });
+    await store.create({
+      ...item('a-1'),
+      ...flags,
+      name: null,
+      phone: '604',
+      organization: null,
+      preferences: null,
+    });
     const input = mock.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(input?.Item).toMatchObject({ gsi1pk: 'USER', gsi1sk: 'a-1', phone: '604' });
@@ -71,7 +83,14 @@ describe('DynamoUserStore', () => {
   it('turns a failed create condition into Conflict', async () => {
     mock.on(PutCommand).rejects(conditionFailed());
     await expect(
-      store.create({ ...item('a-1'), name: null, phone: null, organization: null, preferences: null }),
+      store.create({
+        ...item('a-1'),
+        ...flags,
+        name: null,
+        phone: null,
+        organization: null,
+        preferences: null,
+      }),
     ).rejects.toBeInstanceOf(ConflictError);
   });
 

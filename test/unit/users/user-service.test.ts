@@ -38,6 +38,9 @@ describe('UserService.createUser', () => {
       phone: null,
       organization: null,
       preferences: null,
+      notifyByEmail: false,
+      notifyBySms: false,
+      followedDeviceIds: [],
       createdAt: '2026-03-01T10:00:00.000Z',
       updatedAt: '2026-03-01T10:00:00.000Z',
     });
