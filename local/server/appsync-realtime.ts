@@ -4,6 +4,7 @@ import type { Identity } from './auth';
 import { UnauthorizedRequestError, type TokenVerifier } from './auth';
 import type { AppSyncResult, Engine } from './engine';
 import { REALTIME_LIMITS } from './realtime-limits';
+import { parseRequestTarget } from './request-target';
 
 export interface AppSyncRealtimeOptions {
   engine: Engine;
@@ -214,7 +215,7 @@ interface StartPayload {
  * subprotocol next to `graphql-ws` (Amplify v6 today).
  */
 function connectionHeader(req: IncomingMessage): Record<string, unknown> {
-  const fromQuery = new URL(req.url ?? '/', 'http://local').searchParams.get('header');
+  const fromQuery = parseRequestTarget(req.url)?.searchParams.get('header');
   const fromProtocol = (req.headers['sec-websocket-protocol'] ?? '')
     .split(',')
     .map((p) => p.trim())

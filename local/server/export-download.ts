@@ -16,8 +16,8 @@ export interface ExportDownloadOptions {
  * an expired link, 404 for a file that is gone). Returns true when it handled the request.
  */
 export function exportDownloadRoute(options: ExportDownloadOptions) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
-    const url = new URL(req.url ?? '/', 'http://local');
+  /** `url` is the request target as the server parsed it (it refuses one that is not a path). */
+  return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     if (!url.pathname.startsWith('/exports/')) return false;
     const refuse = (status: number, code: string, message: string) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ code, message }));

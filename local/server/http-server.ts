@@ -30,7 +30,7 @@ export interface GraphqlServerOptions {
   /** Body of GET /health. */
   health: () => Record<string, unknown>;
   /** `GET /exports/...`: the signed export downloads (local/server/export-download.ts); true when handled. */
-  exportDownloads?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  exportDownloads?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
   /** Extra HTTP routes (the IoT Data Plane); return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** AppSync real-time keep-alive interval (ms). */
@@ -104,7 +104,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     if (url.pathname === '/health' && req.method === 'GET')
       return json(res, 200, { status: 'ok', ...options.health() });
-    if (options.exportDownloads?.(req, res)) return;
+    if (options.exportDownloads?.(req, res, url)) return;
     if (options.extraRoutes?.(req, res)) return;
     if (options.console && serveConsole(req, res, options.console, url)) return;
     if (url.pathname === '/outbox' && req.method === 'GET' && options.outbox)
