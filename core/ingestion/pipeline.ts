@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '../shared/errors';
+import type { QualityAssessor } from '../quality/assessor';
 import type { TelemetryStore } from '../telemetry/port';
 import type { TelemetryRecord } from '../telemetry/types';
 import { parseMessage, type ParsedMessage } from './parse';
@@ -17,6 +18,11 @@ export interface IngestionDeps {
   acks: AckRecorder;
   notifier: ChangeNotifier;
   lastSeen: LastSeenWriter;
+  /**
+   * QARTOD quality control (core/quality), run on each record right after
+   * calibration. Absent: readings are stored without flags (read back as 2).
+   */
+  quality?: QualityAssessor;
   /** Epoch ms; injectable for tests. */
   clock?: () => number;
   logger?: PipelineLogger;
@@ -82,12 +88,27 @@ export function createIngestionPipeline(deps: IngestionDeps): IngestionPipeline 
           outcomes[i] = rejected(message, p.deviceId, built.problems.join('; '));
           continue;
         }
+        if (deps.quality) {
+          // A later write of the same record must replace it (the spike test's late verdict).
+          built.record.version = now;
+          deps.quality.assess(device, built.record);
+        }
         records.push(built.record);
         owners.push(i);
         if (built.problems.length > 0) partial.set(i, built.problems.join('; '));
       }
+      // New versions of records from earlier batches (the spike verdict lags one reading);
+      // they ride with this write but belong to no message of it.
+      const revisions = deps.quality?.settle() ?? [];
 
-      const failures = await writeRecords(deps, records);
+      const failures = await writeRecords(deps, [...records, ...revisions]);
+      for (const [index, failure] of failures) {
+        if (index < records.length) continue;
+        deps.logger?.warn('A late quality flag was not stored; the earlier flag stays', {
+          deviceId: revisions[index - records.length]?.deviceId,
+          reason: failure.reason,
+        });
+      }
       for (let r = 0; r < owners.length; r++) {
         const i = owners[r]!;
         const message = messages[i]!;

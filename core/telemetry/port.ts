@@ -1,4 +1,12 @@
-import type { Page, RangeQuery, Reading, ReadingPoint, TelemetryRecord, WriteResult } from './types';
+import type {
+  Page,
+  RangeQuery,
+  Reading,
+  ReadingPoint,
+  RecordQuery,
+  TelemetryRecord,
+  WriteResult,
+} from './types';
 
 /**
  * The telemetry store port. Timestream implements it in AWS, DuckDB locally
@@ -18,6 +26,12 @@ export interface TelemetryStore {
   latest(deviceId: string, sensors?: readonly string[]): Promise<Reading[]>;
   /** Points or buckets of one sensor in [from, to), oldest first, paginated. */
   range(query: RangeQuery): Promise<Page<ReadingPoint>>;
+  /**
+   * The stored records of a device that hold `sensor` in [from, to), oldest
+   * first, whole (every sensor of each record), paginated: what
+   * recalibration reads so it can write each one again as a new version.
+   */
+  records(query: RecordQuery): Promise<Page<TelemetryRecord>>;
   /** The oldest time (epoch ms) the store accepts a write for at `now`; older records are rejected. */
   oldestWritable(now: number): number;
 }

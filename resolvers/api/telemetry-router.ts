@@ -18,6 +18,7 @@ const readingsArgs = z.object({
   interval: z.string().nullish(),
   limit: z.number().int().nullish(),
   nextToken: z.string().nullish(),
+  minQuality: z.number().int().nullish(),
 });
 
 /** `latestReadings` and `readings`, for `admin` and `user` (checked again here: defence in depth). */
@@ -45,6 +46,7 @@ export function telemetryRouter(telemetry: TelemetryService, log: Logger = defau
         interval: input.interval ?? null,
         limit: input.limit ?? null,
         nextToken: input.nextToken ?? null,
+        minQuality: input.minQuality ?? null,
       });
     }, log),
   );

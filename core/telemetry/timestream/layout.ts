@@ -5,7 +5,11 @@ import type { TelemetryRecord } from '../types';
  * The Timestream record layout (docs/TELEMETRY.md has the size arithmetic):
  * ONE multi-measure record per message. Its columns per sensor `s` are
  * `s` (calibrated, DOUBLE), `s_raw` (DOUBLE), `s_oor` (BOOLEAN) and `s_unit`
- * (VARCHAR, when the sensor has a unit), plus `config_version` (BIGINT) once.
+ * (VARCHAR, when the sensor has a unit), `s_qc` (BIGINT, the QARTOD flag,
+ * when quality control ran), `s_qct` (VARCHAR, the flagging tests joined by
+ * commas, only when some test flagged it), `s_cv` (BIGINT, only when a
+ * recalibration produced this sensor's value with another config version
+ * than the record's), plus `config_version` (BIGINT) once.
  * The message's device is the only dimension. Time, time unit, measure-value
  * type and measure name are sent once per request as CommonAttributes.
  */
@@ -20,6 +24,11 @@ export const valueColumn = (sensor: string): string => sensor;
 export const rawColumn = (sensor: string): string => `${sensor}_raw`;
 export const outOfRangeColumn = (sensor: string): string => `${sensor}_oor`;
 export const unitColumn = (sensor: string): string => `${sensor}_unit`;
+export const qcFlagColumn = (sensor: string): string => `${sensor}_qc`;
+export const qcTestsColumn = (sensor: string): string => `${sensor}_qct`;
+export const sensorVersionColumn = (sensor: string): string => `${sensor}_cv`;
+/** The separator of test names in the `s_qct` column (test names never hold it). */
+export const QC_TESTS_SEPARATOR = ',';
 
 /** Names Timestream reserves or this layout uses for something else; a sensor cannot take them. */
 const RESERVED = new Set(['time', 'measure_name', DEVICE_DIMENSION, CONFIG_VERSION_COLUMN]);
@@ -28,7 +37,7 @@ export const SENSOR_COLUMN = /^[A-Za-z0-9_-]{1,32}$/;
 
 export function sensorColumnProblem(sensor: string): string | undefined {
   if (!SENSOR_COLUMN.test(sensor)) return `sensor id "${sensor}" cannot be a Timestream column`;
-  if (RESERVED.has(sensor) || /_(raw|oor|unit)$/.test(sensor))
+  if (RESERVED.has(sensor) || /_(raw|oor|unit|qc|qct|cv)$/.test(sensor))
     return `sensor id "${sensor}" is reserved by the record layout`;
   return undefined;
 }
@@ -56,6 +65,16 @@ export function measureValuesOf(record: TelemetryRecord): MeasureValue[] {
     });
     // Timestream takes no empty VARCHAR; a sensor without a unit leaves the column out (null).
     if (r.unit) values.push({ Name: unitColumn(r.sensor), Value: r.unit, Type: 'VARCHAR' });
+    if (r.qcFlag !== undefined)
+      values.push({ Name: qcFlagColumn(r.sensor), Value: String(r.qcFlag), Type: 'BIGINT' });
+    if (r.qcTests && r.qcTests.length > 0)
+      values.push({
+        Name: qcTestsColumn(r.sensor),
+        Value: r.qcTests.join(QC_TESTS_SEPARATOR),
+        Type: 'VARCHAR',
+      });
+    if (r.configVersion !== undefined && r.configVersion !== record.configVersion)
+      values.push({ Name: sensorVersionColumn(r.sensor), Value: String(r.configVersion), Type: 'BIGINT' });
   }
   values.push({ Name: CONFIG_VERSION_COLUMN, Value: String(record.configVersion), Type: 'BIGINT' });
   return values;
@@ -73,8 +92,10 @@ export interface PackedRequest {
  * and device when the chunk shares them) moves to CommonAttributes, which
  * Timestream counts once per request. `Version` is the config version, so the
  * same message calibrated with the same config is byte-for-byte the same
- * record: a redelivery is an idempotent upsert, and a recalibration with a
- * newer config version replaces it.
+ * record: a redelivery is an idempotent upsert. A record that carries its own
+ * `version` (the pipeline's write time when quality control runs) uses that
+ * instead, so a later write of it (the spike test's late verdict, a
+ * recalibration) replaces it.
  */
 export function packRequest(records: readonly TelemetryRecord[]): PackedRequest {
   const names = records.map(measureNameOf);
@@ -96,7 +117,7 @@ export function packRequest(records: readonly TelemetryRecord[]): PackedRequest 
       ...(sameName ? {} : { MeasureName: names[i] }),
       MeasureValues: measureValuesOf(record),
       Time: String(record.time),
-      Version: record.configVersion,
+      Version: record.version ?? record.configVersion,
     })),
   };
 }

@@ -1,7 +1,15 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { TelemetryStore } from '../port';
-import type { Page, RangeQuery, Reading, ReadingPoint, TelemetryRecord, WriteResult } from '../types';
+import type {
+  Page,
+  RangeQuery,
+  Reading,
+  ReadingPoint,
+  RecordQuery,
+  TelemetryRecord,
+  WriteResult,
+} from '../types';
 import { TimestreamReader } from './reader';
 import type { RetryPolicy } from './retry';
 import { TimestreamWriter } from './writer';
@@ -66,5 +74,10 @@ export class TimestreamTelemetryStore implements TelemetryStore {
   range(query: RangeQuery): Promise<Page<ReadingPoint>> {
     if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
     return this.reader.range(query);
+  }
+
+  records(query: RecordQuery): Promise<Page<TelemetryRecord>> {
+    if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
+    return this.reader.records(query);
   }
 }

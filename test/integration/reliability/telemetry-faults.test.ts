@@ -317,6 +317,7 @@ describe('the API while the telemetry store fails', () => {
       oldestWritable: (now) => duck.oldestWritable(now),
       latest: (id, sensors) => duck.latest(id, sensors),
       range: (q) => duck.range(q),
+      records: (q) => duck.records(q),
     };
     const processor = wireProcessor(dynamo, store);
     const { api, stop } = wireApi(dynamo, store, new FakePublisher());

@@ -1,0 +1,114 @@
+import { QC_FLAG, type QcFlag } from './flags';
+
+/**
+ * The QARTOD tests as pure functions of values (docs/QUALITY.md gives the
+ * manuals' definitions each follows). None reads a clock or a store: the
+ * ingestion assessor and recalibration feed them from their own history.
+ */
+
+/** Gross range: outside the instrument's span fails, outside the operator's span is suspect. */
+export function grossRangeTest(
+  value: number,
+  spans: { sensorMin?: number; sensorMax?: number; userMin?: number; userMax?: number },
+): QcFlag {
+  const { sensorMin, sensorMax, userMin, userMax } = spans;
+  const anySpan =
+    sensorMin !== undefined || sensorMax !== undefined || userMin !== undefined || userMax !== undefined;
+  if (!anySpan) return QC_FLAG.NOT_EVALUATED;
+  if ((sensorMin !== undefined && value < sensorMin) || (sensorMax !== undefined && value > sensorMax))
+    return QC_FLAG.FAIL;
+  if ((userMin !== undefined && value < userMin) || (userMax !== undefined && value > userMax))
+    return QC_FLAG.SUSPECT;
+  return QC_FLAG.PASS;
+}
+
+/** One seasonal span: months 1-12, fromMonth..toMonth inclusive, wrapping over the new year when from > to. */
+export interface SeasonalSpan {
+  fromMonth: number;
+  toMonth: number;
+  min: number;
+  max: number;
+}
+
+const inSeason = (month: number, span: SeasonalSpan): boolean =>
+  span.fromMonth <= span.toMonth
+    ? month >= span.fromMonth && month <= span.toMonth
+    : month >= span.fromMonth || month <= span.toMonth;
+
+/**
+ * Climatology: a value outside the span of its season (UTC month of `time`)
+ * is suspect; a time no span covers is not evaluated.
+ */
+export function climatologyTest(value: number, time: number, spans: readonly SeasonalSpan[]): QcFlag {
+  const month = new Date(time).getUTCMonth() + 1;
+  const span = spans.find((s) => inSeason(month, s));
+  if (!span) return QC_FLAG.NOT_EVALUATED;
+  return value < span.min || value > span.max ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
+}
+
+/**
+ * Spike, for the middle value of three consecutive ones: the distance of
+ * V(n-1) from the mean of its neighbours, against the suspect and fail
+ * thresholds. This is why the verdict on a reading lags one reading.
+ */
+export function spikeTest(
+  before: number,
+  value: number,
+  after: number,
+  thresholds: { suspect: number; fail: number },
+): QcFlag {
+  const distance = Math.abs(value - (before + after) / 2);
+  if (distance > thresholds.fail) return QC_FLAG.FAIL;
+  if (distance > thresholds.suspect) return QC_FLAG.SUSPECT;
+  return QC_FLAG.PASS;
+}
+
+/** Population standard deviation of the values (0 for fewer than two). */
+export function standardDeviation(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  let mean = 0;
+  for (const v of values) mean += v;
+  mean /= values.length;
+  let sum = 0;
+  for (const v of values) sum += (v - mean) ** 2;
+  return Math.sqrt(sum / values.length);
+}
+
+/** Values a standard deviation is computed from, at least; fewer leave the test not evaluated. */
+export const MIN_RATE_OF_CHANGE_VALUES = 3;
+
+/**
+ * Rate of change: |V(n) - V(n-1)| above `deviations` standard deviations of
+ * the earlier values of the window is suspect (the manuals' test never fails).
+ * `window` holds the earlier values, oldest first, V(n-1) last.
+ */
+export function rateOfChangeTest(value: number, window: readonly number[], deviations: number): QcFlag {
+  if (window.length < MIN_RATE_OF_CHANGE_VALUES) return QC_FLAG.NOT_EVALUATED;
+  const previous = window[window.length - 1]!;
+  const sd = standardDeviation(window);
+  return Math.abs(value - previous) > deviations * sd && sd > 0 ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
+}
+
+/**
+ * Flat line: how many of the most recent earlier values lie within
+ * `tolerance` of V(n), counted back until one does not; that many or more
+ * reaching the suspect or fail count flags it. Too few earlier values to
+ * reach the suspect count is not evaluated.
+ */
+export function flatLineTest(
+  value: number,
+  earlier: readonly number[],
+  options: { tolerance: number; suspectCount: number; failCount: number },
+): QcFlag {
+  let repeats = 0;
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    if (Math.abs(earlier[i]! - value) > options.tolerance) break;
+    repeats++;
+  }
+  // Counts name the run including V(n) itself.
+  const run = repeats + 1;
+  if (run >= options.failCount) return QC_FLAG.FAIL;
+  if (run >= options.suspectCount) return QC_FLAG.SUSPECT;
+  if (repeats === earlier.length && earlier.length + 1 < options.suspectCount) return QC_FLAG.NOT_EVALUATED;
+  return QC_FLAG.PASS;
+}
