@@ -70,6 +70,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           unit: 'pH',
           outOfRange: false,
           configVersion: 1,
+          qcFlag: 2,
+          qcTests: [],
         },
         {
           deviceId: 'b1',
@@ -80,6 +82,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           unit: null,
           outOfRange: true,
           configVersion: 1,
+          qcFlag: 2,
+          qcTests: [],
         },
       ]);
     });
@@ -143,6 +147,9 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           value: null,
           raw: null,
           outOfRange: null,
+          qcFlag: null,
+          qcTests: null,
+          excluded: 0,
         },
       ]);
       const second = await sut.store.range({ ...query, nextToken: first.nextToken });
@@ -156,6 +163,9 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           value: null,
           raw: null,
           outOfRange: null,
+          qcFlag: null,
+          qcTests: null,
+          excluded: 0,
         },
       ]);
       expect(second.nextToken).toBeNull();
