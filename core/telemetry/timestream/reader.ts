@@ -206,7 +206,8 @@ export class TimestreamReader {
    */
   async records(query: RecordQuery): Promise<Page<TelemetryRecord>> {
     if (!SENSOR_COLUMN.test(query.sensor)) return { items: [], nextToken: null };
-    const columns = await this.columnNames();
+    // A rewrite must carry every column the record has, so the first page reads the list afresh.
+    const columns = await this.columnNames(!query.nextToken);
     if (!columns.has(valueColumn(query.sensor))) return { items: [], nextToken: null };
     const after = rangeCursorAfter(query.nextToken);
     const sensors = [...columns]
@@ -279,9 +280,9 @@ export class TimestreamReader {
   }
 
   /** The table's column names, from DESCRIBE, cached for a few minutes. */
-  private async columnNames(): Promise<Set<string>> {
+  private async columnNames(fresh = false): Promise<Set<string>> {
     const ttl = this.options.columnsTtlMs ?? 300_000;
-    if (this.columns && this.now() - this.columns.at < ttl) return this.columns.names;
+    if (!fresh && this.columns && this.now() - this.columns.at < ttl) return this.columns.names;
     const rows = await this.query(`DESCRIBE ${this.table}`);
     const names = new Set(rows.map((row) => String(row.Column ?? Object.values(row)[0])));
     this.columns = { names, at: this.now() };
