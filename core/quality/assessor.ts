@@ -1,13 +1,7 @@
 import type { CalibratedReading, TelemetryRecord } from '../telemetry/types';
 import { NOT_EVALUATED_RESULTS, QC_FLAG, summarise, type QcResults } from './flags';
 import { QualityHistory, type HistoryEntry, type RecordCell } from './history';
-import {
-  climatologyTest,
-  flatLineTest,
-  grossRangeTest,
-  rateOfChangeTest,
-  spikeTest,
-} from './tests';
+import { climatologyTest, flatLineTest, grossRangeTest, rateOfChangeTest, spikeTest } from './tests';
 import { MAX_GAP_MS, resolveThresholds, type QcSensor, type QcThresholds } from './thresholds';
 
 /** A device as the assessor reads it: its id and its sensors' measurement, unit and thresholds. */

@@ -36,21 +36,21 @@ export const NOT_EVALUATED_RESULTS: Readonly<QcResults> = Object.freeze({
 export function aggregateFlag(flags: Iterable<QcFlag>): QcFlag {
   let passed = false;
   let suspect = false;
+  let failed = false;
   for (const f of flags) {
     if (f === QC_FLAG.MISSING) return QC_FLAG.MISSING;
-    if (f === QC_FLAG.FAIL) return QC_FLAG.FAIL;
-    if (f === QC_FLAG.SUSPECT) suspect = true;
+    if (f === QC_FLAG.FAIL) failed = true;
+    else if (f === QC_FLAG.SUSPECT) suspect = true;
     else if (f === QC_FLAG.PASS) passed = true;
   }
+  if (failed) return QC_FLAG.FAIL;
   if (suspect) return QC_FLAG.SUSPECT;
   return passed ? QC_FLAG.PASS : QC_FLAG.NOT_EVALUATED;
 }
 
 /** The aggregate flag of one reading's results, and the names of the tests that flagged it 3 or 4. */
 export function summarise(results: QcResults): { qcFlag: QcFlag; qcTests: QcTestName[] } {
-  const qcTests = QC_TESTS.filter(
-    (t) => results[t] === QC_FLAG.SUSPECT || results[t] === QC_FLAG.FAIL,
-  );
+  const qcTests = QC_TESTS.filter((t) => results[t] === QC_FLAG.SUSPECT || results[t] === QC_FLAG.FAIL);
   return { qcFlag: aggregateFlag(QC_TESTS.map((t) => results[t])), qcTests };
 }
 

@@ -6,6 +6,14 @@ import { QC_FLAG, type QcFlag } from './flags';
  * ingestion assessor and recalibration feed them from their own history.
  */
 
+/**
+ * Values are rounded to a sensor's decimals before they are tested, so a
+ * distance that equals a threshold must not exceed it by binary noise
+ * ((1.1 + 1.2) / 2 is 1.1500000000000001).
+ */
+const exceeds = (distance: number, threshold: number): boolean =>
+  distance - threshold > 1e-9 * Math.max(1, Math.abs(threshold));
+
 /** Gross range: outside the instrument's span fails, outside the operator's span is suspect. */
 export function grossRangeTest(
   value: number,
@@ -58,8 +66,8 @@ export function spikeTest(
   thresholds: { suspect: number; fail: number },
 ): QcFlag {
   const distance = Math.abs(value - (before + after) / 2);
-  if (distance > thresholds.fail) return QC_FLAG.FAIL;
-  if (distance > thresholds.suspect) return QC_FLAG.SUSPECT;
+  if (exceeds(distance, thresholds.fail)) return QC_FLAG.FAIL;
+  if (exceeds(distance, thresholds.suspect)) return QC_FLAG.SUSPECT;
   return QC_FLAG.PASS;
 }
 
@@ -86,7 +94,7 @@ export function rateOfChangeTest(value: number, window: readonly number[], devia
   if (window.length < MIN_RATE_OF_CHANGE_VALUES) return QC_FLAG.NOT_EVALUATED;
   const previous = window[window.length - 1]!;
   const sd = standardDeviation(window);
-  return Math.abs(value - previous) > deviations * sd && sd > 0 ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
+  return sd > 0 && exceeds(Math.abs(value - previous), deviations * sd) ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
 }
 
 /**

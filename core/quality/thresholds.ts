@@ -47,7 +47,15 @@ export const MAX_GAP_MS = 3 * 3_600_000;
  * are written in: a number in the wrong unit would fail every reading.
  */
 export const MEASUREMENT_DEFAULTS: Readonly<Record<string, MeasurementDefaults>> = {
-  ph: { units: ['ph', ''], sensorMin: 0, sensorMax: 14, userMin: 4, userMax: 10, spikeSuspect: 0.5, spikeFail: 1 },
+  ph: {
+    units: ['ph', ''],
+    sensorMin: 0,
+    sensorMax: 14,
+    userMin: 4,
+    userMax: 10,
+    spikeSuspect: 0.5,
+    spikeFail: 1,
+  },
   tmp: {
     units: ['c', '°c', 'degc', 'celsius'],
     sensorMin: -5,
@@ -57,7 +65,15 @@ export const MEASUREMENT_DEFAULTS: Readonly<Record<string, MeasurementDefaults>>
     spikeSuspect: 2,
     spikeFail: 5,
   },
-  do: { units: ['mg/l'], sensorMin: 0, sensorMax: 50, userMin: 0, userMax: 20, spikeSuspect: 2, spikeFail: 5 },
+  do: {
+    units: ['mg/l'],
+    sensorMin: 0,
+    sensorMax: 50,
+    userMin: 0,
+    userMax: 20,
+    spikeSuspect: 2,
+    spikeFail: 5,
+  },
   cond: {
     units: ['us/cm', 'µs/cm'],
     sensorMin: 0,
