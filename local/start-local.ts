@@ -13,6 +13,7 @@ import { createApi } from '../resolvers/api/app';
 import { buildApiDeps, documentClientOf, type ApiClients } from '../resolvers/api/deps';
 import { DynamoDeviceStore } from '../core/devices';
 import { createIngestionPipeline, type InboundMessage } from '../core/ingestion';
+import { createQualityAssessor } from '../core/quality/assessor';
 import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../core/rejected';
 import { DuckDbTelemetryStore } from '../core/telemetry';
 import { DeviceCache } from '../processors/calibration/device-cache';
@@ -191,6 +192,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       acks: apiDeps.devices,
       notifier: changeNotifier,
       lastSeen: deviceStore,
+      // QARTOD flags from the process's recent readings, as the Lambda keeps them per container.
+      quality: createQualityAssessor(),
       logger: { warn: (message) => log(`[processor] ${message}`) },
     });
     const rejected = new RejectedMessageService({ store: rejectedStore, pipeline });

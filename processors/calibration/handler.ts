@@ -10,6 +10,7 @@ import { TimestreamTelemetryStore } from '../../core/telemetry/timestream/store'
 import { AppSyncChangeNotifier } from '../../core/ingestion/appsync-notifier';
 import { createSqsBatchHandler } from './batch';
 import { loadProcessorConfig } from './config';
+import { createQualityAssessor } from '../../core/quality/assessor';
 import { DeviceCache } from './device-cache';
 
 // Entry of the calibration processor (IoT rule -> SQS -> here): wiring only.
@@ -44,6 +45,8 @@ const pipeline = createIngestionPipeline({
   acks: devices,
   notifier: new AppSyncChangeNotifier({ url: config.appsyncGraphqlUrl, region: config.region }),
   lastSeen: deviceStore,
+  // Recent readings per sensor for the QARTOD tests: per container, like the device cache.
+  quality: createQualityAssessor(),
   logger,
 });
 

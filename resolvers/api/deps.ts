@@ -16,6 +16,9 @@ import { UserService, DynamoUserStore } from '../../core/users';
 import { DynamoRejectedStore, RejectedMessageService } from '../../core/rejected';
 // Deep imports keep the other adapters (DuckDB, the SigV4 notifier) out of the Lambda bundle.
 import { createIngestionPipeline } from '../../core/ingestion/pipeline';
+import { createQualityAssessor } from '../../core/quality/assessor';
+import { DynamoCalibrationLog } from '../../core/quality/dynamodb-calibration-log';
+import { QualityService } from '../../core/quality/service';
 import type { ChangeNotifier } from '../../core/ingestion/ports';
 import type { TelemetryStore } from '../../core/telemetry/port';
 import { TelemetryService } from '../../core/telemetry/service';
@@ -60,9 +63,11 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   const clock = clients.clock;
   const store = new DynamoDeviceStore({ client: documents, tableName: clients.tableName });
   const publisher = clients.configPublisher ?? new IotConfigPublisher({ client: clients.iotData });
+  const calibrationLog = new DynamoCalibrationLog({ client: documents, tableName: clients.tableName });
   const devices = new DeviceService({
     store,
     publisher,
+    calibrationLog,
     ...(clock ? { clock } : {}),
     ...(clients.logger ? { logger: clients.logger } : {}),
   });
@@ -89,6 +94,8 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
     acks: devices,
     notifier: clients.changeNotifier ?? { deviceChanged: async () => undefined },
     lastSeen: store,
+    // A replayed reading gets the flags a reading without neighbours can get (gross range, climatology).
+    quality: createQualityAssessor(),
     ...(clock ? { clock: () => clock().getTime() } : {}),
     ...(clients.logger ? { logger: clients.logger } : {}),
   });
@@ -98,12 +105,20 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
     ...(clock ? { clock } : {}),
   });
 
+  const quality = new QualityService({
+    log: calibrationLog,
+    devices: store,
+    telemetry: telemetryStore,
+    ...(clock ? { clock: () => clock().getTime() } : {}),
+  });
+
   return {
     devices,
     users,
     accounts,
     telemetry,
     rejected,
+    quality,
     ...(clients.logger ? { logger: clients.logger } : {}),
   };
 }
