@@ -17,6 +17,7 @@ import {
   CONFIG_VERSION_COLUMN,
   DEVICE_DIMENSION,
   DEVICE_MEASURE_NAME,
+  QC_RAN_COLUMN,
   QC_TESTS_SEPARATOR,
   SENSOR_COLUMN,
   legacyMeasureName,
@@ -72,7 +73,7 @@ export class TimestreamReader {
     const value = identifier(valueColumn(s));
     const optional = (name: string, type: string) =>
       !columns || columns.has(name) ? identifier(name) : `CAST(NULL AS ${type})`;
-    const flag = `coalesce(${optional(qcFlagColumn(s), 'BIGINT')}, ${UNFLAGGED})`;
+    const flag = flagExpression(s, optional);
     const where = [
       `${DEVICE_DIMENSION} = ${stringLiteral(query.deviceId)}`,
       `measure_name IN ('${DEVICE_MEASURE_NAME}', ${stringLiteral(legacyMeasureName(s))})`,
@@ -163,7 +164,7 @@ export class TimestreamReader {
           `${col(rawColumn(s), 'DOUBLE')} AS raw, ${col(outOfRangeColumn(s), 'BOOLEAN')} AS out_of_range, ` +
           `${col(unitColumn(s), 'VARCHAR')} AS unit, ` +
           `coalesce(${col(sensorVersionColumn(s), 'BIGINT')}, ${col(CONFIG_VERSION_COLUMN, 'BIGINT')}) AS config_version, ` +
-          `${col(qcFlagColumn(s), 'BIGINT')} AS qc_flag, ${col(qcTestsColumn(s), 'VARCHAR')} AS qc_tests ` +
+          `${flagExpression(s, col)} AS qc_flag, ${col(qcTestsColumn(s), 'VARCHAR')} AS qc_tests ` +
           `FROM ${this.table} WHERE ${DEVICE_DIMENSION} = ${stringLiteral(deviceId)} ` +
           `AND measure_name IN ('${DEVICE_MEASURE_NAME}', ${stringLiteral(legacyMeasureName(s))}) ` +
           `AND time >= ${msLiteral(since)} AND ${identifier(valueColumn(s))} IS NOT NULL ORDER BY time DESC LIMIT 1)`
@@ -219,6 +220,7 @@ export class TimestreamReader {
       'time',
       'measure_name',
       ...optional(CONFIG_VERSION_COLUMN),
+      ...optional(QC_RAN_COLUMN),
       ...sensors.flatMap((sensor) => [
         identifier(valueColumn(sensor)),
         identifier(rawColumn(sensor)),
@@ -255,7 +257,8 @@ export class TimestreamReader {
           unit: row[unitColumn(sensor)] == null ? null : String(row[unitColumn(sensor)]),
           outOfRange: row[outOfRangeColumn(sensor)] === true,
         };
-        const flag = num(row[qcFlagColumn(sensor)]);
+        const tested = num(row[QC_RAN_COLUMN]) !== null;
+        const flag = num(row[qcFlagColumn(sensor)]) ?? (tested ? 1 : null);
         if (flag !== null) reading.qcFlag = flag;
         const tests = splitTests(row[qcTestsColumn(sensor)]);
         if (flag !== null || tests.length > 0) reading.qcTests = tests;
@@ -307,6 +310,14 @@ export class TimestreamReader {
     }
     throw new ServiceUnavailableError('The telemetry query did not finish; narrow the range and try again.');
   }
+}
+
+/** A reading's flag: its own column, else 1 when its record was tested (passes are left out), else 2. */
+function flagExpression(sensor: string, column: (name: string, type: string) => string): string {
+  return (
+    `coalesce(${column(qcFlagColumn(sensor), 'BIGINT')}, ` +
+    `CASE WHEN ${column(QC_RAN_COLUMN, 'BIGINT')} IS NULL THEN ${UNFLAGGED} ELSE 1 END)`
+  );
 }
 
 const qualityLiteral = (n: number): string => {

@@ -89,7 +89,7 @@ describe('Timestream reader', () => {
     );
     const page = await store().range({ deviceId: 'b1', sensor: 'ph', from: NOW - HOUR, to: NOW, limit: 10 });
     expect(queries()[1]?.QueryString).toBe(
-      'SELECT time, "ph" AS value, "ph_raw" AS raw, "ph_oor" AS out_of_range, coalesce(CAST(NULL AS BIGINT), 2) AS qc_flag, CAST(NULL AS VARCHAR) AS qc_tests FROM "yvr-test-db"."calibrated_device_data" ' +
+      'SELECT time, "ph" AS value, "ph_raw" AS raw, "ph_oor" AS out_of_range, coalesce(CAST(NULL AS BIGINT), CASE WHEN CAST(NULL AS BIGINT) IS NULL THEN 2 ELSE 1 END) AS qc_flag, CAST(NULL AS VARCHAR) AS qc_tests FROM "yvr-test-db"."calibrated_device_data" ' +
         `WHERE device_id = 'b1' AND measure_name IN ('readings', 'legacy_ph') AND time >= from_milliseconds(${NOW - HOUR}) ` +
         `AND time < from_milliseconds(${NOW}) AND "ph" IS NOT NULL ORDER BY time ASC LIMIT 11`,
     );
@@ -151,7 +151,7 @@ describe('Timestream reader', () => {
       limit: 1,
     });
     expect(queries()[1]?.QueryString).toContain(
-      'SELECT bin(time, 300s) AS bucket, avg(CASE WHEN coalesce(CAST(NULL AS BIGINT), 2) <= 3 THEN "ph" END) AS avg',
+      'SELECT bin(time, 300s) AS bucket, avg(CASE WHEN coalesce(CAST(NULL AS BIGINT), CASE WHEN CAST(NULL AS BIGINT) IS NULL THEN 2 ELSE 1 END) <= 3 THEN "ph" END) AS avg',
     );
     expect(queries()[1]?.QueryString).toContain('GROUP BY bin(time, 300s) ORDER BY bucket ASC LIMIT 2');
     expect(page.items).toEqual([
