@@ -1,7 +1,7 @@
 import type { CalibratedReading, TelemetryRecord } from '../telemetry/types';
-import { NOT_EVALUATED_RESULTS, QC_FLAG, summarise, type QcResults } from './flags';
-import { QualityHistory, type HistoryEntry, type RecordCell } from './history';
-import { climatologyTest, flatLineTest, grossRangeTest, rateOfChangeTest, spikeTest } from './tests';
+import { QC_FLAG, type QcFlag, type QcTestName } from './flags';
+import { QualityHistory, type HistoryEntry, type RecordCell, type SensorSeries } from './history';
+import { climatologyTest, flatLineFlag, grossRangeTest, rateOfChangeFlag, spikeTest } from './tests';
 import { MAX_GAP_MS, resolveThresholds, type QcSensor, type QcThresholds } from './thresholds';
 
 /** A device as the assessor reads it: its id and its sensors' measurement, unit and thresholds. */
@@ -23,35 +23,48 @@ export interface QualityAssessor {
   settle(): TelemetryRecord[];
 }
 
-/** Thresholds per sensor object: the device cache hands out the same objects until it refetches. */
-const thresholdsCache = new WeakMap<object, QcThresholds>();
-
-function thresholdsOf(sensor: QcSensor): QcThresholds {
-  let t = thresholdsCache.get(sensor);
-  if (!t) {
-    t = resolveThresholds(sensor);
-    thresholdsCache.set(sensor, t);
-  }
-  return t;
+interface SensorState {
+  thresholds: QcThresholds;
+  series: SensorSeries;
 }
+
+const { PASS, NOT_EVALUATED, SUSPECT, FAIL } = QC_FLAG;
 
 /** Builds an assessor on a history (one per processor container; a fresh one per recalibration run). */
 export function createQualityAssessor(history: QualityHistory = new QualityHistory()): QualityAssessor {
+  // Per device object: the device cache hands out the same object until it refetches, so the
+  // thresholds are resolved and the series found once per config, not once per reading.
+  const states = new WeakMap<QcDevice, Map<string, SensorState>>();
   let batch: RecordCell[] = [];
   const revised = new Map<RecordCell, TelemetryRecord>();
+
+  const stateOf = (device: QcDevice): Map<string, SensorState> => {
+    let map = states.get(device);
+    if (!map) {
+      map = new Map();
+      for (const sensor of device.sensors)
+        map.set(sensor.id, {
+          thresholds: resolveThresholds(sensor),
+          series: history.series(device.id, sensor.id),
+        });
+      states.set(device, map);
+    }
+    return map;
+  };
 
   /** Applies a late spike verdict to the reading the entry came from. */
   const revise = (entry: HistoryEntry, version: number | undefined): void => {
     const cell = entry.cell;
-    if (!cell || entry.index === undefined) return;
+    if (!cell) return;
     const before = cell.record.readings[entry.index];
     if (!before) return;
-    const { qcFlag, qcTests } = summarise(entry.results);
     if (!cell.written) {
-      setFlags(before, qcFlag, qcTests);
+      flag(before, entry);
       return;
     }
-    if (before.qcFlag === qcFlag && sameTests(before.qcTests, qcTests)) return;
+    const probe = { qcFlag: before.qcFlag, qcTests: before.qcTests } as CalibratedReading;
+    flag(probe, entry);
+    if (probe.qcFlag === before.qcFlag && sameTests(before.qcTests, probe.qcTests!)) return;
     let copy = revised.get(cell);
     if (!copy) {
       const old = cell.record;
@@ -63,81 +76,108 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
       revised.set(cell, copy);
       cell.record = copy;
     }
-    setFlags(copy.readings[entry.index]!, qcFlag, qcTests);
+    flag(copy.readings[entry.index]!, entry);
   };
 
   return {
     assess(device, record) {
       const cell: RecordCell = { record, written: false };
       batch.push(cell);
-      const sensors = new Map(device.sensors.map((s) => [s.id, s]));
-      record.readings.forEach((reading, index) => {
-        const sensor = sensors.get(reading.sensor);
-        const th = sensor ? thresholdsOf(sensor) : undefined;
-        const entries = history.series(device.id, reading.sensor);
-        const time = record.time;
+      const sensors = stateOf(device);
+      const time = record.time;
+      const readings = record.readings;
+      for (let index = 0; index < readings.length; index++) {
+        const reading = readings[index]!;
+        const state = sensors.get(reading.sensor);
+        if (!state || !state.thresholds.enabled) {
+          reading.qcFlag = NOT_EVALUATED;
+          reading.qcTests = NONE;
+          continue;
+        }
+        const th = state.thresholds;
+        const series = state.series;
+        const entries = series.entries;
+        const value = reading.value;
+        let last = series.last;
 
-        // A redelivery: the flags it got the first time (and any verdict since).
+        // A redelivery (same time, same value): the flags it got, and any verdict since.
         let retimed = false;
-        for (let i = entries.length - 1; i >= 0 && entries[i]!.time >= time; i--) {
-          const seen = entries[i]!;
-          if (seen.time !== time) continue;
-          if (seen.value !== reading.value) {
+        if (last && time <= last.time) {
+          for (let i = entries.length - 1; i >= 0 && entries[i]!.time >= time; i--) {
+            const seen = entries[i]!;
+            if (seen.time !== time) continue;
+            if (seen.value === value) {
+              flag(reading, seen);
+              seen.cell = cell;
+              seen.index = index;
+              retimed = false;
+              last = undefined;
+              break;
+            }
             retimed = true;
             break;
           }
-          const { qcFlag, qcTests } = summarise(seen.results);
-          setFlags(reading, qcFlag, qcTests);
-          seen.cell = cell;
-          seen.index = index;
-          return;
+          if (last === undefined) continue;
         }
 
-        if (!th || !th.enabled) {
-          setFlags(reading, QC_FLAG.NOT_EVALUATED, []);
-          return;
-        }
-        const results: QcResults = { ...NOT_EVALUATED_RESULTS };
-        results.gross_range = grossRangeTest(reading.value, th);
-        if (th.climatology.length > 0)
-          results.climatology = climatologyTest(reading.value, time, th.climatology);
-
-        const last = entries[entries.length - 1];
+        const entry: HistoryEntry = {
+          time,
+          value,
+          grossRange: grossRangeTest(value, th),
+          climatology:
+            th.climatology.length > 0 ? climatologyTest(value, time, th.climatology) : NOT_EVALUATED,
+          spike: NOT_EVALUATED,
+          rateOfChange: NOT_EVALUATED,
+          flatLine: NOT_EVALUATED,
+          cell,
+          index,
+        };
         if (last && (time < last.time || retimed)) {
           // Out of order: the neighbours it would be compared with are not its own.
-          const { qcFlag, qcTests } = summarise(results);
-          setFlags(reading, qcFlag, qcTests);
-          return;
+          flag(reading, entry);
+          continue;
         }
-        if (last && time - last.time > MAX_GAP_MS) entries.length = 0;
+        if (last && time - last.time > MAX_GAP_MS) series.clear();
 
-        const previous = entries[entries.length - 1];
+        const previous = series.last;
         if (previous) {
           if (th.rateOfChange) {
-            const since = time - th.rateOfChange.windowMs;
-            const window: number[] = [];
-            for (const e of entries) if (e.time >= since) window.push(e.value);
-            results.rate_of_change = rateOfChangeTest(reading.value, window, th.rateOfChange.deviations);
+            const sd = series.window(time - th.rateOfChange.windowMs);
+            entry.rateOfChange = rateOfChangeFlag(
+              value,
+              previous.value,
+              series.windowCount,
+              sd,
+              th.rateOfChange.deviations,
+            );
           }
           if (th.flatLine) {
-            const earlier = entries.slice(-(th.flatLine.failCount - 1)).map((e) => e.value);
-            results.flat_line = flatLineTest(reading.value, earlier, th.flatLine);
+            let repeats = 0;
+            const limit = th.flatLine.failCount - 1;
+            for (let i = entries.length - 1; i >= 0 && repeats < limit; i--) {
+              if (Math.abs(entries[i]!.value - value) > th.flatLine.tolerance) break;
+              repeats++;
+            }
+            entry.flatLine = flatLineFlag(repeats, Math.min(entries.length, limit), th.flatLine);
           }
           const beforePrevious = entries[entries.length - 2];
           if (th.spike && beforePrevious) {
-            previous.results.spike = spikeTest(beforePrevious.value, previous.value, reading.value, th.spike);
-            revise(previous, record.version);
+            const verdict = spikeTest(beforePrevious.value, previous.value, value, th.spike);
+            previous.spike = verdict;
+            // A pass changes the aggregate only of a reading no other test passed (flag 2).
+            if (verdict !== PASS || previous.cell?.record.readings[previous.index]?.qcFlag === NOT_EVALUATED)
+              revise(previous, record.version);
           }
         }
-        const { qcFlag, qcTests } = summarise(results);
-        setFlags(reading, qcFlag, qcTests);
-        history.push(entries, { time, value: reading.value, results, cell, index });
-      });
+        flag(reading, entry);
+        series.push(entry);
+      }
     },
 
     settle() {
       for (const cell of batch) cell.written = true;
       batch = [];
+      if (revised.size === 0) return [];
       const out = [...revised.values()];
       revised.clear();
       return out;
@@ -145,9 +185,36 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
   };
 }
 
-function setFlags(reading: CalibratedReading, qcFlag: number, qcTests: string[]): void {
-  reading.qcFlag = qcFlag;
-  reading.qcTests = qcTests;
+/** The aggregate flag and the flagging tests of an entry, set on a reading (fail > suspect > pass > not evaluated). */
+const bad = (f: QcFlag): boolean => f === SUSPECT || f === FAIL;
+
+/** The qcTests of a reading no test flagged: shared, frozen, so nothing can add to it by mistake. */
+const NONE = Object.freeze([]) as unknown as QcTestName[];
+
+function flag(reading: CalibratedReading, e: HistoryEntry): void {
+  const g = e.grossRange;
+  const c = e.climatology;
+  const s = e.spike;
+  const r = e.rateOfChange;
+  const f = e.flatLine;
+  let worst: QcFlag = NOT_EVALUATED;
+  if (g === PASS || c === PASS || s === PASS || r === PASS || f === PASS) worst = PASS;
+  const flagged = bad(g) || bad(c) || bad(s) || bad(r) || bad(f);
+  if (!flagged) {
+    reading.qcFlag = worst;
+    reading.qcTests = NONE;
+    return;
+  }
+  const tests: QcTestName[] = [];
+  if (g === SUSPECT || g === FAIL) tests.push('gross_range');
+  if (c === SUSPECT || c === FAIL) tests.push('climatology');
+  if (s === SUSPECT || s === FAIL) tests.push('spike');
+  if (r === SUSPECT || r === FAIL) tests.push('rate_of_change');
+  if (f === SUSPECT || f === FAIL) tests.push('flat_line');
+  if (tests.length > 0)
+    worst = g === FAIL || c === FAIL || s === FAIL || r === FAIL || f === FAIL ? FAIL : SUSPECT;
+  reading.qcFlag = worst;
+  reading.qcTests = tests;
 }
 
 function sameTests(a: readonly string[] | undefined, b: readonly string[]): boolean {

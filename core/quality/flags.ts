@@ -29,24 +29,17 @@ export const NOT_EVALUATED_RESULTS: Readonly<QcResults> = Object.freeze({
 });
 
 /**
- * The aggregate flag, as the manuals' aggregate "primary" flag: FAIL if any
- * test failed, else SUSPECT if any was suspect, else PASS if any passed, else
- * NOT_EVALUATED. MISSING wins only when the value itself is missing.
+ * The aggregate flag by the precedence the QARTOD tooling uses (ioos_qc's
+ * `qartod_compare`): FAIL over SUSPECT over PASS over NOT_EVALUATED over
+ * MISSING, so one failed test fails the reading.
  */
 export function aggregateFlag(flags: Iterable<QcFlag>): QcFlag {
-  let passed = false;
-  let suspect = false;
-  let failed = false;
-  for (const f of flags) {
-    if (f === QC_FLAG.MISSING) return QC_FLAG.MISSING;
-    if (f === QC_FLAG.FAIL) failed = true;
-    else if (f === QC_FLAG.SUSPECT) suspect = true;
-    else if (f === QC_FLAG.PASS) passed = true;
-  }
-  if (failed) return QC_FLAG.FAIL;
-  if (suspect) return QC_FLAG.SUSPECT;
-  return passed ? QC_FLAG.PASS : QC_FLAG.NOT_EVALUATED;
+  let best: QcFlag = QC_FLAG.MISSING;
+  for (const f of flags) if (RANK[f] > RANK[best]) best = f;
+  return best;
 }
+
+const RANK: Record<QcFlag, number> = { 9: 0, 2: 1, 1: 2, 3: 3, 4: 4 };
 
 /** The aggregate flag of one reading's results, and the names of the tests that flagged it 3 or 4. */
 export function summarise(results: QcResults): { qcFlag: QcFlag; qcTests: QcTestName[] } {

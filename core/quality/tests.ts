@@ -91,9 +91,24 @@ export const MIN_RATE_OF_CHANGE_VALUES = 3;
  * `window` holds the earlier values, oldest first, V(n-1) last.
  */
 export function rateOfChangeTest(value: number, window: readonly number[], deviations: number): QcFlag {
-  if (window.length < MIN_RATE_OF_CHANGE_VALUES) return QC_FLAG.NOT_EVALUATED;
-  const previous = window[window.length - 1]!;
-  const sd = standardDeviation(window);
+  return rateOfChangeFlag(
+    value,
+    window[window.length - 1] ?? value,
+    window.length,
+    standardDeviation(window),
+    deviations,
+  );
+}
+
+/** The rate-of-change verdict from the window's count and standard deviation (what the assessor keeps running). */
+export function rateOfChangeFlag(
+  value: number,
+  previous: number,
+  count: number,
+  sd: number,
+  deviations: number,
+): QcFlag {
+  if (count < MIN_RATE_OF_CHANGE_VALUES) return QC_FLAG.NOT_EVALUATED;
   return sd > 0 && exceeds(Math.abs(value - previous), deviations * sd) ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
 }
 
@@ -113,10 +128,22 @@ export function flatLineTest(
     if (Math.abs(earlier[i]! - value) > options.tolerance) break;
     repeats++;
   }
+  return flatLineFlag(repeats, earlier.length, options);
+}
+
+/**
+ * The flat-line verdict from the number of earlier values that repeat V(n)
+ * and the number of earlier values there were to look at.
+ */
+export function flatLineFlag(
+  repeats: number,
+  available: number,
+  options: { suspectCount: number; failCount: number },
+): QcFlag {
   // Counts name the run including V(n) itself.
   const run = repeats + 1;
   if (run >= options.failCount) return QC_FLAG.FAIL;
   if (run >= options.suspectCount) return QC_FLAG.SUSPECT;
-  if (repeats === earlier.length && earlier.length + 1 < options.suspectCount) return QC_FLAG.NOT_EVALUATED;
+  if (repeats === available && available + 1 < options.suspectCount) return QC_FLAG.NOT_EVALUATED;
   return QC_FLAG.PASS;
 }

@@ -26,12 +26,16 @@ interface MeasurementDefaults {
   spikeFail?: number;
 }
 
-/** Rate of change: 3 standard deviations over the last 25 hours, the manuals' example. */
+/**
+ * Rate of change: 3 standard deviations (ioos_qc's default) of the last 25
+ * hours (our choice: a day and an hour, so the daily cycle of a channel is in
+ * the window).
+ */
 export const DEFAULT_RATE_OF_CHANGE = { deviations: 3, windowMs: 25 * 3_600_000 } as const;
 /**
  * Flat line: identical values (at the sensor's decimals) three readings in a
- * row are suspect, five fail, as the manuals' example counts; a small
- * tolerance per sensor widens "identical".
+ * row are suspect, five fail (our choice; the manuals leave the counts to the
+ * operator); a tolerance per sensor widens "identical".
  */
 export const DEFAULT_FLAT_LINE = { tolerance: 0, suspectCount: 3, failCount: 5 } as const;
 /** A gap longer than this breaks a sensor's series: the tests that compare neighbours start over. */

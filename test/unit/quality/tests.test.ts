@@ -77,12 +77,14 @@ describe('QARTOD tests', () => {
     expect(flatLineTest(7, [7], opts)).toBe(NOT_EVALUATED);
   });
 
-  it('aggregates fail over suspect over pass over not evaluated, and names the flagging tests', () => {
+  it('aggregates fail over suspect over pass over not evaluated over missing, and names the flagging tests', () => {
     expect(aggregateFlag([PASS, SUSPECT, NOT_EVALUATED])).toBe(SUSPECT);
     expect(aggregateFlag([SUSPECT, FAIL, PASS])).toBe(FAIL);
     expect(aggregateFlag([NOT_EVALUATED, PASS])).toBe(PASS);
     expect(aggregateFlag([NOT_EVALUATED, NOT_EVALUATED])).toBe(NOT_EVALUATED);
-    expect(aggregateFlag([FAIL, MISSING])).toBe(MISSING);
+    expect(aggregateFlag([FAIL, MISSING])).toBe(FAIL);
+    expect(aggregateFlag([MISSING, NOT_EVALUATED])).toBe(NOT_EVALUATED);
+    expect(aggregateFlag([MISSING])).toBe(MISSING);
     expect(
       summarise({ ...NOT_EVALUATED_RESULTS, gross_range: FAIL, spike: SUSPECT, flat_line: PASS }),
     ).toEqual({ qcFlag: FAIL, qcTests: ['gross_range', 'spike'] });
