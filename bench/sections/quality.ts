@@ -122,6 +122,7 @@ export default async function qualityBench(): Promise<BenchSection> {
   let offRate = 0;
   let onRate = 0;
   let revisions = 0;
+  const ratios: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const off = new CountingSink();
     const on = new CountingSink();
@@ -141,17 +142,19 @@ export default async function qualityBench(): Promise<BenchSection> {
     });
     let offMs = 0;
     let onMs = 0;
+    // The order within a batch alternates by round, so neither side always pays the other's GC.
+    const offFirst = r % 2 === 0;
     for (const batch of batches) {
-      const t0 = performance.now();
-      await offPipeline.process(batch);
-      const t1 = performance.now();
-      await onPipeline.process(batch);
-      const t2 = performance.now();
-      offMs += t1 - t0;
-      onMs += t2 - t1;
+      for (const side of offFirst ? ['off', 'on'] : ['on', 'off']) {
+        const t = performance.now();
+        await (side === 'off' ? offPipeline : onPipeline).process(batch);
+        if (side === 'off') offMs += performance.now() - t;
+        else onMs += performance.now() - t;
+      }
     }
     offRate = Math.max(offRate, MESSAGES / (offMs / 1000));
     onRate = Math.max(onRate, MESSAGES / (onMs / 1000));
+    ratios.push(offMs / onMs);
     revisions = on.records - off.records;
   }
   figures.push({ name: 'processor, QC off', value: offRate, unit: 'messages/s' });
@@ -162,6 +165,14 @@ export default async function qualityBench(): Promise<BenchSection> {
     reference: { name: 'QC off', value: offRate },
     target: '>= 0.8x QC off',
     met: onRate >= 0.8 * offRate,
+  });
+  const medianRatio = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+  figures.push({
+    name: 'QC on / off, median of the rounds',
+    value: medianRatio,
+    unit: 'x',
+    target: '>= 0.8x',
+    met: medianRatio >= 0.8,
   });
   notes.push(
     `${MESSAGES} messages of 10 sensors from ${DEVICES} stations in batches of ${BATCH}, best of ${ROUNDS} rounds; ` +
