@@ -1,6 +1,6 @@
 import type { CalibratedReading, TelemetryRecord } from '../telemetry/types';
 import { QC_FLAG, type QcFlag, type QcTestName } from './flags';
-import { QualityHistory, type HistoryEntry, type RecordCell, type SensorSeries } from './history';
+import { QualityHistory, blankEntry, type HistoryEntry, type RecordCell, type SensorSeries } from './history';
 import { climatologyTest, flatLineFlag, grossRangeTest, rateOfChangeFlag, spikeTest } from './tests';
 import { MAX_GAP_MS, resolveThresholds, type QcSensor, type QcThresholds } from './thresholds';
 
@@ -29,6 +29,9 @@ interface SensorState {
 }
 
 const { PASS, NOT_EVALUATED, SUSPECT, FAIL } = QC_FLAG;
+
+/** Where the assessor computes a reading's results before keeping them (single-threaded, so one suffices). */
+const scratch: HistoryEntry = blankEntry();
 
 /** Builds an assessor on a history (one per processor container; a fresh one per recalibration run). */
 export function createQualityAssessor(history: QualityHistory = new QualityHistory()): QualityAssessor {
@@ -96,42 +99,38 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
         }
         const th = state.thresholds;
         const series = state.series;
-        const entries = series.entries;
         const value = reading.value;
-        let last = series.last;
+        const last = series.last;
 
         // A redelivery (same time, same value): the flags it got, and any verdict since.
         let retimed = false;
+        let redelivered = false;
         if (last && time <= last.time) {
-          for (let i = entries.length - 1; i >= 0 && entries[i]!.time >= time; i--) {
-            const seen = entries[i]!;
+          for (let i = series.length - 1; i >= 0; i--) {
+            const seen = series.at(i);
+            if (seen.time < time) break;
             if (seen.time !== time) continue;
             if (seen.value === value) {
               flag(reading, seen);
               seen.cell = cell;
               seen.index = index;
-              retimed = false;
-              last = undefined;
-              break;
-            }
-            retimed = true;
+              redelivered = true;
+            } else retimed = true;
             break;
           }
-          if (last === undefined) continue;
+          if (redelivered) continue;
         }
 
-        const entry: HistoryEntry = {
-          time,
-          value,
-          grossRange: grossRangeTest(value, th),
-          climatology:
-            th.climatology.length > 0 ? climatologyTest(value, time, th.climatology) : NOT_EVALUATED,
-          spike: NOT_EVALUATED,
-          rateOfChange: NOT_EVALUATED,
-          flatLine: NOT_EVALUATED,
-          cell,
-          index,
-        };
+        // Computed in a scratch entry: the series copies it into a reused slot only when it keeps it.
+        const entry = scratch;
+        entry.time = time;
+        entry.value = value;
+        entry.grossRange = grossRangeTest(value, th);
+        entry.climatology =
+          th.climatology.length > 0 ? climatologyTest(value, time, th.climatology) : NOT_EVALUATED;
+        entry.spike = NOT_EVALUATED;
+        entry.rateOfChange = NOT_EVALUATED;
+        entry.flatLine = NOT_EVALUATED;
         if (last && (time < last.time || retimed)) {
           // Out of order: the neighbours it would be compared with are not its own.
           flag(reading, entry);
@@ -139,6 +138,7 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
         }
         if (last && time - last.time > MAX_GAP_MS) series.clear();
 
+        const count = series.length;
         const previous = series.last;
         if (previous) {
           if (th.rateOfChange) {
@@ -154,23 +154,35 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
           if (th.flatLine) {
             let repeats = 0;
             const limit = th.flatLine.failCount - 1;
-            for (let i = entries.length - 1; i >= 0 && repeats < limit; i--) {
-              if (Math.abs(entries[i]!.value - value) > th.flatLine.tolerance) break;
+            for (let i = count - 1; i >= 0 && repeats < limit; i--) {
+              if (Math.abs(series.at(i).value - value) > th.flatLine.tolerance) break;
               repeats++;
             }
-            entry.flatLine = flatLineFlag(repeats, Math.min(entries.length, limit), th.flatLine);
+            entry.flatLine = flatLineFlag(repeats, Math.min(count, limit), th.flatLine);
           }
-          const beforePrevious = entries[entries.length - 2];
-          if (th.spike && beforePrevious) {
+          if (th.spike && count >= 2) {
+            const beforePrevious = series.at(count - 2);
             const verdict = spikeTest(beforePrevious.value, previous.value, value, th.spike);
             previous.spike = verdict;
             // A pass changes the aggregate only of a reading no other test passed (flag 2).
             if (verdict !== PASS || previous.cell?.record.readings[previous.index]?.qcFlag === NOT_EVALUATED)
               revise(previous, record.version);
           }
+          // Only the newest entry can still be revised: the older ones let go of their records.
+          previous.cell = undefined;
         }
         flag(reading, entry);
-        series.push(entry);
+        const slot = series.claim();
+        slot.time = time;
+        slot.value = value;
+        slot.grossRange = entry.grossRange;
+        slot.climatology = entry.climatology;
+        slot.spike = NOT_EVALUATED;
+        slot.rateOfChange = entry.rateOfChange;
+        slot.flatLine = entry.flatLine;
+        slot.cell = cell;
+        slot.index = index;
+        series.commit(slot);
       }
     },
 

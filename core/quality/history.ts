@@ -26,44 +26,65 @@ export interface HistoryEntry {
   index: number;
 }
 
+/** A blank entry: the series reuses its slots, so a reading costs no allocation once the ring is full. */
+export const blankEntry = (): HistoryEntry => ({
+  time: 0,
+  value: 0,
+  grossRange: 2,
+  climatology: 2,
+  spike: 2,
+  rateOfChange: 2,
+  flatLine: 2,
+  cell: undefined,
+  index: 0,
+});
+
 /**
- * One sensor's recent readings, oldest first, with the running sums of the
- * rate-of-change window so that its standard deviation costs no pass over
- * the window per reading.
+ * One sensor's recent readings, oldest first, in a ring of reused entries,
+ * with the running sums of the rate-of-change window so that its standard
+ * deviation costs no pass over the window per reading.
  */
 export class SensorSeries {
-  entries: HistoryEntry[] = [];
-  /** Index of the oldest entry inside the rate-of-change window. */
-  windowStart = 0;
-  sum = 0;
-  sumSquares = 0;
+  private readonly ring: HistoryEntry[] = [];
+  private start = 0;
+  /** Entries held. */
+  length = 0;
+  /** Logical index of the oldest entry inside the rate-of-change window. */
+  private windowStart = 0;
+  private sum = 0;
+  private sumSquares = 0;
+  /** Values in the window after the last `window` call. */
+  windowCount = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(private readonly capacity: number) {}
+
+  /** The i-th entry, 0 the oldest. */
+  at(i: number): HistoryEntry {
+    return this.ring[(this.start + i) % this.capacity]!;
+  }
 
   get last(): HistoryEntry | undefined {
-    return this.entries[this.entries.length - 1];
+    return this.length > 0 ? this.at(this.length - 1) : undefined;
   }
 
   clear(): void {
-    this.entries = [];
+    for (let i = 0; i < this.length; i++) this.at(i).cell = undefined;
+    this.start = 0;
+    this.length = 0;
     this.windowStart = 0;
     this.sum = 0;
     this.sumSquares = 0;
   }
 
-  /** Values in the window after the last `window` call. */
-  windowCount = 0;
-
   /** Drops window entries older than `since`; answers the window's standard deviation (count in windowCount). */
   window(since: number): number {
-    const e = this.entries;
-    while (this.windowStart < e.length && e[this.windowStart]!.time < since) {
-      const v = e[this.windowStart]!.value;
+    while (this.windowStart < this.length && this.at(this.windowStart).time < since) {
+      const v = this.at(this.windowStart).value;
       this.sum -= v;
       this.sumSquares -= v * v;
       this.windowStart++;
     }
-    const count = e.length - this.windowStart;
+    const count = this.length - this.windowStart;
     this.windowCount = count;
     if (count < 2) return 0;
     const mean = this.sum / count;
@@ -72,28 +93,44 @@ export class SensorSeries {
     return variance <= 1e-9 * Math.max(1, mean * mean) ? 0 : Math.sqrt(variance);
   }
 
-  push(entry: HistoryEntry): void {
-    this.entries.push(entry);
+  /**
+   * The slot the next entry goes into: a new one while the ring fills, then
+   * the oldest, which leaves the series (and the window) here.
+   */
+  claim(): HistoryEntry {
+    if (this.ring.length < this.capacity) {
+      const entry = blankEntry();
+      this.ring.push(entry);
+      return entry;
+    }
+    if (this.length === this.capacity) {
+      const oldest = this.at(0);
+      if (this.windowStart === 0) {
+        this.sum -= oldest.value;
+        this.sumSquares -= oldest.value * oldest.value;
+      } else this.windowStart--;
+      oldest.cell = undefined;
+      this.start = (this.start + 1) % this.capacity;
+      this.length--;
+    }
+    return this.ring[(this.start + this.length) % this.capacity]!;
+  }
+
+  /** Appends the claimed slot, filled in. */
+  commit(entry: HistoryEntry): void {
+    const slot = (this.start + this.length) % this.capacity;
+    // While the ring fills, claim() pushed the slot at the end, which is where it belongs.
+    if (this.ring[slot] !== entry) this.ring[slot] = entry;
+    this.length++;
     this.sum += entry.value;
     this.sumSquares += entry.value * entry.value;
-    // Trimmed in bulk, so a push costs no shift of the whole array.
-    if (this.entries.length >= 2 * this.maxEntries) {
-      const drop = this.entries.length - this.maxEntries;
-      for (let i = this.windowStart; i < drop; i++) {
-        const v = this.entries[i]!.value;
-        this.sum -= v;
-        this.sumSquares -= v * v;
-      }
-      this.windowStart = Math.max(0, this.windowStart - drop);
-      this.entries = this.entries.slice(drop);
-    }
   }
 }
 
 export interface QualityHistoryOptions {
   /** Devices kept at most; the first seen go first (default 10,000, as the device cache). */
   maxDevices?: number;
-  /** Readings kept per sensor at least (default 256: a day and more at ten-minute intervals). */
+  /** Readings kept per sensor (default 256: a day and more at ten-minute intervals). */
   maxEntries?: number;
 }
 
