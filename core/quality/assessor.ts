@@ -165,8 +165,7 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
             const verdict = spikeTest(beforePrevious.value, previous.value, value, th.spike);
             previous.spike = verdict;
             // A pass changes the aggregate only of a reading no other test passed (flag 2).
-            if (verdict !== PASS || previous.cell?.record.readings[previous.index]?.qcFlag === NOT_EVALUATED)
-              revise(previous, record.version);
+            if (verdict !== PASS || series.lastFlag === NOT_EVALUATED) revise(previous, record.version);
           }
           // Only the newest entry can still be revised: the older ones let go of their records.
           previous.cell = undefined;
@@ -183,6 +182,7 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
         slot.cell = cell;
         slot.index = index;
         series.commit(slot);
+        series.lastFlag = reading.qcFlag!;
       }
     },
 

@@ -60,12 +60,16 @@ export class SensorSeries {
 
   /** The i-th entry, 0 the oldest. */
   at(i: number): HistoryEntry {
-    return this.ring[(this.start + i) % this.capacity]!;
+    const j = this.start + i;
+    return this.ring[j < this.capacity ? j : j - this.capacity]!;
   }
 
   get last(): HistoryEntry | undefined {
     return this.length > 0 ? this.at(this.length - 1) : undefined;
   }
+
+  /** The newest entry's own aggregate flag, as last written: a late pass matters only to a 2. */
+  lastFlag = 0;
 
   clear(): void {
     for (let i = 0; i < this.length; i++) this.at(i).cell = undefined;
@@ -110,17 +114,15 @@ export class SensorSeries {
         this.sumSquares -= oldest.value * oldest.value;
       } else this.windowStart--;
       oldest.cell = undefined;
-      this.start = (this.start + 1) % this.capacity;
+      this.start = this.start + 1 === this.capacity ? 0 : this.start + 1;
       this.length--;
     }
-    return this.ring[(this.start + this.length) % this.capacity]!;
+    return this.at(this.length);
   }
 
   /** Appends the claimed slot, filled in. */
   commit(entry: HistoryEntry): void {
-    const slot = (this.start + this.length) % this.capacity;
-    // While the ring fills, claim() pushed the slot at the end, which is where it belongs.
-    if (this.ring[slot] !== entry) this.ring[slot] = entry;
+    // claim() handed out the slot after the newest, which is where the entry belongs.
     this.length++;
     this.sum += entry.value;
     this.sumSquares += entry.value * entry.value;

@@ -20,14 +20,12 @@ export function grossRangeTest(
   spans: { sensorMin?: number; sensorMax?: number; userMin?: number; userMax?: number },
 ): QcFlag {
   const { sensorMin, sensorMax, userMin, userMax } = spans;
+  // An absent bound compares false both ways (undefined < x and undefined > x), so no check is needed.
+  if (value < sensorMin! || value > sensorMax!) return QC_FLAG.FAIL;
+  if (value < userMin! || value > userMax!) return QC_FLAG.SUSPECT;
   const anySpan =
     sensorMin !== undefined || sensorMax !== undefined || userMin !== undefined || userMax !== undefined;
-  if (!anySpan) return QC_FLAG.NOT_EVALUATED;
-  if ((sensorMin !== undefined && value < sensorMin) || (sensorMax !== undefined && value > sensorMax))
-    return QC_FLAG.FAIL;
-  if ((userMin !== undefined && value < userMin) || (userMax !== undefined && value > userMax))
-    return QC_FLAG.SUSPECT;
-  return QC_FLAG.PASS;
+  return anySpan ? QC_FLAG.PASS : QC_FLAG.NOT_EVALUATED;
 }
 
 /** One seasonal span: months 1-12, fromMonth..toMonth inclusive, wrapping over the new year when from > to. */
