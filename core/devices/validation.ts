@@ -162,7 +162,11 @@ const sensorQc = z
       const a = qc[low];
       const b = qc[high];
       if (typeof a === 'number' && typeof b === 'number' && a > b)
-        ctx.addIssue({ code: 'custom', path: [low], message: `must be less than or equal to ${high} (${b})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [low],
+          message: `must be less than or equal to ${high} (${b})`,
+        });
     };
     ordered('sensorMin', 'sensorMax');
     ordered('userMin', 'userMax');

@@ -254,7 +254,8 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         reading.qcFlag = Number(row.qc_flag);
         reading.qcTests = splitTests(row.qc_tests);
       }
-      if (Number(row.config_version) !== record.configVersion) reading.configVersion = Number(row.config_version);
+      if (Number(row.config_version) !== record.configVersion)
+        reading.configVersion = Number(row.config_version);
       record.readings.push(reading);
     }
     return {
