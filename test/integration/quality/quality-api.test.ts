@@ -10,6 +10,8 @@ import type {
 } from '../../../core/generated/graphql';
 import { createIngestionPipeline } from '../../../core/ingestion/pipeline';
 import { createQualityAssessor } from '../../../core/quality/assessor';
+import { DynamoCalibrationLog } from '../../../core/quality/dynamodb-calibration-log';
+import { QualityService } from '../../../core/quality/service';
 import { DynamoDeviceStore } from '../../../core/devices';
 import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
@@ -258,6 +260,33 @@ describe('recalibrateReadings', () => {
       ['RECALIBRATION', 2, 0],
       ['RECALIBRATION', 2, 7],
     ]);
+  });
+
+  it('stops at its time budget with resumeFrom, and the next call from there finishes the range', async () => {
+    const documents = documentClientOf(dynamo.client);
+    let t = 0;
+    const service = new QualityService({
+      log: new DynamoCalibrationLog({ client: documents, tableName: dynamo.tableName }),
+      devices: new DynamoDeviceStore({ client: documents, tableName: dynamo.tableName }),
+      telemetry,
+      // Every clock read is a second later: the 2.5 s budget runs out after the first page.
+      clock: () => (t += 1_000),
+      recalibrationBudgetMs: 2_500,
+      recalibrationPageSize: 3,
+    });
+    const first = await service.recalibrateReadings({ ...range, version: 2 }, 'ada');
+    expect(first).toMatchObject({ complete: false, scanned: 3 });
+    expect(first.resumeFrom).toBe(new Date(T0 + 2 * MIN).toISOString());
+    // Each call goes on from where the last one stopped until the range is done.
+    let last = first;
+    let calls = 1;
+    while (!last.complete && calls < 10) {
+      last = await service.recalibrateReadings({ ...range, from: last.resumeFrom!, version: 2 }, 'ada');
+      calls++;
+    }
+    expect(last.complete).toBe(true);
+    expect(calls).toBeGreaterThan(1);
+    expect((await readings()).items.map((p) => p.value)).toEqual([3.5, 3.54, 4.55, 3.57, 7.7, 3.61, 3.64]);
   });
 
   it('is for admins only and names a version the device never had', async () => {
