@@ -135,6 +135,7 @@ const SENSOR_FIELDS = [
   'alertsEnabled',
   'decimals',
   'calibration',
+  'qc',
 ] as const satisfies readonly (keyof Sensor)[];
 
 /** Stable JSON (sorted keys) so that key order never shows up as a change. */

@@ -2,5 +2,5 @@
 
 /** The selection of every field, nested, of each type a subscription delivers. */
 export const FULL_SELECTIONS = {
-  Device: "{ id name description enabled location { latitude longitude } sensorIntervalMs sensors { id measurement unit enabled min max alertsEnabled decimals calibration { points { raw actual } calibratedAt } } configVersion reportedConfigVersion configStatus configRejectedReason delivery { status version attemptedAt error } lastSeenAt createdAt updatedAt updatedBy deletedAt }",
+  Device: "{ id name description enabled location { latitude longitude } sensorIntervalMs sensors { id measurement unit enabled min max alertsEnabled decimals calibration { points { raw actual } calibratedAt } qc { enabled sensorMin sensorMax userMin userMax climatology { fromMonth toMonth min max } spikeSuspect spikeFail rateOfChangeDeviations rateOfChangeWindowHours flatLineTolerance flatLineSuspectCount flatLineFailCount } } configVersion reportedConfigVersion configStatus configRejectedReason delivery { status version attemptedAt error } lastSeenAt createdAt updatedAt updatedBy deletedAt }",
 } as const;

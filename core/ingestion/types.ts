@@ -16,6 +16,9 @@ export interface InboundMessage {
 /** The parts of a sensor that calibration reads. */
 export type CalibrationSensor = Pick<Sensor, 'id' | 'unit' | 'enabled' | 'min' | 'max' | 'calibration'> & {
   decimals?: Sensor['decimals'] | null;
+  /** What quality control reads (core/quality): the defaults follow the measurement, overrides are in qc. */
+  measurement?: Sensor['measurement'] | null;
+  qc?: Sensor['qc'];
 };
 
 /** The parts of a device that the pipeline reads. */

@@ -3,7 +3,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalOutputs } from '../start-local';
-import { sensorInputs } from './sensors';
+import { sensorInputs, type Anomaly } from './sensors';
 import { Station } from './station';
 
 export interface SimulatorOptions {
@@ -15,6 +15,11 @@ export interface SimulatorOptions {
   /** How many of the devices run legacy firmware (the last ones); default 1 when there are two or more. */
   legacyDevices?: number;
   devicePassword?: string | undefined;
+  /** Rare random spikes in the walks (default true). */
+  randomSpikes?: boolean;
+  /** Every n-th message of each station carries a spike / an out-of-span value (docs/QUALITY.md). */
+  spikeEvery?: number;
+  outOfSpanEvery?: number;
   onLog?: (line: string) => void;
 }
 
@@ -26,6 +31,8 @@ export interface SimulatorStats {
 
 export interface Simulator {
   stats(): SimulatorStats;
+  /** The next reading of one station's sensor carries the anomaly. */
+  inject(deviceId: string, sensor: string, anomaly: Anomaly): void;
   stop(): Promise<void>;
 }
 
@@ -39,6 +46,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const legacy = options.legacyDevices ?? (options.devices >= 2 ? 1 : 0);
   const stats: SimulatorStats = { sent: 0, acks: 0, stations: 0 };
   const stations: Station[] = [];
+  const byId = new Map<string, Station>();
   try {
     for (let i = 1; i <= options.devices; i++) {
       const id = `sim-${i}`;
@@ -49,12 +57,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         legacy: i > options.devices - legacy,
         intervalMs: options.intervalMs,
         password: options.devicePassword,
+        ...(options.randomSpikes !== undefined ? { randomSpikes: options.randomSpikes } : {}),
+        ...(options.spikeEvery ? { spikeEvery: options.spikeEvery } : {}),
+        ...(options.outOfSpanEvery ? { outOfSpanEvery: options.outOfSpanEvery } : {}),
         onSent: (n) => (stats.sent += n),
         onAck: () => stats.acks++,
         onLog: log,
       });
       await station.start();
       stations.push(station);
+      byId.set(id, station);
       stats.stations++;
     }
   } catch (err) {
@@ -63,6 +75,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
   return {
     stats: () => ({ ...stats }),
+    inject: (deviceId, sensor, anomaly) => {
+      const station = byId.get(deviceId);
+      if (!station) throw new Error(`the simulator runs no station "${deviceId}"`);
+      station.inject(sensor, anomaly);
+    },
     stop: async () => {
       await Promise.all(stations.map((s) => s.stop()));
     },

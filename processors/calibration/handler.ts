@@ -46,6 +46,7 @@ const devices = new DeviceService({
   },
   logger,
 });
+// The factory's QARTOD assessor keeps recent readings per sensor per container, like the device cache.
 const { pipeline, rejected } = buildIngestion({
   documents,
   tableName: config.tableName,

@@ -18,10 +18,12 @@ import type { UserService } from '../../core/users';
 import type { RejectedMessageService } from '../../core/rejected';
 import type { TelemetryService } from '../../core/telemetry/service';
 import type { ExportService } from '../../core/telemetry/export/service';
+import type { QualityService } from '../../core/quality/service';
 import { accountsRouter } from './accounts-router';
 import { devicesRouter } from './devices-router';
 import { rejectedRouter } from './rejected-router';
 import { telemetryRouter } from './telemetry-router';
+import { qualityRouter } from './quality-router';
 import { usersRouter } from './users-router';
 import { errorResponse } from './route';
 
@@ -40,6 +42,7 @@ export interface ApiDeps {
   /** `exportReadings`; routed with the telemetry area. */
   exports?: ExportService;
   rejected?: RejectedMessageService;
+  quality?: QualityService;
   logger?: Logger;
 }
 
@@ -77,6 +80,7 @@ export function createApi(deps: ApiDeps, options: CreateApiOptions = {}): Api {
   if (deps.accounts) app.includeRouter(accountsRouter(deps.accounts, log));
   if (deps.telemetry) app.includeRouter(telemetryRouter(deps.telemetry, log, deps.exports));
   if (deps.rejected) app.includeRouter(rejectedRouter(deps.rejected, log));
+  if (deps.quality) app.includeRouter(qualityRouter(deps.quality, log));
   if (options.extraRouters) app.includeRouter(options.extraRouters);
 
   // Powertools matches exception handlers by exact error name, so each typed error is listed.

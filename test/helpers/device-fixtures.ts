@@ -11,6 +11,7 @@ export const sensorFixture = (id: string, over: Partial<Sensor> = {}): Sensor =>
   alertsEnabled: false,
   decimals: 2,
   calibration: null,
+  qc: null,
   ...over,
 });
 

@@ -500,11 +500,11 @@ describe('DynamoDB requests per operation', () => {
     return h.counter.snapshot();
   };
 
-  it('creates with the device write, the history write and the delivery mark', async () => {
+  it('creates with the device write, the history write, the calibration log entry and the delivery mark', async () => {
     expect(
       await counted(mutation('createDevice', { input: { id: 'cnt-1', name: 'n', sensors: [phSensor] } })),
     ).toEqual({
-      PutItem: 2,
+      PutItem: 3,
       UpdateItem: 1,
     });
   });
@@ -529,10 +529,10 @@ describe('DynamoDB requests per operation', () => {
     });
   });
 
-  it('rolls back with the old version read on top of an update', async () => {
+  it('rolls back with the old version read on top of an update, logging the calibration it brings back', async () => {
     expect(await counted(mutation('rollbackDeviceConfig', { deviceId: 'cnt-1', version: 1 }))).toEqual({
       GetItem: 2,
-      PutItem: 1,
+      PutItem: 2,
       UpdateItem: 2,
     });
   });

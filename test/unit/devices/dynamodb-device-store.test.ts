@@ -41,6 +41,7 @@ const write: SettingsWrite = {
         alertsEnabled: false,
         decimals: 2,
         calibration: null,
+        qc: null,
       },
     ],
   },

@@ -60,6 +60,7 @@ describe('parseCreateDeviceInput', () => {
         ],
         calibratedAt: null,
       },
+      qc: null,
     });
   });
 
