@@ -86,4 +86,52 @@ describe('ingestion pipeline with quality control', () => {
     expect(outcome?.status).toBe('accepted');
     expect(warnings).toEqual(['A late quality flag was not stored; the earlier flag stays']);
   });
+
+  it('fails only the message whose quality check throws, and stores the batch when settling throws', async () => {
+    const devices = new FakeDevices(
+      new Map([
+        ['b1', device('b1', [sensor('ph', { unit: 'pH', measurement: 'ph' })])],
+        ['b2', device('b2', [sensor('ph', { unit: 'pH', measurement: 'ph' })])],
+      ]),
+    );
+    const telemetry = new MemoryTelemetry();
+    const warnings: string[] = [];
+    let settleThrows = false;
+    const pipeline = createIngestionPipeline({
+      devices,
+      telemetry,
+      acks: new FakeAcks(devices),
+      notifier: new FakeNotifier(),
+      lastSeen: new FakeLastSeen(),
+      quality: {
+        assess: (qcDevice, record) => {
+          if (qcDevice.id === 'b2') throw new TypeError('bad thresholds');
+          for (const r of record.readings) Object.assign(r, { qcFlag: 1, qcTests: [] });
+        },
+        settle: () => {
+          if (settleThrows) throw new Error('history broken');
+          return [];
+        },
+      },
+      clock: () => NOW,
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    const batch = () => [
+      message('devices/b1/readings', { ts: NOW - MIN, readings: { ph: 7 } }),
+      message('devices/b2/readings', { ts: NOW - MIN, readings: { ph: 7 } }),
+    ];
+    const [b1, b2] = await pipeline.process(batch());
+    expect(b1?.status).toBe('accepted');
+    expect(b2).toMatchObject({
+      status: 'retry',
+      reason: expect.stringContaining('TypeError: bad thresholds'),
+    });
+    expect(telemetry.written.map((r) => [r.deviceId, r.readings[0]?.qcFlag])).toEqual([['b1', 1]]);
+
+    settleThrows = true;
+    const [again] = await pipeline.process(batch());
+    expect(again?.status).toBe('accepted');
+    expect(telemetry.written).toHaveLength(2);
+    expect(warnings).toContain('Quality control could not settle the late flags; the earlier flags stay');
+  });
 });
