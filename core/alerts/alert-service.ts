@@ -19,6 +19,7 @@ import {
   type RuleSensor,
   type Tracker,
 } from './rules';
+import { QC_FLAG } from '../quality/flags';
 
 /** The parts of a device the alert rules read; the processor's cached device fits. */
 export interface AlertDevice {
@@ -58,9 +59,9 @@ export interface AlertServiceOptions {
   /** Tells the people who opted in. */
   sender?: NotificationSender;
   /**
-   * Which readings the threshold rules look at. Quality control (issue 16)
-   * passes `(r) => r.qcFlag !== 4` so a reading that failed its tests never
-   * opens or closes an alert.
+   * Which readings the threshold rules look at. Default: every reading but one
+   * that failed quality control (QARTOD flag 4), so a spike or an off-scale
+   * value never opens or closes an alert.
    */
   shouldEvaluate?: (reading: AlertReading) => boolean;
   /** The station's name for a notification (acknowledgements; the processor has the device at hand). */
@@ -200,7 +201,7 @@ export class AlertService {
     }
     // No rule and nothing open: nothing to evaluate.
     if (ruled.size === 0 && !openSensors) return undefined;
-    const keep = this.options.shouldEvaluate;
+    const keep = this.options.shouldEvaluate ?? notFailed;
     if (!openSensors && this.allQuiet(device, records)) return undefined;
     const trackers = this.trackersOf(device.id);
     let interesting: Set<string> | undefined;
@@ -243,7 +244,7 @@ export class AlertService {
    */
   private allQuiet(device: AlertDevice, records: DeviceReadings['records']): boolean {
     const entries = this.entriesOf(device);
-    const keep = this.options.shouldEvaluate;
+    const keep = this.options.shouldEvaluate ?? notFailed;
     let touched: QuietEntry[] | undefined;
     for (const record of records) {
       for (const r of record.readings) {
@@ -615,3 +616,6 @@ export class AlertService {
     return (await this.store.get(id)) ?? null;
   }
 }
+
+/** A reading that did not fail quality control (no flag yet counts as not failed). */
+const notFailed = (reading: AlertReading): boolean => reading.qcFlag !== QC_FLAG.FAIL;

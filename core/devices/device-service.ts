@@ -3,6 +3,8 @@ import type { Device, DeviceConfigVersion } from '../generated/graphql';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { logger as defaultLogger } from '../shared/logger';
 import { pageSize, type Page } from '../shared/pagination';
+import type { CalibrationLogStore } from '../quality/calibration-log';
+import { calibrationChangesOf } from '../quality/calibration-changes';
 import { clearMessages, configMessages, type ConfigPublisher } from './config-publisher';
 import type { DeviceRecord, DeviceStore, PendingChange, SettingsWrite } from './device-store';
 import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from './errors';
@@ -23,6 +25,8 @@ export interface DeviceServiceOptions {
   logger?: Logger;
   /** Internal retries of a write that lost a race, when the caller gave no expectedVersion. */
   maxWriteAttempts?: number;
+  /** Where calibration changes are logged (core/quality); absent: not logged. */
+  calibrationLog?: Pick<CalibrationLogStore, 'append'>;
 }
 
 /** A device acknowledgement as the calibration processor reads it from `devices/{id}/config/ack`. */
@@ -87,8 +91,10 @@ export class DeviceService {
   private readonly clock: () => Date;
   private readonly log: Logger;
   private readonly maxWriteAttempts: number;
+  private readonly calibrationLog: DeviceServiceOptions['calibrationLog'];
 
   constructor(options: DeviceServiceOptions) {
+    this.calibrationLog = options.calibrationLog;
     this.store = options.store;
     this.publisher = options.publisher;
     this.clock = options.clock ?? (() => new Date());
@@ -397,7 +403,24 @@ export class DeviceService {
 
   private async afterWrite(device: Device, change: PendingChange, retired: string[]): Promise<Device> {
     await this.store.putConfigVersion(historyOf(device, change));
+    await this.logCalibrationChanges(device.id, change);
     return this.deliver(device, retired, 0);
+  }
+
+  /**
+   * Each sensor whose calibration changed gets a calibration log entry. The
+   * version is already claimed, so a failure here is logged rather than
+   * failing a change that has happened.
+   */
+  private async logCalibrationChanges(deviceId: string, change: PendingChange): Promise<void> {
+    if (!this.calibrationLog) return;
+    for (const entry of calibrationChangesOf(deviceId, change)) {
+      try {
+        await this.calibrationLog.append(entry);
+      } catch (err) {
+        this.log.error('Could not write a calibration log entry', { deviceId, entry, error: err as Error });
+      }
+    }
   }
 
   /** Rewrites the history item of the current version from the row, in case a crash came before step 2. */

@@ -142,6 +142,7 @@ const SENSOR_FIELDS = [
   'decimals',
   'calibration',
   'alert',
+  'qc',
 ] as const satisfies readonly (keyof Sensor)[];
 
 /** Stable JSON (sorted keys) so that key order never shows up as a change. */

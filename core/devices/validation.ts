@@ -151,6 +151,88 @@ const silenceAfterIntervals = z
   .int(`must be a whole number of sensor intervals from 0 (off) to ${MAX_SILENCE_AFTER_INTERVALS}`)
   .min(0, 'must be at least 0 (0 turns silence alerts off)')
   .max(MAX_SILENCE_AFTER_INTERVALS, `must be at most ${MAX_SILENCE_AFTER_INTERVALS} intervals`);
+// Quality control (QARTOD) thresholds of a sensor: every field optional, checked for sense so a
+// threshold can never flag every reading by mistake (docs/QUALITY.md).
+const month = z
+  .number({ error: 'must be a month number from 1 to 12' })
+  .int('must be a month number from 1 to 12')
+  .min(1, 'must be a month number from 1 to 12')
+  .max(12, 'must be a month number from 1 to 12');
+const nonNegative = (what: string) =>
+  finite(` of at least 0${what}`).min(0, `must be at least 0${what}`).nullish();
+const count = z
+  .number({ error: 'must be a whole number from 2 to 1000' })
+  .int('must be a whole number from 2 to 1000')
+  .min(2, 'must be a whole number from 2 to 1000')
+  .max(1000, 'must be a whole number from 2 to 1000')
+  .nullish();
+const sensorQc = z
+  .strictObject(
+    {
+      enabled: bool('').nullish(),
+      sensorMin: finite(' or null').nullish(),
+      sensorMax: finite(' or null').nullish(),
+      userMin: finite(' or null').nullish(),
+      userMax: finite(' or null').nullish(),
+      climatology: z
+        .array(
+          z
+            .strictObject({ fromMonth: month, toMonth: month, min: finite(''), max: finite('') })
+            .refine((span) => span.min <= span.max, {
+              path: ['min'],
+              message: 'must be less than or equal to max',
+            }),
+          { error: 'must be a list of { fromMonth, toMonth, min, max } spans' },
+        )
+        .max(12, 'allows at most 12 seasonal spans')
+        .nullish(),
+      spikeSuspect: nonNegative(''),
+      spikeFail: nonNegative(''),
+      rateOfChangeDeviations: nonNegative(' standard deviations'),
+      rateOfChangeWindowHours: finite(' of hours from 1 to 168')
+        .min(1, 'must be from 1 to 168 hours')
+        .max(168, 'must be from 1 to 168 hours')
+        .nullish(),
+      flatLineTolerance: nonNegative(''),
+      flatLineSuspectCount: count,
+      flatLineFailCount: count,
+    },
+    { error: 'must be an object of QARTOD thresholds, or null' },
+  )
+  .superRefine((qc, ctx) => {
+    const ordered = (low: keyof typeof qc, high: keyof typeof qc) => {
+      const a = qc[low];
+      const b = qc[high];
+      if (typeof a === 'number' && typeof b === 'number' && a > b)
+        ctx.addIssue({
+          code: 'custom',
+          path: [low],
+          message: `must be less than or equal to ${high} (${b})`,
+        });
+    };
+    ordered('sensorMin', 'sensorMax');
+    ordered('userMin', 'userMax');
+    ordered('spikeSuspect', 'spikeFail');
+    ordered('flatLineSuspectCount', 'flatLineFailCount');
+    // The operator's span lies inside the instrument's (the gross range test's two tiers).
+    ordered('sensorMin', 'userMin');
+    ordered('userMax', 'sensorMax');
+  })
+  .transform((qc) => ({
+    enabled: qc.enabled ?? null,
+    sensorMin: qc.sensorMin ?? null,
+    sensorMax: qc.sensorMax ?? null,
+    userMin: qc.userMin ?? null,
+    userMax: qc.userMax ?? null,
+    climatology: qc.climatology ?? null,
+    spikeSuspect: qc.spikeSuspect ?? null,
+    spikeFail: qc.spikeFail ?? null,
+    rateOfChangeDeviations: qc.rateOfChangeDeviations ?? null,
+    rateOfChangeWindowHours: qc.rateOfChangeWindowHours ?? null,
+    flatLineTolerance: qc.flatLineTolerance ?? null,
+    flatLineSuspectCount: qc.flatLineSuspectCount ?? null,
+    flatLineFailCount: qc.flatLineFailCount ?? null,
+  }));
 
 const sensor = z
   .strictObject(
@@ -176,6 +258,7 @@ const sensor = z
         .nullish(),
       calibration: calibration.nullish(),
       alert: alertRule.nullish(),
+      qc: sensorQc.nullish(),
     },
     { error: 'must be a sensor object' },
   )
@@ -221,6 +304,7 @@ const sensor = z
       deadband: value.alert?.deadband ?? DEFAULT_DEADBAND,
       afterMinutes: value.alert?.afterMinutes ?? null,
     },
+    qc: value.qc ?? null,
   }));
 
 const sensors = z

@@ -92,6 +92,44 @@ export type CalibrationInput = {
   points: Array<CalibrationPointInput>;
 };
 
+export type CalibrationLogConnection = {
+  items: Array<CalibrationLogEntry>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+export type CalibrationLogEntry = {
+  after: Maybe<Calibration>;
+  at: Scalars['AWSDateTime']['output'];
+  /** CALIBRATION: the points before and after. */
+  before: Maybe<Calibration>;
+  by: Maybe<Scalars['String']['output']>;
+  changed: Maybe<Scalars['Int']['output']>;
+  /** CALIBRATION: the config version that made the change; RECALIBRATION: the version whose calibration was applied. */
+  configVersion: Maybe<Scalars['Int']['output']>;
+  deviceId: Scalars['ID']['output'];
+  /** Mean of measured - reference over the reference readings. */
+  drift: Maybe<Scalars['Float']['output']>;
+  /** RECALIBRATION: the range, and how many readings were read and changed. */
+  from: Maybe<Scalars['AWSDateTime']['output']>;
+  id: Scalars['ID']['output'];
+  kind: CalibrationLogKind;
+  maintenanceKind: Maybe<MaintenanceKind>;
+  note: Maybe<Scalars['String']['output']>;
+  references: Maybe<Array<ReferenceReading>>;
+  scanned: Maybe<Scalars['Int']['output']>;
+  /** Null for an entry about the whole station. */
+  sensorId: Maybe<Scalars['ID']['output']>;
+  to: Maybe<Scalars['AWSDateTime']['output']>;
+};
+
+export type CalibrationLogKind =
+  /** A config change that changed a sensor's calibration points. */
+  | 'CALIBRATION'
+  /** A maintenance note: cleaning, replacement or check (see maintenanceKind). */
+  | 'MAINTENANCE'
+  /** A recalibrateReadings run. */
+  | 'RECALIBRATION';
+
 export type CalibrationPoint = {
   actual: Scalars['Float']['output'];
   raw: Scalars['Float']['output'];
@@ -221,9 +259,16 @@ export type LocationInput = {
   longitude: Scalars['Float']['input'];
 };
 
+export type MaintenanceKind =
+  | 'CHECK'
+  | 'CLEANING'
+  | 'REPLACEMENT';
+
 export type Mutation = {
   /** OPEN -> ACKNOWLEDGED, with who and an optional note. */
   acknowledgeAlert: Alert;
+  /** Records a cleaning, a replacement or a check, optionally with the reference readings taken. */
+  addMaintenanceNote: CalibrationLogEntry;
   addUserAccount: UserAccount;
   createDevice: Device;
   createUser: User;
@@ -235,6 +280,8 @@ export type Mutation = {
   notifyAlertChanged: Maybe<Alert>;
   /** Backend only: tells subscribers that a device changed outside a mutation (a config acknowledgement). */
   notifyDeviceConfigChanged: Maybe<Device>;
+  /** Recomputes stored values in [from, to) from their raw values with the calibration of config `version` (default: current). */
+  recalibrateReadings: RecalibrationResult;
   replayRejectedMessage: ReplayResult;
   /** Re-sends the desired config of a device whose last publish failed (harmless when it did not). */
   republishDeviceConfig: Device;
@@ -249,6 +296,15 @@ export type Mutation = {
 export type MutationAcknowledgeAlertArgs = {
   id: Scalars['ID']['input'];
   note: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAddMaintenanceNoteArgs = {
+  deviceId: Scalars['ID']['input'];
+  kind: MaintenanceKind;
+  note: InputMaybe<Scalars['String']['input']>;
+  references: InputMaybe<Array<ReferenceReadingInput>>;
+  sensorId: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -298,6 +354,15 @@ export type MutationNotifyDeviceConfigChangedArgs = {
 };
 
 
+export type MutationRecalibrateReadingsArgs = {
+  deviceId: Scalars['ID']['input'];
+  from: Scalars['AWSDateTime']['input'];
+  sensorId: Scalars['ID']['input'];
+  to: Scalars['AWSDateTime']['input'];
+  version: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationReplayRejectedMessageArgs = {
   id: Scalars['ID']['input'];
 };
@@ -328,9 +393,26 @@ export type MutationUpdateUserAccountArgs = {
   input: UpdateUserAccountInput;
 };
 
+/** A seasonal span of the climatology test: months fromMonth..toMonth (1-12, may wrap over the new year). */
+export type QcSeasonalSpan = {
+  fromMonth: Scalars['Int']['output'];
+  max: Scalars['Float']['output'];
+  min: Scalars['Float']['output'];
+  toMonth: Scalars['Int']['output'];
+};
+
+export type QcSeasonalSpanInput = {
+  fromMonth: Scalars['Int']['input'];
+  max: Scalars['Float']['input'];
+  min: Scalars['Float']['input'];
+  toMonth: Scalars['Int']['input'];
+};
+
 export type Query = {
   /** Alerts newest first; deviceId and state narrow the list. */
   alerts: AlertConnection;
+  /** Calibration changes, maintenance notes and recalibration runs, newest first. */
+  calibrationLog: CalibrationLogConnection;
   device: Maybe<Device>;
   deviceConfigHistory: DeviceConfigVersionConnection;
   devices: DeviceConnection;
@@ -352,6 +434,14 @@ export type QueryAlertsArgs = {
   limit: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
   state: InputMaybe<AlertState>;
+};
+
+
+export type QueryCalibrationLogArgs = {
+  deviceId: Scalars['ID']['input'];
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
+  sensorId: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -392,6 +482,7 @@ export type QueryReadingsArgs = {
   from: Scalars['AWSDateTime']['input'];
   interval: InputMaybe<Scalars['String']['input']>;
   limit: InputMaybe<Scalars['Int']['input']>;
+  minQuality: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
   sensor: Scalars['String']['input'];
   to: Scalars['AWSDateTime']['input'];
@@ -431,6 +522,10 @@ export type Reading = {
   configVersion: Maybe<Scalars['Int']['output']>;
   deviceId: Scalars['ID']['output'];
   outOfRange: Scalars['Boolean']['output'];
+  /** QARTOD aggregate flag: 1 pass, 2 not evaluated, 3 suspect, 4 fail, 9 missing (docs/QUALITY.md). */
+  qcFlag: Scalars['Int']['output'];
+  /** Names of the tests that flagged it suspect or fail (gross_range, climatology, spike, rate_of_change, flat_line). */
+  qcTests: Array<Scalars['String']['output']>;
   raw: Scalars['Float']['output'];
   sensor: Scalars['String']['output'];
   time: Scalars['AWSDateTime']['output'];
@@ -455,16 +550,49 @@ export type ReadingExport = {
   url: Scalars['AWSURL']['output'];
 };
 
-/** A raw point (time, value, raw, outOfRange) or, when `interval` is given, a bucket (time, avg, min, max, count). */
+/** A raw point (time, value, raw, outOfRange, qcFlag, qcTests) or, when `interval` is given, a bucket (time, avg, min, max, count, excluded). */
 export type ReadingPoint = {
   avg: Maybe<Scalars['Float']['output']>;
   count: Maybe<Scalars['Int']['output']>;
+  /** A bucket's values left out of avg/min/max/count because their qcFlag is worse than minQuality. */
+  excluded: Maybe<Scalars['Int']['output']>;
   max: Maybe<Scalars['Float']['output']>;
   min: Maybe<Scalars['Float']['output']>;
   outOfRange: Maybe<Scalars['Boolean']['output']>;
+  /** A raw point's QARTOD flag (1 pass, 2 not evaluated, 3 suspect, 4 fail, 9 missing). */
+  qcFlag: Maybe<Scalars['Int']['output']>;
+  /** A raw point's tests that flagged it. */
+  qcTests: Maybe<Array<Scalars['String']['output']>>;
   raw: Maybe<Scalars['Float']['output']>;
   time: Scalars['AWSDateTime']['output'];
   value: Maybe<Scalars['Float']['output']>;
+};
+
+export type RecalibrationResult = {
+  /** Readings whose stored value, range flag or QC flag changed (a new version of their record was written). */
+  changed: Scalars['Int']['output'];
+  /** False when the run stopped at its time budget; call again with from = resumeFrom. */
+  complete: Scalars['Boolean']['output'];
+  deviceId: Scalars['ID']['output'];
+  /** The calibration log entry of the run. */
+  logEntryId: Scalars['ID']['output'];
+  resumeFrom: Maybe<Scalars['AWSDateTime']['output']>;
+  /** Readings read from the store. */
+  scanned: Scalars['Int']['output'];
+  sensorId: Scalars['ID']['output'];
+  /** The config version whose calibration was applied. */
+  version: Scalars['Int']['output'];
+};
+
+/** One reference reading taken at a visit: what the reference (standard, lab sample) said and what the sensor said. */
+export type ReferenceReading = {
+  measured: Scalars['Float']['output'];
+  reference: Scalars['Float']['output'];
+};
+
+export type ReferenceReadingInput = {
+  measured: Scalars['Float']['input'];
+  reference: Scalars['Float']['input'];
 };
 
 export type RejectedMessage = {
@@ -512,6 +640,8 @@ export type Sensor = {
   /** One of ch4, co2, cond, do, flw, lvl, ph, tmp, tds, tbd, or a new one. */
   measurement: Scalars['String']['output'];
   min: Maybe<Scalars['Float']['output']>;
+  /** QARTOD thresholds set for this sensor; what is left out takes the measurement's defaults (docs/QUALITY.md). */
+  qc: Maybe<SensorQc>;
   unit: Maybe<Scalars['String']['output']>;
 };
 
@@ -525,7 +655,49 @@ export type SensorInput = {
   max?: InputMaybe<Scalars['Float']['input']>;
   measurement: Scalars['String']['input'];
   min?: InputMaybe<Scalars['Float']['input']>;
+  qc?: InputMaybe<SensorQcInput>;
   unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** QARTOD test thresholds of one sensor, in the sensor's calibrated unit. Null fields take the measurement's defaults. */
+export type SensorQc = {
+  /** Climatology: a value outside the span of its season is suspect (3). */
+  climatology: Maybe<Array<QcSeasonalSpan>>;
+  /** False switches every test off: readings are stored with qcFlag 2 (not evaluated). */
+  enabled: Maybe<Scalars['Boolean']['output']>;
+  flatLineFailCount: Maybe<Scalars['Int']['output']>;
+  flatLineSuspectCount: Maybe<Scalars['Int']['output']>;
+  /** Flat line: this many consecutive values within flatLineTolerance of the newest are suspect / fail. */
+  flatLineTolerance: Maybe<Scalars['Float']['output']>;
+  /** Rate of change: |V(n) - V(n-1)| above this many standard deviations of the last rateOfChangeWindowHours is suspect. */
+  rateOfChangeDeviations: Maybe<Scalars['Float']['output']>;
+  rateOfChangeWindowHours: Maybe<Scalars['Float']['output']>;
+  sensorMax: Maybe<Scalars['Float']['output']>;
+  /** Gross range, the instrument's span: a value outside it fails (4). */
+  sensorMin: Maybe<Scalars['Float']['output']>;
+  spikeFail: Maybe<Scalars['Float']['output']>;
+  /** Spike: |V(n-1) - (V(n) + V(n-2)) / 2| above spikeSuspect is suspect, above spikeFail fails. */
+  spikeSuspect: Maybe<Scalars['Float']['output']>;
+  userMax: Maybe<Scalars['Float']['output']>;
+  /** Gross range, the operator's span: a value outside it is suspect (3). */
+  userMin: Maybe<Scalars['Float']['output']>;
+};
+
+/** Overrides of the QARTOD thresholds of a sensor (see SensorQc); null or absent fields take the defaults. */
+export type SensorQcInput = {
+  climatology?: InputMaybe<Array<QcSeasonalSpanInput>>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  flatLineFailCount?: InputMaybe<Scalars['Int']['input']>;
+  flatLineSuspectCount?: InputMaybe<Scalars['Int']['input']>;
+  flatLineTolerance?: InputMaybe<Scalars['Float']['input']>;
+  rateOfChangeDeviations?: InputMaybe<Scalars['Float']['input']>;
+  rateOfChangeWindowHours?: InputMaybe<Scalars['Float']['input']>;
+  sensorMax?: InputMaybe<Scalars['Float']['input']>;
+  sensorMin?: InputMaybe<Scalars['Float']['input']>;
+  spikeFail?: InputMaybe<Scalars['Float']['input']>;
+  spikeSuspect?: InputMaybe<Scalars['Float']['input']>;
+  userMax?: InputMaybe<Scalars['Float']['input']>;
+  userMin?: InputMaybe<Scalars['Float']['input']>;
 };
 
 export type Subscription = {

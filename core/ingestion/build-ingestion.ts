@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 // Deep imports: the API bundle takes this file and must not pull in the other adapters.
 import { DynamoDeviceStore } from '../devices/dynamodb-device-store';
+import { createQualityAssessor, type QualityAssessor } from '../quality/assessor';
 import { DynamoRejectedStore } from '../rejected/dynamo-store';
 import { RejectedMessageService } from '../rejected/service';
 import type { TelemetryStore } from '../telemetry/port';
@@ -24,6 +25,12 @@ export interface IngestionPartsOptions {
   cacheDevices?: (table: DeviceLookup) => DeviceLookup;
   /** Threshold and silence alerts, evaluated after calibration (core/alerts); omitted = none. */
   alerts?: AlertEvaluator;
+  /**
+   * QARTOD quality control run on each record after calibration. Default: a
+   * fresh assessor, whose recent readings per sensor live as long as these
+   * parts (per Lambda container, like the device cache; per local process).
+   */
+  quality?: QualityAssessor;
   clock?: () => Date;
   logger?: PipelineLogger;
 }
@@ -56,6 +63,7 @@ export function buildIngestion(options: IngestionPartsOptions): IngestionParts {
     notifier: options.notifier ?? { deviceChanged: async () => undefined },
     lastSeen: deviceStore,
     ...(options.alerts ? { alerts: options.alerts } : {}),
+    quality: options.quality ?? createQualityAssessor(),
     ...(clock ? { clock: () => clock().getTime() } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });

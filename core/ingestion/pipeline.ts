@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '../shared/errors';
+import type { QualityAssessor } from '../quality/assessor';
 import type { TelemetryStore } from '../telemetry/port';
 import type { TelemetryRecord } from '../telemetry/types';
 import { parseMessage, type ParsedMessage } from './parse';
@@ -20,6 +21,11 @@ export interface IngestionDeps {
   lastSeen: LastSeenWriter;
   /** Threshold and silence alerts (core/alerts); absent = no alerts. */
   alerts?: AlertEvaluator;
+  /**
+   * QARTOD quality control (core/quality), run on each record right after
+   * calibration. Absent: readings are stored without flags (read back as 2).
+   */
+  quality?: QualityAssessor;
   /** Epoch ms; injectable for tests. */
   clock?: () => number;
   logger?: PipelineLogger;
@@ -121,12 +127,41 @@ async function run(
       outcomes[i] = rejected(message, p.deviceId, built.problems.join('; '));
       continue;
     }
+    if (deps.quality) {
+      // A later write of the same record must replace it (the spike test's late verdict).
+      built.record.version = now;
+      try {
+        deps.quality.assess(device, built.record);
+      } catch (err) {
+        outcomes[i] = fault(message, p.deviceId, err);
+        continue;
+      }
+    }
     records.push(built.record);
     owners.push(i);
     if (built.problems.length > 0) partial.set(i, built.problems.join('; '));
   }
 
-  const failures = await writeRecords(deps, records);
+  // New versions of records from earlier batches (the spike verdict lags one reading);
+  // they ride with this write but belong to no message of it.
+  let revisions: TelemetryRecord[] = [];
+  try {
+    revisions = deps.quality?.settle() ?? [];
+  } catch (err) {
+    // Only the late flags are lost: the batch's own records already carry their flags.
+    deps.logger?.warn('Quality control could not settle the late flags; the earlier flags stay', {
+      error: err,
+    });
+  }
+
+  const failures = await writeRecords(deps, [...records, ...revisions]);
+  for (const [index, failure] of failures) {
+    if (index < records.length) continue;
+    deps.logger?.warn('A late quality flag was not stored; the earlier flag stays', {
+      deviceId: revisions[index - records.length]?.deviceId,
+      reason: failure.reason,
+    });
+  }
   for (let r = 0; r < owners.length; r++) {
     const i = owners[r]!;
     const message = messages[i]!;

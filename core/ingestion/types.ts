@@ -21,6 +21,9 @@ export type CalibrationSensor = Pick<Sensor, 'id' | 'unit' | 'enabled' | 'min' |
   /** The alert rule's parts (core/alerts); absent = no threshold alerts. */
   alertsEnabled?: Sensor['alertsEnabled'] | null;
   alert?: RuleSensor['alert'];
+  /** What quality control reads (core/quality): the defaults follow the measurement, overrides are in qc. */
+  measurement?: Sensor['measurement'] | null;
+  qc?: Sensor['qc'];
 };
 
 /** The parts of a device that the pipeline reads. */

@@ -9,6 +9,7 @@
  * | config version   | DEVICE#<id>         | CONFIG#<v:010d>  |                          |                                  |
  * | user profile     | USER#<sub>          | PROFILE          | USER / <sub>             |                                  |
  * | rejected message | REJECTED#<id>       | META             | REJECTED / <at>#<id>     | REJECTED#<deviceId> / <at>#<id>  |
+ * | calibration log  | CALLOG#<deviceId>   | <at>#<id>        | CALLOG#<deviceId>#<sensorId> / <at>#<id> (one sensor's) |  |
  * | alert            | ALERT#<id>          | META             | ALERT / <openedAt>#<id>  | ALERT#<deviceId> / <openedAt>#<id> |
  *
  * gsi3 is the silence watch: a device that reports and has silence alerts on

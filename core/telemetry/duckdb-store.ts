@@ -4,6 +4,7 @@ import {
   DOUBLE,
   DuckDBInstance,
   INTEGER,
+  TINYINT,
   VARCHAR,
   type DuckDBConnection,
   type DuckDBType,
@@ -13,14 +14,18 @@ import { ServiceUnavailableError } from '../shared/errors';
 import type { TelemetryStore } from './port';
 import { rangeCursorAfter, rangeCursorToken } from './range-token';
 import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './timestream/retention';
-import type {
-  Page,
-  RangeQuery,
-  Reading,
-  ReadingPoint,
-  ScanQuery,
-  TelemetryRecord,
-  WriteResult,
+import {
+  BUCKET_MIN_QUALITY,
+  UNFLAGGED,
+  type CalibratedReading,
+  type Page,
+  type RangeQuery,
+  type Reading,
+  type ReadingPoint,
+  type RecordQuery,
+  type ScanQuery,
+  type TelemetryRecord,
+  type WriteResult,
 } from './types';
 
 export interface DuckDbTelemetryOptions {
@@ -36,11 +41,23 @@ export interface DuckDbTelemetryOptions {
 /**
  * The column types of one row, bound explicitly: left to itself the driver
  * binds an integral JS number as BIGINT, so a raw of 1e19 (a valid double)
- * failed the whole batch with "out of int64 range".
+ * failed the whole batch with "out of int64 range". In the order of the
+ * INSERT's columns, qc_flag and qc_tests last.
  */
-const ROW_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, DOUBLE, DOUBLE, VARCHAR, BOOLEAN, INTEGER];
+const ROW_TYPES: DuckDBType[] = [
+  VARCHAR,
+  VARCHAR,
+  BIGINT,
+  DOUBLE,
+  DOUBLE,
+  VARCHAR,
+  BOOLEAN,
+  INTEGER,
+  TINYINT,
+  VARCHAR,
+];
 
-/** Rows per INSERT statement: 8 parameters each stays well inside DuckDB's limits and keeps statements few. */
+/** Rows per INSERT statement: 10 parameters each stays well inside DuckDB's limits and keeps statements few. */
 const ROWS_PER_STATEMENT = 500;
 
 /** Rows per page of a scan (the export): bounded memory whatever the range. */
@@ -56,8 +73,16 @@ CREATE TABLE IF NOT EXISTS readings (
   unit VARCHAR,
   out_of_range BOOLEAN NOT NULL,
   config_version INTEGER NOT NULL,
+  qc_flag TINYINT,
+  qc_tests VARCHAR,
   PRIMARY KEY (device_id, sensor, time)
 )`;
+
+/** Files written before quality control existed get its columns (NULL reads as flag 2). */
+const MIGRATIONS = [
+  'ALTER TABLE readings ADD COLUMN IF NOT EXISTS qc_flag TINYINT',
+  'ALTER TABLE readings ADD COLUMN IF NOT EXISTS qc_tests VARCHAR',
+];
 
 /**
  * The telemetry store on embedded DuckDB: one narrow row per reading keyed by
@@ -79,6 +104,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const instance = await DuckDBInstance.create(options.path);
     const connection = await instance.connect();
     await connection.run(SCHEMA);
+    for (const statement of MIGRATIONS) await connection.run(statement);
     return new DuckDbTelemetryStore(
       instance,
       connection,
@@ -110,7 +136,9 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             r.raw,
             r.unit,
             r.outOfRange,
-            record.configVersion,
+            r.configVersion ?? record.configVersion,
+            r.qcFlag ?? null,
+            r.qcTests && r.qcTests.length > 0 ? r.qcTests.join(',') : null,
           ],
         });
       }
@@ -120,11 +148,11 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     let lastError: unknown;
     for (let start = 0; start < all.length; start += ROWS_PER_STATEMENT) {
       const chunk = all.slice(start, start + ROWS_PER_STATEMENT);
-      const placeholders = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const placeholders = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
       try {
         await this.serial(() =>
           this.connection.run(
-            `INSERT OR REPLACE INTO readings (device_id, sensor, time, value, raw, unit, out_of_range, config_version) VALUES ${placeholders}`,
+            `INSERT OR REPLACE INTO readings (device_id, sensor, time, value, raw, unit, out_of_range, config_version, qc_flag, qc_tests) VALUES ${placeholders}`,
             chunk.flatMap((row) => row.values),
             chunk.flatMap(() => ROW_TYPES),
           ),
@@ -145,7 +173,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const filter =
       sensors && sensors.length > 0 ? `AND sensor IN (${sensors.map(() => '?').join(', ')})` : '';
     const rows = await this.read(
-      `SELECT sensor, time, value, raw, unit, out_of_range, config_version FROM readings
+      `SELECT sensor, time, value, raw, unit, out_of_range, config_version, qc_flag, qc_tests FROM readings
        WHERE device_id = ? ${filter}
        QUALIFY row_number() OVER (PARTITION BY sensor ORDER BY time DESC) = 1
        ORDER BY sensor`,
@@ -160,24 +188,33 @@ export class DuckDbTelemetryStore implements TelemetryStore {
       unit: row.unit === null ? null : String(row.unit),
       outOfRange: Boolean(row.out_of_range),
       configVersion: Number(row.config_version),
+      qcFlag: row.qc_flag === null ? UNFLAGGED : Number(row.qc_flag),
+      qcTests: splitTests(row.qc_tests),
     }));
   }
 
   async range(query: RangeQuery): Promise<Page<ReadingPoint>> {
     const after = rangeCursorAfter(query.nextToken);
     const params: DuckDBValue[] = [query.deviceId, query.sensor, query.from, query.to];
+    const flag = `coalesce(qc_flag, ${UNFLAGGED})`;
     let sql: string;
     if (query.intervalMs === undefined) {
-      sql = `SELECT time, value, raw, out_of_range FROM readings
-             WHERE device_id = ? AND sensor = ? AND time >= ? AND time < ? ${after !== undefined ? 'AND time > ?' : ''}
+      const quality = query.minQuality !== undefined ? `AND ${flag} <= ?` : '';
+      if (query.minQuality !== undefined) params.push(query.minQuality);
+      sql = `SELECT time, value, raw, out_of_range, ${flag} AS qc_flag, qc_tests FROM readings
+             WHERE device_id = ? AND sensor = ? AND time >= ? AND time < ? ${quality} ${after !== undefined ? 'AND time > ?' : ''}
              ORDER BY time LIMIT ?`;
     } else {
-      // Buckets aligned to the epoch, as Timestream's bin() aligns them.
-      sql = `SELECT (time // ?) * ? AS bucket, avg(value) AS avg, min(value) AS min, max(value) AS max, count(*) AS count
+      // Buckets aligned to the epoch, as Timestream's bin() aligns them; they count only the values
+      // good enough and say how many they left out.
+      const kept = `CASE WHEN ${flag} <= ? THEN value END`;
+      sql = `SELECT (time // ?) * ? AS bucket, avg(${kept}) AS avg, min(${kept}) AS min, max(${kept}) AS max,
+                    count(${kept}) AS count, count(*) - count(${kept}) AS excluded
              FROM readings
              WHERE device_id = ? AND sensor = ? AND time >= ? AND time < ? ${after !== undefined ? 'AND time >= ?' : ''}
              GROUP BY bucket ORDER BY bucket LIMIT ?`;
-      params.unshift(query.intervalMs, query.intervalMs);
+      const bound = query.minQuality ?? BUCKET_MIN_QUALITY;
+      params.unshift(query.intervalMs, query.intervalMs, bound, bound, bound, bound, bound);
     }
     // The next page of buckets starts at the bucket after the last one returned.
     if (after !== undefined) params.push(query.intervalMs === undefined ? after : after + query.intervalMs);
@@ -190,12 +227,15 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             value: Number(row.value),
             raw: Number(row.raw),
             outOfRange: Boolean(row.out_of_range),
+            qcFlag: Number(row.qc_flag),
+            qcTests: splitTests(row.qc_tests),
           })
         : point(Number(row.bucket), {
-            avg: Number(row.avg),
-            min: Number(row.min),
-            max: Number(row.max),
+            avg: nullableNumber(row.avg),
+            min: nullableNumber(row.min),
+            max: nullableNumber(row.max),
             count: Number(row.count),
+            excluded: Number(row.excluded),
           }),
     );
     const last = page[page.length - 1];
@@ -214,7 +254,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     let after: { time: number; sensor: string } | undefined;
     for (;;) {
       const rows = await this.read(
-        `SELECT sensor, time, value, raw, unit, out_of_range, config_version FROM readings
+        `SELECT sensor, time, value, raw, unit, out_of_range, config_version, qc_flag, qc_tests FROM readings
          WHERE device_id = ? AND sensor IN (${placeholders}) AND time >= ? AND time < ?
          ${after ? 'AND (time > ? OR (time = ? AND sensor > ?))' : ''}
          ORDER BY time, sensor LIMIT ${SCAN_PAGE_ROWS}`,
@@ -236,11 +276,72 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         unit: row.unit === null ? null : String(row.unit),
         outOfRange: Boolean(row.out_of_range),
         configVersion: Number(row.config_version),
+        qcFlag: row.qc_flag === null ? UNFLAGGED : Number(row.qc_flag),
+        qcTests: splitTests(row.qc_tests),
       }));
       if (rows.length < SCAN_PAGE_ROWS) return;
       const last = rows[rows.length - 1]!;
       after = { time: Number(last.time), sensor: String(last.sensor) };
     }
+  }
+
+  async records(query: RecordQuery): Promise<Page<TelemetryRecord>> {
+    const after = rangeCursorAfter(query.nextToken);
+    // The page's times come from the sensor's own rows; every sensor's row at those times makes the record.
+    const times = await this.read(
+      `SELECT time, config_version FROM readings
+       WHERE device_id = ? AND sensor = ? AND time >= ? AND time < ? ${after !== undefined ? 'AND time > ?' : ''}
+       ORDER BY time LIMIT ?`,
+      [
+        query.deviceId,
+        query.sensor,
+        query.from,
+        query.to,
+        ...(after !== undefined ? [after] : []),
+        query.limit + 1,
+      ],
+    );
+    const page = times.slice(0, query.limit);
+    if (page.length === 0) return { items: [], nextToken: null };
+    const first = Number(page[0]!.time);
+    const last = Number(page[page.length - 1]!.time);
+    const rows = await this.read(
+      `SELECT sensor, time, value, raw, unit, out_of_range, config_version, qc_flag, qc_tests FROM readings
+       WHERE device_id = ? AND time >= ? AND time <= ? ORDER BY time, sensor`,
+      [query.deviceId, first, last],
+    );
+    const byTime = new Map<number, TelemetryRecord>();
+    for (const t of page) {
+      byTime.set(Number(t.time), {
+        deviceId: query.deviceId,
+        time: Number(t.time),
+        configVersion: Number(t.config_version),
+        source: 'device',
+        readings: [],
+      });
+    }
+    for (const row of rows) {
+      const record = byTime.get(Number(row.time));
+      if (!record) continue;
+      const reading: CalibratedReading = {
+        sensor: String(row.sensor),
+        raw: Number(row.raw),
+        value: Number(row.value),
+        unit: row.unit === null ? null : String(row.unit),
+        outOfRange: Boolean(row.out_of_range),
+      };
+      if (row.qc_flag !== null) {
+        reading.qcFlag = Number(row.qc_flag);
+        reading.qcTests = splitTests(row.qc_tests);
+      }
+      if (Number(row.config_version) !== record.configVersion)
+        reading.configVersion = Number(row.config_version);
+      record.readings.push(reading);
+    }
+    return {
+      items: [...byTime.values()],
+      nextToken: times.length > query.limit ? rangeCursorToken(last) : null,
+    };
   }
 
   /** Closes the database; the store is unusable afterwards. */
@@ -277,6 +378,13 @@ function point(time: number, fields: Partial<ReadingPoint>): ReadingPoint {
     min: null,
     max: null,
     count: null,
+    qcFlag: null,
+    qcTests: null,
+    excluded: null,
     ...fields,
   };
 }
+
+const nullableNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+const splitTests = (v: unknown): string[] => (typeof v === 'string' && v.length > 0 ? v.split(',') : []);

@@ -4,6 +4,7 @@ import type {
   Reading,
   ReadingPoint,
   ScanQuery,
+  RecordQuery,
   TelemetryRecord,
   WriteResult,
 } from './types';
@@ -33,6 +34,12 @@ export interface TelemetryStore {
    * year without holding it (the export).
    */
   scan(query: ScanQuery): AsyncIterable<Reading[]>;
+  /**
+   * The stored records of a device that hold `sensor` in [from, to), oldest
+   * first, whole (every sensor of each record), paginated: what
+   * recalibration reads so it can write each one again as a new version.
+   */
+  records(query: RecordQuery): Promise<Page<TelemetryRecord>>;
   /** The oldest time (epoch ms) the store accepts a write for at `now`; older records are rejected. */
   oldestWritable(now: number): number;
 }

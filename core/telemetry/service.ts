@@ -1,4 +1,5 @@
 import type { QueryReadingsArgs, Reading, ReadingConnection } from '../generated/graphql';
+import { isQualityBound } from '../quality/flags';
 import { ValidationError } from '../shared/errors';
 import { parseInterval } from './interval';
 import type { TelemetryStore } from './port';
@@ -42,7 +43,9 @@ export class TelemetryService {
   }
 
   /** Raw points, or buckets when `interval` is given, in [from, to), oldest first. */
-  async readings(args: QueryReadingsArgs): Promise<ReadingConnection> {
+  async readings(
+    args: Omit<QueryReadingsArgs, 'minQuality'> & { minQuality?: number | null },
+  ): Promise<ReadingConnection> {
     checkId(args.deviceId, 'deviceId');
     if (!SENSOR.test(args.sensor))
       throw new ValidationError({ field: 'sensor', message: 'is not a sensor id' });
@@ -67,6 +70,13 @@ export class TelemetryService {
         message: `must be a whole number from 1 to ${READINGS_MAX_LIMIT}`,
       });
     }
+    const minQuality = args.minQuality ?? undefined;
+    if (minQuality !== undefined && !isQualityBound(minQuality)) {
+      throw new ValidationError({
+        field: 'minQuality',
+        message: 'must be a QARTOD flag from 1 (pass only) to 4 (everything but missing)',
+      });
+    }
     return this.deps.store.range({
       deviceId: args.deviceId,
       sensor: args.sensor,
@@ -75,6 +85,7 @@ export class TelemetryService {
       limit,
       ...(intervalMs !== undefined ? { intervalMs } : {}),
       ...(args.nextToken ? { nextToken: args.nextToken } : {}),
+      ...(minQuality !== undefined ? { minQuality } : {}),
     });
   }
 }

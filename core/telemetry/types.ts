@@ -10,6 +10,20 @@ export interface CalibratedReading {
   value: number;
   unit: string | null;
   outOfRange: boolean;
+  /**
+   * QARTOD aggregate flag (core/quality/flags.ts: 1 pass, 2 not evaluated, 3
+   * suspect, 4 fail, 9 missing). Optional in the type so that records built
+   * before quality control ran (and rows stored before it existed) still fit;
+   * stores read a missing flag as 2.
+   */
+  qcFlag?: number;
+  /** Names of the tests that flagged the reading 3 or 4; empty or absent when none did. */
+  qcTests?: string[];
+  /**
+   * The config version whose calibration produced `value`, when it is not the
+   * record's (a recalibration of this one sensor); absent otherwise.
+   */
+  configVersion?: number;
 }
 
 /**
@@ -31,6 +45,27 @@ export interface TelemetryRecord {
    */
   source: 'device' | 'legacy';
   readings: CalibratedReading[];
+  /**
+   * The store version of the record: a write with a higher version replaces
+   * the stored record (Timestream `Version`; the DuckDB store upserts
+   * whatever comes last). The pipeline sets its batch time in epoch ms, so a
+   * later write of the same record (a redelivery, the spike test's late
+   * verdict, a recalibration) replaces an earlier one. Absent: the config
+   * version (records written before quality control existed).
+   */
+  version?: number;
+}
+
+/** Stored records of one device that hold a sensor, read back whole so they can be rewritten as a new version. */
+export interface RecordQuery {
+  deviceId: string;
+  sensor: string;
+  /** Inclusive, epoch ms. */
+  from: number;
+  /** Exclusive, epoch ms. */
+  to: number;
+  limit: number;
+  nextToken?: string | null;
 }
 
 /** Why a record was not stored. */
@@ -58,6 +93,12 @@ export interface RangeQuery {
   intervalMs?: number;
   limit: number;
   nextToken?: string | null;
+  /**
+   * Worst QARTOD flag kept (1-4); readings flagged worse are left out (a
+   * missing flag counts as 2). Raw points keep all when absent; buckets
+   * default to BUCKET_MIN_QUALITY and report what they left out in `excluded`.
+   */
+  minQuality?: number;
 }
 
 /** Every reading of some sensors of a device in [from, to): what an export streams. */
@@ -70,5 +111,10 @@ export interface ScanQuery {
   /** Exclusive, epoch ms. */
   to: number;
 }
+
+/** Buckets count values up to "suspect" unless asked otherwise: a failed reading (a spike) is not data. */
+export const BUCKET_MIN_QUALITY = 3;
+/** What a reading without a stored flag counts as: written before quality control, so not evaluated. */
+export const UNFLAGGED = 2;
 
 export type { Reading, ReadingPoint, Page };

@@ -14,6 +14,8 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '5s' },
     legacy: { type: 'string' },
     excursion: { type: 'string' },
+    'spike-every': { type: 'string' },
+    'out-of-span-every': { type: 'string' },
     outputs: {
       type: 'string',
       default: resolve(process.env.LOCAL_DATA_DIR || LOCAL_DEFAULTS.dataDir, 'outputs.json'),
@@ -23,11 +25,13 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`Usage: npm run simulate -- [--devices 5] [--interval 2s] [--legacy 1] [--excursion ph:9.6:5] [--outputs .local/outputs.json]
+  console.log(`Usage: npm run simulate -- [--devices 5] [--interval 2s] [--legacy 1] [--excursion ph:9.6:5] [--spike-every N] [--out-of-span-every N] [--outputs .local/outputs.json]
 Signs in as LOCAL_ADMIN_EMAIL / LOCAL_ADMIN_PASSWORD, creates sim-1..sim-N if missing and runs them over MQTT.
 The last --legacy devices (default 1) use the legacy firmware topics.
 --excursion sensor:value:readings makes sim-1 report that calibrated value for that many readings, after its
-third reading (ph:9.6:5 leaves pH's 6.5..8.5 for five readings: one alert opens, then closes; see docs/ALERTS.md).`);
+third reading (ph:9.6:5 leaves pH's 6.5..8.5 for five readings: one alert opens, then closes; see docs/ALERTS.md).
+--spike-every N / --out-of-span-every N: every N-th message of each station carries a spike /
+a raw count past full scale on one sensor, for the quality flags (docs/QUALITY.md) to catch.`);
   process.exit(0);
 }
 
@@ -52,6 +56,12 @@ try {
     password: process.env.LOCAL_ADMIN_PASSWORD || LOCAL_DEFAULTS.adminPassword,
     ...(values.legacy !== undefined ? { legacyDevices: Number(values.legacy) } : {}),
     devicePassword: process.env.LOCAL_DEVICE_PASSWORD || undefined,
+    ...(values['spike-every'] !== undefined
+      ? { spikeEvery: everyOf('--spike-every', values['spike-every']) }
+      : {}),
+    ...(values['out-of-span-every'] !== undefined
+      ? { outOfSpanEvery: everyOf('--out-of-span-every', values['out-of-span-every']) }
+      : {}),
     onLog: (line) => console.log(`\r\x1b[K${line}`),
   });
   console.log(
@@ -109,4 +119,11 @@ function parseDuration(text: string): number {
   if (value < 1_000)
     throw new Error(`--interval ${text}: devices report at most once a second (sensorIntervalMs >= 1000)`);
   return Math.round(value);
+}
+
+function everyOf(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`${flag} ${text}: use a whole number of messages, 2 or more`);
+  return n;
 }

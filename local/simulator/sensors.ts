@@ -47,11 +47,27 @@ export function sensorInputs() {
   }));
 }
 
+/** ADC full scale of the simulated probes. */
+export const FULL_SCALE = 4095;
+
+/**
+ * A fault to put into one reading, for the quality flags to catch:
+ * `spike` jumps a quarter of the probe's range for one reading and comes
+ * back (the QARTOD spike test); `out-of-span` sends a raw count half again
+ * past full scale, as a failing probe or a corrupted frame does (the gross
+ * range test: outside the instrument's span).
+ */
+export type Anomaly = 'spike' | 'out-of-span';
+
 /** A random walk around `typical`, returned as the raw count the device would send. */
 export class SensorWalk {
   private value: number;
   private forced: { actual: number; left: number } | undefined;
-  constructor(private readonly profile: SensorProfile) {
+  constructor(
+    private readonly profile: SensorProfile,
+    /** Rare random spikes that exercise outOfRange; off for tests that count flags. */
+    private readonly randomSpikes = true,
+  ) {
     this.value = profile.typical;
   }
 
@@ -60,8 +76,9 @@ export class SensorWalk {
     this.forced = { actual, left: readings };
   }
 
-  nextRaw(): number {
+  nextRaw(anomaly?: Anomaly): number {
     const p = this.profile;
+    if (anomaly === 'out-of-span') return Math.round(FULL_SCALE * 1.5);
     if (this.forced && this.forced.left > 0) {
       this.forced.left--;
       if (this.forced.left === 0) this.value = p.typical;
@@ -69,13 +86,14 @@ export class SensorWalk {
     }
     // Pull back towards typical so values stay plausible; rare spikes exercise outOfRange.
     this.value += (Math.random() - 0.5) * 2 * p.step + (p.typical - this.value) * 0.05;
-    const spike = Math.random() < 0.01 ? (p.max - p.min) * 0.6 : 0;
-    return toRaw(p, this.value + spike);
+    const random = this.randomSpikes && Math.random() < 0.01 ? (p.max - p.min) * 0.6 : 0;
+    const injected = anomaly === 'spike' ? (p.high - p.low) * 0.25 : 0;
+    return toRaw(p, this.value + random + injected);
   }
 }
 
 /** The raw count whose two-point calibration gives `actual`. */
 function toRaw(p: SensorProfile, actual: number): number {
-  const raw = ((actual - p.low) / (p.high - p.low)) * 4095;
-  return Math.max(0, Math.min(4095, Math.round(raw)));
+  const raw = ((actual - p.low) / (p.high - p.low)) * FULL_SCALE;
+  return Math.max(0, Math.min(FULL_SCALE, Math.round(raw)));
 }

@@ -3,7 +3,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalOutputs } from '../start-local';
-import { sensorInputs } from './sensors';
+import { sensorInputs, type Anomaly } from './sensors';
 import { Station } from './station';
 
 export interface SimulatorOptions {
@@ -15,6 +15,11 @@ export interface SimulatorOptions {
   /** How many of the devices run legacy firmware (the last ones); default 1 when there are two or more. */
   legacyDevices?: number;
   devicePassword?: string | undefined;
+  /** Rare random spikes in the walks (default true). */
+  randomSpikes?: boolean;
+  /** Every n-th message of each station carries a spike / an out-of-span value (docs/QUALITY.md). */
+  spikeEvery?: number;
+  outOfSpanEvery?: number;
   onLog?: (line: string) => void;
 }
 
@@ -28,6 +33,8 @@ export interface Simulator {
   stats(): SimulatorStats;
   /** One station's sensor reports `actual` for the next `readings` readings (then returns to normal). */
   excursion(deviceId: string, sensorId: string, actual: number, readings: number): void;
+  /** The next reading of one station's sensor carries the anomaly. */
+  inject(deviceId: string, sensor: string, anomaly: Anomaly): void;
   stop(): Promise<void>;
 }
 
@@ -52,6 +59,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         legacy: i > options.devices - legacy,
         intervalMs: options.intervalMs,
         password: options.devicePassword,
+        ...(options.randomSpikes !== undefined ? { randomSpikes: options.randomSpikes } : {}),
+        ...(options.spikeEvery ? { spikeEvery: options.spikeEvery } : {}),
+        ...(options.outOfSpanEvery ? { outOfSpanEvery: options.outOfSpanEvery } : {}),
         onSent: (n) => (stats.sent += n),
         onAck: () => stats.acks++,
         onLog: log,
@@ -72,6 +82,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (!station)
         throw new Error(`No simulated station ${deviceId}; they are sim-1..sim-${stations.length}`);
       station.excursion(sensorId, actual, readings);
+    },
+    inject: (deviceId, sensor, anomaly) => {
+      const station = byId.get(deviceId);
+      if (!station)
+        throw new Error(`No simulated station ${deviceId}; they are sim-1..sim-${stations.length}`);
+      station.inject(sensor, anomaly);
     },
     stop: async () => {
       await Promise.all(stations.map((s) => s.stop()));

@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { SENSOR_PROFILES, SensorWalk } from './sensors';
+import { SENSOR_PROFILES, SensorWalk, type Anomaly } from './sensors';
 
 export interface StationOptions {
   deviceId: string;
@@ -10,6 +10,11 @@ export interface StationOptions {
   intervalMs: number;
   /** MQTT password when the broker checks device credentials (username = device id). */
   password?: string | undefined;
+  /** Rare random spikes in the walks (default true). */
+  randomSpikes?: boolean;
+  /** Every n-th message carries a spike / an out-of-span value on one sensor, in turn. */
+  spikeEvery?: number;
+  outOfSpanEvery?: number;
   onSent(count: number): void;
   onAck(): void;
   onLog(line: string): void;
@@ -26,11 +31,30 @@ export class Station {
   private intervalMs: number;
   private enabled = true;
   private readonly sensorsOn = new Map<string, boolean>(SENSOR_PROFILES.map((p) => [p.id, true]));
-  private readonly walks = new Map(SENSOR_PROFILES.map((p) => [p.id, new SensorWalk(p)]));
+  private readonly walks: Map<string, SensorWalk>;
+  private readonly pending = new Map<string, Anomaly>();
   private seq = 0;
+  private published = 0;
 
   constructor(private readonly options: StationOptions) {
     this.intervalMs = options.intervalMs;
+    this.walks = new Map(SENSOR_PROFILES.map((p) => [p.id, new SensorWalk(p, options.randomSpikes ?? true)]));
+  }
+
+  /** The next reading of `sensor` carries the anomaly. */
+  inject(sensor: string, anomaly: Anomaly): void {
+    if (!this.walks.has(sensor)) throw new Error(`the simulated station has no sensor "${sensor}"`);
+    this.pending.set(sensor, anomaly);
+  }
+
+  /** The scheduled anomalies of this message, one sensor in turn. */
+  private scheduleAnomalies(): void {
+    const n = ++this.published;
+    const ids = [...this.walks.keys()];
+    const pick = () => ids[n % ids.length]!;
+    const { spikeEvery, outOfSpanEvery } = this.options;
+    if (spikeEvery && n % spikeEvery === 0) this.pending.set(pick(), 'spike');
+    if (outOfSpanEvery && n % outOfSpanEvery === 0) this.pending.set(pick(), 'out-of-span');
   }
 
   async start(): Promise<void> {
@@ -75,7 +99,12 @@ export class Station {
     if (!this.client || !this.enabled) return;
     const { deviceId, legacy } = this.options;
     const readings: Record<string, number> = {};
-    for (const [id, on] of this.sensorsOn) if (on) readings[id] = this.walks.get(id)!.nextRaw();
+    this.scheduleAnomalies();
+    for (const [id, on] of this.sensorsOn) {
+      if (!on) continue;
+      readings[id] = this.walks.get(id)!.nextRaw(this.pending.get(id));
+      this.pending.delete(id);
+    }
     if (legacy) {
       for (const [sensor, raw] of Object.entries(readings)) {
         this.client.publish(`${deviceId}/reading/sensor/${sensor}`, JSON.stringify({ value: String(raw) }), {

@@ -60,6 +60,7 @@ const alerts = new AlertService({
   }),
   logger,
 });
+// The factory's QARTOD assessor keeps recent readings per sensor per container, like the device cache.
 const { pipeline, rejected } = buildIngestion({
   documents,
   tableName: config.tableName,

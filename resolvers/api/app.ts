@@ -19,11 +19,13 @@ import type { RejectedMessageService } from '../../core/rejected';
 import type { TelemetryService } from '../../core/telemetry/service';
 import type { ExportService } from '../../core/telemetry/export/service';
 import type { AlertService } from '../../core/alerts/alert-service';
+import type { QualityService } from '../../core/quality/service';
 import { accountsRouter } from './accounts-router';
 import { alertsRouter } from './alerts-router';
 import { devicesRouter } from './devices-router';
 import { rejectedRouter } from './rejected-router';
 import { telemetryRouter } from './telemetry-router';
+import { qualityRouter } from './quality-router';
 import { usersRouter } from './users-router';
 import { errorResponse } from './route';
 
@@ -43,6 +45,7 @@ export interface ApiDeps {
   exports?: ExportService;
   rejected?: RejectedMessageService;
   alerts?: AlertService;
+  quality?: QualityService;
   logger?: Logger;
 }
 
@@ -81,6 +84,7 @@ export function createApi(deps: ApiDeps, options: CreateApiOptions = {}): Api {
   if (deps.telemetry) app.includeRouter(telemetryRouter(deps.telemetry, log, deps.exports));
   if (deps.rejected) app.includeRouter(rejectedRouter(deps.rejected, log));
   if (deps.alerts) app.includeRouter(alertsRouter(deps.alerts, log));
+  if (deps.quality) app.includeRouter(qualityRouter(deps.quality, log));
   if (options.extraRouters) app.includeRouter(options.extraRouters);
 
   // Powertools matches exception handlers by exact error name, so each typed error is listed.

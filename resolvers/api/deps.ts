@@ -19,6 +19,8 @@ import type { AlertPublisher, NotificationSender } from '../../core/alerts/notif
 import { withSubscriptions, type SubscriptionManager } from '../../core/users/subscription-manager';
 // Deep imports keep the other adapters (DuckDB, the SigV4 notifier) out of the Lambda bundle.
 import { buildIngestion } from '../../core/ingestion/build-ingestion';
+import { DynamoCalibrationLog } from '../../core/quality/dynamodb-calibration-log';
+import { QualityService } from '../../core/quality/service';
 import type { ChangeNotifier } from '../../core/ingestion/ports';
 import type { TelemetryStore } from '../../core/telemetry/port';
 import { TelemetryService } from '../../core/telemetry/service';
@@ -83,9 +85,11 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   const clock = clients.clock;
   const store = new DynamoDeviceStore({ client: documents, tableName: clients.tableName });
   const publisher = clients.configPublisher ?? new IotConfigPublisher({ client: clients.iotData });
+  const calibrationLog = new DynamoCalibrationLog({ client: documents, tableName: clients.tableName });
   const devices = new DeviceService({
     store,
     publisher,
+    calibrationLog,
     ...(clock ? { clock } : {}),
     ...(clients.logger ? { logger: clients.logger } : {}),
   });
@@ -124,6 +128,8 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
   });
   // A replay runs the processor's own pipeline, reading devices straight from
   // the table (no cache: one message, and it must see the latest calibration).
+  // Its QARTOD assessor gives a replayed reading the flags a reading without
+  // neighbours can get (gross range, climatology).
   const { rejected } = buildIngestion({
     documents,
     tableName: clients.tableName,
@@ -136,6 +142,13 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
     ...(clients.logger ? { logger: clients.logger } : {}),
   });
 
+  const quality = new QualityService({
+    log: calibrationLog,
+    devices: store,
+    telemetry: telemetryStore,
+    ...(clock ? { clock: () => clock().getTime() } : {}),
+  });
+
   return {
     devices,
     users,
@@ -144,6 +157,7 @@ export function buildApiDeps(clients: ApiClients): ApiDeps {
     exports,
     rejected,
     alerts,
+    quality,
     ...(clients.logger ? { logger: clients.logger } : {}),
   };
 }

@@ -19,6 +19,7 @@ const readingsArgs = z.object({
   interval: z.string().nullish(),
   limit: z.number().int().nullish(),
   nextToken: z.string().nullish(),
+  minQuality: z.number().int().nullish(),
 });
 
 const exportArgs = z.object({
@@ -61,6 +62,7 @@ export function telemetryRouter(
         interval: input.interval ?? null,
         limit: input.limit ?? null,
         nextToken: input.nextToken ?? null,
+        minQuality: input.minQuality ?? null,
       });
     }, log),
   );

@@ -152,8 +152,10 @@ describe('local mode with LOCAL_TELEMETRY=dynamodb', () => {
     const lines = (await response.text()).trimEnd().split('\r\n');
     expect(lines[0]).toBe('time,deviceId,sensor,value,unit,raw,outOfRange,configVersion,qcFlag');
     expect(lines).toHaveLength(13);
-    expect(lines[1]).toBe(`${new Date(BASE).toISOString()},dyn-1,ph,5.6,pH,400,true,1,`);
-    expect(lines[2]).toBe(`${new Date(BASE).toISOString()},dyn-1,tmp,10,"C, water",100,false,1,`);
+    // The last column is each reading's QARTOD flag as quality control set it: ph passed (1); tmp's
+    // unit is no temperature unit the defaults know, so with no thresholds set it was not evaluated (2).
+    expect(lines[1]).toBe(`${new Date(BASE).toISOString()},dyn-1,ph,5.6,pH,400,true,1,1`);
+    expect(lines[2]).toBe(`${new Date(BASE).toISOString()},dyn-1,tmp,10,"C, water",100,false,1,2`);
   });
 
   it('refuses a link whose signature or expiry was changed', async () => {
@@ -168,7 +170,14 @@ describe('local mode with LOCAL_TELEMETRY=dynamodb', () => {
     const ok = await fetch(url);
     expect(ok.status).toBe(200);
     const first = JSON.parse((await ok.text()).split('\n')[0]!) as Record<string, unknown>;
-    expect(first).toMatchObject({ deviceId: 'dyn-1', sensor: 'ph', value: 5.6, unit: 'pH', qcFlag: null });
+    expect(first).toMatchObject({
+      deviceId: 'dyn-1',
+      sensor: 'ph',
+      value: 5.6,
+      unit: 'pH',
+      qcFlag: 1,
+      qcTests: [],
+    });
     const later = new URL(url);
     later.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600));
     expect((await fetch(later)).status).toBe(403);

@@ -12,6 +12,7 @@ export const sensorFixture = (id: string, over: Partial<Sensor> = {}): Sensor =>
   decimals: 2,
   calibration: null,
   alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
+  qc: null,
   ...over,
 });
 

@@ -22,8 +22,16 @@ export type { ConfigStatus, DeviceConfigVersion, RejectedMessage, Role, Sensor, 
 export type Device = ApiDevice & { openAlerts?: number | null };
 /** QARTOD flags: 1 pass, 2 not evaluated, 3 suspect, 4 fail, 9 missing. */
 export type QcFlag = 1 | 2 | 3 | 4 | 9;
-export type Reading = ApiReading & { qcFlag?: QcFlag | null; qcTests?: string[] | null };
-export type ReadingPoint = ApiReadingPoint & { qcFlag?: QcFlag | null };
+/** The quality fields stay optional: against an API without them the documents do not select them. */
+export type Reading = Omit<ApiReading, 'qcFlag' | 'qcTests'> & {
+  qcFlag?: QcFlag | null;
+  qcTests?: string[] | null;
+};
+export type ReadingPoint = Omit<ApiReadingPoint, 'qcFlag' | 'qcTests' | 'excluded'> & {
+  qcFlag?: QcFlag | null;
+  qcTests?: string[] | null;
+  excluded?: number | null;
+};
 
 export type AlertKind = 'HIGH' | 'LOW' | 'SILENT';
 export type AlertState = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';

@@ -4,11 +4,11 @@
  * the cost arithmetic are in docs/TELEMETRY.md.
  *
  * | item                    | pk            | sk                    | attributes                                             |
- * | raw message             | T#<deviceId>  | R#<time:13>#D         | v (config version), r: { <sensor>: reading fields }    |
+ * | raw message             | T#<deviceId>  | R#<time:13>#D         | v (config version), ver (store version), r: { <sensor>: reading fields } |
  * | raw legacy message      | T#<deviceId>  | R#<time:13>#L#<sensor>| the same, one sensor                                    |
- * | hour rollup             | T#<deviceId>  | H#<bucket:13>         | s: { <sensor>: { n, sum, min, max } }, q, cq            |
+ * | hour rollup             | T#<deviceId>  | H#<bucket:13>         | s: { <sensor>: { <qcFlag>: { n, sum, min, max } } }, q, cq |
  * | day rollup              | T#<deviceId>  | D#<bucket:13>         | the same, built from the hour rollups of the day        |
- * | latest of each sensor   | T#<deviceId>  | LATEST                | S#<sensor>: { t, v, ...reading fields }                 |
+ * | latest of each sensor   | T#<deviceId>  | LATEST                | S#<sensor>: { t, cv, ver, ...reading fields }           |
  *
  * Every item but LATEST carries `expiresAt` (epoch seconds), the table's TTL attribute.
  */

@@ -11,16 +11,19 @@ import { awsErrorName, isTransientAwsError } from '../../shared/aws-errors';
 import { ServiceUnavailableError } from '../../shared/errors';
 import type { TelemetryStore } from '../port';
 import { rangeCursorAfter, rangeCursorToken } from '../range-token';
-import type {
-  CalibratedReading,
-  Page,
-  RangeQuery,
-  Reading,
-  ReadingPoint,
-  RecordFailure,
-  ScanQuery,
-  TelemetryRecord,
-  WriteResult,
+import {
+  BUCKET_MIN_QUALITY,
+  UNFLAGGED,
+  type CalibratedReading,
+  type Page,
+  type RangeQuery,
+  type Reading,
+  type ReadingPoint,
+  type RecordFailure,
+  type RecordQuery,
+  type ScanQuery,
+  type TelemetryRecord,
+  type WriteResult,
 } from '../types';
 import {
   DAY_MS,
@@ -61,7 +64,14 @@ type StoredReading = Omit<CalibratedReading, 'sensor'> & Record<string, unknown>
 interface RawItem {
   pk: string;
   sk: string;
+  /** The record's config version (a reading recalibrated on its own carries its own in `configVersion`). */
   v: number;
+  /**
+   * The record's store version (TelemetryRecord.version): a write replaces the
+   * item only with an equal or higher one. Absent on items written before
+   * versions existed, whose version is `v`.
+   */
+  ver?: number;
   r: Record<string, StoredReading>;
   expiresAt?: number;
 }
@@ -74,17 +84,27 @@ interface Stats {
   max: number;
 }
 
+/**
+ * One sensor's stats in a rollup, by QARTOD flag ("1", "2", "3", "4", "9"),
+ * so a bucket can count the values up to any minQuality and say how many it
+ * left out. A rollup written before quality control holds plain Stats: all
+ * unflagged (2).
+ */
+type FlagStats = Record<string, Stats>;
+
 interface RollupItem {
   sk: string;
-  s?: Record<string, Stats>;
+  s?: Record<string, FlagStats | Stats>;
   expiresAt?: number;
 }
 
 interface LatestEntry extends StoredReading {
   /** Epoch ms of the reading. */
   t: number;
-  /** Config version. */
+  /** Config version that produced the value. */
   cv: number;
+  /** Store version of the record it came from (absent on entries written before versions: `cv`). */
+  ver?: number;
 }
 
 const KEY = TELEMETRY_TABLE_KEYS;
@@ -143,6 +163,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
             pk: partitionKeyOf(record.deviceId),
             sk,
             v: record.configVersion,
+            ver: versionOf(record),
             r: Object.fromEntries(readings.map(({ sensor, ...fields }) => [sensor, fields as StoredReading])),
             [TELEMETRY_TTL_ATTRIBUTE]: this.expiry(record.time + 1),
           },
@@ -153,16 +174,18 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
       }
     });
 
-    // 1. Raw items. A stored item with a higher config version (a recalibration) wins over an older redelivery.
+    // 1. Raw items. A stored item with a higher version (a recalibration, a late quality flag)
+    // wins over an older redelivery; an item from before versions existed has its config version's.
     await inParallel([...items.values()], this.concurrency, async ({ item, indexes }) => {
       try {
         await this.documents.send(
           new PutCommand({
             TableName: this.options.tableName,
             Item: item,
-            ConditionExpression: 'attribute_not_exists(#pk) OR #v <= :v',
-            ExpressionAttributeNames: { '#pk': KEY.partitionKey, '#v': 'v' },
-            ExpressionAttributeValues: { ':v': item.v },
+            ConditionExpression:
+              'attribute_not_exists(#pk) OR #ver <= :ver OR (attribute_not_exists(#ver) AND #v <= :ver)',
+            ExpressionAttributeNames: { '#pk': KEY.partitionKey, '#v': 'v', '#ver': 'ver' },
+            ExpressionAttributeValues: { ':ver': item.ver },
           }),
         );
       } catch (err) {
@@ -170,7 +193,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
           err instanceof ConditionalCheckFailedException ||
           awsErrorName(err) === 'ConditionalCheckFailedException'
         )
-          return; // superseded: a newer calibration of the same message is stored
+          return; // superseded: a newer version of the same message is stored
         fail(indexes, failureReason(err), isTransientAwsError(err));
       }
     });
@@ -205,8 +228,9 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
       for (const index of indexes) device.indexes.add(index);
       for (const [sensor, fields] of Object.entries(item.r)) {
         const current = device.entries.get(sensor);
-        if (!current || newer(time, item.v, current))
-          device.entries.set(sensor, { ...fields, t: time, cv: item.v });
+        const ver = item.ver ?? item.v;
+        if (!current || newer(time, ver, current))
+          device.entries.set(sensor, { ...fields, t: time, cv: fields.configVersion ?? item.v, ver });
       }
     }
     await inParallel([...latest.entries()], this.concurrency, async ([deviceId, { entries, indexes }]) => {
@@ -235,14 +259,8 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
       if (!name.startsWith('S#')) continue;
       const sensor = name.slice(2);
       if (wanted && !wanted.has(sensor)) continue;
-      const { t, cv, ...fields } = entry as LatestEntry;
-      readings.push({
-        ...(fields as Omit<Reading, 'deviceId' | 'sensor' | 'time' | 'configVersion'>),
-        deviceId,
-        sensor,
-        time: new Date(t).toISOString(),
-        configVersion: cv,
-      });
+      const { t, cv, ver: _ver, ...fields } = entry as LatestEntry;
+      readings.push(readingOf(deviceId, sensor, t, { ...fields, configVersion: cv }, cv));
     }
     return readings.sort((a, b) => a.sensor.localeCompare(b.sensor));
   }
@@ -269,18 +287,35 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
         group ??= { time, readings: new Map() };
         for (const [sensor, fields] of Object.entries(item.r ?? {})) {
           if (!wanted.has(sensor)) continue;
-          group.readings.set(sensor, {
-            ...(fields as Omit<Reading, 'deviceId' | 'sensor' | 'time' | 'configVersion'>),
-            deviceId: query.deviceId,
-            sensor,
-            time: new Date(time).toISOString(),
-            configVersion: item.v,
-          });
+          group.readings.set(sensor, readingOf(query.deviceId, sensor, time, fields, item.v));
         }
       }
       if (out.length > 0) yield out;
     }
     if (group && group.readings.size > 0) yield sorted(group.readings);
+  }
+
+  async records(query: RecordQuery): Promise<Page<TelemetryRecord>> {
+    const after = rangeCursorAfter(query.nextToken);
+    const start = after === undefined ? query.from : Math.max(query.from, after + 1);
+    const items: TelemetryRecord[] = [];
+    let more = false;
+    // Strongly consistent: a recalibration rewrites what it reads, and must read what was just written.
+    pages: for await (const page of this.rawPages(query.deviceId, start, query.to, true, query.limit + 1)) {
+      for (const item of page) {
+        if (!item.r?.[query.sensor]) continue;
+        const time = timeOfSortKey(item.sk);
+        // The cursor is a time: the items sharing the last one's millisecond (a legacy message beside
+        // a device message) stay on the same page, so none is skipped.
+        if (items.length >= query.limit && items.at(-1)?.time !== time) {
+          more = true;
+          break pages;
+        }
+        items.push(recordOf(query.deviceId, item));
+      }
+    }
+    const last = items.at(-1);
+    return { items, nextToken: more && last ? rangeCursorToken(last.time) : null };
   }
 
   // ---- reads
@@ -292,8 +327,16 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
       for (const item of page) {
         const reading = item.r?.[query.sensor];
         if (!reading) continue;
+        const qcFlag = flagOf(reading);
+        if (query.minQuality !== undefined && qcFlag > query.minQuality) continue;
         const time = new Date(timeOfSortKey(item.sk)).toISOString();
-        const p = point(time, { value: reading.value, raw: reading.raw, outOfRange: reading.outOfRange });
+        const p = point(time, {
+          value: reading.value,
+          raw: reading.raw,
+          outOfRange: reading.outOfRange,
+          qcFlag,
+          qcTests: testsOf(reading),
+        });
         if (points.at(-1)?.time === time) points[points.length - 1] = p;
         else if (points.length > query.limit) break pages;
         else points.push(p);
@@ -319,11 +362,18 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
     after: number | undefined,
   ): Promise<Page<ReadingPoint>> {
     const grain = interval % DAY_MS === 0 ? DAY_MS : interval % HOUR_MS === 0 ? HOUR_MS : undefined;
-    const buckets = new Map<number, Stats>();
-    const add = (time: number, stats: Stats) => {
+    // Values flagged worse than the bound are left out of the stats and counted in `excluded`.
+    const bound = query.minQuality ?? BUCKET_MIN_QUALITY;
+    const buckets = new Map<number, { kept: Stats | undefined; excluded: number }>();
+    const add = (time: number, byFlag: FlagStats) => {
       const b = bucketOf(time, interval);
-      const current = buckets.get(b);
-      buckets.set(b, current ? merge(current, stats) : { ...stats });
+      const bucket = buckets.get(b) ?? { kept: undefined, excluded: 0 };
+      buckets.set(b, bucket);
+      for (const [flag, stats] of Object.entries(byFlag)) {
+        if (stats.n <= 0) continue;
+        if (Number(flag) > bound) bucket.excluded += stats.n;
+        else bucket.kept = bucket.kept ? merge(bucket.kept, stats) : { ...stats };
+      }
     };
     let windowStart = after === undefined ? query.from : Math.max(query.from, after + interval);
     while (windowStart < query.to && buckets.size <= query.limit) {
@@ -335,7 +385,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
         for await (const page of this.rollupPages(query.deviceId, grain, alignedStart, alignedEnd)) {
           for (const item of page) {
             const stats = item.s?.[query.sensor];
-            if (stats && stats.n > 0) add(timeOfSortKey(item.sk), stats);
+            if (stats) add(timeOfSortKey(item.sk), byFlagOf(stats));
           }
         }
         await this.addRaw(query, alignedEnd, windowEnd, add);
@@ -346,8 +396,14 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
     }
     const ordered = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
     const page = ordered.slice(0, query.limit);
-    const items = page.map(([time, s]) =>
-      point(new Date(time).toISOString(), { avg: s.sum / s.n, min: s.min, max: s.max, count: s.n }),
+    const items = page.map(([time, { kept, excluded }]) =>
+      point(new Date(time).toISOString(), {
+        avg: kept ? kept.sum / kept.n : null,
+        min: kept ? kept.min : null,
+        max: kept ? kept.max : null,
+        count: kept ? kept.n : 0,
+        excluded,
+      }),
     );
     const last = page.at(-1);
     return { items, nextToken: ordered.length > query.limit && last ? rangeCursorToken(last[0]) : null };
@@ -357,27 +413,34 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
     query: RangeQuery,
     from: number,
     to: number,
-    add: (time: number, stats: Stats) => void,
+    add: (time: number, byFlag: FlagStats) => void,
   ): Promise<void> {
     if (from >= to) return;
-    for (const [time, value] of await this.sensorValues(query.deviceId, query.sensor, from, to, false)) {
-      add(time, { n: 1, sum: value, min: value, max: value });
+    for (const [time, { value, flag }] of await this.sensorValues(
+      query.deviceId,
+      query.sensor,
+      from,
+      to,
+      false,
+    )) {
+      add(time, { [flag]: { n: 1, sum: value, min: value, max: value } });
     }
   }
 
-  /** One sensor's values by time in [from, to) (a later item of the same time replaces an earlier one). */
+  /** One sensor's values and flags by time in [from, to) (a later item of the same time replaces an earlier one). */
   private async sensorValues(
     deviceId: string,
     sensor: string,
     from: number,
     to: number,
     consistent: boolean,
-  ): Promise<Map<number, number>> {
-    const values = new Map<number, number>();
+  ): Promise<Map<number, { value: number; flag: number }>> {
+    const values = new Map<number, { value: number; flag: number }>();
     for await (const page of this.rawPages(deviceId, from, to, consistent)) {
       for (const item of page) {
-        const value = item.r?.[sensor]?.value;
-        if (typeof value === 'number') values.set(timeOfSortKey(item.sk), value);
+        const reading = item.r?.[sensor];
+        if (typeof reading?.value === 'number')
+          values.set(timeOfSortKey(item.sk), { value: reading.value, flag: flagOf(reading) });
       }
     }
     return values;
@@ -484,31 +547,34 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
       }),
     );
     const seq = Number(bumped.Attributes?.q);
-    const stats: Record<string, Stats> = {};
+    const stats: Record<string, FlagStats> = {};
+    const addTo = (sensor: string, flag: string, s: Stats) => {
+      const byFlag = (stats[sensor] ??= {});
+      const current = byFlag[flag];
+      byFlag[flag] = current ? merge(current, s) : { ...s };
+    };
     if (level === 'hour') {
-      const bySensor = new Map<string, Map<number, number>>();
+      const bySensor = new Map<string, Map<number, { value: number; flag: number }>>();
       for await (const page of this.rawPages(deviceId, bucket, bucket + HOUR_MS, true)) {
         for (const item of page) {
           const time = timeOfSortKey(item.sk);
           for (const [sensor, fields] of Object.entries(item.r ?? {})) {
             if (typeof fields.value !== 'number') continue;
-            const values = bySensor.get(sensor) ?? new Map<number, number>();
+            const values = bySensor.get(sensor) ?? new Map<number, { value: number; flag: number }>();
             bySensor.set(sensor, values);
-            values.set(time, fields.value);
+            values.set(time, { value: fields.value, flag: flagOf(fields) });
           }
         }
       }
       for (const [sensor, values] of bySensor) {
-        for (const value of values.values()) {
-          const one = { n: 1, sum: value, min: value, max: value };
-          stats[sensor] = stats[sensor] ? merge(stats[sensor], one) : one;
-        }
+        for (const { value, flag } of values.values())
+          addTo(sensor, String(flag), { n: 1, sum: value, min: value, max: value });
       }
     } else {
       for await (const page of this.rollupPages(deviceId, HOUR_MS, bucket, bucket + DAY_MS, true)) {
         for (const item of page) {
           for (const [sensor, s] of Object.entries(item.s ?? {})) {
-            if (s.n > 0) stats[sensor] = stats[sensor] ? merge(stats[sensor], s) : { ...s };
+            for (const [flag, one] of Object.entries(byFlagOf(s))) if (one.n > 0) addTo(sensor, flag, one);
           }
         }
       }
@@ -542,7 +608,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
   private async updateLatest(deviceId: string, entries: Map<string, LatestEntry>): Promise<void> {
     const Key = { [KEY.partitionKey]: partitionKeyOf(deviceId), [KEY.sortKey]: LATEST_SORT_KEY };
     const attempt = async (list: [string, LatestEntry][]): Promise<boolean> => {
-      const names: Record<string, string> = { '#t': 't', '#cv': 'cv' };
+      const names: Record<string, string> = { '#t': 't', '#cv': 'cv', '#ver': 'ver' };
       const values: Record<string, unknown> = {};
       const sets: string[] = [];
       const conditions: string[] = [];
@@ -550,10 +616,12 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
         names[`#a${i}`] = latestAttribute(sensor);
         values[`:e${i}`] = entry;
         values[`:t${i}`] = entry.t;
-        values[`:v${i}`] = entry.cv;
+        values[`:v${i}`] = entry.ver ?? entry.cv;
         sets.push(`#a${i} = :e${i}`);
+        // At the same time the higher version wins; an entry from before versions has its config version's.
         conditions.push(
-          `(attribute_not_exists(#a${i}) OR #a${i}.#t < :t${i} OR (#a${i}.#t = :t${i} AND #a${i}.#cv <= :v${i}))`,
+          `(attribute_not_exists(#a${i}) OR #a${i}.#t < :t${i} OR (#a${i}.#t = :t${i} AND ` +
+            `(#a${i}.#ver <= :v${i} OR (attribute_not_exists(#a${i}.#ver) AND #a${i}.#cv <= :v${i}))))`,
         );
       });
       try {
@@ -586,7 +654,71 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
 }
 
 function newer(time: number, version: number, current: LatestEntry): boolean {
-  return time > current.t || (time === current.t && version >= current.cv);
+  return time > current.t || (time === current.t && version >= (current.ver ?? current.cv));
+}
+
+/** The store version of a record: its own, else (written before versions existed) its config version. */
+const versionOf = (record: TelemetryRecord): number => record.version ?? record.configVersion;
+
+/** A stored reading's QARTOD flag; one stored without a flag was not evaluated. */
+const flagOf = (reading: StoredReading): number =>
+  typeof reading.qcFlag === 'number' ? reading.qcFlag : UNFLAGGED;
+
+const testsOf = (reading: StoredReading): string[] =>
+  Array.isArray(reading.qcTests) ? reading.qcTests.map(String) : [];
+
+/** A rollup's stats of one sensor by flag; a rollup from before quality control counts all as unflagged. */
+function byFlagOf(stats: FlagStats | Stats): FlagStats {
+  return typeof stats.n === 'number' ? { [UNFLAGGED]: stats as Stats } : (stats as FlagStats);
+}
+
+/** A stored reading as the port's Reading; its own config version (a recalibrated sensor) before the item's. */
+function readingOf(
+  deviceId: string,
+  sensor: string,
+  time: number,
+  fields: StoredReading,
+  itemVersion: number,
+): Reading {
+  return {
+    deviceId,
+    sensor,
+    time: new Date(time).toISOString(),
+    value: fields.value,
+    raw: fields.raw,
+    unit: fields.unit ?? null,
+    outOfRange: fields.outOfRange,
+    configVersion: fields.configVersion ?? itemVersion,
+    qcFlag: flagOf(fields),
+    qcTests: testsOf(fields),
+  };
+}
+
+/** A raw item read back whole, as recalibration rewrites it. */
+function recordOf(deviceId: string, item: RawItem): TelemetryRecord {
+  const readings: CalibratedReading[] = Object.entries(item.r ?? {})
+    .map(([sensor, fields]) => {
+      const reading: CalibratedReading = {
+        sensor,
+        raw: fields.raw,
+        value: fields.value,
+        unit: fields.unit ?? null,
+        outOfRange: fields.outOfRange,
+      };
+      if (typeof fields.qcFlag === 'number') reading.qcFlag = fields.qcFlag;
+      if (Array.isArray(fields.qcTests)) reading.qcTests = fields.qcTests.map(String);
+      if (typeof fields.configVersion === 'number') reading.configVersion = fields.configVersion;
+      return reading;
+    })
+    .sort((a, b) => a.sensor.localeCompare(b.sensor));
+  return {
+    deviceId,
+    time: timeOfSortKey(item.sk),
+    configVersion: item.v,
+    source: item.sk.startsWith('#L#', 2 + 13) ? 'legacy' : 'device',
+    readings,
+    version: item.ver ?? item.v,
+  };
 }
 
 function merge(a: Stats, b: Stats): Stats {
@@ -640,6 +772,9 @@ function point(time: string, fields: Partial<ReadingPoint>): ReadingPoint {
     min: null,
     max: null,
     count: null,
+    qcFlag: null,
+    qcTests: null,
+    excluded: null,
     ...fields,
   };
 }

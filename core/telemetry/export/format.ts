@@ -20,16 +20,13 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 
 export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { CSV: 'csv', NDJSON: 'ndjson' };
 
-/** A reading as the stores return it, with the quality fields once readings carry them. */
-type ExportedReading = Reading & { qcFlag?: number | null; qcTests?: readonly string[] | null };
-
 /** The first line of the file (CSV: the header row; NDJSON: nothing). */
 export function headerOf(format: ExportFormat): string {
   return format === 'CSV' ? `${EXPORT_CSV_COLUMNS.join(',')}\r\n` : '';
 }
 
 /** One reading as one line of the file, line end included (CSV: RFC 4180, CRLF). */
-export function lineOf(format: ExportFormat, reading: ExportedReading): string {
+export function lineOf(format: ExportFormat, reading: Reading): string {
   if (format === 'NDJSON') {
     return `${JSON.stringify({
       time: reading.time,
@@ -40,8 +37,8 @@ export function lineOf(format: ExportFormat, reading: ExportedReading): string {
       raw: reading.raw,
       outOfRange: reading.outOfRange,
       configVersion: reading.configVersion ?? null,
-      qcFlag: reading.qcFlag ?? null,
-      ...(reading.qcTests ? { qcTests: reading.qcTests } : {}),
+      qcFlag: reading.qcFlag,
+      qcTests: reading.qcTests,
     })}\n`;
   }
   return `${[
@@ -53,7 +50,7 @@ export function lineOf(format: ExportFormat, reading: ExportedReading): string {
     number(reading.raw),
     reading.outOfRange ? 'true' : 'false',
     reading.configVersion ?? '',
-    reading.qcFlag ?? '',
+    number(reading.qcFlag),
   ].join(',')}\r\n`;
 }
 

@@ -2,15 +2,31 @@ import { QueryCommand, type TimestreamQueryClient } from '@aws-sdk/client-timest
 import { ServiceUnavailableError } from '../../shared/errors';
 import { intervalLiteral } from '../interval';
 import { rangeCursorAfter, rangeCursorToken } from '../range-token';
-import type { Page, RangeQuery, Reading, ReadingPoint, ScanQuery } from '../types';
+import {
+  BUCKET_MIN_QUALITY,
+  UNFLAGGED,
+  type CalibratedReading,
+  type Page,
+  type RangeQuery,
+  type Reading,
+  type ReadingPoint,
+  type RecordQuery,
+  type ScanQuery,
+  type TelemetryRecord,
+} from '../types';
 import {
   CONFIG_VERSION_COLUMN,
   DEVICE_DIMENSION,
   DEVICE_MEASURE_NAME,
+  QC_RAN_COLUMN,
+  QC_TESTS_SEPARATOR,
   SENSOR_COLUMN,
   legacyMeasureName,
   outOfRangeColumn,
+  qcFlagColumn,
+  qcTestsColumn,
   rawColumn,
+  sensorVersionColumn,
   unitColumn,
   valueColumn,
 } from './layout';
@@ -54,10 +70,17 @@ export class TimestreamReader {
     return (this.options.clock ?? Date.now)();
   }
 
-  /** Builds the query text of a range read; exported through the class for tests. */
-  rangeSql(query: RangeQuery, after: number | undefined): string {
+  /**
+   * Builds the query text of a range read; exported through the class for
+   * tests. `columns` names the table's columns: a QC column no record has
+   * written yet does not exist, and is read as NULL.
+   */
+  rangeSql(query: RangeQuery, after: number | undefined, columns?: ReadonlySet<string>): string {
     const s = query.sensor;
     const value = identifier(valueColumn(s));
+    const optional = (name: string, type: string) =>
+      !columns || columns.has(name) ? identifier(name) : `CAST(NULL AS ${type})`;
+    const flag = flagExpression(s, optional);
     const where = [
       `${DEVICE_DIMENSION} = ${stringLiteral(query.deviceId)}`,
       `measure_name IN ('${DEVICE_MEASURE_NAME}', ${stringLiteral(legacyMeasureName(s))})`,
@@ -67,15 +90,20 @@ export class TimestreamReader {
     ];
     if (query.intervalMs === undefined) {
       if (after !== undefined) where.push(`time > ${msLiteral(after)}`);
+      if (query.minQuality !== undefined) where.push(`${flag} <= ${qualityLiteral(query.minQuality)}`);
       return (
-        `SELECT time, ${value} AS value, ${identifier(rawColumn(s))} AS raw, ${identifier(outOfRangeColumn(s))} AS out_of_range ` +
+        `SELECT time, ${value} AS value, ${identifier(rawColumn(s))} AS raw, ${identifier(outOfRangeColumn(s))} AS out_of_range, ` +
+        `${flag} AS qc_flag, ${optional(qcTestsColumn(s), 'VARCHAR')} AS qc_tests ` +
         `FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY time ASC LIMIT ${query.limit + 1}`
       );
     }
     const bin = `bin(time, ${intervalLiteral(query.intervalMs)})`;
     if (after !== undefined) where.push(`time >= ${msLiteral(after + query.intervalMs)}`);
+    // Buckets count only the values good enough, and say how many they left out.
+    const kept = `CASE WHEN ${flag} <= ${qualityLiteral(query.minQuality ?? BUCKET_MIN_QUALITY)} THEN ${value} END`;
     return (
-      `SELECT ${bin} AS bucket, avg(${value}) AS avg, min(${value}) AS min, max(${value}) AS max, count(${value}) AS count ` +
+      `SELECT ${bin} AS bucket, avg(${kept}) AS avg, min(${kept}) AS min, max(${kept}) AS max, count(${kept}) AS count, ` +
+      `count(${value}) - count(${kept}) AS excluded ` +
       `FROM ${this.table} WHERE ${where.join(' AND ')} GROUP BY ${bin} ORDER BY bucket ASC LIMIT ${query.limit + 1}`
     );
   }
@@ -84,11 +112,23 @@ export class TimestreamReader {
     if (!SENSOR_COLUMN.test(query.sensor)) return { items: [], nextToken: null };
     const after = rangeCursorAfter(query.nextToken);
     // A sensor that never reported has no column; Timestream would fail the query.
-    if (!(await this.columnNames()).has(valueColumn(query.sensor))) return { items: [], nextToken: null };
-    const rows = await this.query(this.rangeSql(query, after));
+    const columns = await this.columnNames();
+    if (!columns.has(valueColumn(query.sensor))) return { items: [], nextToken: null };
+    const rows = await this.query(this.rangeSql(query, after, columns));
     const page = rows.slice(0, query.limit);
     const items = page.map((row): ReadingPoint => {
-      const base = { value: null, raw: null, outOfRange: null, avg: null, min: null, max: null, count: null };
+      const base = {
+        value: null,
+        raw: null,
+        outOfRange: null,
+        avg: null,
+        min: null,
+        max: null,
+        count: null,
+        qcFlag: null,
+        qcTests: null,
+        excluded: null,
+      };
       if (query.intervalMs === undefined) {
         return {
           ...base,
@@ -96,6 +136,8 @@ export class TimestreamReader {
           value: num(row.value),
           raw: num(row.raw),
           outOfRange: row.out_of_range === null ? null : Boolean(row.out_of_range),
+          qcFlag: num(row.qc_flag) ?? UNFLAGGED,
+          qcTests: splitTests(row.qc_tests),
         };
       }
       return {
@@ -105,6 +147,7 @@ export class TimestreamReader {
         min: num(row.min),
         max: num(row.max),
         count: num(row.count),
+        excluded: num(row.excluded) ?? 0,
       };
     });
     const last = page[page.length - 1];
@@ -126,7 +169,9 @@ export class TimestreamReader {
         return (
           `(SELECT ${stringLiteral(s)} AS sensor, time, ${identifier(valueColumn(s))} AS value, ` +
           `${col(rawColumn(s), 'DOUBLE')} AS raw, ${col(outOfRangeColumn(s), 'BOOLEAN')} AS out_of_range, ` +
-          `${col(unitColumn(s), 'VARCHAR')} AS unit, ${col(CONFIG_VERSION_COLUMN, 'BIGINT')} AS config_version ` +
+          `${col(unitColumn(s), 'VARCHAR')} AS unit, ` +
+          `coalesce(${col(sensorVersionColumn(s), 'BIGINT')}, ${col(CONFIG_VERSION_COLUMN, 'BIGINT')}) AS config_version, ` +
+          `${flagExpression(s, col)} AS qc_flag, ${col(qcTestsColumn(s), 'VARCHAR')} AS qc_tests ` +
           `FROM ${this.table} WHERE ${DEVICE_DIMENSION} = ${stringLiteral(deviceId)} ` +
           `AND measure_name IN ('${DEVICE_MEASURE_NAME}', ${stringLiteral(legacyMeasureName(s))}) ` +
           `AND time >= ${msLiteral(since)} AND ${identifier(valueColumn(s))} IS NOT NULL ORDER BY time DESC LIMIT 1)`
@@ -156,6 +201,8 @@ export class TimestreamReader {
         unit: row.unit === null ? null : String(row.unit),
         outOfRange: row.out_of_range === true,
         configVersion: num(row.config_version),
+        qcFlag: num(row.qc_flag) ?? UNFLAGGED,
+        qcTests: splitTests(row.qc_tests),
       }))
       .sort((a, b) => a.sensor.localeCompare(b.sensor));
   }
@@ -176,7 +223,9 @@ export class TimestreamReader {
       .map(
         (s, i) =>
           `${identifier(valueColumn(s))} AS v${i}, ${col(rawColumn(s), 'DOUBLE')} AS r${i}, ` +
-          `${col(outOfRangeColumn(s), 'BOOLEAN')} AS o${i}, ${col(unitColumn(s), 'VARCHAR')} AS u${i}`,
+          `${col(outOfRangeColumn(s), 'BOOLEAN')} AS o${i}, ${col(unitColumn(s), 'VARCHAR')} AS u${i}, ` +
+          `${col(sensorVersionColumn(s), 'BIGINT')} AS c${i}, ${flagExpression(s, col)} AS q${i}, ` +
+          `${col(qcTestsColumn(s), 'VARCHAR')} AS t${i}`,
       )
       .join(', ');
     const names = [`'${DEVICE_MEASURE_NAME}'`, ...sensors.map((s) => stringLiteral(legacyMeasureName(s)))];
@@ -201,7 +250,9 @@ export class TimestreamReader {
             raw: num(row[`r${i}`]) ?? 0,
             unit: unit === null || unit === undefined ? null : String(unit),
             outOfRange: row[`o${i}`] === true,
-            configVersion: num(row.config_version),
+            configVersion: num(row[`c${i}`]) ?? num(row.config_version),
+            qcFlag: num(row[`q${i}`]) ?? UNFLAGGED,
+            qcTests: splitTests(row[`t${i}`]),
           });
         });
       }
@@ -209,10 +260,92 @@ export class TimestreamReader {
     }
   }
 
+  /**
+   * Whole records of a device that hold `query.sensor`, oldest first: every
+   * sensor column of each row turned back into readings, so a rewrite keeps
+   * the other sensors as they are.
+   */
+  async records(query: RecordQuery): Promise<Page<TelemetryRecord>> {
+    if (!SENSOR_COLUMN.test(query.sensor)) return { items: [], nextToken: null };
+    // A rewrite must carry every column the record has, so the first page reads the list afresh.
+    const columns = await this.columnNames(!query.nextToken);
+    if (!columns.has(valueColumn(query.sensor))) return { items: [], nextToken: null };
+    const after = rangeCursorAfter(query.nextToken);
+    const sensors = [...columns]
+      .filter((c) => c.endsWith('_raw') && columns.has(c.slice(0, -'_raw'.length)))
+      .map((c) => c.slice(0, -'_raw'.length))
+      .filter((sensor) => SENSOR_COLUMN.test(sensor));
+    const optional = (name: string) => (columns.has(name) ? [identifier(name)] : []);
+    const select = [
+      'time',
+      'measure_name',
+      ...optional(CONFIG_VERSION_COLUMN),
+      ...optional(QC_RAN_COLUMN),
+      ...sensors.flatMap((sensor) => [
+        identifier(valueColumn(sensor)),
+        identifier(rawColumn(sensor)),
+        ...optional(outOfRangeColumn(sensor)),
+        ...optional(unitColumn(sensor)),
+        ...optional(qcFlagColumn(sensor)),
+        ...optional(qcTestsColumn(sensor)),
+        ...optional(sensorVersionColumn(sensor)),
+      ]),
+    ];
+    const where = [
+      `${DEVICE_DIMENSION} = ${stringLiteral(query.deviceId)}`,
+      `measure_name IN ('${DEVICE_MEASURE_NAME}', ${stringLiteral(legacyMeasureName(query.sensor))})`,
+      `time >= ${msLiteral(query.from)}`,
+      `time < ${msLiteral(query.to)}`,
+      `${identifier(valueColumn(query.sensor))} IS NOT NULL`,
+      ...(after !== undefined ? [`time > ${msLiteral(after)}`] : []),
+    ];
+    const rows = await this.query(
+      `SELECT ${select.join(', ')} FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY time ASC LIMIT ${query.limit + 1}`,
+    );
+    const page = rows.slice(0, query.limit);
+    const items = page.map((row): TelemetryRecord => {
+      const configVersion = num(row[CONFIG_VERSION_COLUMN]) ?? 0;
+      const readings: CalibratedReading[] = [];
+      for (const sensor of sensors) {
+        const value = num(row[valueColumn(sensor)]);
+        const raw = num(row[rawColumn(sensor)]);
+        if (value === null || raw === null) continue;
+        const reading: CalibratedReading = {
+          sensor,
+          raw,
+          value,
+          unit: row[unitColumn(sensor)] == null ? null : String(row[unitColumn(sensor)]),
+          outOfRange: row[outOfRangeColumn(sensor)] === true,
+        };
+        const tested = num(row[QC_RAN_COLUMN]) !== null;
+        const flag = num(row[qcFlagColumn(sensor)]) ?? (tested ? 1 : null);
+        if (flag !== null) reading.qcFlag = flag;
+        const tests = splitTests(row[qcTestsColumn(sensor)]);
+        if (flag !== null || tests.length > 0) reading.qcTests = tests;
+        const own = num(row[sensorVersionColumn(sensor)]);
+        if (own !== null) reading.configVersion = own;
+        readings.push(reading);
+      }
+      const legacy = row.measure_name !== DEVICE_MEASURE_NAME;
+      return {
+        deviceId: query.deviceId,
+        time: Number(row.time),
+        configVersion,
+        source: legacy ? 'legacy' : 'device',
+        readings,
+      };
+    });
+    const last = page[page.length - 1];
+    return {
+      items,
+      nextToken: rows.length > query.limit && last ? rangeCursorToken(Number(last.time)) : null,
+    };
+  }
+
   /** The table's column names, from DESCRIBE, cached for a few minutes. */
-  private async columnNames(): Promise<Set<string>> {
+  private async columnNames(fresh = false): Promise<Set<string>> {
     const ttl = this.options.columnsTtlMs ?? 300_000;
-    if (this.columns && this.now() - this.columns.at < ttl) return this.columns.names;
+    if (!fresh && this.columns && this.now() - this.columns.at < ttl) return this.columns.names;
     const rows = await this.query(`DESCRIBE ${this.table}`);
     const names = new Set(rows.map((row) => String(row.Column ?? Object.values(row)[0])));
     this.columns = { names, at: this.now() };
@@ -238,6 +371,22 @@ export class TimestreamReader {
     throw new ServiceUnavailableError('The telemetry query did not finish; narrow the range and try again.');
   }
 }
+
+/** A reading's flag: its own column, else 1 when its record was tested (passes are left out), else 2. */
+function flagExpression(sensor: string, column: (name: string, type: string) => string): string {
+  return (
+    `coalesce(${column(qcFlagColumn(sensor), 'BIGINT')}, ` +
+    `CASE WHEN ${column(QC_RAN_COLUMN, 'BIGINT')} IS NULL THEN ${UNFLAGGED} ELSE 1 END)`
+  );
+}
+
+const qualityLiteral = (n: number): string => {
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new RangeError(`invalid minQuality ${n}`);
+  return String(n);
+};
+
+const splitTests = (v: unknown): string[] =>
+  typeof v === 'string' && v.length > 0 ? v.split(QC_TESTS_SEPARATOR) : [];
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: unknown): string => new Date(Number(v)).toISOString();

@@ -7,6 +7,7 @@ import type {
   Reading,
   ReadingPoint,
   ScanQuery,
+  RecordQuery,
   TelemetryRecord,
   WriteResult,
 } from '../types';
@@ -86,5 +87,10 @@ export class TimestreamTelemetryStore implements TelemetryStore {
   range(query: RangeQuery): Promise<Page<ReadingPoint>> {
     if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
     return this.reader.range(query);
+  }
+
+  records(query: RecordQuery): Promise<Page<TelemetryRecord>> {
+    if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
+    return this.reader.records(query);
   }
 }

@@ -152,7 +152,8 @@ function fuzzCases(): FuzzCase[] {
   const cases: FuzzCase[] = [];
   for (const root of rootFields(schema)) {
     if (root.kind === 'subscription' || root.field.args.length === 0) continue;
-    for (let i = 0; i < CASES_PER_FIELD; i++) {
+    // A field with more arguments than CASES_PER_FIELD still gets one case per argument.
+    for (let i = 0; i < Math.max(CASES_PER_FIELD, root.field.args.length); i++) {
       // Every argument gets its turn before any gets a second one.
       const arg = root.field.args[i % root.field.args.length]!;
       const args = {

@@ -500,11 +500,11 @@ describe('DynamoDB requests per operation', () => {
     return h.counter.snapshot();
   };
 
-  it('creates with the device write, the history write and the delivery mark', async () => {
+  it('creates with the device write, the history write, the calibration log entry and the delivery mark', async () => {
     expect(
       await counted(mutation('createDevice', { input: { id: 'cnt-1', name: 'n', sensors: [phSensor] } })),
     ).toEqual({
-      PutItem: 2,
+      PutItem: 3,
       UpdateItem: 1,
     });
   });
@@ -531,10 +531,10 @@ describe('DynamoDB requests per operation', () => {
     });
   });
 
-  it('rolls back with the old version read on top of an update, and the alert review', async () => {
+  it('rolls back with the old version read on top of an update, the alert review and the calibration log', async () => {
     expect(await counted(mutation('rollbackDeviceConfig', { deviceId: 'cnt-1', version: 1 }))).toEqual({
       GetItem: 2,
-      PutItem: 1,
+      PutItem: 2,
       Query: 1,
       UpdateItem: 2,
     });

@@ -318,6 +318,7 @@ describe('the API while the telemetry store fails', () => {
       latest: (id, sensors) => duck.latest(id, sensors),
       range: (q) => duck.range(q),
       scan: (q) => duck.scan(q),
+      records: (q) => duck.records(q),
     };
     const processor = wireProcessor(dynamo, store);
     const { api, stop } = wireApi(dynamo, store, new FakePublisher());

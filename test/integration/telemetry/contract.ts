@@ -70,6 +70,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           unit: 'pH',
           outOfRange: false,
           configVersion: 1,
+          qcFlag: 2,
+          qcTests: [],
         },
         {
           deviceId: 'b1',
@@ -80,6 +82,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           unit: null,
           outOfRange: true,
           configVersion: 1,
+          qcFlag: 2,
+          qcTests: [],
         },
       ]);
     });
@@ -143,6 +147,9 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           value: null,
           raw: null,
           outOfRange: null,
+          qcFlag: null,
+          qcTests: null,
+          excluded: 0,
         },
       ]);
       const second = await sut.store.range({ ...query, nextToken: first.nextToken });
@@ -156,6 +163,9 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           value: null,
           raw: null,
           outOfRange: null,
+          qcFlag: null,
+          qcTests: null,
+          excluded: 0,
         },
       ]);
       expect(second.nextToken).toBeNull();
@@ -200,6 +210,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           unit: 'pH',
           outOfRange: false,
           configVersion: 1,
+          qcFlag: 2,
+          qcTests: [],
         },
         {
           deviceId: 'b1',
@@ -210,6 +222,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           unit: null,
           outOfRange: true,
           configVersion: 1,
+          qcFlag: 2,
+          qcTests: [],
         },
         {
           deviceId: 'b1',
@@ -220,6 +234,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           unit: 'pH',
           outOfRange: false,
           configVersion: 1,
+          qcFlag: 2,
+          qcTests: [],
         },
         {
           deviceId: 'b1',
@@ -230,6 +246,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           unit: null,
           outOfRange: true,
           configVersion: 1,
+          qcFlag: 2,
+          qcTests: [],
         },
       ]);
       expect(batches.length).toBeGreaterThan(0);
@@ -261,6 +279,113 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
       expect((await sut.store.write([rec('b1', T0, { ph: 7.5 }, 2)])).failures).toEqual([]);
       const page = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 10 });
       expect(page.items.map((p) => p.value)).toEqual([7.5]);
+    });
+
+    describe('quality flags', () => {
+      /** b1's ph at one-minute steps: 7, 7.1 (suspect: spike), 20 (fail: gross range), 7.3. */
+      const flagged = (): TelemetryRecord[] => {
+        const flags = [
+          { qcFlag: 1, qcTests: [] },
+          { qcFlag: 3, qcTests: ['spike'] },
+          { qcFlag: 4, qcTests: ['gross_range', 'spike'] },
+          { qcFlag: 1, qcTests: [] },
+        ];
+        return [7, 7.1, 20, 7.3].map((v, i) => {
+          const r = rec('b1', T0 + i * MIN, { ph: v, tmp: 10 + i });
+          r.readings[0] = { ...r.readings[0]!, ...flags[i]! };
+          r.version = 1_000 + i;
+          return r;
+        });
+      };
+
+      it('stores qcFlag and qcTests with each reading and reads them back', async () => {
+        expect((await sut.store.write(flagged())).failures).toEqual([]);
+        const page = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 10 });
+        expect(page.items.map((p) => [p.value, p.qcFlag, p.qcTests])).toEqual([
+          [7, 1, []],
+          [7.1, 3, ['spike']],
+          [20, 4, ['gross_range', 'spike']],
+          [7.3, 1, []],
+        ]);
+        // A reading stored without a flag reads as 2, not evaluated.
+        const tmp = await sut.store.range({ deviceId: 'b1', sensor: 'tmp', from: T0, to: NOW, limit: 10 });
+        expect(tmp.items.map((p) => p.qcFlag)).toEqual([2, 2, 2, 2]);
+        const latest = await sut.store.latest('b1', ['ph']);
+        expect(latest.map((r) => [r.value, r.qcFlag, r.qcTests])).toEqual([[7.3, 1, []]]);
+      });
+
+      it('hides raw points flagged worse than minQuality', async () => {
+        await sut.store.write(flagged());
+        const q = { deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 10 };
+        expect((await sut.store.range({ ...q, minQuality: 3 })).items.map((p) => p.value)).toEqual([
+          7, 7.1, 7.3,
+        ]);
+        expect((await sut.store.range({ ...q, minQuality: 1 })).items.map((p) => p.value)).toEqual([7, 7.3]);
+      });
+
+      it('counts only passing values in buckets by default and says how many it left out', async () => {
+        await sut.store.write(flagged());
+        const q = {
+          deviceId: 'b1',
+          sensor: 'ph',
+          from: T0,
+          to: T0 + 10 * MIN,
+          intervalMs: 10 * MIN,
+          limit: 5,
+        };
+        const [bucket] = (await sut.store.range(q)).items;
+        expect(bucket).toMatchObject({ count: 3, excluded: 1, max: 7.3, min: 7 });
+        expect(bucket?.avg).toBeCloseTo((7 + 7.1 + 7.3) / 3, 9);
+        const [all] = (await sut.store.range({ ...q, minQuality: 4 })).items;
+        expect(all).toMatchObject({ count: 4, excluded: 0, max: 20 });
+      });
+
+      it('reads whole records back and replaces them with a newer version', async () => {
+        await sut.store.write(flagged());
+        const page = await sut.store.records({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 3 });
+        expect(page.items.map((r) => r.time)).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+        expect(page.nextToken).not.toBeNull();
+        const third = page.items[2]!;
+        expect([...third.readings].sort((a, b) => a.sensor.localeCompare(b.sensor))).toMatchObject([
+          { sensor: 'ph', value: 20, raw: 200, qcFlag: 4, qcTests: ['gross_range', 'spike'], unit: 'pH' },
+          { sensor: 'tmp', value: 12, raw: 120 },
+        ]);
+        const rest = await sut.store.records({
+          deviceId: 'b1',
+          sensor: 'ph',
+          from: T0,
+          to: NOW,
+          limit: 3,
+          nextToken: page.nextToken,
+        });
+        expect(rest.items.map((r) => r.time)).toEqual([T0 + 3 * MIN]);
+        expect(rest.nextToken).toBeNull();
+
+        const rewritten: TelemetryRecord = {
+          ...third,
+          version: 5_000,
+          readings: third.readings.map((r) =>
+            r.sensor === 'ph' ? { ...r, value: 2, qcFlag: 1, qcTests: [], configVersion: 2 } : r,
+          ),
+        };
+        expect((await sut.store.write([rewritten])).failures).toEqual([]);
+        const after = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 10 });
+        expect(after.items[2]).toMatchObject({ value: 2, raw: 200, qcFlag: 1, qcTests: [] });
+        const tmp = await sut.store.range({ deviceId: 'b1', sensor: 'tmp', from: T0, to: NOW, limit: 10 });
+        expect(tmp.items[2]).toMatchObject({ value: 12, raw: 120 });
+        const again = await sut.store.records({
+          deviceId: 'b1',
+          sensor: 'ph',
+          from: T0 + 2 * MIN,
+          to: NOW,
+          limit: 1,
+        });
+        // Which config version calibrated each value, however the store keeps it.
+        const record = again.items[0]!;
+        const versionOf = (sensor: string) =>
+          record.readings.find((r) => r.sensor === sensor)?.configVersion ?? record.configVersion;
+        expect([versionOf('ph'), versionOf('tmp')]).toEqual([2, 1]);
+      });
     });
   });
 }

@@ -1,5 +1,6 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbTelemetryStore, DynamoDbTelemetryStore, type TelemetryStore } from '../../../core/telemetry';
 import type { TelemetryRecord } from '../../../core/telemetry/types';
@@ -245,6 +246,66 @@ describe('DynamoDB telemetry rollups', () => {
       expect(rows).toMatchObject([{ qcFlag: 3, qcTests: ['spike'], configVersion: 1 }]);
     } finally {
       await drop();
+    }
+  });
+
+  it('reads items and rollups written before quality control as unflagged, and replaces them with a versioned write', async () => {
+    const tableName = `yvr-test-rollups-${++tables}`;
+    await ensureTelemetryTable(dynamo.client, tableName);
+    const documents = DynamoDBDocumentClient.from(dynamo.client);
+    const store = new DynamoDbTelemetryStore({ client: dynamo.client, tableName, clock: () => NOW });
+    try {
+      const time = DAY0 + 5 * 60_000;
+      // The shapes the store wrote before flags and store versions existed.
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: 'T#b1',
+            sk: `R#${String(time).padStart(13, '0')}#D`,
+            v: 3,
+            r: { ph: { raw: 70, value: 7, unit: 'pH', outOfRange: false } },
+          },
+        }),
+      );
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: 'T#b1',
+            sk: `H#${String(DAY0).padStart(13, '0')}`,
+            q: 1,
+            cq: 1,
+            s: { ph: { n: 1, sum: 7, min: 7, max: 7 } },
+          },
+        }),
+      );
+      const hours = { deviceId: 'b1', sensor: 'ph', from: DAY0, to: DAY0 + HOUR, intervalMs: HOUR, limit: 5 };
+      expect((await store.range(hours)).items).toMatchObject([{ count: 1, excluded: 0, avg: 7 }]);
+      // minQuality 1 leaves the unflagged (2) value out, and says so.
+      expect((await store.range({ ...hours, minQuality: 1 })).items).toMatchObject([
+        { count: 0, excluded: 1, avg: null },
+      ]);
+      const raw = await store.range({ deviceId: 'b1', sensor: 'ph', from: DAY0, to: NOW, limit: 5 });
+      expect(raw.items).toMatchObject([{ value: 7, qcFlag: 2, qcTests: [] }]);
+      const [old] = (await store.records({ deviceId: 'b1', sensor: 'ph', from: DAY0, to: NOW, limit: 5 }))
+        .items;
+      expect(old).toMatchObject({ time, configVersion: 3, version: 3, source: 'device' });
+
+      // An older config version without a store version is superseded; a versioned rewrite replaces it.
+      await store.write([rec(time, 1, 2)]);
+      expect((await store.range({ ...hours, intervalMs: undefined })).items).toMatchObject([{ value: 7 }]);
+      const flagged = rec(time, 8);
+      flagged.version = NOW;
+      flagged.readings[0] = { ...flagged.readings[0]!, qcFlag: 4, qcTests: ['gross_range'] };
+      expect((await store.write([flagged])).failures).toEqual([]);
+      expect((await store.range(hours)).items).toMatchObject([{ count: 0, excluded: 1 }]);
+      expect((await store.range({ ...hours, minQuality: 4 })).items).toMatchObject([
+        { count: 1, excluded: 0, avg: 8 },
+      ]);
+      expect(await store.latest('b1')).toMatchObject([{ value: 8, qcFlag: 4, qcTests: ['gross_range'] }]);
+    } finally {
+      await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }));
     }
   });
 });

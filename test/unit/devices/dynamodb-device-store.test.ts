@@ -42,6 +42,7 @@ const write: SettingsWrite = {
         decimals: 2,
         calibration: null,
         alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
+        qc: null,
       },
     ],
     silenceAfterIntervals: 3,

@@ -62,6 +62,7 @@ describe('parseCreateDeviceInput', () => {
         calibratedAt: null,
       },
       alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
+      qc: null,
     });
   });
 

@@ -48,6 +48,8 @@ const reading = (over: Partial<Reading> = {}): Reading => ({
   unit: 'pH',
   outOfRange: false,
   configVersion: 3,
+  qcFlag: 1,
+  qcTests: [],
   ...over,
 });
 
@@ -81,13 +83,13 @@ const args = {
 };
 
 describe('export file format', () => {
-  it('writes the contract header and one row per reading, quality flag empty until readings carry one', () => {
+  it("writes the contract header and one row per reading, its qcFlag from the reading's flag", () => {
     expect(headerOf('CSV')).toBe(`${EXPORT_CSV_COLUMNS.join(',')}\r\n`);
     expect(headerOf('CSV')).toBe('time,deviceId,sensor,value,unit,raw,outOfRange,configVersion,qcFlag\r\n');
-    expect(lineOf('CSV', reading())).toBe('2026-11-01T00:00:00.000Z,b1,ph,7.25,pH,412,false,3,\r\n');
-    expect(lineOf('CSV', { ...reading({ unit: null, outOfRange: true }), qcFlag: 3 } as Reading)).toBe(
-      '2026-11-01T00:00:00.000Z,b1,ph,7.25,,412,true,3,3\r\n',
-    );
+    expect(lineOf('CSV', reading())).toBe('2026-11-01T00:00:00.000Z,b1,ph,7.25,pH,412,false,3,1\r\n');
+    expect(
+      lineOf('CSV', reading({ unit: null, outOfRange: true, qcFlag: 3, qcTests: ['spike', 'flat_line'] })),
+    ).toBe('2026-11-01T00:00:00.000Z,b1,ph,7.25,,412,true,3,3\r\n');
   });
 
   it('keeps any unit text in its own cell and never lets a spreadsheet run it as a formula', () => {
@@ -116,7 +118,8 @@ describe('export file format', () => {
       raw: 412,
       outOfRange: false,
       configVersion: 3,
-      qcFlag: null,
+      qcFlag: 1,
+      qcTests: [],
     });
   });
 });

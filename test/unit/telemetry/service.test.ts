@@ -18,6 +18,8 @@ function service(sensors?: Record<string, string[]>) {
             raw: 1,
             unit: null,
             outOfRange: false,
+            qcFlag: 1,
+            qcTests: [],
             configVersion: 1,
           },
           {
@@ -28,6 +30,8 @@ function service(sensors?: Record<string, string[]>) {
             raw: 1,
             unit: null,
             outOfRange: false,
+            qcFlag: 1,
+            qcTests: [],
             configVersion: 1,
           },
         ];

@@ -89,7 +89,7 @@ describe('Timestream reader', () => {
     );
     const page = await store().range({ deviceId: 'b1', sensor: 'ph', from: NOW - HOUR, to: NOW, limit: 10 });
     expect(queries()[1]?.QueryString).toBe(
-      'SELECT time, "ph" AS value, "ph_raw" AS raw, "ph_oor" AS out_of_range FROM "yvr-test-db"."calibrated_device_data" ' +
+      'SELECT time, "ph" AS value, "ph_raw" AS raw, "ph_oor" AS out_of_range, coalesce(CAST(NULL AS BIGINT), CASE WHEN CAST(NULL AS BIGINT) IS NULL THEN 2 ELSE 1 END) AS qc_flag, CAST(NULL AS VARCHAR) AS qc_tests FROM "yvr-test-db"."calibrated_device_data" ' +
         `WHERE device_id = 'b1' AND measure_name IN ('readings', 'legacy_ph') AND time >= from_milliseconds(${NOW - HOUR}) ` +
         `AND time < from_milliseconds(${NOW}) AND "ph" IS NOT NULL ORDER BY time ASC LIMIT 11`,
     );
@@ -104,6 +104,9 @@ describe('Timestream reader', () => {
           min: null,
           max: null,
           count: null,
+          qcFlag: 2,
+          qcTests: [],
+          excluded: null,
         },
         {
           time: '2026-11-26T23:01:00.000Z',
@@ -114,6 +117,9 @@ describe('Timestream reader', () => {
           min: null,
           max: null,
           count: null,
+          qcFlag: 2,
+          qcTests: [],
+          excluded: null,
         },
       ],
       nextToken: null,
@@ -144,7 +150,9 @@ describe('Timestream reader', () => {
       intervalMs: 300_000,
       limit: 1,
     });
-    expect(queries()[1]?.QueryString).toContain('SELECT bin(time, 300s) AS bucket, avg("ph") AS avg');
+    expect(queries()[1]?.QueryString).toContain(
+      'SELECT bin(time, 300s) AS bucket, avg(CASE WHEN coalesce(CAST(NULL AS BIGINT), CASE WHEN CAST(NULL AS BIGINT) IS NULL THEN 2 ELSE 1 END) <= 3 THEN "ph" END) AS avg',
+    );
     expect(queries()[1]?.QueryString).toContain('GROUP BY bin(time, 300s) ORDER BY bucket ASC LIMIT 2');
     expect(page.items).toEqual([
       {
@@ -156,6 +164,9 @@ describe('Timestream reader', () => {
         value: null,
         raw: null,
         outOfRange: null,
+        qcFlag: null,
+        qcTests: null,
+        excluded: 0,
       },
     ]);
     expect(page.nextToken).not.toBeNull();
@@ -232,6 +243,8 @@ describe('Timestream reader', () => {
         unit: 'pH',
         outOfRange: true,
         configVersion: 3,
+        qcFlag: 2,
+        qcTests: [],
       },
       {
         deviceId: 'b1',
@@ -242,6 +255,8 @@ describe('Timestream reader', () => {
         unit: null,
         outOfRange: false,
         configVersion: 3,
+        qcFlag: 2,
+        qcTests: [],
       },
     ]);
   });
