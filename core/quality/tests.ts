@@ -46,10 +46,34 @@ const inSeason = (month: number, span: SeasonalSpan): boolean =>
  * is suspect; a time no span covers is not evaluated.
  */
 export function climatologyTest(value: number, time: number, spans: readonly SeasonalSpan[]): QcFlag {
-  const month = new Date(time).getUTCMonth() + 1;
-  const span = spans.find((s) => inSeason(month, s));
-  if (!span) return QC_FLAG.NOT_EVALUATED;
-  return value < span.min || value > span.max ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
+  const month = utcMonth(time);
+  for (const span of spans)
+    if (inSeason(month, span)) return value < span.min || value > span.max ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
+  return QC_FLAG.NOT_EVALUATED;
+}
+
+/**
+ * The month last answered and the times it spans: readings arrive in runs
+ * within one month, so most calls answer without building a Date. The
+ * bounds are the month's own (first ms in, first ms of the next), so a time
+ * outside them is always worked out afresh.
+ */
+let monthFrom = 0;
+let monthTo = 0;
+let monthNumber = 1;
+
+/** The UTC month (1-12) of an epoch-ms time (NaN for a time no Date holds). */
+function utcMonth(time: number): number {
+  if (time >= monthFrom && time < monthTo) return monthNumber;
+  const start = new Date(time);
+  start.setUTCDate(1);
+  start.setUTCHours(0, 0, 0, 0);
+  const month = start.getUTCMonth();
+  monthFrom = start.getTime();
+  start.setUTCMonth(month + 1);
+  monthTo = start.getTime();
+  monthNumber = month + 1;
+  return monthNumber;
 }
 
 /**
