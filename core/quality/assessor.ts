@@ -123,8 +123,15 @@ class SensorState {
   readonly userMax: number | undefined;
   readonly climatology: readonly SeasonalSpan[];
   readonly spike: { suspect: number; fail: number } | undefined;
-  readonly rateOfChange: { deviations: number; windowMs: number } | undefined;
   readonly flatLine: { tolerance: number; suspectCount: number; failCount: number } | undefined;
+  // The numbers read for every reading, copied out of their objects: one object to load, not three.
+  readonly hasRateOfChange: boolean;
+  readonly rateOfChangeDeviations: number;
+  readonly rateOfChangeWindowMs: number;
+  readonly hasFlatLine: boolean;
+  readonly flatLineTolerance: number;
+  /** Earlier values the flat-line test looks back at, at most (a run of failCount includes V(n)). */
+  readonly flatLineLookBack: number;
 
   constructor(
     id: string,
@@ -139,8 +146,13 @@ class SensorState {
     this.userMax = th.userMax;
     this.climatology = th.climatology;
     this.spike = th.spike;
-    this.rateOfChange = th.rateOfChange;
     this.flatLine = th.flatLine;
+    this.hasRateOfChange = th.rateOfChange !== undefined;
+    this.rateOfChangeDeviations = th.rateOfChange?.deviations ?? 0;
+    this.rateOfChangeWindowMs = th.rateOfChange?.windowMs ?? 0;
+    this.hasFlatLine = th.flatLine !== undefined;
+    this.flatLineTolerance = th.flatLine?.tolerance ?? 0;
+    this.flatLineLookBack = (th.flatLine?.failCount ?? 0) - 1;
   }
 }
 
@@ -268,20 +280,25 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
         const previous = series.last;
         if (previous >= 0) {
           const previousValue = data[previous + VALUE]!;
-          const roc = state.rateOfChange;
-          if (roc) {
-            const sd = series.window(time - roc.windowMs);
-            rateOfChange = rateOfChangeFlag(value, previousValue, series.windowCount, sd, roc.deviations);
+          if (state.hasRateOfChange) {
+            const sd = series.window(time - state.rateOfChangeWindowMs);
+            rateOfChange = rateOfChangeFlag(
+              value,
+              previousValue,
+              series.windowCount,
+              sd,
+              state.rateOfChangeDeviations,
+            );
           }
-          const fl = state.flatLine;
-          if (fl) {
+          if (state.hasFlatLine) {
             let repeats = 0;
-            const limit = fl.failCount - 1;
+            const limit = state.flatLineLookBack;
+            const tolerance = state.flatLineTolerance;
             for (let i = count - 1; i >= 0 && repeats < limit; i--) {
-              if (Math.abs(data[series.at(i) + VALUE]! - value) > fl.tolerance) break;
+              if (Math.abs(data[series.at(i) + VALUE]! - value) > tolerance) break;
               repeats++;
             }
-            flatLine = flatLineFlag(repeats, Math.min(count, limit), fl);
+            flatLine = flatLineFlag(repeats, Math.min(count, limit), state.flatLine!);
           }
           const spike = state.spike;
           if (spike && count >= 2) {
