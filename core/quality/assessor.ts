@@ -4,7 +4,7 @@ import { CODE, QualityHistory, TIME, VALUE, type RecordCell, type SensorSeries }
 import {
   climatologyTest,
   flatLineFlag,
-  grossRangeTest,
+  grossRangeFlag,
   rateOfChangeFlag,
   spikeTest,
   type SeasonalSpan,
@@ -116,12 +116,14 @@ function flag(reading: CalibratedReading, code: number): void {
 class SensorState {
   readonly id: string;
   readonly enabled: boolean;
-  // Absent spans stay undefined, which compares false both ways as grossRangeTest expects.
-  readonly sensorMin: number | undefined;
-  readonly sensorMax: number | undefined;
-  readonly userMin: number | undefined;
-  readonly userMax: number | undefined;
+  // Absent spans are NaN here (see grossRangeFlag), so these fields only ever hold numbers.
+  readonly sensorMin: number;
+  readonly sensorMax: number;
+  readonly userMin: number;
+  readonly userMax: number;
+  readonly anySpan: boolean;
   readonly climatology: readonly SeasonalSpan[];
+  readonly hasClimatology: boolean;
   readonly spike: { suspect: number; fail: number } | undefined;
   readonly flatLine: { tolerance: number; suspectCount: number; failCount: number } | undefined;
   // The numbers read for every reading, copied out of their objects: one object to load, not three.
@@ -140,11 +142,17 @@ class SensorState {
   ) {
     this.id = id;
     this.enabled = th.enabled;
-    this.sensorMin = th.sensorMin;
-    this.sensorMax = th.sensorMax;
-    this.userMin = th.userMin;
-    this.userMax = th.userMax;
+    this.sensorMin = th.sensorMin ?? NaN;
+    this.sensorMax = th.sensorMax ?? NaN;
+    this.userMin = th.userMin ?? NaN;
+    this.userMax = th.userMax ?? NaN;
+    this.anySpan =
+      th.sensorMin !== undefined ||
+      th.sensorMax !== undefined ||
+      th.userMin !== undefined ||
+      th.userMax !== undefined;
     this.climatology = th.climatology;
+    this.hasClimatology = th.climatology.length > 0;
     this.spike = th.spike;
     this.flatLine = th.flatLine;
     this.hasRateOfChange = th.rateOfChange !== undefined;
@@ -264,9 +272,17 @@ export function createQualityAssessor(history: QualityHistory = new QualityHisto
           if (redelivered) continue;
         }
 
-        const grossRange = grossRangeTest(value, state);
-        const climatology =
-          state.climatology.length > 0 ? climatologyTest(value, time, state.climatology) : NOT_EVALUATED;
+        const grossRange = grossRangeFlag(
+          value,
+          state.sensorMin,
+          state.sensorMax,
+          state.userMin,
+          state.userMax,
+          state.anySpan,
+        );
+        const climatology = state.hasClimatology
+          ? climatologyTest(value, time, state.climatology)
+          : NOT_EVALUATED;
         if (last >= 0 && (time < lastTime || retimed)) {
           // Out of order: the neighbours it would be compared with are not its own.
           flag(reading, pack(grossRange, climatology, NOT_EVALUATED, NOT_EVALUATED, NOT_EVALUATED));

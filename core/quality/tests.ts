@@ -20,11 +20,27 @@ export function grossRangeTest(
   spans: { sensorMin?: number; sensorMax?: number; userMin?: number; userMax?: number },
 ): QcFlag {
   const { sensorMin, sensorMax, userMin, userMax } = spans;
-  // An absent bound compares false both ways (undefined < x and undefined > x), so no check is needed.
-  if (value < sensorMin! || value > sensorMax!) return QC_FLAG.FAIL;
-  if (value < userMin! || value > userMax!) return QC_FLAG.SUSPECT;
   const anySpan =
     sensorMin !== undefined || sensorMax !== undefined || userMin !== undefined || userMax !== undefined;
+  return grossRangeFlag(value, sensorMin ?? NaN, sensorMax ?? NaN, userMin ?? NaN, userMax ?? NaN, anySpan);
+}
+
+/**
+ * Gross range on bounds already resolved, an absent one as NaN (what the
+ * ingestion assessor keeps per sensor): NaN compares false both ways, as an
+ * absent bound must, and a number-only comparison stays fast where a bound
+ * that is sometimes undefined would make every comparison a generic one.
+ */
+export function grossRangeFlag(
+  value: number,
+  sensorMin: number,
+  sensorMax: number,
+  userMin: number,
+  userMax: number,
+  anySpan: boolean,
+): QcFlag {
+  if (value < sensorMin || value > sensorMax) return QC_FLAG.FAIL;
+  if (value < userMin || value > userMax) return QC_FLAG.SUSPECT;
   return anySpan ? QC_FLAG.PASS : QC_FLAG.NOT_EVALUATED;
 }
 
