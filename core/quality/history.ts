@@ -1,5 +1,4 @@
 import type { TelemetryRecord } from '../telemetry/types';
-import type { QcFlag } from './flags';
 
 /**
  * A stored (or about to be stored) record, shared by the history entries of
@@ -12,40 +11,31 @@ export interface RecordCell {
   written: boolean;
 }
 
-/** One earlier reading of a sensor, with its flag per test: what the neighbour tests need. */
-export interface HistoryEntry {
-  time: number;
-  value: number;
-  grossRange: QcFlag;
-  climatology: QcFlag;
-  spike: QcFlag;
-  rateOfChange: QcFlag;
-  flatLine: QcFlag;
-  cell: RecordCell | undefined;
-  /** Index of this sensor's reading in `cell.record.readings`. */
-  index: number;
-}
+/** Entries a series has room for at first; it doubles up to its capacity, so a sensor seen a few times costs little. */
+const INITIAL_ENTRIES = 16;
 
-/** A blank entry: the series reuses its slots, so a reading costs no allocation once the ring is full. */
-export const blankEntry = (): HistoryEntry => ({
-  time: 0,
-  value: 0,
-  grossRange: 2,
-  climatology: 2,
-  spike: 2,
-  rateOfChange: 2,
-  flatLine: 2,
-  cell: undefined,
-  index: 0,
-});
+/** Numbers kept per entry, side by side in one typed array: its time, its value, and its packed test flags. */
+export const STRIDE = 3;
+/** Offsets within an entry. */
+export const TIME = 0;
+export const VALUE = 1;
+/** The five test flags, packed by the assessor (see `pack` there). */
+export const CODE = 2;
 
 /**
- * One sensor's recent readings, oldest first, in a ring of reused entries,
- * with the running sums of the rate-of-change window so that its standard
- * deviation costs no pass over the window per reading.
+ * One sensor's recent readings, oldest first, in a ring, with the running
+ * sums of the rate-of-change window so that its standard deviation costs no
+ * pass over the window per reading.
+ *
+ * The ring is one Float64Array of STRIDE numbers per entry rather than an
+ * object per reading: a reading then costs no allocation, the garbage
+ * collector has no tens of thousands of small objects to move into the old
+ * generation while the rings fill, and the neighbours the tests read lie in
+ * one or two cache lines. `at(i)` answers where the i-th entry starts.
  */
 export class SensorSeries {
-  private readonly ring: HistoryEntry[] = [];
+  data: Float64Array;
+  /** Position of the oldest entry, in entries. */
   private start = 0;
   /** Entries held. */
   length = 0;
@@ -55,24 +45,33 @@ export class SensorSeries {
   private sumSquares = 0;
   /** Values in the window after the last `window` call. */
   windowCount = 0;
-
-  constructor(private readonly capacity: number) {}
-
-  /** The i-th entry, 0 the oldest. */
-  at(i: number): HistoryEntry {
-    const j = this.start + i;
-    return this.ring[j < this.capacity ? j : j - this.capacity]!;
-  }
-
-  get last(): HistoryEntry | undefined {
-    return this.length > 0 ? this.at(this.length - 1) : undefined;
-  }
-
   /** The newest entry's own aggregate flag, as last written: a late pass matters only to a 2. */
   lastFlag = 0;
+  /**
+   * The record the newest entry's reading is in, and its index in the
+   * readings: only the newest entry can still get a late (spike) verdict, so
+   * the older ones need not hold on to their records.
+   */
+  newestCell: RecordCell | undefined = undefined;
+  newestIndex = 0;
+
+  constructor(private readonly capacity: number) {
+    this.data = new Float64Array(Math.min(INITIAL_ENTRIES, capacity) * STRIDE);
+  }
+
+  /** Where the i-th entry (0 the oldest) starts in `data`. */
+  at(i: number): number {
+    const j = this.start + i;
+    return (j < this.capacity ? j : j - this.capacity) * STRIDE;
+  }
+
+  /** Where the newest entry starts in `data`, -1 when empty. */
+  get last(): number {
+    return this.length > 0 ? this.at(this.length - 1) : -1;
+  }
 
   clear(): void {
-    for (let i = 0; i < this.length; i++) this.at(i).cell = undefined;
+    this.newestCell = undefined;
     this.start = 0;
     this.length = 0;
     this.windowStart = 0;
@@ -82,8 +81,12 @@ export class SensorSeries {
 
   /** Drops window entries older than `since`; answers the window's standard deviation (count in windowCount). */
   window(since: number): number {
-    while (this.windowStart < this.length && this.at(this.windowStart).time < since) {
-      const v = this.at(this.windowStart).value;
+    const data = this.data;
+    while (this.windowStart < this.length) {
+      const at = this.at(this.windowStart);
+      // Not `>= since`: a time that compares false both ways stays in, as it always has.
+      if (!(data[at + TIME]! < since)) break;
+      const v = data[at + VALUE]!;
       this.sum -= v;
       this.sumSquares -= v * v;
       this.windowStart++;
@@ -98,34 +101,39 @@ export class SensorSeries {
   }
 
   /**
-   * The slot the next entry goes into: a new one while the ring fills, then
+   * Appends the newest entry: into fresh room while the ring grows, then over
    * the oldest, which leaves the series (and the window) here.
    */
-  claim(): HistoryEntry {
-    if (this.ring.length < this.capacity) {
-      const entry = blankEntry();
-      this.ring.push(entry);
-      return entry;
-    }
+  push(time: number, value: number, code: number, cell: RecordCell, index: number): void {
     if (this.length === this.capacity) {
-      const oldest = this.at(0);
+      const v = this.data[this.at(0) + VALUE]!;
       if (this.windowStart === 0) {
-        this.sum -= oldest.value;
-        this.sumSquares -= oldest.value * oldest.value;
+        this.sum -= v;
+        this.sumSquares -= v * v;
       } else this.windowStart--;
-      oldest.cell = undefined;
       this.start = this.start + 1 === this.capacity ? 0 : this.start + 1;
       this.length--;
-    }
-    return this.at(this.length);
+    } else if (this.length * STRIDE === this.data.length) this.grow();
+    const at = this.at(this.length);
+    this.data[at + TIME] = time;
+    this.data[at + VALUE] = value;
+    this.data[at + CODE] = code;
+    this.newestCell = cell;
+    this.newestIndex = index;
+    this.length++;
+    this.sum += value;
+    this.sumSquares += value * value;
   }
 
-  /** Appends the claimed slot, filled in. */
-  commit(entry: HistoryEntry): void {
-    // claim() handed out the slot after the newest, which is where the entry belongs.
-    this.length++;
-    this.sum += entry.value;
-    this.sumSquares += entry.value * entry.value;
+  /**
+   * Doubles the room (up to the capacity). Only a ring that has never been
+   * full grows, and such a ring has not wrapped (start is 0), so the entries
+   * copy over as they are.
+   */
+  private grow(): void {
+    const data = new Float64Array(Math.min(this.capacity, (this.data.length / STRIDE) * 2) * STRIDE);
+    data.set(this.data);
+    this.data = data;
   }
 }
 

@@ -20,11 +20,27 @@ export function grossRangeTest(
   spans: { sensorMin?: number; sensorMax?: number; userMin?: number; userMax?: number },
 ): QcFlag {
   const { sensorMin, sensorMax, userMin, userMax } = spans;
-  // An absent bound compares false both ways (undefined < x and undefined > x), so no check is needed.
-  if (value < sensorMin! || value > sensorMax!) return QC_FLAG.FAIL;
-  if (value < userMin! || value > userMax!) return QC_FLAG.SUSPECT;
   const anySpan =
     sensorMin !== undefined || sensorMax !== undefined || userMin !== undefined || userMax !== undefined;
+  return grossRangeFlag(value, sensorMin ?? NaN, sensorMax ?? NaN, userMin ?? NaN, userMax ?? NaN, anySpan);
+}
+
+/**
+ * Gross range on bounds already resolved, an absent one as NaN (what the
+ * ingestion assessor keeps per sensor): NaN compares false both ways, as an
+ * absent bound must, and a number-only comparison stays fast where a bound
+ * that is sometimes undefined would make every comparison a generic one.
+ */
+export function grossRangeFlag(
+  value: number,
+  sensorMin: number,
+  sensorMax: number,
+  userMin: number,
+  userMax: number,
+  anySpan: boolean,
+): QcFlag {
+  if (value < sensorMin || value > sensorMax) return QC_FLAG.FAIL;
+  if (value < userMin || value > userMax) return QC_FLAG.SUSPECT;
   return anySpan ? QC_FLAG.PASS : QC_FLAG.NOT_EVALUATED;
 }
 
@@ -46,10 +62,34 @@ const inSeason = (month: number, span: SeasonalSpan): boolean =>
  * is suspect; a time no span covers is not evaluated.
  */
 export function climatologyTest(value: number, time: number, spans: readonly SeasonalSpan[]): QcFlag {
-  const month = new Date(time).getUTCMonth() + 1;
-  const span = spans.find((s) => inSeason(month, s));
-  if (!span) return QC_FLAG.NOT_EVALUATED;
-  return value < span.min || value > span.max ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
+  const month = utcMonth(time);
+  for (const span of spans)
+    if (inSeason(month, span)) return value < span.min || value > span.max ? QC_FLAG.SUSPECT : QC_FLAG.PASS;
+  return QC_FLAG.NOT_EVALUATED;
+}
+
+/**
+ * The month last answered and the times it spans: readings arrive in runs
+ * within one month, so most calls answer without building a Date. The
+ * bounds are the month's own (first ms in, first ms of the next), so a time
+ * outside them is always worked out afresh.
+ */
+let monthFrom = 0;
+let monthTo = 0;
+let monthNumber = 1;
+
+/** The UTC month (1-12) of an epoch-ms time (NaN for a time no Date holds). */
+function utcMonth(time: number): number {
+  if (time >= monthFrom && time < monthTo) return monthNumber;
+  const start = new Date(time);
+  start.setUTCDate(1);
+  start.setUTCHours(0, 0, 0, 0);
+  const month = start.getUTCMonth();
+  monthFrom = start.getTime();
+  start.setUTCMonth(month + 1);
+  monthTo = start.getTime();
+  monthNumber = month + 1;
+  return monthNumber;
 }
 
 /**
