@@ -33,8 +33,10 @@ const DEVICE = {
       min: 6,
       max: 9,
       alertsEnabled: false,
+      alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
       decimals: 2,
       calibration: null,
+      qc: null,
     },
   ],
   configVersion: 3,
@@ -47,6 +49,8 @@ const DEVICE = {
   updatedAt: '2026-11-27T00:00:00.000Z',
   updatedBy: 'admin',
   deletedAt: null,
+  silenceAfterIntervals: 3,
+  openAlerts: 0,
 };
 
 function engine() {
