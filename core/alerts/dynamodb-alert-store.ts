@@ -6,8 +6,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../generated/graphql';
-import { isTransientAwsError } from '../shared/aws-errors';
-import { ServiceUnavailableError, ValidationError } from '../shared/errors';
+import { isConditionFailed, unavailableAs } from '../shared/aws-errors';
+import { ValidationError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
 import { GSI1, GSI2, GSI3, SILENCE_WATCH } from '../shared/table';
 import type { AlertListQuery, AlertStore, SlotWrite, WatchedDevice } from './alert-store';
@@ -18,6 +18,9 @@ import {
   slotsOfItem,
   type AlertSlot,
 } from './model';
+
+/** Throttling and outages become ServiceUnavailable, in this store's words. */
+const guard = unavailableAs('Alert data is unavailable for a moment; try again shortly.');
 
 export interface DynamoAlertStoreOptions {
   client: DynamoDBDocumentClient;
@@ -398,23 +401,6 @@ function toAlert(item: Record<string, unknown>): Alert {
 
 function withoutNulls<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
-}
-
-async function guard<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (err) {
-    if (isTransientAwsError(err)) {
-      throw new ServiceUnavailableError('Alert data is unavailable for a moment; try again shortly.', {
-        cause: err,
-      });
-    }
-    throw err;
-  }
-}
-
-function isConditionFailed(err: unknown): boolean {
-  return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 }
 
 /** A token must be a key of this listing (same index partition); anything else was not issued here. */

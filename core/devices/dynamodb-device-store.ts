@@ -7,8 +7,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Device } from '../generated/graphql';
-import { isTransientAwsError } from '../shared/aws-errors';
-import { ServiceUnavailableError, ValidationError } from '../shared/errors';
+import { isConditionFailed, unavailableAs } from '../shared/aws-errors';
+import { ValidationError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
 import { GSI1, GSI2, SILENCE_WATCH } from '../shared/table';
 import {
@@ -28,6 +28,9 @@ import type {
 } from './device-store';
 import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from './errors';
 import type { ConfigVersionRecord } from './model';
+
+/** Throttling and outages become ServiceUnavailable, in this store's words. */
+const guard = unavailableAs('Device data is unavailable for a moment; try again shortly.');
 
 /** An injected document client (created once per container) and the single table's name. */
 export interface DynamoDeviceStoreOptions {
@@ -594,24 +597,6 @@ function withoutNulls<T>(value: T): T {
     ) as T;
   }
   return value;
-}
-
-/** Throttling and outages become ServiceUnavailable (the caller may retry) without naming the service. */
-async function guard<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (err) {
-    if (isTransientAwsError(err)) {
-      throw new ServiceUnavailableError('Device data is unavailable for a moment; try again shortly.', {
-        cause: err,
-      });
-    }
-    throw err;
-  }
-}
-
-function isConditionFailed(err: unknown): boolean {
-  return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 }
 
 /** A token must decode to a key of exactly the attributes this query returns; anything else was not issued by us. */

@@ -1,10 +1,13 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CalibrationLogEntry } from '../generated/graphql';
-import { isTransientAwsError } from '../shared/aws-errors';
-import { ServiceUnavailableError, ValidationError } from '../shared/errors';
+import { unavailableAs } from '../shared/aws-errors';
+import { ValidationError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
 import { GSI1 } from '../shared/table';
 import type { CalibrationLogStore } from './calibration-log';
+
+/** Throttling and outages become ServiceUnavailable, in this store's words. */
+const guard = unavailableAs('The calibration log is unavailable right now; try again.');
 
 export interface DynamoCalibrationLogOptions {
   client: DynamoDBDocumentClient;
@@ -121,16 +124,4 @@ function decodeKey(
       message: 'is not a token this API issued; pass back nextToken unchanged',
     });
   return key as Record<string, string>;
-}
-
-async function guard<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (cause) {
-    if (isTransientAwsError(cause))
-      throw new ServiceUnavailableError('The calibration log is unavailable right now; try again.', {
-        cause,
-      });
-    throw cause;
-  }
 }

@@ -8,11 +8,14 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { RejectedMessage } from '../generated/graphql';
-import { isTransientAwsError } from '../shared/aws-errors';
-import { NotFoundError, ServiceUnavailableError } from '../shared/errors';
+import { unavailableAs } from '../shared/aws-errors';
+import { NotFoundError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
 import { GSI1, GSI2 } from '../shared/table';
 import type { ListRejectedQuery, RejectedMessageStore } from './port';
+
+/** Throttling and outages become ServiceUnavailable, in this store's words. */
+const guard = unavailableAs('Rejected messages are unavailable for a moment; try again shortly.');
 
 export interface DynamoRejectedStoreOptions {
   client: DynamoDBDocumentClient;
@@ -135,25 +138,4 @@ function fromItem(item: Record<string, unknown>): RejectedMessage {
     replayCount: Number(item.replayCount ?? 0),
     lastReplayedAt: typeof item.lastReplayedAt === 'string' ? item.lastReplayedAt : null,
   };
-}
-
-/**
- * Throttling and outages become ServiceUnavailable (the caller may retry)
- * without naming the service, as the table's other stores do; anything else,
- * a failed condition included, goes up unchanged.
- */
-async function guard<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (err) {
-    if (isTransientAwsError(err)) {
-      throw new ServiceUnavailableError(
-        'Rejected messages are unavailable for a moment; try again shortly.',
-        {
-          cause: err,
-        },
-      );
-    }
-    throw err;
-  }
 }

@@ -1,3 +1,5 @@
+import { ServiceUnavailableError } from './errors';
+
 /**
  * Recognises AWS SDK failures that are the service's, not the caller's:
  * throttling, server faults and network failures. Adapters turn them into
@@ -41,3 +43,23 @@ export function isTransientAwsError(err: unknown): boolean {
 /** The SDK error's name (its exception type), or undefined for anything that is not an Error. */
 export const awsErrorName = (err: unknown): string | undefined =>
   err instanceof Error ? err.name : undefined;
+
+/** True when a DynamoDB write was refused because its condition did not hold. */
+export const isConditionFailed = (err: unknown): boolean =>
+  (err as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * The stores' guard: throttling and outages become ServiceUnavailable with
+ * `message` (the caller may retry) without naming the service; anything
+ * else, a failed condition included, goes up unchanged.
+ */
+export function unavailableAs(message: string): <T>(request: Promise<T>) => Promise<T> {
+  return async (request) => {
+    try {
+      return await request;
+    } catch (cause) {
+      if (isTransientAwsError(cause)) throw new ServiceUnavailableError(message, { cause });
+      throw cause;
+    }
+  };
+}
