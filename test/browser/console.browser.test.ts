@@ -205,15 +205,15 @@ describe('the operator console', () => {
     await page.getByText('Saved as version 3').waitFor();
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.getByRole('heading', { name: 'Alerts' }).waitFor();
-    await photograph(page, 'alerts');
+    // Every state: the acknowledged alert then stays in the list and changes in place (the default,
+    // OPEN only, would drop it).
+    await page.locator('#alert-state').selectOption('ALL');
     const acknowledge = page.getByRole('button', { name: 'Acknowledge' }).first();
     await acknowledge.waitFor({ timeout: 30_000 });
     await photograph(page, 'alerts');
     await page.getByLabel('Note (optional)').first().fill('probe checked');
     await acknowledge.click();
-    // The page lists OPEN alerts by default: an acknowledged one leaves that list; every state shows it.
-    await page.locator('#alert-state').selectOption('ALL');
-    await page.locator('.badge.alert-state-acknowledged').first().waitFor();
+    await page.locator('.badge.alert-state-acknowledged').first().waitFor({ timeout: 30_000 });
     await page
       .getByText(/acknowledged .* by /)
       .first()
