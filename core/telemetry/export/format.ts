@@ -1,6 +1,6 @@
 import type { ExportFormat, Reading } from '../../generated/graphql';
 
-/** The CSV export's header row (CONTRACT.md section 5); the columns of every row, in this order. */
+/** The CSV export's header row (docs/CONTRACT.md, Readings); the columns of every row, in this order. */
 export const EXPORT_CSV_COLUMNS = [
   'time',
   'deviceId',
