@@ -17,6 +17,7 @@ import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './timestr
 import {
   BUCKET_MIN_QUALITY,
   UNFLAGGED,
+  readingPoint,
   type CalibratedReading,
   type Page,
   type RangeQuery,
@@ -223,14 +224,14 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     const page = rows.slice(0, query.limit);
     const items: ReadingPoint[] = page.map((row) =>
       query.intervalMs === undefined
-        ? point(Number(row.time), {
+        ? readingPoint(new Date(Number(row.time)).toISOString(), {
             value: Number(row.value),
             raw: Number(row.raw),
             outOfRange: Boolean(row.out_of_range),
             qcFlag: Number(row.qc_flag),
             qcTests: splitTests(row.qc_tests),
           })
-        : point(Number(row.bucket), {
+        : readingPoint(new Date(Number(row.bucket)).toISOString(), {
             avg: nullableNumber(row.avg),
             min: nullableNumber(row.min),
             max: nullableNumber(row.max),
@@ -366,23 +367,6 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     this.queue = next.catch(() => undefined);
     return next;
   }
-}
-
-function point(time: number, fields: Partial<ReadingPoint>): ReadingPoint {
-  return {
-    time: new Date(time).toISOString(),
-    value: null,
-    raw: null,
-    outOfRange: null,
-    avg: null,
-    min: null,
-    max: null,
-    count: null,
-    qcFlag: null,
-    qcTests: null,
-    excluded: null,
-    ...fields,
-  };
 }
 
 const nullableNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -118,3 +118,26 @@ export const BUCKET_MIN_QUALITY = 3;
 export const UNFLAGGED = 2;
 
 export type { Reading, ReadingPoint, Page };
+
+/**
+ * A point of a `readings` page with every field the store does not fill set
+ * to null: raw points fill value, raw, outOfRange and the quality flags;
+ * buckets fill avg, min, max, count and excluded. One definition, so a field
+ * added to ReadingPoint reaches every store.
+ */
+export function readingPoint(time: string, fields: Partial<ReadingPoint>): ReadingPoint {
+  return {
+    time,
+    value: null,
+    raw: null,
+    outOfRange: null,
+    avg: null,
+    min: null,
+    max: null,
+    count: null,
+    qcFlag: null,
+    qcTests: null,
+    excluded: null,
+    ...fields,
+  };
+}

@@ -14,6 +14,7 @@ import { rangeCursorAfter, rangeCursorToken } from '../range-token';
 import {
   BUCKET_MIN_QUALITY,
   UNFLAGGED,
+  readingPoint,
   type CalibratedReading,
   type Page,
   type RangeQuery,
@@ -330,7 +331,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
         const qcFlag = flagOf(reading);
         if (query.minQuality !== undefined && qcFlag > query.minQuality) continue;
         const time = new Date(timeOfSortKey(item.sk)).toISOString();
-        const p = point(time, {
+        const p = readingPoint(time, {
           value: reading.value,
           raw: reading.raw,
           outOfRange: reading.outOfRange,
@@ -397,7 +398,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
     const ordered = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
     const page = ordered.slice(0, query.limit);
     const items = page.map(([time, { kept, excluded }]) =>
-      point(new Date(time).toISOString(), {
+      readingPoint(new Date(time).toISOString(), {
         avg: kept ? kept.sum / kept.n : null,
         min: kept ? kept.min : null,
         max: kept ? kept.max : null,
@@ -760,21 +761,4 @@ async function inParallel<T>(
     while (next < items.length) await task(items[next++]!);
   });
   await Promise.all(workers);
-}
-
-function point(time: string, fields: Partial<ReadingPoint>): ReadingPoint {
-  return {
-    time,
-    value: null,
-    raw: null,
-    outOfRange: null,
-    avg: null,
-    min: null,
-    max: null,
-    count: null,
-    qcFlag: null,
-    qcTests: null,
-    excluded: null,
-    ...fields,
-  };
 }

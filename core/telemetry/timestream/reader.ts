@@ -5,6 +5,7 @@ import { rangeCursorAfter, rangeCursorToken } from '../range-token';
 import {
   BUCKET_MIN_QUALITY,
   UNFLAGGED,
+  readingPoint,
   type CalibratedReading,
   type Page,
   type RangeQuery,
@@ -117,38 +118,22 @@ export class TimestreamReader {
     const rows = await this.query(this.rangeSql(query, after, columns));
     const page = rows.slice(0, query.limit);
     const items = page.map((row): ReadingPoint => {
-      const base = {
-        value: null,
-        raw: null,
-        outOfRange: null,
-        avg: null,
-        min: null,
-        max: null,
-        count: null,
-        qcFlag: null,
-        qcTests: null,
-        excluded: null,
-      };
       if (query.intervalMs === undefined) {
-        return {
-          ...base,
-          time: iso(row.time),
+        return readingPoint(iso(row.time), {
           value: num(row.value),
           raw: num(row.raw),
           outOfRange: row.out_of_range === null ? null : Boolean(row.out_of_range),
           qcFlag: num(row.qc_flag) ?? UNFLAGGED,
           qcTests: splitTests(row.qc_tests),
-        };
+        });
       }
-      return {
-        ...base,
-        time: iso(row.bucket),
+      return readingPoint(iso(row.bucket), {
         avg: num(row.avg),
         min: num(row.min),
         max: num(row.max),
         count: num(row.count),
         excluded: num(row.excluded) ?? 0,
-      };
+      });
     });
     const last = page[page.length - 1];
     const lastTime = last ? Number(query.intervalMs === undefined ? last.time : last.bucket) : undefined;
