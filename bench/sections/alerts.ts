@@ -6,7 +6,7 @@ import type { TelemetryRecord, WriteResult } from '../../core/telemetry/types';
 import { startDynamo } from '../../local/embedded/dynamodb';
 import { DeviceCache } from '../../processors/calibration/device-cache';
 import { documentClientOf } from '../../resolvers/api/deps';
-import { countRequests } from '../../test/helpers/aws-request-counter';
+import { countRequests } from '../../testkit/aws-request-counter';
 
 // Alerts in the processor (issue 15): the cost of evaluating the rules on every reading, and the
 // DynamoDB writes they make, while nothing changes and per transition. `npm run bench -- alerts`.

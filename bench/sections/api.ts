@@ -11,7 +11,7 @@ import { isErrorEnvelope } from '../../core/shared/errors';
 import { DuckDbTelemetryStore } from '../../core/telemetry';
 import { startCognito } from '../../local/embedded/cognito';
 import { startDynamo } from '../../local/embedded/dynamodb';
-import { admin, mutation, query } from '../../test/helpers/appsync-event';
+import { admin, mutation, query } from '../../testkit/appsync-event';
 
 // The API Lambda's figures (targets: each figure's `target` below): its bundle's size
 // and cold module load against the unbundled handler, the processor's bundle

@@ -8,8 +8,8 @@ import { percentile } from '../lib';
 import { startLocal } from '../../local/start-local';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../../console/tooling/build-console';
 import { SENSOR_PROFILES, sensorInputs } from '../../local/simulator/sensors';
-import { launchChromium } from '../../test/helpers/chromium';
-import { ADMIN, FREE_PORTS, gql, signIn } from '../../test/helpers/local-mode';
+import { launchChromium } from '../../testkit/chromium';
+import { ADMIN, FREE_PORTS, gql, signIn } from '../../testkit/local-mode';
 
 const DEVICE = 'bench-console';
 const WEEK_MS = 7 * 86_400_000;

@@ -11,7 +11,7 @@ import {
   NOW,
   device,
   tenSensorMessage,
-} from '../../test/helpers/telemetry-fixtures';
+} from '../../testkit/telemetry-fixtures';
 
 // Issue 11 item 3: what running the calibration Lambda's SQS batch handler locally costs
 // (IoT-rule envelope encoded, decoded by decode.ts, Powertools' partial batch response),

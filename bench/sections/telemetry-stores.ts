@@ -23,7 +23,7 @@ import { packRequest, requestWriteUnits } from '../../core/telemetry/timestream/
 import type { TelemetryRecord } from '../../core/telemetry/types';
 import { ensureTelemetryTable, localClientConfig, startDynamo } from '../../local/embedded/dynamodb';
 import { FileExportSink } from '../../local/export/file-export-sink';
-import { FakeTimestream } from '../../test/helpers/fake-timestream';
+import { FakeTimestream } from '../../testkit/fake-timestream';
 
 // The three telemetry stores side by side (docs/TELEMETRY.md turns the request and capacity
 // counts into a monthly cost): DuckDB (local stand-in for Timestream), the DynamoDB store on

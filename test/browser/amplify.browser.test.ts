@@ -8,8 +8,8 @@ import type { Browser } from 'playwright-core';
 import type { LocalMode } from '../../local/start-local';
 import { trustInNss } from '../../local/trust-ca';
 import { FLOW_STEPS, type FlowStep } from '../helpers/amplify-flow';
-import { ADMIN, startTestLocal, tempDir } from '../helpers/local-mode';
-import { launchChromium } from '../helpers/chromium';
+import { ADMIN, startTestLocal, tempDir } from '../../testkit/local-mode';
+import { launchChromium } from '../../testkit/chromium';
 
 // Issue 11 item 5: the real aws-amplify package, bundled for a page on another origin, in headless
 // Chromium against the local mode. The browser trusts the local CA as `npm run trust-ca` makes a

@@ -10,8 +10,8 @@ import {
 import type { LocalMode } from '../../local/start-local';
 import { Station } from '../../local/simulator/station';
 import { ensureConsoleBuilt } from '../../console/tooling/build-console';
-import { ADMIN, startTestLocal } from '../helpers/local-mode';
-import { launchChromium } from '../helpers/chromium';
+import { ADMIN, startTestLocal } from '../../testkit/local-mode';
+import { launchChromium } from '../../testkit/chromium';
 import { repoRoot } from '../unit/infra/build';
 
 /**

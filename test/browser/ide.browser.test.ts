@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { LocalMode } from '../../local/start-local';
-import { ADMIN, startTestLocal } from '../helpers/local-mode';
-import { launchChromium } from '../helpers/chromium';
+import { ADMIN, startTestLocal } from '../../testkit/local-mode';
+import { launchChromium } from '../../testkit/chromium';
 
 let local: LocalMode;
 let browser: Browser;

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureLocalTls } from '../../local/embedded/certificates';
 import { caFileOf, nicknameOf, trustEverywhere, trustInNss } from '../../local/trust-ca';
-import { tempDir } from '../helpers/local-mode';
+import { tempDir } from '../../testkit/local-mode';
 
 // `npm run trust-ca` on Linux: the NSS databases browsers read (needs certutil, as the browser tier does).
 

@@ -1,7 +1,7 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal } from '../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal } from '../../testkit/local-mode';
 
 // Acks have their own path with no batching window (their own queue and event source in AWS,
 // their own batcher locally): a readings window, however long, never holds an ack back.

@@ -6,7 +6,7 @@ import { startSimulator, type Simulator } from '../../local/simulator/simulator'
 import { ALERT_SELECTION } from '../../core/alerts/notifier';
 import type { OutboxEntry } from '../../core/alerts/outbox-notification-sender';
 import { AppSyncRealtimeClient } from '../helpers/appsync-realtime-client';
-import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../helpers/local-mode';
+import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../../testkit/local-mode';
 
 // The done-when scenario of issue 15 in the local mode: a simulated station's pH leaves its limits for
 // longer than its rule, one alert opens, reaches subscribers of both WebSocket protocols and the

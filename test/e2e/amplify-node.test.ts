@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { LocalMode } from '../../local/start-local';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ACCOUNT_FLOW_STEPS, FLOW_STEPS, type FlowStep } from '../helpers/amplify-flow';
-import { ADMIN, startTestLocal, tempDir } from '../helpers/local-mode';
+import { ADMIN, startTestLocal, tempDir } from '../../testkit/local-mode';
 
 // Issue 11 item 5: the real aws-amplify package in Node against the local mode, unchanged.
 

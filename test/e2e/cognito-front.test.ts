@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { USER_POOL_TOKEN_VALIDITY } from '../../core/accounts/user-pool-settings';
 import type { LocalMode } from '../../local/start-local';
-import { ADMIN, createAccount, gql, startTestLocal } from '../helpers/local-mode';
+import { ADMIN, createAccount, gql, startTestLocal } from '../../testkit/local-mode';
 import { claimsOf } from './security/tokens';
 
 // Issue 11 item 2: every Cognito call Amplify's auth makes works locally as in Cognito.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { LocalMode } from '../../local/start-local';
-import { startTestLocal } from '../helpers/local-mode';
+import { startTestLocal } from '../../testkit/local-mode';
 
 let local: LocalMode;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { LocalMode, LocalOutputs } from '../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../../testkit/local-mode';
 import { childLocalEnv } from '../helpers/soak';
 
 const dirs: { remove: () => void }[] = [];

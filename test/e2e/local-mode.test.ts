@@ -7,7 +7,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { LocalMode } from '../../local/start-local';
 import { AppSyncRealtimeClient } from '../helpers/appsync-realtime-client';
-import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../helpers/local-mode';
+import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../../testkit/local-mode';
 
 const DEVICE_FIELDS =
   'id name enabled configVersion reportedConfigVersion configStatus lastSeenAt sensors { id enabled }';

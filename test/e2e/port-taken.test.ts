@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PortInUseError } from '../../local/embedded/listen';
-import { startTestLocal, tempDir } from '../helpers/local-mode';
+import { startTestLocal, tempDir } from '../../testkit/local-mode';
 
 const data = tempDir();
 let blocker: Server | undefined;

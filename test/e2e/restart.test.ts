@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { LocalMode } from '../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../../testkit/local-mode';
 
 const data = tempDir();
 let local: LocalMode | undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
 import { startSimulator, type Simulator } from '../../local/simulator/simulator';
-import { ADMIN, gql, signIn, startTestLocal } from '../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal } from '../../testkit/local-mode';
 
 let local: LocalMode;
 let simulator: Simulator | undefined;

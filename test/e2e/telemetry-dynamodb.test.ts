@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
-import { ADMIN, createAccount, gql, signIn, startTestLocal, tempDir } from '../helpers/local-mode';
+import { ADMIN, createAccount, gql, signIn, startTestLocal, tempDir } from '../../testkit/local-mode';
 
 // LOCAL_TELEMETRY=dynamodb: what a new AWS account deploys (--context telemetry=dynamodb), run on
 // dynalite. Readings go in over MQTT, are calibrated and stored, and come back through latestReadings,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import type { LocalMode } from '../../local/start-local';
-import { ADMIN, FREE_PORTS, gql, signIn, startTestLocal, tempDir } from '../helpers/local-mode';
+import { ADMIN, FREE_PORTS, gql, signIn, startTestLocal, tempDir } from '../../testkit/local-mode';
 
 // Issue 11 item 1: TLS and plain HTTP on the one GraphQL port, with a certificate from a local CA
 // made at the first start and kept in the data dir.

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { RejectedMessageService } from '../../core/rejected';
 import type { TelemetryStore } from '../../core/telemetry';
 import { rejectedIdOf, type Delivery } from './reliability-harness';
-import { message } from './telemetry-fixtures';
+import { message } from '../../testkit/telemetry-fixtures';
 import { storedPoints } from './telemetry-rows';
 
 /** What must become of one message once it is acknowledged. */

@@ -14,7 +14,7 @@ import { DeviceCache } from '../../processors/calibration/device-cache';
 import { createApi, type Api } from '../../resolvers/api/app';
 import { buildApiDeps, documentClientOf } from '../../resolvers/api/deps';
 import { FakePublisher } from './devices-harness';
-import { FakeNotifier, sqsEvent, sqsRecord } from './telemetry-fixtures';
+import { FakeNotifier, sqsEvent, sqsRecord } from '../../testkit/telemetry-fixtures';
 
 /** Silent: the code under test logs every injected fault by design; a failing test still shows its diff. */
 export const silentLogger = () => new Logger({ serviceName: 'reliability-test', logLevel: 'SILENT' });

@@ -2,7 +2,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { LocalOutputs } from '../../local/start-local';
 import type { ProcessorStats } from '../../local/processor/local-processor';
-import { ADMIN, gql, signIn, type GraphQLResponse } from './local-mode';
+export { sleep } from '../../testkit/wait-for';
+import { waitFor as waitForValue } from '../../testkit/wait-for';
+import { ADMIN, gql, signIn, type GraphQLResponse } from '../../testkit/local-mode';
 
 /** Sensors of every soak device: raw 0..1000 -> 0..14 (ph), 0..100 (tmp), 0..2000 (cond). */
 export const SOAK_SENSORS = [
@@ -47,26 +49,14 @@ export async function childLocalEnv(dataDir: string, batchWindowMs: number): Pro
   };
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Polls `check` until it returns a value other than undefined. The deadline
- * only bounds a hung run (it fails with `describe()`); it is not a speed
- * assertion, so it is set far beyond any expected duration.
- */
-export async function waitFor<T>(
+/** Polls `check` until it returns a value; see testkit/wait-for.ts. */
+export function waitFor<T>(
   check: () => Promise<T | undefined> | T | undefined,
   deadlineMs: number,
   describe: () => string,
   everyMs = 100,
 ): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`gave up after ${deadlineMs} ms: ${describe()}`);
-    await sleep(everyMs);
-  }
+  return waitForValue(check, { timeoutMs: deadlineMs, describe, everyMs });
 }
 
 /** The processor's counters as `GET /health` shows them. */

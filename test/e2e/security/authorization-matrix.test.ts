@@ -6,7 +6,7 @@ import { createClient } from 'graphql-ws';
 import { Kind, parse } from 'graphql';
 import type { LocalMode } from '../../../local/start-local';
 import { AppSyncRealtimeClient } from '../../helpers/appsync-realtime-client';
-import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../../helpers/local-mode';
+import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
 import {
   accessRule,
   groupMayCall,

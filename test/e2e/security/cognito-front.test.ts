@@ -24,7 +24,7 @@ import {
   signIn,
   startTestLocal,
   tempDir,
-} from '../../helpers/local-mode';
+} from '../../../testkit/local-mode';
 import { claimsOf } from './tokens';
 
 // Issue 12 findings 1, 2 (Cognito's part) and 7 (local part), reproduced against the running local mode.

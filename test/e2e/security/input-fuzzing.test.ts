@@ -8,7 +8,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import type { LocalMode } from '../../../local/start-local';
-import { ADMIN, signIn, startTestLocal } from '../../helpers/local-mode';
+import { ADMIN, signIn, startTestLocal } from '../../../testkit/local-mode';
 import {
   loadSchema,
   operationFor,

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import type { LocalMode } from '../../../local/start-local';
 import { REALTIME_LIMITS } from '../../../local/server/realtime-limits';
-import { ADMIN, signIn, startTestLocal } from '../../helpers/local-mode';
+import { ADMIN, signIn, startTestLocal } from '../../../testkit/local-mode';
 import { AppSyncRealtimeClient } from '../../helpers/appsync-realtime-client';
 
 // Issue 12, item 4: one malformed request, frame or header, sent without a token, took every part

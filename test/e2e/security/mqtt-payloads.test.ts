@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { LocalMode } from '../../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal } from '../../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
 
 // Hostile device traffic through the local broker, with device credentials on
 // (LOCAL_DEVICE_PASSWORD): what a device sends on its own topics is either used or

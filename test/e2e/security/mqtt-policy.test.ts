@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { LocalMode } from '../../../local/start-local';
 import { MAX_MQTT_PACKET_BYTES } from '../../../local/embedded/mqtt';
-import { ADMIN, gql, signIn, startTestLocal } from '../../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
 
 // Issue 12, item 3: any MQTT client could overwrite or clear any device's retained config (the API
 // kept saying DELIVERED); in device-password mode a device could overwrite its own config, and the

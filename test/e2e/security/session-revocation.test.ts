@@ -4,7 +4,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalMode } from '../../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal } from '../../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
 
 // Issue 12, item 7: an account that was deleted or disabled could still renew its session with
 // the refresh token it had. The API now signs it out globally (AdminUserGlobalSignOut) first.

@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalMode } from '../../../local/start-local';
 import { loadLocalCredentials } from '../../../local/embedded/local-credentials';
-import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../../../testkit/local-mode';
 
 // Issue 12, item 2 (DynamoDB and the IoT Data Plane; Cognito's admin API is issue 11's front):
 // dynalite answered a request with a fake SigV4 signature, and the Data Plane route replaced a

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { LocalMode } from '../../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal } from '../../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
 
 // Issue 12, item 6: values the stores cannot hold gave InternalError (min: -1e200, a calibration
 // point of 1.7e308: DynamoDB numbers end at 9.99e125), AWSJSON nested 5,000 deep answered

@@ -6,7 +6,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import type { LocalMode } from '../../../local/start-local';
 import { DataDirInUseError, StoreDamagedError } from '../../../local/embedded/data-dir-check';
-import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../../helpers/local-mode';
+import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../../../testkit/local-mode';
 
 // Issue 12, item 5: stored data lost or wrong in silence. A damaged inbox line dropped an
 // acknowledged reading without a trace; a damaged retained-messages file lost every config while

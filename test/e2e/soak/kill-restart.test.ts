@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { LocalMode, LocalOutputs } from '../../../local/start-local';
-import { startTestLocal, tempDir } from '../../helpers/local-mode';
+import { startTestLocal, tempDir } from '../../../testkit/local-mode';
 import {
   createDevices,
   childLocalEnv,

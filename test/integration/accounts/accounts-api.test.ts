@@ -19,7 +19,7 @@ import {
   userIdentity,
   type TestIdentity,
 } from '../../helpers/appsync-event-users';
-import { countRequests, type RequestCounter } from '../../helpers/aws-request-counter';
+import { countRequests, type RequestCounter } from '../../../testkit/aws-request-counter';
 import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
 
 const PASSWORD = 'Drain-Off-2024!';

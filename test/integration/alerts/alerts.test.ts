@@ -15,7 +15,7 @@ import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamo
 import { DeviceCache } from '../../../processors/calibration/device-cache';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { FakePublisher } from '../../helpers/devices-harness';
-import { FakeNotifier, message } from '../../helpers/telemetry-fixtures';
+import { FakeNotifier, message } from '../../../testkit/telemetry-fixtures';
 
 // The alert rules as the processor runs them: the real device and alert stores on dynalite, the
 // DuckDB telemetry store, the device cache; each `processor()` is one container (its own cache

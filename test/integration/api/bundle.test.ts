@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../../bench/bundles';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { GENERIC_ERROR_MESSAGE } from '../../../core/shared/errors';
-import { admin, mutation, query } from '../../helpers/appsync-event';
+import { admin, mutation, query } from '../../../testkit/appsync-event';
 
 // The deployed API bundle is not the code the other tests run: esbuild swaps
 // the SDK's credential chain and event streams for stand-ins

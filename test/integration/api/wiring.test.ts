@@ -12,7 +12,7 @@ import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { GENERIC_ERROR_MESSAGE, isErrorEnvelope } from '../../../core/shared/errors';
 import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { admin, appSyncEvent, backend } from '../../helpers/appsync-event';
+import { admin, appSyncEvent, backend } from '../../../testkit/appsync-event';
 
 // The schema decides which fields exist; this suite proves the API Lambda's
 // full wiring (buildApiDeps + createApi, as handler.ts and the local mode use

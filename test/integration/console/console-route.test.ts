@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequestTarget } from '../../../local/server/request-target';
 import { serveConsole } from '../../../local/server/console-route';
-import { tempDir } from '../../helpers/local-mode';
+import { tempDir } from '../../../testkit/local-mode';
 
 /** The local server's /console route on its own, over real HTTP, with a made-up build. */
 const build = tempDir('yvr-console-route-');

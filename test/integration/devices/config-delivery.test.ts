@@ -9,7 +9,7 @@ import {
 import type { Device, DeviceConfigVersionConnection } from '../../../core/generated/graphql';
 import { isErrorEnvelope } from '../../../core/shared/errors';
 import { documentClientOf } from '../../../resolvers/api/deps';
-import { mutation, query } from '../../helpers/appsync-event';
+import { mutation, query } from '../../../testkit/appsync-event';
 import {
   FakePublisher,
   dataOf,

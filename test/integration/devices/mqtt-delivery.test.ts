@@ -3,7 +3,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../../core/generated/graphql';
 import { startMqtt, type EmbeddedMqtt } from '../../../local/embedded/mqtt';
-import { mutation } from '../../helpers/appsync-event';
+import { mutation } from '../../../testkit/appsync-event';
 import { dataOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 // The real IotConfigPublisher and IoTDataPlaneClient, against the embedded broker's Data Plane route.

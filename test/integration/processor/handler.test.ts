@@ -12,7 +12,7 @@ import { DeviceService, DynamoDeviceStore } from '../../../core/devices';
 import { logger } from '../../../core/shared/logger';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { FakePublisher } from '../../helpers/devices-harness';
-import { message, sqsEvent, sqsRecord } from '../../helpers/telemetry-fixtures';
+import { message, sqsEvent, sqsRecord } from '../../../testkit/telemetry-fixtures';
 import { TWO_SENSORS } from '../../helpers/reliability-harness';
 
 // The Lambda entry exactly as the CDK app bundles it: configuration from the

@@ -9,7 +9,7 @@ import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamo
 import { createSqsBatchHandler } from '../../../processors/calibration/batch';
 import { DeviceCache } from '../../../processors/calibration/device-cache';
 import { FakePublisher } from '../../helpers/devices-harness';
-import { FakeNotifier, message, sqsEvent, sqsRecord } from '../../helpers/telemetry-fixtures';
+import { FakeNotifier, message, sqsEvent, sqsRecord } from '../../../testkit/telemetry-fixtures';
 
 // The processor wired as handler.ts wires it, against the real device store and
 // service on dynalite and the DuckDB telemetry store: the ports meet the real objects.

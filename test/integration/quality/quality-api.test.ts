@@ -17,7 +17,7 @@ import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { createApi, type Api } from '../../../resolvers/api/app';
 import { buildApiDeps, documentClientOf } from '../../../resolvers/api/deps';
-import { admin, mutation, query, user } from '../../helpers/appsync-event';
+import { admin, mutation, query, user } from '../../../testkit/appsync-event';
 import { dataOf, errorOf, FakePublisher } from '../../helpers/devices-harness';
 
 const MIN = 60_000;

@@ -12,7 +12,7 @@ import {
   NOW,
   device,
   message,
-} from '../../helpers/telemetry-fixtures';
+} from '../../../testkit/telemetry-fixtures';
 
 let dynamo: EmbeddedDynamo;
 let tableCounter = 0;

@@ -3,7 +3,7 @@ import type { Device } from '../../../core/generated/graphql';
 import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import type { Api } from '../../../resolvers/api/app';
-import { mutation, query } from '../../helpers/appsync-event';
+import { mutation, query } from '../../../testkit/appsync-event';
 import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
 import {
   LEAKS,
@@ -25,7 +25,7 @@ import {
   type Delivery,
   type TableOn,
 } from '../../helpers/reliability-harness';
-import { message } from '../../helpers/telemetry-fixtures';
+import { message } from '../../../testkit/telemetry-fixtures';
 import { storedPoints } from '../../helpers/telemetry-rows';
 
 // The device table failing under the real DynamoDB client (dynalite behind

@@ -5,7 +5,7 @@ import type { Device } from '../../../core/generated/graphql';
 import { DynamoDeviceStore, IotConfigPublisher } from '../../../core/devices';
 import { startMqtt, type EmbeddedMqtt } from '../../../local/embedded/mqtt';
 import { documentClientOf } from '../../../resolvers/api/deps';
-import { mutation, query } from '../../helpers/appsync-event';
+import { mutation, query } from '../../../testkit/appsync-event';
 import { dataOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 import {
   FlakyPublisher,
@@ -16,7 +16,7 @@ import {
   type WireRequest,
 } from '../../helpers/fault-injection';
 import { TWO_SENSORS, eventOf, failedIds, wireProcessor } from '../../helpers/reliability-harness';
-import { message } from '../../helpers/telemetry-fixtures';
+import { message } from '../../../testkit/telemetry-fixtures';
 
 // The real IotConfigPublisher and IoTDataPlaneClient against the embedded
 // broker's Data Plane route, with faults answered on the wire inside the SDK.

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbTelemetryStore, TimestreamTelemetryStore, type TelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { FakeTimestream } from '../../helpers/fake-timestream';
+import { FakeTimestream } from '../../../testkit/fake-timestream';
 import { batchesOf } from '../../helpers/message-ledger';
 import {
   TWO_SENSORS,
@@ -21,7 +21,7 @@ import {
   wireProcessor,
   type Delivery,
 } from '../../helpers/reliability-harness';
-import { message } from '../../helpers/telemetry-fixtures';
+import { message } from '../../../testkit/telemetry-fixtures';
 import { dumpDuckDbRows, storedPoints } from '../../helpers/telemetry-rows';
 
 // At-least-once in means the same message can arrive again, in another batch

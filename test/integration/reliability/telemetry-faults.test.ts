@@ -13,8 +13,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryStore } from '../../../core/telemetry';
 import { DuckDbTelemetryStore, TimestreamTelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { FakeTimestream } from '../../helpers/fake-timestream';
-import { mutation, query } from '../../helpers/appsync-event';
+import { FakeTimestream } from '../../../testkit/fake-timestream';
+import { mutation, query } from '../../../testkit/appsync-event';
 import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
 import { FlakyTelemetryStore, LEAKS } from '../../helpers/fault-injection';
 import { batchesOf, expectAccountedFor, mixedTraffic, type Expected } from '../../helpers/message-ledger';
@@ -26,7 +26,7 @@ import {
   wireApi,
   wireProcessor,
 } from '../../helpers/reliability-harness';
-import { message } from '../../helpers/telemetry-fixtures';
+import { message } from '../../../testkit/telemetry-fixtures';
 
 // The telemetry store failing under the SQS handler (processors/calibration/
 // batch.ts) with the real pipeline, device store and rejected-message store on

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryStore } from '../../../core/telemetry';
 import type { TelemetryRecord } from '../../../core/telemetry/types';
-import { NOW } from '../../helpers/telemetry-fixtures';
+import { NOW } from '../../../testkit/telemetry-fixtures';
 
 /** A store under test and how to let it go. */
 export interface StoreUnderTest {

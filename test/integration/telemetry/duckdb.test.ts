@@ -11,7 +11,7 @@ import {
   FakeNotifier,
   NOW,
   tenSensorMessage,
-} from '../../helpers/telemetry-fixtures';
+} from '../../../testkit/telemetry-fixtures';
 import { telemetryStoreContract } from './contract';
 
 telemetryStoreContract('DuckDB in memory', async () => {

@@ -10,8 +10,8 @@ import {
   startDynamo,
   type EmbeddedDynamo,
 } from '../../../local/embedded/dynamodb';
-import { countRequests } from '../../helpers/aws-request-counter';
-import { NOW } from '../../helpers/telemetry-fixtures';
+import { countRequests } from '../../../testkit/aws-request-counter';
+import { NOW } from '../../../testkit/telemetry-fixtures';
 
 // The DynamoDB store keeps hour and day rollups as it writes. Whatever the
 // batching, redelivery, order and concurrency of the writes, the buckets it

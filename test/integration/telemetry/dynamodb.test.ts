@@ -2,7 +2,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { DynamoDbTelemetryStore } from '../../../core/telemetry';
 import { ensureTelemetryTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { NOW } from '../../helpers/telemetry-fixtures';
+import { NOW } from '../../../testkit/telemetry-fixtures';
 import { telemetryStoreContract } from './contract';
 
 let dynamo: EmbeddedDynamo;

@@ -11,7 +11,7 @@ import {
   FakeNotifier,
   NOW,
   tenSensorMessage,
-} from '../../helpers/telemetry-fixtures';
+} from '../../../testkit/telemetry-fixtures';
 
 // A buoy offline for days sends its backlog when it is back: Timestream takes it (magnetic-store
 // writes) as far back as the magnetic store's retention, and the local store applies the same window.

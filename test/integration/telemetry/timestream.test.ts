@@ -2,8 +2,8 @@ import { QueryCommand, TimestreamQueryClient } from '@aws-sdk/client-timestream-
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TimestreamTelemetryStore } from '../../../core/telemetry';
-import { FakeTimestream } from '../../helpers/fake-timestream';
-import { NOW } from '../../helpers/telemetry-fixtures';
+import { FakeTimestream } from '../../../testkit/fake-timestream';
+import { NOW } from '../../../testkit/telemetry-fixtures';
 import { telemetryStoreContract } from './contract';
 
 const writeMock = mockClient(TimestreamWriteClient);

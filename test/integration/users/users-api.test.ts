@@ -4,7 +4,7 @@ import type { User, UserConnection } from '../../../core/generated/graphql';
 import { DynamoUserStore, UserService } from '../../../core/users';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { adminIdentity, mutation, query, userIdentity } from '../../helpers/appsync-event-users';
-import { countRequests, type RequestCounter } from '../../helpers/aws-request-counter';
+import { countRequests, type RequestCounter } from '../../../testkit/aws-request-counter';
 import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
 
 const admin = adminIdentity('admin-0001');

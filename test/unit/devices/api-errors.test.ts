@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DeviceService } from '../../../core/devices';
 import { GENERIC_ERROR_MESSAGE, NotFoundError } from '../../../core/shared/errors';
 import { createApi } from '../../../resolvers/api/app';
-import { mutation, query } from '../../helpers/appsync-event';
+import { mutation, query } from '../../../testkit/appsync-event';
 
 const quietLogger = () => {
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadApiConfig, toEndpointUrl } from '../../../resolvers/api/config';
-import { query } from '../../helpers/appsync-event';
+import { query } from '../../../testkit/appsync-event';
 
 const env = {
   TABLE_NAME: 'yvr-test-data',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrate, prepareSensor, roundTo, type PreparedSensor } from '../../../core/ingestion';
-import { sensor } from '../../helpers/telemetry-fixtures';
+import { sensor } from '../../../testkit/telemetry-fixtures';
 
 function prepared(points: [number, number][], overrides: Parameters<typeof sensor>[1] = {}): PreparedSensor {
   const result = prepareSensor(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_BYTES, parseMessage, routeTopic, type ParsedMessage } from '../../../core/ingestion';
-import { NOW, message } from '../../helpers/telemetry-fixtures';
+import { NOW, message } from '../../../testkit/telemetry-fixtures';
 
 const window = { now: NOW, oldest: NOW - 24 * 3_600_000 };
 const parse = (topic: string, payload: unknown, receivedAt = NOW): ParsedMessage =>

@@ -20,7 +20,7 @@ import {
   device,
   sqsEvent,
   sqsRecord,
-} from '../../helpers/telemetry-fixtures';
+} from '../../../testkit/telemetry-fixtures';
 
 // Properties over what the field can send: any JSON (or bytes) on any topic with any time.
 // The pipeline must decide every message (stored, rejected with a reason, or retried) exactly

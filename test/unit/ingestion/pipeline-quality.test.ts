@@ -11,7 +11,7 @@ import {
   device,
   message,
   sensor,
-} from '../../helpers/telemetry-fixtures';
+} from '../../../testkit/telemetry-fixtures';
 
 const MIN = 60_000;
 

@@ -11,7 +11,7 @@ import {
   message,
   sensor,
   tenSensorMessage,
-} from '../../helpers/telemetry-fixtures';
+} from '../../../testkit/telemetry-fixtures';
 
 function setup(options: { devices?: FakeDevices; notifierFails?: boolean; ackFailure?: unknown } = {}) {
   const devices = options.devices ?? new FakeDevices();

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { InboundMessage, MessageOutcome } from '../../../core/ingestion';
 import { decodeSqsRecord, encodeSqsBody } from '../../../processors/calibration/decode';
 import { lambdaBatchRunner } from '../../../local/processor/local-processor';
-import { NOW, sqsRecord } from '../../helpers/telemetry-fixtures';
+import { NOW, sqsRecord } from '../../../testkit/telemetry-fixtures';
 
 // Issue 11 item 3: the local processor hands its messages to the calibration Lambda's own batch
 // handler as the SQS records the IoT rule writes, and retries exactly what the handler reports.

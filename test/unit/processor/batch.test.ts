@@ -15,7 +15,7 @@ import {
   sqsEvent,
   sqsRecord,
   tenSensorMessage,
-} from '../../helpers/telemetry-fixtures';
+} from '../../../testkit/telemetry-fixtures';
 
 class MemoryRejected implements RejectedMessageStore {
   items = new Map<string, RejectedMessage>();

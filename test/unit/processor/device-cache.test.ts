@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceCache } from '../../../processors/calibration/device-cache';
-import { FakeDevices, device } from '../../helpers/telemetry-fixtures';
+import { FakeDevices, device } from '../../../testkit/telemetry-fixtures';
 
 function setup() {
   let now = 1_000_000;

@@ -8,7 +8,7 @@ import { TelemetryService } from '../../../core/telemetry';
 import type { RangeQuery } from '../../../core/telemetry/types';
 import { rejectedRouter } from '../../../resolvers/api/rejected-router';
 import { telemetryRouter } from '../../../resolvers/api/telemetry-router';
-import { admin, appSyncEvent, user } from '../../helpers/appsync-event';
+import { admin, appSyncEvent, user } from '../../../testkit/appsync-event';
 
 const silent = new Logger({ serviceName: 'routers-test', logLevel: 'SILENT' });
 

@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TimestreamTelemetryStore } from '../../../core/telemetry';
 import { parseRows, parseTimestamp, stringLiteral, tableRef } from '../../../core/telemetry/timestream/sql';
-import { NOW } from '../../helpers/telemetry-fixtures';
+import { NOW } from '../../../testkit/telemetry-fixtures';
 
 const qMock = mockClient(TimestreamQueryClient);
 const HOUR = 3_600_000;

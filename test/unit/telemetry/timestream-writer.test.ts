@@ -19,7 +19,7 @@ import {
   FakeNotifier,
   NOW,
   tenSensorMessage,
-} from '../../helpers/telemetry-fixtures';
+} from '../../../testkit/telemetry-fixtures';
 
 const tsMock = mockClient(TimestreamWriteClient);
 const sleeps: number[] = [];

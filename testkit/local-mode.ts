@@ -8,8 +8,8 @@ import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { startLocal, type LocalMode, type LocalOptions, type LocalOutputs } from '../../local/start-local';
-import type { LocalCredentials } from '../../local/embedded/local-credentials';
+import { startLocal, type LocalMode, type LocalOptions, type LocalOutputs } from '../local/start-local';
+import type { LocalCredentials } from '../local/embedded/local-credentials';
 
 export const ADMIN = { email: 'admin@example.com', password: 'Admin123!' };
 export const FREE_PORTS = { graphql: 0, mqtt: 0, mqttWs: 0, cognito: 0, dynamodb: 0 };

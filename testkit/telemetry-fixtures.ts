@@ -1,5 +1,5 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Device } from '../../core/generated/graphql';
+import type { Device } from '../core/generated/graphql';
 import type {
   AckInput,
   AckRecorder,
@@ -8,10 +8,10 @@ import type {
   InboundMessage,
   IngestionDevice,
   LastSeenWriter,
-} from '../../core/ingestion';
-import type { CalibrationSensor } from '../../core/ingestion/types';
-import type { TelemetryStore } from '../../core/telemetry';
-import type { TelemetryRecord, WriteResult } from '../../core/telemetry/types';
+} from '../core/ingestion';
+import type { CalibrationSensor } from '../core/ingestion/types';
+import type { TelemetryStore } from '../core/telemetry';
+import type { TelemetryRecord, WriteResult } from '../core/telemetry/types';
 
 /** 2026-11-27T00:00:00Z: the fixed "now" of the telemetry tests. */
 export const NOW = Date.UTC(2026, 10, 27, 0, 0, 0);
@@ -115,7 +115,7 @@ export class FakeAcks implements AckRecorder {
   async recordAck(input: AckInput): Promise<Device> {
     this.calls.push(input);
     if (this.fail) throw this.fail;
-    const { NotFoundError, ValidationError } = await import('../../core/shared/errors');
+    const { NotFoundError, ValidationError } = await import('../core/shared/errors');
     const d = this.devices.devices.get(input.deviceId);
     if (!d) throw new NotFoundError(`Device "${input.deviceId}" does not exist.`);
     if (input.version > d.configVersion) {
