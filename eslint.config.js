@@ -35,6 +35,37 @@ export default tseslint.config(
     },
   },
   {
+    // The layering, enforced: core/ is what every entry shares, so it imports none of them; bench/ and
+    // testkit/ measure and drive the product and never reach into test/.
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(resolvers|processors|local|infra|test|testkit|bench|console)(/|$)',
+              message: 'core/ imports only core/ and packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['bench/**/*.ts', 'testkit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+test(/|$)', message: 'Shared helpers live in testkit/, not test/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The plugin's recommended rules (no-recursion, no-disallowed-methods, no-function-passing, ...) need
     // type information: keep its TypeScript parser and give it the resolvers' own tsconfig. Overriding
     // languageOptions without them silently dropped the parser and made those rules crash or no-op.
