@@ -1,22 +1,19 @@
 import * as z from 'zod';
-import type {
-  CreateDeviceInput,
-  Location,
-  Sensor,
-  SensorInput,
-  UpdateDeviceInput,
-} from '../generated/graphql';
+import type { CreateDeviceInput, Sensor, SensorInput, UpdateDeviceInput } from '../generated/graphql';
 import { ValidationError, type FieldIssue } from '../shared/errors';
-import { friendlyMessage, parseInput, toFieldIssues } from '../shared/zod-issues';
+import { deviceIdSchema, sensorIdSchema } from '../shared/ids';
+import { friendlyMessage, parseInput, requiredString, toFieldIssues } from '../shared/zod-issues';
 import { sensorColumnProblem } from '../telemetry/timestream/layout';
 import { DYNAMODB_NUMBER_MESSAGE, fitsDynamoDbNumber } from '../shared/store-limits';
 import {
   DEFAULT_DECIMALS,
   DEFAULT_SENSOR_INTERVAL_MS,
   KNOWN_MEASUREMENTS,
+  MAX_DECIMALS,
   MAX_SENSORS,
   MAX_SENSOR_INTERVAL_MS,
   MIN_SENSOR_INTERVAL_MS,
+  type DeviceSettings,
 } from './model';
 import {
   DEFAULT_AFTER_READINGS,
@@ -27,28 +24,12 @@ import {
   MAX_SILENCE_AFTER_INTERVALS,
 } from '../alerts/model';
 
-// Ids end up in MQTT topics and DynamoDB keys (`DEVICE#<id>`), so `/`, `+` and `#` are kept out.
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const SENSOR_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const MEASUREMENT_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 const MAX_CALIBRATION_POINTS = 32;
 
-/** Zod's default messages name types; these say what the caller may send instead. */
-const requiredString = (what: string) =>
-  z.string({
-    error: (issue) =>
-      issue.input === undefined || issue.input === null ? `is required: ${what}` : `must be text: ${what}`,
-  });
-
-const deviceId = requiredString('1 to 64 letters, digits, "_" or "-"').regex(
-  ID_PATTERN,
-  'must be 1 to 64 letters, digits, "_" or "-"',
-);
-
-const sensorId = requiredString('1 to 32 letters, digits, "_" or "-"').regex(
-  SENSOR_ID_PATTERN,
-  'must be 1 to 32 letters, digits, "_" or "-"',
-);
+// Ids end up in MQTT topics and DynamoDB keys (`DEVICE#<id>`): core/shared/ids.ts keeps `/`, `+` and `#` out.
+const deviceId = deviceIdSchema;
+const sensorId = sensorIdSchema;
 
 const name = requiredString('1 to 100 characters')
   .trim()
@@ -251,10 +232,10 @@ const sensor = z
       max: storable(' or null').nullish(),
       alertsEnabled: bool('').nullish(),
       decimals: z
-        .number({ error: 'must be a whole number from 0 to 6' })
-        .int('must be a whole number from 0 to 6')
-        .min(0, 'must be a whole number from 0 to 6')
-        .max(6, 'must be a whole number from 0 to 6')
+        .number({ error: `must be a whole number from 0 to ${MAX_DECIMALS}` })
+        .int(`must be a whole number from 0 to ${MAX_DECIMALS}`)
+        .min(0, `must be a whole number from 0 to ${MAX_DECIMALS}`)
+        .max(MAX_DECIMALS, `must be a whole number from 0 to ${MAX_DECIMALS}`)
         .nullish(),
       calibration: calibration.nullish(),
       alert: alertRule.nullish(),
@@ -368,30 +349,14 @@ const NOT_NULL_IN_UPDATE = [
 ] as const;
 
 /** A create request after validation, with every default applied. */
-export interface ValidCreateDevice {
+export interface ValidCreateDevice extends DeviceSettings {
   id: string;
-  name: string;
-  description: string | null;
-  enabled: boolean;
-  location: Location | null;
-  sensorIntervalMs: number;
-  sensors: Sensor[];
-  silenceAfterIntervals: number;
 }
 
-/** An update request after validation: only the fields to change are present. */
-export interface ValidUpdateDevice {
+/** An update request after validation: only the fields to change are present (null clears description and location). */
+export interface ValidUpdateDevice extends Partial<DeviceSettings> {
   id: string;
   expectedVersion?: number;
-  name?: string;
-  /** null clears it. */
-  description?: string | null;
-  enabled?: boolean;
-  /** null clears it. */
-  location?: Location | null;
-  sensorIntervalMs?: number;
-  sensors?: Sensor[];
-  silenceAfterIntervals?: number;
 }
 
 /** Validates createDevice's input; every problem is reported with its `input.`-prefixed path. */
