@@ -17,6 +17,7 @@ import {
 } from './model';
 import {
   DEFAULT_AFTER_READINGS,
+  DEFAULT_ALERT_RULE,
   DEFAULT_DEADBAND,
   DEFAULT_SILENCE_AFTER_INTERVALS,
   MAX_AFTER_MINUTES,
@@ -42,6 +43,13 @@ const description = z
   .nullable();
 
 const finite = (what: string) => z.number({ error: `must be a finite number${what}` });
+
+/**
+ * An optional field whose absence (omitted or null) reads as `fallback`, so
+ * the parsed value has every field set and the defaults stand next to their rules.
+ */
+const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
+  schema.nullish().transform((value): NonNullable<z.output<T>> | D => value ?? fallback);
 
 /** A number the device item keeps in DynamoDB: finite and within DynamoDB's number range. */
 const storable = (what: string) =>
@@ -113,14 +121,17 @@ const alertRule = z.strictObject(
       .int(`must be a whole number of readings from 1 to ${MAX_AFTER_READINGS}`)
       .min(1, `must be at least 1 (the breaching reading itself)`)
       .max(MAX_AFTER_READINGS, `must be at most ${MAX_AFTER_READINGS} readings`)
-      .nullish(),
-    deadband: finite(' of at least 0, or null').min(0, 'must be at least 0').nullish(),
-    afterMinutes: z
-      .number({ error: `must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}, or null` })
-      .int(`must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}`)
-      .min(1, 'must be at least 1 minute, or null for readings only')
-      .max(MAX_AFTER_MINUTES, `must be at most ${MAX_AFTER_MINUTES} minutes (one day)`)
-      .nullish(),
+      .nullish()
+      .transform((value) => value ?? DEFAULT_AFTER_READINGS),
+    deadband: orDefault(finite(' of at least 0, or null').min(0, 'must be at least 0'), DEFAULT_DEADBAND),
+    afterMinutes: orDefault(
+      z
+        .number({ error: `must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}, or null` })
+        .int(`must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}`)
+        .min(1, 'must be at least 1 minute, or null for readings only')
+        .max(MAX_AFTER_MINUTES, `must be at most ${MAX_AFTER_MINUTES} minutes (one day)`),
+      null,
+    ),
   },
   { error: 'must be an object with afterReadings and deadband, or null' },
 );
@@ -140,40 +151,46 @@ const month = z
   .min(1, 'must be a month number from 1 to 12')
   .max(12, 'must be a month number from 1 to 12');
 const nonNegative = (what: string) =>
-  finite(` of at least 0${what}`).min(0, `must be at least 0${what}`).nullish();
-const count = z
-  .number({ error: 'must be a whole number from 2 to 1000' })
-  .int('must be a whole number from 2 to 1000')
-  .min(2, 'must be a whole number from 2 to 1000')
-  .max(1000, 'must be a whole number from 2 to 1000')
-  .nullish();
+  orDefault(finite(` of at least 0${what}`).min(0, `must be at least 0${what}`), null);
+const count = orDefault(
+  z
+    .number({ error: 'must be a whole number from 2 to 1000' })
+    .int('must be a whole number from 2 to 1000')
+    .min(2, 'must be a whole number from 2 to 1000')
+    .max(1000, 'must be a whole number from 2 to 1000'),
+  null,
+);
 const sensorQc = z
   .strictObject(
     {
-      enabled: bool('').nullish(),
-      sensorMin: finite(' or null').nullish(),
-      sensorMax: finite(' or null').nullish(),
-      userMin: finite(' or null').nullish(),
-      userMax: finite(' or null').nullish(),
-      climatology: z
-        .array(
-          z
-            .strictObject({ fromMonth: month, toMonth: month, min: finite(''), max: finite('') })
-            .refine((span) => span.min <= span.max, {
-              path: ['min'],
-              message: 'must be less than or equal to max',
-            }),
-          { error: 'must be a list of { fromMonth, toMonth, min, max } spans' },
-        )
-        .max(12, 'allows at most 12 seasonal spans')
-        .nullish(),
+      enabled: orDefault(bool(''), null),
+      sensorMin: orDefault(finite(' or null'), null),
+      sensorMax: orDefault(finite(' or null'), null),
+      userMin: orDefault(finite(' or null'), null),
+      userMax: orDefault(finite(' or null'), null),
+      climatology: orDefault(
+        z
+          .array(
+            z
+              .strictObject({ fromMonth: month, toMonth: month, min: finite(''), max: finite('') })
+              .refine((span) => span.min <= span.max, {
+                path: ['min'],
+                message: 'must be less than or equal to max',
+              }),
+            { error: 'must be a list of { fromMonth, toMonth, min, max } spans' },
+          )
+          .max(12, 'allows at most 12 seasonal spans'),
+        null,
+      ),
       spikeSuspect: nonNegative(''),
       spikeFail: nonNegative(''),
       rateOfChangeDeviations: nonNegative(' standard deviations'),
-      rateOfChangeWindowHours: finite(' of hours from 1 to 168')
-        .min(1, 'must be from 1 to 168 hours')
-        .max(168, 'must be from 1 to 168 hours')
-        .nullish(),
+      rateOfChangeWindowHours: orDefault(
+        finite(' of hours from 1 to 168')
+          .min(1, 'must be from 1 to 168 hours')
+          .max(168, 'must be from 1 to 168 hours'),
+        null,
+      ),
       flatLineTolerance: nonNegative(''),
       flatLineSuspectCount: count,
       flatLineFailCount: count,
@@ -198,22 +215,7 @@ const sensorQc = z
     // The operator's span lies inside the instrument's (the gross range test's two tiers).
     ordered('sensorMin', 'userMin');
     ordered('userMax', 'sensorMax');
-  })
-  .transform((qc) => ({
-    enabled: qc.enabled ?? null,
-    sensorMin: qc.sensorMin ?? null,
-    sensorMax: qc.sensorMax ?? null,
-    userMin: qc.userMin ?? null,
-    userMax: qc.userMax ?? null,
-    climatology: qc.climatology ?? null,
-    spikeSuspect: qc.spikeSuspect ?? null,
-    spikeFail: qc.spikeFail ?? null,
-    rateOfChangeDeviations: qc.rateOfChangeDeviations ?? null,
-    rateOfChangeWindowHours: qc.rateOfChangeWindowHours ?? null,
-    flatLineTolerance: qc.flatLineTolerance ?? null,
-    flatLineSuspectCount: qc.flatLineSuspectCount ?? null,
-    flatLineFailCount: qc.flatLineFailCount ?? null,
-  }));
+  });
 
 const sensor = z
   .strictObject(
@@ -223,23 +225,28 @@ const sensor = z
         MEASUREMENT_PATTERN,
         `must be one of ${KNOWN_MEASUREMENTS.join(', ')}, or a new name of 1 to 32 lowercase letters, digits or "_" starting with a letter`,
       ),
-      unit: z
-        .string({ error: 'must be text of at most 32 characters, or null' })
-        .max(32, 'must be at most 32 characters')
-        .nullish(),
-      enabled: bool('').nullish(),
-      min: storable(' or null').nullish(),
-      max: storable(' or null').nullish(),
-      alertsEnabled: bool('').nullish(),
-      decimals: z
-        .number({ error: `must be a whole number from 0 to ${MAX_DECIMALS}` })
-        .int(`must be a whole number from 0 to ${MAX_DECIMALS}`)
-        .min(0, `must be a whole number from 0 to ${MAX_DECIMALS}`)
-        .max(MAX_DECIMALS, `must be a whole number from 0 to ${MAX_DECIMALS}`)
-        .nullish(),
-      calibration: calibration.nullish(),
-      alert: alertRule.nullish(),
-      qc: sensorQc.nullish(),
+      unit: orDefault(
+        z
+          .string({ error: 'must be text of at most 32 characters, or null' })
+          .max(32, 'must be at most 32 characters'),
+        null,
+      ),
+      enabled: orDefault(bool(''), true),
+      min: orDefault(storable(' or null'), null),
+      max: orDefault(storable(' or null'), null),
+      alertsEnabled: orDefault(bool(''), false),
+      decimals: orDefault(
+        z
+          .number({ error: `must be a whole number from 0 to ${MAX_DECIMALS}` })
+          .int(`must be a whole number from 0 to ${MAX_DECIMALS}`)
+          .min(0, `must be a whole number from 0 to ${MAX_DECIMALS}`)
+          .max(MAX_DECIMALS, `must be a whole number from 0 to ${MAX_DECIMALS}`),
+        DEFAULT_DECIMALS,
+      ),
+      calibration: orDefault(calibration, null),
+      // A fresh object per sensor: the default rule is never shared between devices.
+      alert: alertRule.nullish().transform((rule) => rule ?? { ...DEFAULT_ALERT_RULE }),
+      qc: orDefault(sensorQc, null),
     },
     { error: 'must be a sensor object' },
   )
@@ -254,9 +261,8 @@ const sensor = z
         message: `must be less than or equal to max (${value.max})`,
       });
     }
-    const deadband = value.alert?.deadband;
+    const deadband = value.alert.deadband;
     if (
-      typeof deadband === 'number' &&
       typeof value.min === 'number' &&
       typeof value.max === 'number' &&
       value.min <= value.max &&
@@ -269,24 +275,7 @@ const sensor = z
         message: `must be at most half the distance between min and max (${(value.max - value.min) / 2}), or the alert could never close`,
       });
     }
-  })
-  .transform((value): Sensor => ({
-    id: value.id,
-    measurement: value.measurement,
-    unit: value.unit ?? null,
-    enabled: value.enabled ?? true,
-    min: value.min ?? null,
-    max: value.max ?? null,
-    alertsEnabled: value.alertsEnabled ?? false,
-    decimals: value.decimals ?? DEFAULT_DECIMALS,
-    calibration: value.calibration ?? null,
-    alert: {
-      afterReadings: value.alert?.afterReadings ?? DEFAULT_AFTER_READINGS,
-      deadband: value.alert?.deadband ?? DEFAULT_DEADBAND,
-      afterMinutes: value.alert?.afterMinutes ?? null,
-    },
-    qc: value.qc ?? null,
-  }));
+  });
 
 const sensors = z
   .array(sensor, { error: `must be a list of at most ${MAX_SENSORS} sensors` })
@@ -311,12 +300,12 @@ const createDeviceSchema = z.strictObject(
   {
     id: deviceId,
     name,
-    description: description.optional(),
-    enabled: bool('').nullish(),
-    location: location.nullish(),
-    sensorIntervalMs: sensorIntervalMs.nullish(),
-    sensors: sensors.nullish(),
-    silenceAfterIntervals: silenceAfterIntervals.nullish(),
+    description: orDefault(description, null),
+    enabled: orDefault(bool(''), true),
+    location: orDefault(location, null),
+    sensorIntervalMs: orDefault(sensorIntervalMs, DEFAULT_SENSOR_INTERVAL_MS),
+    sensors: sensors.nullish().transform((list) => list ?? []),
+    silenceAfterIntervals: orDefault(silenceAfterIntervals, DEFAULT_SILENCE_AFTER_INTERVALS),
   },
   { error: 'is required' },
 );
@@ -361,17 +350,7 @@ export interface ValidUpdateDevice extends Partial<DeviceSettings> {
 
 /** Validates createDevice's input; every problem is reported with its `input.`-prefixed path. */
 export function parseCreateDeviceInput(input: CreateDeviceInput | unknown): ValidCreateDevice {
-  const value = parse(createDeviceSchema, input, 'input');
-  return {
-    id: value.id,
-    name: value.name,
-    description: value.description ?? null,
-    enabled: value.enabled ?? true,
-    location: value.location ?? null,
-    sensorIntervalMs: value.sensorIntervalMs ?? DEFAULT_SENSOR_INTERVAL_MS,
-    sensors: value.sensors ?? [],
-    silenceAfterIntervals: value.silenceAfterIntervals ?? DEFAULT_SILENCE_AFTER_INTERVALS,
-  };
+  return parse(createDeviceSchema, input, 'input');
 }
 
 /** Validates updateDevice's input; an absent field means "leave unchanged". */
