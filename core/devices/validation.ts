@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { CreateDeviceInput, Sensor, SensorInput, UpdateDeviceInput } from '../generated/graphql';
 import { ValidationError, type FieldIssue } from '../shared/errors';
+import { definedFields } from '../shared/defined';
 import { deviceIdSchema, sensorIdSchema } from '../shared/ids';
 import { friendlyMessage, parseInput, requiredString, toFieldIssues } from '../shared/zod-issues';
 import { sensorColumnProblem } from '../telemetry/timestream/layout';
@@ -376,19 +377,13 @@ export function parseUpdateDeviceInput(input: UpdateDeviceInput | unknown): Vali
     const issues = [...nullIssues, ...(parsed.success ? [] : toFieldIssues(parsed.error.issues, ['input']))];
     throw new ValidationError(issues, parsed.success ? {} : { cause: parsed.error });
   }
-  const value = parsed.data;
-  const result: ValidUpdateDevice = { id: value.id };
-  if (value.expectedVersion !== undefined && value.expectedVersion !== null) {
-    result.expectedVersion = value.expectedVersion;
-  }
-  if (value.name !== undefined) result.name = value.name;
-  if (value.description !== undefined) result.description = value.description;
-  if (value.enabled !== undefined) result.enabled = value.enabled;
-  if (value.location !== undefined) result.location = value.location;
-  if (value.sensorIntervalMs !== undefined) result.sensorIntervalMs = value.sensorIntervalMs;
-  if (value.sensors !== undefined) result.sensors = value.sensors;
-  if (value.silenceAfterIntervals !== undefined) result.silenceAfterIntervals = value.silenceAfterIntervals;
-  return result;
+  const { id, expectedVersion, ...fields } = parsed.data;
+  return {
+    id,
+    // null and absent alike mean "no check" here: the latest version wins.
+    ...(expectedVersion === undefined || expectedVersion === null ? {} : { expectedVersion }),
+    ...definedFields(fields),
+  };
 }
 
 /** Validates one device id argument (`id`, `deviceId`). */
