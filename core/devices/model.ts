@@ -17,6 +17,8 @@ export const KNOWN_MEASUREMENTS = [
 
 /** A buoy carries at most ten sensors (CONTRACT.md). */
 export const MAX_SENSORS = 10;
+/** Longest device name, description and sensor unit, in characters (the API refuses longer). */
+export const DEVICE_TEXT_LIMITS = { name: 100, description: 500, unit: 32 } as const;
 /** Ten minutes: the old firmware's default reporting interval. */
 export const DEFAULT_SENSOR_INTERVAL_MS = 600_000;
 /** Bounds of sensorIntervalMs: one second to one day. */

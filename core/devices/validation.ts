@@ -9,6 +9,7 @@ import { DYNAMODB_NUMBER_MESSAGE, fitsDynamoDbNumber } from '../shared/store-lim
 import {
   DEFAULT_DECIMALS,
   DEFAULT_SENSOR_INTERVAL_MS,
+  DEVICE_TEXT_LIMITS,
   KNOWN_MEASUREMENTS,
   MAX_DECIMALS,
   MAX_SENSORS,
@@ -33,14 +34,16 @@ const MAX_CALIBRATION_POINTS = 32;
 const deviceId = deviceIdSchema;
 const sensorId = sensorIdSchema;
 
-const name = requiredString('1 to 100 characters')
+const { name: NAME_MAX, description: DESCRIPTION_MAX, unit: UNIT_MAX } = DEVICE_TEXT_LIMITS;
+
+const name = requiredString(`1 to ${NAME_MAX} characters`)
   .trim()
-  .min(1, 'must not be empty; give 1 to 100 characters')
-  .max(100, 'must be at most 100 characters');
+  .min(1, `must not be empty; give 1 to ${NAME_MAX} characters`)
+  .max(NAME_MAX, `must be at most ${NAME_MAX} characters`);
 
 const description = z
-  .string({ error: 'must be text of at most 500 characters, or null' })
-  .max(500, 'must be at most 500 characters')
+  .string({ error: `must be text of at most ${DESCRIPTION_MAX} characters, or null` })
+  .max(DESCRIPTION_MAX, `must be at most ${DESCRIPTION_MAX} characters`)
   .nullable();
 
 const finite = (what: string) => z.number({ error: `must be a finite number${what}` });
@@ -228,8 +231,8 @@ const sensor = z
       ),
       unit: orDefault(
         z
-          .string({ error: 'must be text of at most 32 characters, or null' })
-          .max(32, 'must be at most 32 characters'),
+          .string({ error: `must be text of at most ${UNIT_MAX} characters, or null` })
+          .max(UNIT_MAX, `must be at most ${UNIT_MAX} characters`),
         null,
       ),
       enabled: orDefault(bool(''), true),
