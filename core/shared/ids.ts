@@ -16,6 +16,16 @@ export const SENSOR_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
  */
 export const REJECTED_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** A pattern's body without its anchors, to compose it into another. */
+const body = (pattern: RegExp): string => pattern.source.slice(1, -1);
+/**
+ * An alert's id as `alertIdOf` (core/alerts/model.ts) makes it:
+ * `<deviceId>:<kind>:<sensorId or nothing>:<openedAt epoch ms>`.
+ */
+export const ALERT_ID_PATTERN = new RegExp(
+  `^${body(DEVICE_ID_PATTERN)}:[A-Z]{1,16}:(${body(SENSOR_ID_PATTERN)})?:\\d{1,16}$`,
+);
+
 /** The device id rule in words, for error messages. */
 export const DEVICE_ID_RULE = '1 to 64 letters, digits, "_" or "-"';
 /** The sensor id rule in words, for error messages. */
@@ -29,6 +39,11 @@ export function isDeviceId(value: unknown): value is string {
 /** True when `value` can be a sensor id. */
 export function isSensorId(value: unknown): value is string {
   return typeof value === 'string' && SENSOR_ID_PATTERN.test(value);
+}
+
+/** True when `value` can be an alert's id. */
+export function isAlertId(value: unknown): value is string {
+  return typeof value === 'string' && ALERT_ID_PATTERN.test(value);
 }
 
 /** True when `value` can be a rejected message's id. */

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { alertIdOf } from '../../../core/alerts/model';
+import type { AlertKind } from '../../../core/generated/graphql';
 import {
   DEVICE_ID_PATTERN,
   SENSOR_ID_PATTERN,
   deviceIdSchema,
+  isAlertId,
   isDeviceId,
   isRejectedMessageId,
   isSensorId,
@@ -82,5 +85,23 @@ describe('core/shared/ids', () => {
       'sensorId must be text: 1 to 32 letters, digits, "_" or "-"',
     );
     expect(parseInput(sensorIdSchema, 'ph_2', ['sensorId'])).toBe('ph_2');
+  });
+});
+
+describe('alert ids', () => {
+  it('takes every id alertIdOf makes, and no text without its four parts', () => {
+    fc.assert(
+      fc.property(
+        idOf(64),
+        fc.constantFrom<AlertKind>('HIGH', 'LOW', 'SILENT'),
+        fc.option(idOf(32), { nil: null }),
+        fc.integer({ min: 0, max: 8_640_000_000_000_000 }),
+        (deviceId, kind, sensor, openedAt) => {
+          expect(isAlertId(alertIdOf(deviceId, kind, sensor, openedAt))).toBe(true);
+        },
+      ),
+    );
+    for (const bad of ['', 'b1', 'b1:HIGH:ph', 'b1:HIGH:ph:x', 'a/b:HIGH:ph:1', 'b1:HIGH:p.h:1', 7, null])
+      expect(isAlertId(bad), String(bad)).toBe(false);
   });
 });
