@@ -12,6 +12,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createApi } from '../resolvers/api/app';
 import { buildApiDeps, documentClientOf, type ApiClients } from '../resolvers/api/deps';
 import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS, type InboundMessage } from '../core/ingestion';
+import { deviceIdHint } from '../core/ingestion/topics';
 import { buildIngestion } from '../core/ingestion/build-ingestion';
 import { toRejectedMessage } from '../core/rejected';
 import { DuckDbTelemetryStore, DynamoDbTelemetryStore, type TelemetryStore } from '../core/telemetry';
@@ -565,8 +566,7 @@ async function seedAdmin(
 }
 
 function deviceIdOf(topic: string): string | null {
-  const levels = topic.split('/');
-  return (levels[0] === 'devices' ? levels[1] : levels[0]) || null;
+  return deviceIdHint(topic);
 }
 
 type PortName = keyof typeof PORT_VARIABLES;

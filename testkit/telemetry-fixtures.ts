@@ -1,7 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Device } from '../core/generated/graphql';
+import type { DeviceAck } from '../core/devices/model';
 import type {
-  AckInput,
   AckRecorder,
   ChangeNotifier,
   DeviceLookup,
@@ -107,12 +107,12 @@ export class FakeLastSeen implements LastSeenWriter {
 
 /** recordAck as the device service behaves: NotFound for unknown devices, Validation for versions never issued. */
 export class FakeAcks implements AckRecorder {
-  calls: AckInput[] = [];
+  calls: DeviceAck[] = [];
   constructor(
     private readonly devices: FakeDevices,
     private readonly fail?: unknown,
   ) {}
-  async recordAck(input: AckInput): Promise<Device> {
+  async recordAck(input: DeviceAck): Promise<Device> {
     this.calls.push(input);
     if (this.fail) throw this.fail;
     const { NotFoundError, ValidationError } = await import('../core/shared/errors');

@@ -20,6 +20,7 @@ import {
   type Tracker,
 } from './rules';
 import { QC_FLAG } from '../quality/flags';
+import { isAlertId } from '../shared/ids';
 
 /** The parts of a device the alert rules read; the processor's cached device fits. */
 export interface AlertDevice {
@@ -74,7 +75,6 @@ export interface AlertServiceOptions {
 
 const ALERT_STATES: readonly AlertState[] = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED'];
 const MAX_NOTE = 500;
-const MAX_ALERT_ID = 200;
 const SILENCE_PAGE = 100;
 const SILENCE_ROUNDS = 10;
 
@@ -583,7 +583,7 @@ export class AlertService {
 
   /** OPEN -> ACKNOWLEDGED by a signed-in person, with an optional note; anything else is a clear Conflict. */
   async acknowledge(caller: SignedIn, id: unknown, note: unknown): Promise<Alert> {
-    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ALERT_ID)
+    if (!isAlertId(id))
       throw new ValidationError({ field: 'id', message: 'must be the id of an alert, as alerts lists it' });
     let text: string | null = null;
     if (note !== null && note !== undefined) {
@@ -611,8 +611,7 @@ export class AlertService {
 
   /** The alert as it is now, for notifyAlertChanged (the backend's subscription trigger). */
   async alert(id: unknown): Promise<Alert | null> {
-    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ALERT_ID)
-      throw new ValidationError({ field: 'id', message: 'must be the id of an alert' });
+    if (!isAlertId(id)) throw new ValidationError({ field: 'id', message: 'must be the id of an alert' });
     return (await this.store.get(id)) ?? null;
   }
 }

@@ -1,4 +1,5 @@
 import type { Device } from '../generated/graphql';
+import { configTopic, legacyConfigTopic, legacySensorConfigTopic } from '../ingestion/topics';
 import { desiredConfigOf } from './model';
 
 /** One retained MQTT message; an empty payload clears the topic's retained message. */
@@ -16,14 +17,6 @@ export interface ConfigPublisher {
   publish(messages: ConfigMessage[]): Promise<void>;
 }
 
-/** Topic of the versioned config (CONTRACT.md section 2). */
-export const configTopic = (deviceId: string): string => `devices/${deviceId}/config`;
-/** Legacy firmware's interval topic. */
-export const legacyConfigTopic = (deviceId: string): string => `${deviceId}/config`;
-/** Legacy firmware's per-sensor on/off topic. */
-export const legacySensorTopic = (deviceId: string, sensorId: string): string =>
-  `${deviceId}/config/sensor/${sensorId}`;
-
 /**
  * The retained messages that carry a device's desired config: the versioned
  * topic, and the legacy topics that old firmware reads. A disabled device has
@@ -40,13 +33,13 @@ export function configMessages(device: Device, retiredSensorIds: readonly string
   ];
   for (const sensor of device.sensors) {
     messages.push({
-      topic: legacySensorTopic(device.id, sensor.id),
+      topic: legacySensorConfigTopic(device.id, sensor.id),
       payload: JSON.stringify({ state: device.enabled && sensor.enabled ? '1' : '0' }),
     });
   }
   const current = new Set(device.sensors.map((s) => s.id));
   for (const id of retiredSensorIds) {
-    if (!current.has(id)) messages.push({ topic: legacySensorTopic(device.id, id), payload: '' });
+    if (!current.has(id)) messages.push({ topic: legacySensorConfigTopic(device.id, id), payload: '' });
   }
   messages.push({ topic: configTopic(device.id), payload: JSON.stringify(desiredConfigOf(device)) });
   return messages;
@@ -57,6 +50,6 @@ export function clearMessages(deviceId: string, sensorIds: readonly string[]): C
   return [
     { topic: configTopic(deviceId), payload: '' },
     { topic: legacyConfigTopic(deviceId), payload: '' },
-    ...[...new Set(sensorIds)].map((id) => ({ topic: legacySensorTopic(deviceId, id), payload: '' })),
+    ...[...new Set(sensorIds)].map((id) => ({ topic: legacySensorConfigTopic(deviceId, id), payload: '' })),
   ];
 }

@@ -8,7 +8,7 @@ import { calibrationChangesOf } from '../quality/calibration-changes';
 import { clearMessages, configMessages, type ConfigPublisher } from './config-publisher';
 import type { DeviceRecord, DeviceStore, PendingChange, SettingsWrite } from './device-store';
 import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from './errors';
-import { diffSettings, desiredConfigOf, settingsOf, type DeviceSettings } from './model';
+import { diffSettings, desiredConfigOf, settingsOf, type DeviceAck, type DeviceSettings } from './model';
 import {
   parseCreateDeviceInput,
   parseDeviceId,
@@ -27,16 +27,6 @@ export interface DeviceServiceOptions {
   maxWriteAttempts?: number;
   /** Where calibration changes are logged (core/quality); absent: not logged. */
   calibrationLog?: Pick<CalibrationLogStore, 'append'>;
-}
-
-/** A device acknowledgement as the calibration processor reads it from `devices/{id}/config/ack`. */
-export interface DeviceAck {
-  deviceId: string;
-  version: number;
-  status: 'applied' | 'rejected';
-  reason?: string;
-  /** ISO-8601 time the message arrived. */
-  receivedAt: string;
 }
 
 /** What one reconciliation pass did. */

@@ -17,6 +17,8 @@ export const KNOWN_MEASUREMENTS = [
 
 /** A buoy carries at most ten sensors (CONTRACT.md). */
 export const MAX_SENSORS = 10;
+/** Longest device name, description and sensor unit, in characters (the API refuses longer). */
+export const DEVICE_TEXT_LIMITS = { name: 100, description: 500, unit: 32 } as const;
 /** Ten minutes: the old firmware's default reporting interval. */
 export const DEFAULT_SENSOR_INTERVAL_MS = 600_000;
 /** Bounds of sensorIntervalMs: one second to one day. */
@@ -24,6 +26,8 @@ export const MIN_SENSOR_INTERVAL_MS = 1_000;
 export const MAX_SENSOR_INTERVAL_MS = 86_400_000;
 /** Decimals a calibrated value is rounded to unless the sensor says otherwise (the original rounded to 2). */
 export const DEFAULT_DECIMALS = 2;
+/** The most decimals a sensor may ask for (the API refuses more; calibration clamps to it). */
+export const MAX_DECIMALS = 6;
 
 /**
  * Everything about a device that an admin sets. A config version snapshots it,
@@ -38,6 +42,16 @@ export interface DeviceSettings {
   sensors: Sensor[];
   /** Silence alert after this many intervals without a reading; 0 = off (docs/ALERTS.md). */
   silenceAfterIntervals: number;
+}
+
+/** A device's config acknowledgement, read from `devices/{id}/config/ack`, as the device service records it. */
+export interface DeviceAck {
+  deviceId: string;
+  version: number;
+  status: 'applied' | 'rejected';
+  reason?: string;
+  /** ISO-8601 time the message arrived. */
+  receivedAt: string;
 }
 
 /** The payload retained on `devices/{id}/config` (CONTRACT.md section 2). */

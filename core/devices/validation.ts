@@ -1,25 +1,25 @@
 import * as z from 'zod';
-import type {
-  CreateDeviceInput,
-  Location,
-  Sensor,
-  SensorInput,
-  UpdateDeviceInput,
-} from '../generated/graphql';
+import type { CreateDeviceInput, Sensor, SensorInput, UpdateDeviceInput } from '../generated/graphql';
 import { ValidationError, type FieldIssue } from '../shared/errors';
-import { friendlyMessage, parseInput, toFieldIssues } from '../shared/zod-issues';
+import { definedFields } from '../shared/defined';
+import { deviceIdSchema, sensorIdSchema } from '../shared/ids';
+import { friendlyMessage, parseInput, requiredString, toFieldIssues } from '../shared/zod-issues';
 import { sensorColumnProblem } from '../telemetry/timestream/layout';
 import { DYNAMODB_NUMBER_MESSAGE, fitsDynamoDbNumber } from '../shared/store-limits';
 import {
   DEFAULT_DECIMALS,
   DEFAULT_SENSOR_INTERVAL_MS,
+  DEVICE_TEXT_LIMITS,
   KNOWN_MEASUREMENTS,
+  MAX_DECIMALS,
   MAX_SENSORS,
   MAX_SENSOR_INTERVAL_MS,
   MIN_SENSOR_INTERVAL_MS,
+  type DeviceSettings,
 } from './model';
 import {
   DEFAULT_AFTER_READINGS,
+  DEFAULT_ALERT_RULE,
   DEFAULT_DEADBAND,
   DEFAULT_SILENCE_AFTER_INTERVALS,
   MAX_AFTER_MINUTES,
@@ -27,40 +27,33 @@ import {
   MAX_SILENCE_AFTER_INTERVALS,
 } from '../alerts/model';
 
-// Ids end up in MQTT topics and DynamoDB keys (`DEVICE#<id>`), so `/`, `+` and `#` are kept out.
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const SENSOR_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const MEASUREMENT_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 const MAX_CALIBRATION_POINTS = 32;
 
-/** Zod's default messages name types; these say what the caller may send instead. */
-const requiredString = (what: string) =>
-  z.string({
-    error: (issue) =>
-      issue.input === undefined || issue.input === null ? `is required: ${what}` : `must be text: ${what}`,
-  });
+// Ids end up in MQTT topics and DynamoDB keys (`DEVICE#<id>`): core/shared/ids.ts keeps `/`, `+` and `#` out.
+const deviceId = deviceIdSchema;
+const sensorId = sensorIdSchema;
 
-const deviceId = requiredString('1 to 64 letters, digits, "_" or "-"').regex(
-  ID_PATTERN,
-  'must be 1 to 64 letters, digits, "_" or "-"',
-);
+const { name: NAME_MAX, description: DESCRIPTION_MAX, unit: UNIT_MAX } = DEVICE_TEXT_LIMITS;
 
-const sensorId = requiredString('1 to 32 letters, digits, "_" or "-"').regex(
-  SENSOR_ID_PATTERN,
-  'must be 1 to 32 letters, digits, "_" or "-"',
-);
-
-const name = requiredString('1 to 100 characters')
+const name = requiredString(`1 to ${NAME_MAX} characters`)
   .trim()
-  .min(1, 'must not be empty; give 1 to 100 characters')
-  .max(100, 'must be at most 100 characters');
+  .min(1, `must not be empty; give 1 to ${NAME_MAX} characters`)
+  .max(NAME_MAX, `must be at most ${NAME_MAX} characters`);
 
 const description = z
-  .string({ error: 'must be text of at most 500 characters, or null' })
-  .max(500, 'must be at most 500 characters')
+  .string({ error: `must be text of at most ${DESCRIPTION_MAX} characters, or null` })
+  .max(DESCRIPTION_MAX, `must be at most ${DESCRIPTION_MAX} characters`)
   .nullable();
 
 const finite = (what: string) => z.number({ error: `must be a finite number${what}` });
+
+/**
+ * An optional field whose absence (omitted or null) reads as `fallback`, so
+ * the parsed value has every field set and the defaults stand next to their rules.
+ */
+const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
+  schema.nullish().transform((value): NonNullable<z.output<T>> | D => value ?? fallback);
 
 /** A number the device item keeps in DynamoDB: finite and within DynamoDB's number range. */
 const storable = (what: string) =>
@@ -132,14 +125,17 @@ const alertRule = z.strictObject(
       .int(`must be a whole number of readings from 1 to ${MAX_AFTER_READINGS}`)
       .min(1, `must be at least 1 (the breaching reading itself)`)
       .max(MAX_AFTER_READINGS, `must be at most ${MAX_AFTER_READINGS} readings`)
-      .nullish(),
-    deadband: finite(' of at least 0, or null').min(0, 'must be at least 0').nullish(),
-    afterMinutes: z
-      .number({ error: `must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}, or null` })
-      .int(`must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}`)
-      .min(1, 'must be at least 1 minute, or null for readings only')
-      .max(MAX_AFTER_MINUTES, `must be at most ${MAX_AFTER_MINUTES} minutes (one day)`)
-      .nullish(),
+      .nullish()
+      .transform((value) => value ?? DEFAULT_AFTER_READINGS),
+    deadband: orDefault(finite(' of at least 0, or null').min(0, 'must be at least 0'), DEFAULT_DEADBAND),
+    afterMinutes: orDefault(
+      z
+        .number({ error: `must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}, or null` })
+        .int(`must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}`)
+        .min(1, 'must be at least 1 minute, or null for readings only')
+        .max(MAX_AFTER_MINUTES, `must be at most ${MAX_AFTER_MINUTES} minutes (one day)`),
+      null,
+    ),
   },
   { error: 'must be an object with afterReadings and deadband, or null' },
 );
@@ -159,40 +155,46 @@ const month = z
   .min(1, 'must be a month number from 1 to 12')
   .max(12, 'must be a month number from 1 to 12');
 const nonNegative = (what: string) =>
-  finite(` of at least 0${what}`).min(0, `must be at least 0${what}`).nullish();
-const count = z
-  .number({ error: 'must be a whole number from 2 to 1000' })
-  .int('must be a whole number from 2 to 1000')
-  .min(2, 'must be a whole number from 2 to 1000')
-  .max(1000, 'must be a whole number from 2 to 1000')
-  .nullish();
+  orDefault(finite(` of at least 0${what}`).min(0, `must be at least 0${what}`), null);
+const count = orDefault(
+  z
+    .number({ error: 'must be a whole number from 2 to 1000' })
+    .int('must be a whole number from 2 to 1000')
+    .min(2, 'must be a whole number from 2 to 1000')
+    .max(1000, 'must be a whole number from 2 to 1000'),
+  null,
+);
 const sensorQc = z
   .strictObject(
     {
-      enabled: bool('').nullish(),
-      sensorMin: finite(' or null').nullish(),
-      sensorMax: finite(' or null').nullish(),
-      userMin: finite(' or null').nullish(),
-      userMax: finite(' or null').nullish(),
-      climatology: z
-        .array(
-          z
-            .strictObject({ fromMonth: month, toMonth: month, min: finite(''), max: finite('') })
-            .refine((span) => span.min <= span.max, {
-              path: ['min'],
-              message: 'must be less than or equal to max',
-            }),
-          { error: 'must be a list of { fromMonth, toMonth, min, max } spans' },
-        )
-        .max(12, 'allows at most 12 seasonal spans')
-        .nullish(),
+      enabled: orDefault(bool(''), null),
+      sensorMin: orDefault(finite(' or null'), null),
+      sensorMax: orDefault(finite(' or null'), null),
+      userMin: orDefault(finite(' or null'), null),
+      userMax: orDefault(finite(' or null'), null),
+      climatology: orDefault(
+        z
+          .array(
+            z
+              .strictObject({ fromMonth: month, toMonth: month, min: finite(''), max: finite('') })
+              .refine((span) => span.min <= span.max, {
+                path: ['min'],
+                message: 'must be less than or equal to max',
+              }),
+            { error: 'must be a list of { fromMonth, toMonth, min, max } spans' },
+          )
+          .max(12, 'allows at most 12 seasonal spans'),
+        null,
+      ),
       spikeSuspect: nonNegative(''),
       spikeFail: nonNegative(''),
       rateOfChangeDeviations: nonNegative(' standard deviations'),
-      rateOfChangeWindowHours: finite(' of hours from 1 to 168')
-        .min(1, 'must be from 1 to 168 hours')
-        .max(168, 'must be from 1 to 168 hours')
-        .nullish(),
+      rateOfChangeWindowHours: orDefault(
+        finite(' of hours from 1 to 168')
+          .min(1, 'must be from 1 to 168 hours')
+          .max(168, 'must be from 1 to 168 hours'),
+        null,
+      ),
       flatLineTolerance: nonNegative(''),
       flatLineSuspectCount: count,
       flatLineFailCount: count,
@@ -217,22 +219,7 @@ const sensorQc = z
     // The operator's span lies inside the instrument's (the gross range test's two tiers).
     ordered('sensorMin', 'userMin');
     ordered('userMax', 'sensorMax');
-  })
-  .transform((qc) => ({
-    enabled: qc.enabled ?? null,
-    sensorMin: qc.sensorMin ?? null,
-    sensorMax: qc.sensorMax ?? null,
-    userMin: qc.userMin ?? null,
-    userMax: qc.userMax ?? null,
-    climatology: qc.climatology ?? null,
-    spikeSuspect: qc.spikeSuspect ?? null,
-    spikeFail: qc.spikeFail ?? null,
-    rateOfChangeDeviations: qc.rateOfChangeDeviations ?? null,
-    rateOfChangeWindowHours: qc.rateOfChangeWindowHours ?? null,
-    flatLineTolerance: qc.flatLineTolerance ?? null,
-    flatLineSuspectCount: qc.flatLineSuspectCount ?? null,
-    flatLineFailCount: qc.flatLineFailCount ?? null,
-  }));
+  });
 
 const sensor = z
   .strictObject(
@@ -242,23 +229,28 @@ const sensor = z
         MEASUREMENT_PATTERN,
         `must be one of ${KNOWN_MEASUREMENTS.join(', ')}, or a new name of 1 to 32 lowercase letters, digits or "_" starting with a letter`,
       ),
-      unit: z
-        .string({ error: 'must be text of at most 32 characters, or null' })
-        .max(32, 'must be at most 32 characters')
-        .nullish(),
-      enabled: bool('').nullish(),
-      min: storable(' or null').nullish(),
-      max: storable(' or null').nullish(),
-      alertsEnabled: bool('').nullish(),
-      decimals: z
-        .number({ error: 'must be a whole number from 0 to 6' })
-        .int('must be a whole number from 0 to 6')
-        .min(0, 'must be a whole number from 0 to 6')
-        .max(6, 'must be a whole number from 0 to 6')
-        .nullish(),
-      calibration: calibration.nullish(),
-      alert: alertRule.nullish(),
-      qc: sensorQc.nullish(),
+      unit: orDefault(
+        z
+          .string({ error: `must be text of at most ${UNIT_MAX} characters, or null` })
+          .max(UNIT_MAX, `must be at most ${UNIT_MAX} characters`),
+        null,
+      ),
+      enabled: orDefault(bool(''), true),
+      min: orDefault(storable(' or null'), null),
+      max: orDefault(storable(' or null'), null),
+      alertsEnabled: orDefault(bool(''), false),
+      decimals: orDefault(
+        z
+          .number({ error: `must be a whole number from 0 to ${MAX_DECIMALS}` })
+          .int(`must be a whole number from 0 to ${MAX_DECIMALS}`)
+          .min(0, `must be a whole number from 0 to ${MAX_DECIMALS}`)
+          .max(MAX_DECIMALS, `must be a whole number from 0 to ${MAX_DECIMALS}`),
+        DEFAULT_DECIMALS,
+      ),
+      calibration: orDefault(calibration, null),
+      // A fresh object per sensor: the default rule is never shared between devices.
+      alert: alertRule.nullish().transform((rule) => rule ?? { ...DEFAULT_ALERT_RULE }),
+      qc: orDefault(sensorQc, null),
     },
     { error: 'must be a sensor object' },
   )
@@ -273,9 +265,8 @@ const sensor = z
         message: `must be less than or equal to max (${value.max})`,
       });
     }
-    const deadband = value.alert?.deadband;
+    const deadband = value.alert.deadband;
     if (
-      typeof deadband === 'number' &&
       typeof value.min === 'number' &&
       typeof value.max === 'number' &&
       value.min <= value.max &&
@@ -288,24 +279,7 @@ const sensor = z
         message: `must be at most half the distance between min and max (${(value.max - value.min) / 2}), or the alert could never close`,
       });
     }
-  })
-  .transform((value): Sensor => ({
-    id: value.id,
-    measurement: value.measurement,
-    unit: value.unit ?? null,
-    enabled: value.enabled ?? true,
-    min: value.min ?? null,
-    max: value.max ?? null,
-    alertsEnabled: value.alertsEnabled ?? false,
-    decimals: value.decimals ?? DEFAULT_DECIMALS,
-    calibration: value.calibration ?? null,
-    alert: {
-      afterReadings: value.alert?.afterReadings ?? DEFAULT_AFTER_READINGS,
-      deadband: value.alert?.deadband ?? DEFAULT_DEADBAND,
-      afterMinutes: value.alert?.afterMinutes ?? null,
-    },
-    qc: value.qc ?? null,
-  }));
+  });
 
 const sensors = z
   .array(sensor, { error: `must be a list of at most ${MAX_SENSORS} sensors` })
@@ -330,12 +304,12 @@ const createDeviceSchema = z.strictObject(
   {
     id: deviceId,
     name,
-    description: description.optional(),
-    enabled: bool('').nullish(),
-    location: location.nullish(),
-    sensorIntervalMs: sensorIntervalMs.nullish(),
-    sensors: sensors.nullish(),
-    silenceAfterIntervals: silenceAfterIntervals.nullish(),
+    description: orDefault(description, null),
+    enabled: orDefault(bool(''), true),
+    location: orDefault(location, null),
+    sensorIntervalMs: orDefault(sensorIntervalMs, DEFAULT_SENSOR_INTERVAL_MS),
+    sensors: sensors.nullish().transform((list) => list ?? []),
+    silenceAfterIntervals: orDefault(silenceAfterIntervals, DEFAULT_SILENCE_AFTER_INTERVALS),
   },
   { error: 'is required' },
 );
@@ -368,45 +342,19 @@ const NOT_NULL_IN_UPDATE = [
 ] as const;
 
 /** A create request after validation, with every default applied. */
-export interface ValidCreateDevice {
+export interface ValidCreateDevice extends DeviceSettings {
   id: string;
-  name: string;
-  description: string | null;
-  enabled: boolean;
-  location: Location | null;
-  sensorIntervalMs: number;
-  sensors: Sensor[];
-  silenceAfterIntervals: number;
 }
 
-/** An update request after validation: only the fields to change are present. */
-export interface ValidUpdateDevice {
+/** An update request after validation: only the fields to change are present (null clears description and location). */
+export interface ValidUpdateDevice extends Partial<DeviceSettings> {
   id: string;
   expectedVersion?: number;
-  name?: string;
-  /** null clears it. */
-  description?: string | null;
-  enabled?: boolean;
-  /** null clears it. */
-  location?: Location | null;
-  sensorIntervalMs?: number;
-  sensors?: Sensor[];
-  silenceAfterIntervals?: number;
 }
 
 /** Validates createDevice's input; every problem is reported with its `input.`-prefixed path. */
 export function parseCreateDeviceInput(input: CreateDeviceInput | unknown): ValidCreateDevice {
-  const value = parse(createDeviceSchema, input, 'input');
-  return {
-    id: value.id,
-    name: value.name,
-    description: value.description ?? null,
-    enabled: value.enabled ?? true,
-    location: value.location ?? null,
-    sensorIntervalMs: value.sensorIntervalMs ?? DEFAULT_SENSOR_INTERVAL_MS,
-    sensors: value.sensors ?? [],
-    silenceAfterIntervals: value.silenceAfterIntervals ?? DEFAULT_SILENCE_AFTER_INTERVALS,
-  };
+  return parse(createDeviceSchema, input, 'input');
 }
 
 /** Validates updateDevice's input; an absent field means "leave unchanged". */
@@ -432,19 +380,13 @@ export function parseUpdateDeviceInput(input: UpdateDeviceInput | unknown): Vali
     const issues = [...nullIssues, ...(parsed.success ? [] : toFieldIssues(parsed.error.issues, ['input']))];
     throw new ValidationError(issues, parsed.success ? {} : { cause: parsed.error });
   }
-  const value = parsed.data;
-  const result: ValidUpdateDevice = { id: value.id };
-  if (value.expectedVersion !== undefined && value.expectedVersion !== null) {
-    result.expectedVersion = value.expectedVersion;
-  }
-  if (value.name !== undefined) result.name = value.name;
-  if (value.description !== undefined) result.description = value.description;
-  if (value.enabled !== undefined) result.enabled = value.enabled;
-  if (value.location !== undefined) result.location = value.location;
-  if (value.sensorIntervalMs !== undefined) result.sensorIntervalMs = value.sensorIntervalMs;
-  if (value.sensors !== undefined) result.sensors = value.sensors;
-  if (value.silenceAfterIntervals !== undefined) result.silenceAfterIntervals = value.silenceAfterIntervals;
-  return result;
+  const { id, expectedVersion, ...fields } = parsed.data;
+  return {
+    id,
+    // null and absent alike mean "no check" here: the latest version wins.
+    ...(expectedVersion === undefined || expectedVersion === null ? {} : { expectedVersion }),
+    ...definedFields(fields),
+  };
 }
 
 /** Validates one device id argument (`id`, `deviceId`). */

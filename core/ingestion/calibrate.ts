@@ -1,7 +1,5 @@
 import type { CalibrationSensor } from './types';
-
-/** Decimals a calibrated value is rounded to when the sensor names none (the old system's 2). */
-export const DEFAULT_DECIMALS = 2;
+import { DEFAULT_DECIMALS, MAX_DECIMALS } from '../devices/model';
 
 /**
  * A sensor ready to calibrate: points sorted by raw value with each segment's
@@ -50,7 +48,7 @@ export function prepareSensor(sensor: CalibrationSensor): PrepareResult {
       unit: sensor.unit ?? null,
       min: sensor.min ?? null,
       max: sensor.max ?? null,
-      decimals: Math.min(10, Math.max(0, Math.trunc(decimals))),
+      decimals: Math.min(MAX_DECIMALS, Math.max(0, Math.trunc(decimals))),
       xs,
       ys,
       slopes,

@@ -1,4 +1,5 @@
-import { isTopicId } from './topics';
+import { isDeviceId } from '../shared/ids';
+import { CONFIG_KINDS, DEVICE_PUBLISH_KINDS, policyPattern } from './topics';
 
 /**
  * What a device may do on the broker: the IoT policy's topics (CONTRACT.md
@@ -6,12 +7,12 @@ import { isTopicId } from './topics';
  * policy wildcard (any characters). The CDK device policy and the local
  * broker both read this list, so they cannot drift apart.
  */
-export const DEVICE_POLICY = {
+export const DEVICE_POLICY: { readonly publish: readonly string[]; readonly subscribe: readonly string[] } = {
   /** Device -> cloud. */
-  publish: ['devices/{id}/readings', 'devices/{id}/config/ack', '{id}/reading/sensor/*'],
+  publish: DEVICE_PUBLISH_KINDS.map(policyPattern),
   /** Cloud -> device: the config topics. Only the backend publishes on them. */
-  subscribe: ['devices/{id}/config', '{id}/config', '{id}/config/sensor/*'],
-} as const;
+  subscribe: CONFIG_KINDS.map(policyPattern),
+};
 
 /** IoT Core's limit on an MQTT message (and a Data Plane Publish payload): 128 KB. */
 export const IOT_MAX_MESSAGE_BYTES = 128 * 1024;
@@ -43,7 +44,7 @@ function matches(pattern: string, deviceId: string, topic: string): boolean {
  * that could not be a thing name (a wildcard such as `+`, a `/`) may do nothing.
  */
 export function devicePolicyAllowsPublish(deviceId: string, topic: string): boolean {
-  return isTopicId(deviceId) && DEVICE_POLICY.publish.some((p) => matches(p, deviceId, topic));
+  return isDeviceId(deviceId) && DEVICE_POLICY.publish.some((p) => matches(p, deviceId, topic));
 }
 
 /**
@@ -51,7 +52,7 @@ export function devicePolicyAllowsPublish(deviceId: string, topic: string): bool
  * is matched as written: `devices/+/config` is not `devices/{id}/config`.
  */
 export function devicePolicyAllowsSubscribe(deviceId: string, filter: string): boolean {
-  return isTopicId(deviceId) && DEVICE_POLICY.subscribe.some((p) => matches(p, deviceId, filter));
+  return isDeviceId(deviceId) && DEVICE_POLICY.subscribe.some((p) => matches(p, deviceId, filter));
 }
 
 /**

@@ -5,12 +5,20 @@ export {
   type IngestionPipeline,
   type PipelineLogger,
 } from './pipeline';
-export type { AckInput, AckRecorder, ChangeNotifier, DeviceLookup, LastSeenWriter } from './ports';
+export type { AckRecorder, ChangeNotifier, DeviceLookup, LastSeenWriter } from './ports';
 export type { InboundMessage, IngestionDevice, CalibrationSensor, MessageOutcome } from './types';
 export { parseMessage, MAX_PAYLOAD_BYTES, MAX_FUTURE_MS, type ParsedMessage } from './parse';
-export { calibrate, prepareSensor, roundTo, DEFAULT_DECIMALS, type PreparedSensor } from './calibrate';
+export { calibrate, prepareSensor, roundTo, type PreparedSensor } from './calibrate';
 export { buildRecord } from './records';
-export { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS, routeTopic, type RoutedTopic } from './topics';
+export {
+  ACK_TOPIC_FILTER,
+  PROCESSOR_TOPIC_FILTERS,
+  READING_TOPIC_FILTERS,
+  parseTopic,
+  routeTopic,
+  type ParsedTopic,
+  type RoutedTopic,
+} from './topics';
 export {
   DEVICE_POLICY,
   IOT_MAX_MESSAGE_BYTES,

@@ -17,8 +17,6 @@ export const MAX_READINGS_PER_MESSAGE = 32;
 /** Timestream refuses records more than 15 minutes in the future; so does the pipeline, for every store. */
 export const MAX_FUTURE_MS = 15 * 60_000;
 
-const SENSOR_ID = /^[A-Za-z0-9_-]{1,32}$/;
-
 /** One sensor's raw value, or why it is not one. */
 export interface SensorValue {
   sensor: string;
@@ -92,8 +90,6 @@ export function parseMessage(message: InboundMessage, window: TimeWindow): Parse
     case 'legacy-reading': {
       const legacy = legacyPayloadSchema.safeParse(json);
       if (!legacy.success) return invalid(deviceId, describeIssues(legacy.error));
-      if (!SENSOR_ID.test(route.sensor))
-        return invalid(deviceId, `"${clip(route.sensor, 40)}" is not a sensor id`);
       // Legacy firmware sends no time: the receive time is the reading's time.
       const window_ = checkTime(message.receivedAt, window);
       if (window_) return invalid(deviceId, window_);

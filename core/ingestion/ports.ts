@@ -1,5 +1,6 @@
 import type { AlertService } from '../alerts/alert-service';
 import type { AlertSlots } from '../alerts/model';
+import type { DeviceAck } from '../devices/model';
 import type { Device } from '../generated/graphql';
 import type { IngestionDevice } from './types';
 
@@ -37,22 +38,13 @@ export interface LastSeenWriter {
 /** The alert rules, run after calibration on what was stored (core/alerts' AlertService). */
 export type AlertEvaluator = Pick<AlertService, 'evaluate' | 'silenceDeadline' | 'dataFlowing'>;
 
-export interface AckInput {
-  deviceId: string;
-  version: number;
-  status: 'applied' | 'rejected';
-  reason?: string;
-  /** ISO-8601. */
-  receivedAt: string;
-}
-
 /**
  * Records a device's config acknowledgement. Throws NotFoundError for an
  * unknown device and ValidationError for a version never issued (both end as
  * rejected messages); anything else is a retryable failure.
  */
 export interface AckRecorder {
-  recordAck(input: AckInput): Promise<Device>;
+  recordAck(input: DeviceAck): Promise<Device>;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CalibrationLogEntry, MaintenanceKind, RecalibrationResult, Sensor 
 import type { Device } from '../generated/graphql';
 import { calibratedValue, prepareSensor } from '../ingestion/calibrate';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
+import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../shared/ids';
 import { pageSize, type Page } from '../shared/pagination';
 import type { TelemetryStore } from '../telemetry/port';
 import type { CalibratedReading, TelemetryRecord } from '../telemetry/types';
@@ -32,8 +33,6 @@ export interface QualityServiceDeps {
   newId?: () => string;
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const SENSOR = /^[A-Za-z0-9_-]{1,32}$/;
 const KINDS: readonly MaintenanceKind[] = ['CLEANING', 'REPLACEMENT', 'CHECK'];
 const MAX_NOTE = 1000;
 const MAX_REFERENCES = 20;
@@ -310,11 +309,11 @@ function emptyEntry(): CalibrationLogEntry {
 }
 
 function checkId(id: string, field: string): void {
-  if (!ID.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
+  if (!DEVICE_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
 }
 
 function checkSensor(id: string, field: string): void {
-  if (!SENSOR.test(id)) throw new ValidationError({ field, message: 'is not a sensor id' });
+  if (!SENSOR_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a sensor id' });
 }
 
 function parseTime(text: string, field: string): number {

@@ -2,6 +2,7 @@ import type { RejectedMessage, RejectedMessageConnection, ReplayResult } from '.
 import type { IngestionPipeline } from '../ingestion/pipeline';
 import type { MessageOutcome } from '../ingestion/types';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
+import { DEVICE_ID_PATTERN, REJECTED_MESSAGE_ID_PATTERN } from '../shared/ids';
 import { pageSize } from '../shared/pagination';
 import { toInboundMessage, toRejectedMessage } from './payload';
 import type { RejectedMessageStore } from './port';
@@ -13,9 +14,6 @@ export interface RejectedMessageServiceDeps {
   clock?: () => Date;
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const DEVICE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-
 /** Lists, shows and replays the messages the pipeline could not use. */
 export class RejectedMessageService {
   constructor(private readonly deps: RejectedMessageServiceDeps) {}
@@ -25,7 +23,7 @@ export class RejectedMessageService {
     limit?: number | null;
     nextToken?: string | null;
   }): Promise<RejectedMessageConnection> {
-    if (args.deviceId && !DEVICE_ID.test(args.deviceId)) {
+    if (args.deviceId && !DEVICE_ID_PATTERN.test(args.deviceId)) {
       throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
     }
     return this.deps.store.list({
@@ -90,5 +88,6 @@ export class RejectedMessageService {
 }
 
 function checkId(id: string): void {
-  if (!ID.test(id)) throw new ValidationError({ field: 'id', message: 'is not a rejected message id' });
+  if (!REJECTED_MESSAGE_ID_PATTERN.test(id))
+    throw new ValidationError({ field: 'id', message: 'is not a rejected message id' });
 }

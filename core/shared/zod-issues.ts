@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type FieldIssue } from './errors';
 
 /**
@@ -27,6 +27,16 @@ export const friendlyMessage = (issue: z.core.$ZodRawIssue): string | undefined 
 };
 
 const withArticle = (noun: string): string => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
+
+/**
+ * A required string whose type errors say what to send instead of naming
+ * types: `is required: <what>` or `must be text: <what>`.
+ */
+export const requiredString = (what: string) =>
+  z.string({
+    error: (issue) =>
+      issue.input === undefined || issue.input === null ? `is required: ${what}` : `must be text: ${what}`,
+  });
 
 /** Turns zod issues into field issues with dotted paths (`input.email`), one per offending field. */
 export function toFieldIssues(

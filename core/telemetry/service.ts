@@ -1,6 +1,7 @@
 import type { QueryReadingsArgs, Reading, ReadingConnection } from '../generated/graphql';
 import { isQualityBound } from '../quality/flags';
 import { ValidationError } from '../shared/errors';
+import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../shared/ids';
 import { parseInterval } from './interval';
 import type { TelemetryStore } from './port';
 
@@ -23,12 +24,6 @@ export const READINGS_MAX_LIMIT = 1000;
 export const MAX_RAW_RANGE_MS = 31 * 86_400_000;
 export const MAX_BUCKETED_RANGE_MS = 366 * 86_400_000;
 
-/** Device and sensor ids as the telemetry API takes them (the export checks them too). */
-export const DEVICE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-export const SENSOR_ID = /^[A-Za-z0-9_-]{1,32}$/;
-const ID = DEVICE_ID;
-const SENSOR = SENSOR_ID;
-
 /** The API's read side of telemetry: checks arguments, then asks the store. */
 export class TelemetryService {
   constructor(private readonly deps: TelemetryServiceDeps) {}
@@ -47,7 +42,7 @@ export class TelemetryService {
     args: Omit<QueryReadingsArgs, 'minQuality'> & { minQuality?: number | null },
   ): Promise<ReadingConnection> {
     checkId(args.deviceId, 'deviceId');
-    if (!SENSOR.test(args.sensor))
+    if (!SENSOR_ID_PATTERN.test(args.sensor))
       throw new ValidationError({ field: 'sensor', message: 'is not a sensor id' });
     const from = parseTime(args.from, 'from');
     const to = parseTime(args.to, 'to');
@@ -91,7 +86,7 @@ export class TelemetryService {
 }
 
 function checkId(id: string, field: string): void {
-  if (!ID.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
+  if (!DEVICE_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
 }
 
 /** An AWSDateTime argument as epoch ms; anything else is a ValidationError on `field`. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MAX_JSON_DEPTH, jsonDepth, jsonTextDepth } from '../shared/store-limits';
+import { DEVICE_ID_PATTERN, DEVICE_ID_RULE } from '../shared/ids';
 
 /** Limits of the profile fields, exported so tests and the dashboard can quote them. */
 export const USER_LIMITS = {
@@ -111,7 +112,7 @@ const followedSchema = z
   .array(
     z
       .string({ error: 'must be a device id' })
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be a device id: 1 to 64 letters, digits, "_" or "-"' }),
+      .regex(DEVICE_ID_PATTERN, { error: `must be a device id: ${DEVICE_ID_RULE}` }),
     { error: 'must be a list of device ids' },
   )
   .max(100, { error: 'allows at most 100 stations; follow none to receive every station' })

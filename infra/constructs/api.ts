@@ -29,6 +29,7 @@ import { BundledFunction } from './bundled-function';
 import { EXPORT_PREFIX } from './exports';
 import type { Exports } from './exports';
 import type { Telemetry } from './telemetry';
+import { CONFIG_TOPIC_WILDCARDS } from '../../core/ingestion/topics';
 
 export interface ApiProps {
   readonly stage: string;
@@ -94,7 +95,7 @@ export const API_TABLE_ACTIONS = [
 ] as const;
 
 /** Topics the API publishes retained config on (CONTRACT.md section 2), as IoT topic ARN patterns. */
-export const CONFIG_TOPIC_PATTERNS = ['devices/*/config', '*/config', '*/config/sensor/*'] as const;
+export const CONFIG_TOPIC_PATTERNS = CONFIG_TOPIC_WILDCARDS;
 
 /** An IoT topic ARN in this stack's account and region (pseudo parameters, so the template is environment-agnostic). */
 export const topicArn = (topic: string): string =>

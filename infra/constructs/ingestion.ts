@@ -9,7 +9,7 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS } from '../../core/ingestion/topics';
+import { topicFilter } from '../../core/ingestion/topics';
 import { devicePolicyTopics } from '../../core/ingestion/device-policy';
 import { acknowledgeWildcardResources } from '../nag';
 import { isProduction, resourceName, underscoreName } from '../stage';
@@ -72,19 +72,19 @@ export const PROCESSOR_TABLE_ACTIONS = [
 export const TOPIC_RULES = [
   {
     suffix: 'readings',
-    topicFilter: READING_TOPIC_FILTERS[0],
+    topicFilter: topicFilter('readings'),
     description: 'Device readings',
     queue: 'readings',
   },
   {
     suffix: 'legacy_readings',
-    topicFilter: READING_TOPIC_FILTERS[1],
+    topicFilter: topicFilter('legacy-reading'),
     description: 'Legacy firmware readings',
     queue: 'readings',
   },
   {
     suffix: 'config_acks',
-    topicFilter: ACK_TOPIC_FILTER,
+    topicFilter: topicFilter('ack'),
     description: 'Device config acknowledgements',
     queue: 'acks',
   },

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import {
-  ACK_TOPIC_FILTER,
-  READING_TOPIC_FILTERS,
+  PROCESSOR_TOPIC_FILTERS,
   type IngestionPipeline,
   type InboundMessage,
   type MessageOutcome,
@@ -15,7 +14,7 @@ import { Batcher } from './batcher';
 import { DurableInbox, outcomesOf, type InboxItem } from './inbox';
 
 /** The topics the IoT rules forward to SQS in AWS (CONTRACT.md section 2). */
-export const PROCESSOR_TOPICS = [...READING_TOPIC_FILTERS, ACK_TOPIC_FILTER] as const;
+export const PROCESSOR_TOPICS = PROCESSOR_TOPIC_FILTERS;
 
 export interface LocalProcessorOptions {
   mqtt: Pick<EmbeddedMqtt, 'intake'>;

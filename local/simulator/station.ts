@@ -1,4 +1,13 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import {
+  ackTopic,
+  configTopic,
+  legacyConfigTopic,
+  legacyReadingTopic,
+  parseTopic,
+  readingsTopic,
+  topicFilter,
+} from '../../core/ingestion/topics';
 import { SENSOR_PROFILES, SensorWalk, type Anomaly } from './sensors';
 
 export interface StationOptions {
@@ -66,8 +75,8 @@ export class Station {
     });
     this.client.on('message', (topic, payload) => this.onConfig(topic, payload.toString()));
     const topics = this.options.legacy
-      ? [`${deviceId}/config`, `${deviceId}/config/sensor/+`]
-      : [`devices/${deviceId}/config`];
+      ? [legacyConfigTopic(deviceId), topicFilter('legacy-sensor-config', deviceId)]
+      : [configTopic(deviceId)];
     await this.client.subscribeAsync(topics, { qos: 1 });
     this.schedule();
   }
@@ -107,14 +116,14 @@ export class Station {
     }
     if (legacy) {
       for (const [sensor, raw] of Object.entries(readings)) {
-        this.client.publish(`${deviceId}/reading/sensor/${sensor}`, JSON.stringify({ value: String(raw) }), {
+        this.client.publish(legacyReadingTopic(deviceId, sensor), JSON.stringify({ value: String(raw) }), {
           qos: 1,
         });
       }
       this.options.onSent(Object.keys(readings).length);
     } else if (Object.keys(readings).length) {
       this.client.publish(
-        `devices/${deviceId}/readings`,
+        readingsTopic(deviceId),
         JSON.stringify({ ts: Date.now(), seq: ++this.seq, readings }),
         { qos: 1 },
       );
@@ -132,7 +141,9 @@ export class Station {
       this.options.onLog(`${deviceId}: ignored a config that is not JSON on ${topic}`);
       return;
     }
-    if (topic === `devices/${deviceId}/config`) {
+    const parsed = parseTopic(topic);
+    if (!parsed || parsed.deviceId !== deviceId) return;
+    if (parsed.kind === 'config') {
       const version = Number(config.version);
       const interval = Number(config.sensorIntervalMs);
       if (!Number.isInteger(interval) || interval < 1_000) {
@@ -148,12 +159,11 @@ export class Station {
       const sensors = (config.sensors ?? {}) as Record<string, { enabled?: boolean }>;
       for (const id of this.sensorsOn.keys()) this.sensorsOn.set(id, sensors[id]?.enabled ?? false);
       this.ack(version, 'applied');
-    } else if (topic === `${deviceId}/config`) {
+    } else if (parsed.kind === 'legacy-config') {
       const interval = Number(config.sensor_interval);
       if (Number.isInteger(interval) && interval >= 1_000) this.setInterval(interval);
-    } else {
-      const sensor = topic.split('/').pop()!;
-      if (this.sensorsOn.has(sensor)) this.sensorsOn.set(sensor, config.state === '1');
+    } else if (parsed.kind === 'legacy-sensor-config') {
+      if (this.sensorsOn.has(parsed.sensor)) this.sensorsOn.set(parsed.sensor, config.state === '1');
     }
   }
 
@@ -165,7 +175,7 @@ export class Station {
 
   private ack(version: number, status: 'applied' | 'rejected', reason?: string) {
     this.client?.publish(
-      `devices/${this.options.deviceId}/config/ack`,
+      ackTopic(this.options.deviceId),
       JSON.stringify({ version, status, ...(reason ? { reason } : {}) }),
       { qos: 1 },
     );

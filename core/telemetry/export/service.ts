@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { ExportFormat, QueryExportReadingsArgs, ReadingExport } from '../../generated/graphql';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { TelemetryStore } from '../port';
-import { DEVICE_ID, SENSOR_ID, parseTime, type SensorCatalog } from '../service';
+import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../../shared/ids';
+import { parseTime, type SensorCatalog } from '../service';
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS, headerOf, lineOf } from './format';
 import type { ExportSink } from './sink';
 
@@ -31,7 +32,7 @@ export class ExportService {
   constructor(private readonly deps: ExportServiceDeps) {}
 
   async exportReadings(args: QueryExportReadingsArgs): Promise<ReadingExport> {
-    if (!DEVICE_ID.test(args.deviceId))
+    if (!DEVICE_ID_PATTERN.test(args.deviceId))
       throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
     const from = parseTime(args.from, 'from');
     const to = parseTime(args.to, 'to');
@@ -86,7 +87,7 @@ export class ExportService {
     if (given.length > MAX_EXPORT_SENSORS)
       throw new ValidationError({ field: 'sensors', message: `name at most ${MAX_EXPORT_SENSORS} sensors` });
     given.forEach((s, i) => {
-      if (!SENSOR_ID.test(s))
+      if (!SENSOR_ID_PATTERN.test(s))
         throw new ValidationError({ field: `sensors.${i}`, message: 'is not a sensor id' });
     });
     // A sensor the device no longer has may still have history: any well-formed id is exported.

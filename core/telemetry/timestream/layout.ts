@@ -1,5 +1,6 @@
 import type { _Record, Dimension, MeasureValue } from '@aws-sdk/client-timestream-write';
 import type { TelemetryRecord } from '../types';
+import { SENSOR_ID_PATTERN } from '../../shared/ids';
 
 /**
  * The Timestream record layout (docs/TELEMETRY.md has the size arithmetic):
@@ -46,7 +47,7 @@ const RESERVED = new Set([
 /** Timestream refuses column names that begin with these (its system identifiers). */
 const RESERVED_PREFIX = /^(ts_|measure_value|measure_name)/i;
 /** Sensor ids that are safe as column names and inside double quotes in SQL. */
-export const SENSOR_COLUMN = /^[A-Za-z0-9_-]{1,32}$/;
+export const SENSOR_COLUMN = SENSOR_ID_PATTERN;
 
 /**
  * Why a sensor id cannot be a column of the record layout, naming the

@@ -1,4 +1,5 @@
 import type { ColumnInfo, Datum, QueryCommandOutput, Row } from '@aws-sdk/client-timestream-query';
+import { DEVICE_ID_PATTERN } from '../../shared/ids';
 
 /**
  * Everything interpolated into Timestream SQL goes through these: Timestream
@@ -6,7 +7,8 @@ import type { ColumnInfo, Datum, QueryCommandOutput, Row } from '@aws-sdk/client
  * pattern first and quoted second.
  */
 const NAME = /^[A-Za-z0-9_.-]{1,256}$/;
-const STRING_VALUE = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** The strings the queries name (device ids, sensor ids, `legacy_<sensor>`) all fit the device id pattern. */
+const STRING_VALUE = DEVICE_ID_PATTERN;
 const IDENTIFIER = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** `"db"."table"`. */
@@ -16,7 +18,7 @@ export function tableRef(database: string, table: string): string {
   return `"${database}"."${table}"`;
 }
 
-/** A string literal for an id (device id); refuses anything outside the id alphabet. */
+/** A string literal for an id (device id, sensor id, legacy measure name); refuses anything outside the id alphabet. */
 export function stringLiteral(value: string): string {
   if (!STRING_VALUE.test(value)) throw new RangeError(`refusing to put ${JSON.stringify(value)} into SQL`);
   return `'${value.replace(/'/g, "''")}'`;

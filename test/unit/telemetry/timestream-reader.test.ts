@@ -275,7 +275,9 @@ describe('Timestream SQL helpers', () => {
   it('refuses values that could break out of a literal', () => {
     expect(() => stringLiteral("b1' OR '1'='1")).toThrow(RangeError);
     expect(() => tableRef('db"; DROP', 't')).toThrow(RangeError);
-    expect(stringLiteral('b-1.a:2')).toBe("'b-1.a:2'");
+    expect(() => stringLiteral('b-1.a:2')).toThrow(RangeError);
+    expect(stringLiteral('b-1_a2')).toBe("'b-1_a2'");
+    expect(stringLiteral('legacy_ph')).toBe("'legacy_ph'");
   });
 
   it('parses Timestream timestamps to epoch ms', () => {
