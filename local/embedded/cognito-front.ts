@@ -8,6 +8,7 @@ import {
 } from '../../core/accounts/user-pool-settings';
 import { passwordMessage } from '../../core/accounts/password-policy';
 import { listenOn } from './listen';
+import { readBody } from '../server/read-body';
 import {
   createCognitoTokenChecker,
   TokenRefusedError,
@@ -199,7 +200,7 @@ export async function startCognitoFront(options: CognitoFrontOptions): Promise<C
 
     let raw: Buffer;
     try {
-      raw = await readBody(req);
+      raw = await readBody(req, MAX_BODY_BYTES);
     } catch {
       return send(res, 413, { __type: 'SerializationException', message: 'Request body too large.' });
     }
@@ -511,22 +512,4 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
     return raw instanceof Date ? Math.floor(raw.getTime() / 1000) : value;
   });
   res.writeHead(status, { 'content-type': type }).end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

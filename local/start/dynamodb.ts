@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { startDynamo, type EmbeddedDynamo } from '../embedded/dynamodb';
+import type { LocalCredentials } from '../embedded/local-credentials';
+import type { Part } from './parts';
+import { namingPort } from './ports';
+
+/** dynalite behind the SigV4 front, with the project's table; LevelDB under `<dataDir>/dynamodb` or in memory. */
+export async function startDynamoPart(options: {
+  tableName: string;
+  port: number;
+  host: string;
+  credentials: LocalCredentials;
+  dataDir: string | undefined;
+  log: (line: string) => void;
+}): Promise<Part<EmbeddedDynamo>> {
+  const dynamo = await namingPort('dynamodb', options.port, () =>
+    startDynamo({
+      tableName: options.tableName,
+      port: options.port,
+      host: options.host,
+      credentials: options.credentials,
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+    }),
+  );
+  options.log(`[local] DynamoDB (dynalite) on ${dynamo.endpoint}`);
+  return { handle: dynamo, stop: () => dynamo.stop() };
+}

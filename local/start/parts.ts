@@ -1,0 +1,71 @@
+/** One started part of the local mode: what it gives the parts after it, and how to stop it. */
+export interface Part<T> {
+  handle: T;
+  stop(): Promise<void>;
+}
+
+/** A part that holds nothing to stop (a check, a value made once). */
+export const nothingToStop = async (): Promise<void> => undefined;
+
+/**
+ * Starts the local mode's parts one after another and stops them in reverse:
+ * on `stop()`, and when a part fails to start, so a failed start leaves no
+ * port, lock or temporary folder behind. A part's name is in the log lines
+ * that say it failed or was stopped.
+ */
+export class PartStack {
+  readonly #started: { name: string; stop: () => Promise<void> }[] = [];
+  readonly #log: (line: string) => void;
+  #stopping: Promise<void> | undefined;
+
+  constructor(log: (line: string) => void) {
+    this.#log = log;
+  }
+
+  /** The names of the parts started so far, in start order. */
+  get started(): string[] {
+    return this.#started.map((p) => p.name);
+  }
+
+  /**
+   * Starts one part and returns its handle. When it throws, every part
+   * started before it is stopped (newest first) and the error goes up as it
+   * was, so its class (PortInUseError, StoreDamagedError, ...) still tells
+   * the caller what to do.
+   */
+  async start<T>(name: string, starter: () => Promise<Part<T>> | Part<T>): Promise<T> {
+    let part: Part<T>;
+    try {
+      part = await starter();
+    } catch (err) {
+      const before = this.started;
+      this.#log(
+        `[local] ${name} did not start: ${(err as Error).message}${before.length ? ` (stopping ${before.reverse().join(', ')})` : ''}`,
+      );
+      await this.stop();
+      throw err;
+    }
+    this.#started.push({ name, stop: part.stop });
+    return part.handle;
+  }
+
+  /** Runs one step that leaves nothing to stop (a check, the admin seed); a failure stops the parts as `start` does. */
+  async run<T>(name: string, step: () => Promise<T> | T): Promise<T> {
+    return this.start(name, async () => ({ handle: await step(), stop: nothingToStop }));
+  }
+
+  /** Stops every started part, newest first; one failing to stop does not keep the others running. Idempotent. */
+  stop(): Promise<void> {
+    return (this.#stopping ??= this.#stopAll());
+  }
+
+  async #stopAll(): Promise<void> {
+    for (const part of this.#started.splice(0).reverse()) {
+      await part
+        .stop()
+        .catch((err: unknown) =>
+          this.#log(`[local] stopping ${part.name} failed: ${(err as Error).message}`),
+        );
+    }
+  }
+}
