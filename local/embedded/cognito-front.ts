@@ -71,39 +71,6 @@ export interface CognitoFront {
   stop(): Promise<void>;
 }
 
-/**
- * The operations a browser calls without AWS credentials (Cognito's
- * "unauthenticated" and "token-authorized" operations). Everything else is an
- * admin or management operation that AWS only answers with a SigV4 signature.
- */
-export const PUBLIC_TARGETS = new Set([
-  'InitiateAuth',
-  'RespondToAuthChallenge',
-  'GetTokensFromRefreshToken',
-  'RevokeToken',
-  'GlobalSignOut',
-  'SignUp',
-  'ConfirmSignUp',
-  'ResendConfirmationCode',
-  'ForgotPassword',
-  'ConfirmForgotPassword',
-  'GetUser',
-  'ChangePassword',
-  'UpdateUserAttributes',
-  'DeleteUserAttributes',
-  'VerifyUserAttribute',
-  'GetUserAttributeVerificationCode',
-  'DeleteUser',
-  'SetUserMFAPreference',
-  'AssociateSoftwareToken',
-  'VerifySoftwareToken',
-  'ListDevices',
-  'GetDevice',
-  'ForgetDevice',
-  'ConfirmDevice',
-  'UpdateDeviceStatus',
-]);
-
 /** Operations that act for the user whose access token they carry. */
 const ACCESS_TOKEN_TARGETS = new Set([
   'GetUser',
@@ -120,6 +87,27 @@ const ACCESS_TOKEN_TARGETS = new Set([
   'ForgetDevice',
   'ConfirmDevice',
   'UpdateDeviceStatus',
+]);
+
+/**
+ * The operations a browser calls without AWS credentials (Cognito's
+ * "unauthenticated" and "token-authorized" operations): those above, and the
+ * sign-in, sign-up and recovery flows. Everything else is an admin or
+ * management operation that AWS only answers with a SigV4 signature.
+ */
+export const PUBLIC_TARGETS = new Set([
+  'InitiateAuth',
+  'RespondToAuthChallenge',
+  'GetTokensFromRefreshToken',
+  'RevokeToken',
+  'GlobalSignOut',
+  'SignUp',
+  'ConfirmSignUp',
+  'ResendConfirmationCode',
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+  'AssociateSoftwareToken',
+  ...ACCESS_TOKEN_TARGETS,
 ]);
 
 /** Cognito's body limit is far below this; a larger body is refused before it is parsed. */
