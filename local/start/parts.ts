@@ -4,7 +4,7 @@ export interface Part<T> {
   stop(): Promise<void>;
 }
 
-/** A part that holds nothing to stop (a check, a value made once). */
+/** A part that holds nothing to stop. */
 export const nothingToStop = async (): Promise<void> => undefined;
 
 /**
@@ -34,24 +34,23 @@ export class PartStack {
    * the caller what to do.
    */
   async start<T>(name: string, starter: () => Promise<Part<T>> | Part<T>): Promise<T> {
-    let part: Part<T>;
-    try {
-      part = await starter();
-    } catch (err) {
-      const before = this.started;
-      this.#log(
-        `[local] ${name} did not start: ${(err as Error).message}${before.length ? ` (stopping ${before.reverse().join(', ')})` : ''}`,
-      );
-      await this.stop();
-      throw err;
-    }
+    const part = await this.run(name, starter);
     this.#started.push({ name, stop: part.stop });
     return part.handle;
   }
 
   /** Runs one step that leaves nothing to stop (a check, the admin seed); a failure stops the parts as `start` does. */
   async run<T>(name: string, step: () => Promise<T> | T): Promise<T> {
-    return this.start(name, async () => ({ handle: await step(), stop: nothingToStop }));
+    try {
+      return await step();
+    } catch (err) {
+      const before = this.started.reverse();
+      this.#log(
+        `[local] ${name} did not start: ${(err as Error).message}${before.length ? ` (stopping ${before.join(', ')})` : ''}`,
+      );
+      await this.stop();
+      throw err;
+    }
   }
 
   /** Stops every started part, newest first; one failing to stop does not keep the others running. Idempotent. */
