@@ -18,7 +18,7 @@ import { startDataDir } from './start/data-dir';
 import { startDynamoPart } from './start/dynamodb';
 import { ServerAddress, startApiServer } from './start/graphql-server';
 import { writeOutputs, type LocalOutputs } from './start/outputs';
-import { PartStack } from './start/parts';
+import { PartStack, type StartContext } from './start/parts';
 import { checkPorts, portsOf } from './start/ports';
 import { startProcessor } from './start/processor';
 import { startTelemetry } from './start/telemetry';
@@ -95,7 +95,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   // Every port is checked before anything starts, so a taken one fails fast and touches no data.
   await parts.run('ports', () => checkPorts(ports, host));
   const { credentials, tls } = await parts.start('credentials', () => startSecrets({ dataDir, host }));
-  const common = { host, region, log, credentials, dataDir };
+  const common: StartContext = { host, region, log, credentials, dataDir };
   const dynamo = await parts.start('dynamodb', () =>
     startDynamoPart({ ...common, tableName, port: ports.dynamodb }),
   );

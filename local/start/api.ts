@@ -8,7 +8,6 @@ import { createApi, type ApiDeps } from '../../resolvers/api/app';
 import { buildApiDeps, documentClientOf } from '../../resolvers/api/deps';
 import type { EmbeddedCognito } from '../embedded/cognito';
 import { localClientConfig, type EmbeddedDynamo } from '../embedded/dynamodb';
-import type { LocalCredentials } from '../embedded/local-credentials';
 import type { EmbeddedMqtt } from '../embedded/mqtt';
 import { FileExportSink, exportSecretOf } from '../export/file-export-sink';
 import { Engine, type ApiInvoker } from '../server/engine';
@@ -16,7 +15,7 @@ import { exportDownloadRoute } from '../server/export-download';
 import { loadLocalSchema } from '../server/schema';
 import type { BackendEvents } from './backend-events';
 import { workDir } from './data-dir';
-import type { Part } from './parts';
+import type { Part, StartContext } from './parts';
 
 export interface LocalApi {
   /** The API's services, built as the Lambda builds them (resolvers/api/deps.ts). */
@@ -36,22 +35,20 @@ export interface LocalApi {
  * replays reach subscribers through the backend mutations, in-process (in
  * AWS, the @aws_iam mutations called with SigV4).
  */
-export function startApi(options: {
-  dynamo: EmbeddedDynamo;
-  cognito: EmbeddedCognito;
-  mqtt: EmbeddedMqtt;
-  tableName: string;
-  region: string;
-  credentials: LocalCredentials;
-  telemetry: TelemetryStore;
-  events: BackendEvents;
-  dataDir: string | undefined;
-  /** The GraphQL server's base URL, read at the first export (the server starts after the API). */
-  baseUrl: () => string;
-  /** Replaces the real API handler (server tests). */
-  invoker: ApiInvoker | undefined;
-  log: (line: string) => void;
-}): Part<LocalApi> {
+export function startApi(
+  options: StartContext & {
+    dynamo: EmbeddedDynamo;
+    cognito: EmbeddedCognito;
+    mqtt: EmbeddedMqtt;
+    tableName: string;
+    telemetry: TelemetryStore;
+    events: BackendEvents;
+    /** The GraphQL server's base URL, read at the first export (the server starts after the API). */
+    baseUrl: () => string;
+    /** Replaces the real API handler (server tests). */
+    invoker: ApiInvoker | undefined;
+  },
+): Part<LocalApi> {
   const { dynamo, cognito, tableName, events, log } = options;
   const iotData = new IoTDataPlaneClient(
     localClientConfig(options.mqtt.dataPlaneEndpoint, options.region, options.credentials),

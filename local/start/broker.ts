@@ -1,23 +1,16 @@
 import { join } from 'node:path';
 import { startMqtt, type EmbeddedMqtt } from '../embedded/mqtt';
-import type { LocalCredentials } from '../embedded/local-credentials';
 import { createSigV4Verifier } from '../embedded/sigv4-verifier';
-import type { Part } from './parts';
+import type { Part, StartContext } from './parts';
 
 /**
  * The MQTT broker (TCP and WebSocket) with the IoT Data Plane route, its
  * retained messages under `<dataDir>/mqtt`. With a device password, devices
  * sign in with username = device id and that password.
  */
-export async function startBroker(options: {
-  port: number;
-  wsPort: number;
-  host: string;
-  credentials: LocalCredentials;
-  dataDir: string | undefined;
-  devicePassword: string | undefined;
-  log: (line: string) => void;
-}): Promise<Part<EmbeddedMqtt>> {
+export async function startBroker(
+  options: StartContext & { port: number; wsPort: number; devicePassword: string | undefined },
+): Promise<Part<EmbeddedMqtt>> {
   const { devicePassword } = options;
   const mqtt = await startMqtt({
     port: options.port,

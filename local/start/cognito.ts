@@ -4,7 +4,7 @@ import { checkUserPool } from '../embedded/data-dir-check';
 import type { LocalCredentials } from '../embedded/local-credentials';
 import { createSigV4Checker } from '../embedded/sigv4-verifier';
 import { workDir } from './data-dir';
-import type { Part } from './parts';
+import type { Part, StartContext } from './parts';
 import { namingPort } from './ports';
 
 /**
@@ -12,16 +12,13 @@ import { namingPort } from './ports';
  * (cognito-local has no memory mode: a throwaway run gets a temporary folder,
  * removed on stop).
  */
-export async function startCognitoPart(options: {
-  port: number;
-  host: string;
-  region: string;
-  credentials: LocalCredentials;
-  dataDir: string | undefined;
-  /** Replaces the SigV4 check of the admin operations (tests inject their own). */
-  verifyAdminRequest: AdminRequestVerifier | undefined;
-  log: (line: string) => void;
-}): Promise<Part<EmbeddedCognito>> {
+export async function startCognitoPart(
+  options: StartContext & {
+    port: number;
+    /** Replaces the SigV4 check of the admin operations (tests inject their own). */
+    verifyAdminRequest: AdminRequestVerifier | undefined;
+  },
+): Promise<Part<EmbeddedCognito>> {
   const dir = workDir(options.dataDir, 'cognito');
   // A data dir that had a pool must still have its file, or every account would vanish silently.
   if (options.dataDir) checkUserPool(options.dataDir, dir.path);

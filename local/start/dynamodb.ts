@@ -1,18 +1,12 @@
 import { join } from 'node:path';
 import { startDynamo, type EmbeddedDynamo } from '../embedded/dynamodb';
-import type { LocalCredentials } from '../embedded/local-credentials';
-import type { Part } from './parts';
+import type { Part, StartContext } from './parts';
 import { namingPort } from './ports';
 
 /** dynalite behind the SigV4 front, with the project's table; LevelDB under `<dataDir>/dynamodb` or in memory. */
-export async function startDynamoPart(options: {
-  tableName: string;
-  port: number;
-  host: string;
-  credentials: LocalCredentials;
-  dataDir: string | undefined;
-  log: (line: string) => void;
-}): Promise<Part<EmbeddedDynamo>> {
+export async function startDynamoPart(
+  options: StartContext & { tableName: string; port: number },
+): Promise<Part<EmbeddedDynamo>> {
   const dynamo = await namingPort('dynamodb', options.port, () =>
     startDynamo({
       tableName: options.tableName,

@@ -1,7 +1,19 @@
+import type { LocalCredentials } from '../embedded/local-credentials';
+
 /** One started part of the local mode: what it gives the parts after it, and how to stop it. */
 export interface Part<T> {
   handle: T;
   stop(): Promise<void>;
+}
+
+/** What every part of one start shares: where it listens, its region, credentials, data dir and log. */
+export interface StartContext {
+  host: string;
+  region: string;
+  credentials: LocalCredentials;
+  /** undefined = everything in memory (throwaway folders are removed on stop). */
+  dataDir: string | undefined;
+  log: (line: string) => void;
 }
 
 /** A part that holds nothing to stop. */

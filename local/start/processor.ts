@@ -30,6 +30,8 @@ export interface LocalIngestion {
  * batching window, as their own queue and event source in AWS).
  */
 export async function startProcessor(options: {
+  dataDir: string | undefined;
+  log: (line: string) => void;
   mqtt: EmbeddedMqtt;
   dynamo: EmbeddedDynamo;
   tableName: string;
@@ -39,10 +41,8 @@ export async function startProcessor(options: {
   events: BackendEvents;
   /** Where the processor's alert notifications go (the outbox). */
   sender: NotificationSender;
-  dataDir: string | undefined;
   batch: Partial<LocalConfig['batch']> | undefined;
   inboxCompactAfterBytes: number | undefined;
-  log: (line: string) => void;
 }): Promise<Part<LocalIngestion>> {
   const { dataDir, log } = options;
   const documents = documentClientOf(options.dynamo.client);
