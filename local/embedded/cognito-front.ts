@@ -8,6 +8,7 @@ import {
 } from '../../core/accounts/user-pool-settings';
 import { passwordMessage } from '../../core/accounts/password-policy';
 import { listenOn } from './listen';
+import { readBody } from '../server/read-body';
 import {
   createCognitoTokenChecker,
   TokenRefusedError,
@@ -70,39 +71,6 @@ export interface CognitoFront {
   stop(): Promise<void>;
 }
 
-/**
- * The operations a browser calls without AWS credentials (Cognito's
- * "unauthenticated" and "token-authorized" operations). Everything else is an
- * admin or management operation that AWS only answers with a SigV4 signature.
- */
-export const PUBLIC_TARGETS = new Set([
-  'InitiateAuth',
-  'RespondToAuthChallenge',
-  'GetTokensFromRefreshToken',
-  'RevokeToken',
-  'GlobalSignOut',
-  'SignUp',
-  'ConfirmSignUp',
-  'ResendConfirmationCode',
-  'ForgotPassword',
-  'ConfirmForgotPassword',
-  'GetUser',
-  'ChangePassword',
-  'UpdateUserAttributes',
-  'DeleteUserAttributes',
-  'VerifyUserAttribute',
-  'GetUserAttributeVerificationCode',
-  'DeleteUser',
-  'SetUserMFAPreference',
-  'AssociateSoftwareToken',
-  'VerifySoftwareToken',
-  'ListDevices',
-  'GetDevice',
-  'ForgetDevice',
-  'ConfirmDevice',
-  'UpdateDeviceStatus',
-]);
-
 /** Operations that act for the user whose access token they carry. */
 const ACCESS_TOKEN_TARGETS = new Set([
   'GetUser',
@@ -119,6 +87,27 @@ const ACCESS_TOKEN_TARGETS = new Set([
   'ForgetDevice',
   'ConfirmDevice',
   'UpdateDeviceStatus',
+]);
+
+/**
+ * The operations a browser calls without AWS credentials (Cognito's
+ * "unauthenticated" and "token-authorized" operations): those above, and the
+ * sign-in, sign-up and recovery flows. Everything else is an admin or
+ * management operation that AWS only answers with a SigV4 signature.
+ */
+export const PUBLIC_TARGETS = new Set([
+  'InitiateAuth',
+  'RespondToAuthChallenge',
+  'GetTokensFromRefreshToken',
+  'RevokeToken',
+  'GlobalSignOut',
+  'SignUp',
+  'ConfirmSignUp',
+  'ResendConfirmationCode',
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+  'AssociateSoftwareToken',
+  ...ACCESS_TOKEN_TARGETS,
 ]);
 
 /** Cognito's body limit is far below this; a larger body is refused before it is parsed. */
@@ -199,7 +188,7 @@ export async function startCognitoFront(options: CognitoFrontOptions): Promise<C
 
     let raw: Buffer;
     try {
-      raw = await readBody(req);
+      raw = await readBody(req, MAX_BODY_BYTES);
     } catch {
       return send(res, 413, { __type: 'SerializationException', message: 'Request body too large.' });
     }
@@ -511,22 +500,4 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
     return raw instanceof Date ? Math.floor(raw.getTime() / 1000) : value;
   });
   res.writeHead(status, { 'content-type': type }).end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -10,6 +10,7 @@ import {
   print,
   subscribe,
   validate,
+  type ExecutionArgs,
   type DocumentNode,
   type ExecutionResult,
   type FieldNode,
@@ -176,26 +177,13 @@ export class Engine {
 
   /** Runs a query or mutation; subscriptions must use `subscribe`. */
   async execute(request: GraphQLRequest, context: RequestContext): Promise<AppSyncResult> {
-    const prepared = this.prepare(request.query, request.operationName);
-    if (Array.isArray(prepared)) return { errors: prepared.map((e) => formatError(e, 'ValidationError')) };
-    if (prepared.operationType === 'subscription') {
-      return {
-        errors: [
-          appSyncError(
-            'Subscriptions are served over WebSocket: connect to the RealtimeUrl (AppSync protocol) or the GraphQL URL with graphql-ws.',
-            'ValidationError',
-          ),
-        ],
-      };
-    }
-    const result = await execute({
-      schema: this.schema,
-      document: prepared.document,
-      variableValues: request.variables ?? {},
-      operationName: request.operationName ?? undefined,
-      contextValue: context,
+    const args = this.#argsFor(request, context, {
+      subscription: false,
+      refusal:
+        'Subscriptions are served over WebSocket: connect to the RealtimeUrl (AppSync protocol) or the GraphQL URL with graphql-ws.',
     });
-    return formatResult(result);
+    if (!('document' in args)) return args;
+    return formatResult(await execute(args));
   }
 
   /** Starts a subscription: an async iterator of AppSync-shaped results, or the errors that refused it. */
@@ -203,25 +191,12 @@ export class Engine {
     request: GraphQLRequest,
     context: RequestContext,
   ): Promise<AsyncIterableIterator<AppSyncResult> | AppSyncResult> {
-    const prepared = this.prepare(request.query, request.operationName);
-    if (Array.isArray(prepared)) return { errors: prepared.map((e) => formatError(e, 'ValidationError')) };
-    if (prepared.operationType !== 'subscription') {
-      return {
-        errors: [
-          appSyncError(
-            'Only subscriptions are accepted here; send queries and mutations over HTTP.',
-            'ValidationError',
-          ),
-        ],
-      };
-    }
-    const result = await subscribe({
-      schema: this.schema,
-      document: prepared.document,
-      variableValues: request.variables ?? {},
-      operationName: request.operationName ?? undefined,
-      contextValue: context,
+    const args = this.#argsFor(request, context, {
+      subscription: true,
+      refusal: 'Only subscriptions are accepted here; send queries and mutations over HTTP.',
     });
+    if (!('document' in args)) return args;
+    const result = await subscribe(args);
     if (!(Symbol.asyncIterator in result)) return formatResult(result);
     const iterator = result;
     const schema = this.schema;
@@ -241,6 +216,30 @@ export class Engine {
       [Symbol.asyncIterator]: () => wrapped,
     };
     return wrapped;
+  }
+
+  /**
+   * What graphql-js runs a request with, or the errors that refuse it: a
+   * document that does not parse or validate, or an operation of the other
+   * kind (`refusal` says where to send it).
+   */
+  #argsFor(
+    request: GraphQLRequest,
+    context: RequestContext,
+    expected: { subscription: boolean; refusal: string },
+  ): ExecutionArgs | AppSyncResult {
+    const prepared = this.prepare(request.query, request.operationName);
+    if (Array.isArray(prepared)) return { errors: prepared.map((e) => formatError(e, 'ValidationError')) };
+    if ((prepared.operationType === 'subscription') !== expected.subscription) {
+      return { errors: [appSyncError(expected.refusal, 'ValidationError')] };
+    }
+    return {
+      schema: this.schema,
+      document: prepared.document,
+      variableValues: request.variables ?? {},
+      operationName: request.operationName ?? undefined,
+      contextValue: context,
+    };
   }
 
   /**

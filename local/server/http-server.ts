@@ -12,6 +12,7 @@ import { FieldError, formatError, formatSubscriptionEvent, type Engine, type Gra
 import { listenOn } from '../embedded/listen';
 import { serveConsole, type ConsoleRouteOptions } from './console-route';
 import { parseRequestTarget } from './request-target';
+import { BodyTooLargeError, readBody } from './read-body';
 import { REALTIME_LIMITS } from './realtime-limits';
 import { serveOutbox, type OutboxSource } from './outbox-route';
 
@@ -148,7 +149,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     }
     let body: GraphQLRequest;
     try {
-      body = JSON.parse((await readBody(req)).toString('utf8'));
+      body = JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString('utf8'));
       if (typeof body?.query !== 'string') throw new Error('the body needs a "query" string');
       if (body.variables !== undefined && body.variables !== null && typeof body.variables !== 'object')
         throw new Error('"variables" must be an object');
@@ -324,26 +325,6 @@ function cors(res: ServerResponse) {
 
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLargeError());
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function stringHeaders(req: IncomingMessage): Record<string, string> {
