@@ -11,11 +11,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbTelemetryStore, TimestreamTelemetryStore, type TelemetryStore } from '../../../core/telemetry';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { useDynamo } from '../../../testkit/embedded';
 import { FakeTimestream } from '../../../testkit/fake-timestream';
 import { batchesOf } from '../../helpers/message-ledger';
 import {
-  TWO_SENSORS,
+  createDevices,
   eventOf,
   failedIds,
   wireProcessor,
@@ -27,7 +27,7 @@ import { dumpDuckDbRows, storedPoints } from '../../helpers/telemetry-rows';
 // At-least-once in means the same message can arrive again, in another batch
 // and another order. The same readings delivered three times, out of order,
 // must leave exactly what one delivery in order leaves.
-let dynamo: EmbeddedDynamo;
+const dynamo = useDynamo('yvr-test-reliability-idempotence');
 let dir: string;
 const DEVICES = ['idem-1', 'idem-2'];
 const BASE = Date.now() - 20 * 60_000;
@@ -35,15 +35,9 @@ const WINDOW = { from: BASE - 1, to: BASE + 3_600_000 };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'yvr-reliability-idempotence-'));
-  dynamo = await startDynamo({ tableName: 'yvr-test-reliability-idempotence' });
-  const { devices } = wireProcessor(dynamo, {
-    write: async () => ({ failures: [] }),
-    oldestWritable: () => 0,
-  });
-  for (const id of DEVICES) await devices.createDevice({ id, name: id, sensors: TWO_SENSORS }, 'test');
+  await createDevices(dynamo, DEVICES);
 });
 afterAll(async () => {
-  await dynamo.stop();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryStore } from '../../../core/telemetry';
 import { DuckDbTelemetryStore, TimestreamTelemetryStore } from '../../../core/telemetry';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { useDynamo } from '../../../testkit/embedded';
 import { FakeTimestream } from '../../../testkit/fake-timestream';
 import { mutation, query } from '../../../testkit/appsync-event';
 import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
@@ -20,6 +20,7 @@ import { FlakyTelemetryStore, LEAKS } from '../../helpers/fault-injection';
 import { batchesOf, expectAccountedFor, mixedTraffic, type Expected } from '../../helpers/message-ledger';
 import {
   TWO_SENSORS,
+  createDevices,
   eventOf,
   failedIds,
   rejectedIdOf,
@@ -33,22 +34,14 @@ import { message } from '../../../testkit/telemetry-fixtures';
 // dynalite. After every batch, each acknowledged SQS message id must be stored
 // or kept as rejected with its reason; each one named in batchItemFailures is
 // redelivered, as SQS does, until none is left.
-let dynamo: EmbeddedDynamo;
+const dynamo = useDynamo('yvr-test-reliability-telemetry');
 const DEVICES = ['tf-1', 'tf-2'];
 const BASE = Date.now() - 30 * 60_000;
 const WINDOW = { from: BASE - 1, to: BASE + 3_600_000 };
 const SQS_BATCH = 10;
 
 beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-reliability-telemetry' });
-  const { devices } = wireProcessor(dynamo, {
-    write: async () => ({ failures: [] }),
-    oldestWritable: () => 0,
-  });
-  for (const id of DEVICES) await devices.createDevice({ id, name: id, sensors: TWO_SENSORS }, 'test');
-});
-afterAll(async () => {
-  await dynamo.stop();
+  await createDevices(dynamo, DEVICES);
 });
 
 const throttled = () =>
