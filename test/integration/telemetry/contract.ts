@@ -39,6 +39,37 @@ const BATCH: TelemetryRecord[] = [
   rec('b2', T0, { ph: 6 }),
 ];
 
+/** How BATCH's sensors read back: ph in pH and within range, tmp without a unit and out of range (over 8). */
+const AS_STORED = { ph: { unit: 'pH', outOfRange: false }, tmp: { unit: null, outOfRange: true } } as const;
+
+/** One of BATCH's b1 readings as latest and scan return it: at minute `minute`, config version 1, unflagged. */
+const storedReading = (sensor: keyof typeof AS_STORED, minute: number, value: number, raw: number) => ({
+  deviceId: 'b1',
+  sensor,
+  time: new Date(T0 + minute * MIN).toISOString(),
+  value,
+  raw,
+  ...AS_STORED[sensor],
+  configVersion: 1,
+  qcFlag: 2,
+  qcTests: [],
+});
+
+/** A bucket of raw readings from minute `minute` as range returns it, nothing left out. */
+const bucketAt = (minute: number, avg: number, min: number, max: number, count: number) => ({
+  time: new Date(T0 + minute * MIN).toISOString(),
+  avg,
+  min,
+  max,
+  count,
+  value: null,
+  raw: null,
+  outOfRange: null,
+  qcFlag: null,
+  qcTests: null,
+  excluded: 0,
+});
+
 /**
  * The telemetry port's contract: every adapter runs these same tests
  * (DuckDB directly; Timestream through its SDK client against a fake).
@@ -61,30 +92,8 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
       await sut.store.write(BATCH);
       const latest = await sut.store.latest('b1', ['ph', 'tmp']);
       expect([...latest].sort((a, b) => a.sensor.localeCompare(b.sensor))).toEqual([
-        {
-          deviceId: 'b1',
-          sensor: 'ph',
-          time: new Date(T0 + 9 * MIN).toISOString(),
-          value: 7.9,
-          raw: 79,
-          unit: 'pH',
-          outOfRange: false,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
-        {
-          deviceId: 'b1',
-          sensor: 'tmp',
-          time: new Date(T0 + 9 * MIN).toISOString(),
-          value: 19,
-          raw: 190,
-          unit: null,
-          outOfRange: true,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
+        storedReading('ph', 9, 7.9, 79),
+        storedReading('tmp', 9, 19, 190),
       ]);
     });
 
@@ -137,37 +146,9 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
         limit: 1,
       };
       const first = await sut.store.range(query);
-      expect(first.items).toEqual([
-        {
-          time: new Date(T0).toISOString(),
-          avg: 12,
-          min: 10,
-          max: 14,
-          count: 5,
-          value: null,
-          raw: null,
-          outOfRange: null,
-          qcFlag: null,
-          qcTests: null,
-          excluded: 0,
-        },
-      ]);
+      expect(first.items).toEqual([bucketAt(0, 12, 10, 14, 5)]);
       const second = await sut.store.range({ ...query, nextToken: first.nextToken });
-      expect(second.items).toEqual([
-        {
-          time: new Date(T0 + 5 * MIN).toISOString(),
-          avg: 17,
-          min: 15,
-          max: 19,
-          count: 5,
-          value: null,
-          raw: null,
-          outOfRange: null,
-          qcFlag: null,
-          qcTests: null,
-          excluded: 0,
-        },
-      ]);
+      expect(second.items).toEqual([bucketAt(5, 17, 15, 19, 5)]);
       expect(second.nextToken).toBeNull();
     });
 
@@ -201,54 +182,10 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
         rows.push(...batch);
       }
       expect(rows).toEqual([
-        {
-          deviceId: 'b1',
-          sensor: 'ph',
-          time: new Date(T0 + MIN).toISOString(),
-          value: 7.1,
-          raw: 71,
-          unit: 'pH',
-          outOfRange: false,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
-        {
-          deviceId: 'b1',
-          sensor: 'tmp',
-          time: new Date(T0 + MIN).toISOString(),
-          value: 11,
-          raw: 110,
-          unit: null,
-          outOfRange: true,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
-        {
-          deviceId: 'b1',
-          sensor: 'ph',
-          time: new Date(T0 + 2 * MIN).toISOString(),
-          value: 7.2,
-          raw: 72,
-          unit: 'pH',
-          outOfRange: false,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
-        {
-          deviceId: 'b1',
-          sensor: 'tmp',
-          time: new Date(T0 + 2 * MIN).toISOString(),
-          value: 12,
-          raw: 120,
-          unit: null,
-          outOfRange: true,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
+        storedReading('ph', 1, 7.1, 71),
+        storedReading('tmp', 1, 11, 110),
+        storedReading('ph', 2, 7.2, 72),
+        storedReading('tmp', 2, 12, 120),
       ]);
       expect(batches.length).toBeGreaterThan(0);
     });
