@@ -5,15 +5,12 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TABLE_INDEXES } from '../../../core/shared/table';
-import { ensureTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { ensureTable } from '../../../local/embedded/dynamodb';
+import { useDynamo } from '../../../testkit/embedded';
 
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
-});
-afterAll(async () => dynamo.stop());
+const dynamo = useDynamo();
 
 describe('the local table', () => {
   it('gains the indexes of a newer layout and keeps every item of a data folder made before them', async () => {

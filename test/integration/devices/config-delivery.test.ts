@@ -10,6 +10,9 @@ import type { Device, DeviceConfigVersionConnection } from '../../../core/genera
 import { isErrorEnvelope } from '../../../core/shared/errors';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { mutation, query } from '../../../testkit/appsync-event';
+import { PH_PROBE, sensorInput } from '../../../testkit/device-inputs';
+import { allPages } from '../../../testkit/pages';
+import { waitFor } from '../../../testkit/wait-for';
 import {
   FakePublisher,
   dataOf,
@@ -32,19 +35,7 @@ beforeEach(() => {
   h.publisher.failing = undefined;
 });
 
-const sensors = [
-  {
-    id: 'ph',
-    measurement: 'ph',
-    calibration: {
-      points: [
-        { raw: 0, actual: 0 },
-        { raw: 1000, actual: 14 },
-      ],
-    },
-  },
-  { id: 'tmp', measurement: 'tmp', enabled: false },
-];
+const sensors = [sensorInput('ph', PH_PROBE), sensorInput('tmp', undefined, { enabled: false })];
 
 async function create(id: string): Promise<Device> {
   return dataOf<Device>(await h.api.resolve(mutation('createDevice', { input: { id, name: id, sensors } })));
@@ -197,8 +188,7 @@ describe('superseded publishes', () => {
       published.length = 0;
       const first = lateHarness.api.resolve(mutation('updateDevice', { input: { id: 'late', name: 'two' } }));
       // Wait until the first update has claimed version 2 before issuing version 3.
-      let device = await readFrom(lateHarness, 'late');
-      while (device.configVersion < 2) device = await readFrom(lateHarness, 'late');
+      await versionClaimed(lateHarness, 'late', 2);
       const second = lateHarness.api.resolve(
         mutation('updateDevice', { input: { id: 'late', name: 'three' } }),
       );
@@ -236,8 +226,7 @@ describe('superseded publishes', () => {
         ),
       );
       const first = lateHarness.api.resolve(mutation('updateDevice', { input: { id: 'gone', name: 'two' } }));
-      let device = await readFrom(lateHarness, 'gone');
-      while (device.configVersion < 2) device = await readFrom(lateHarness, 'gone');
+      await versionClaimed(lateHarness, 'gone', 2);
       dataOf(await lateHarness.api.resolve(mutation('deleteDevice', { id: 'gone' })));
       dataOf(await first);
       expect(
@@ -252,8 +241,12 @@ describe('superseded publishes', () => {
   });
 });
 
-async function readFrom(harness: DevicesHarness, id: string): Promise<Device> {
-  return dataOf<Device>(await harness.api.resolve(query('device', { id })));
+/** Waits until the device's row has claimed `version` (the update is past its first write). */
+async function versionClaimed(harness: DevicesHarness, id: string, version: number): Promise<void> {
+  await waitFor(
+    async () => dataOf<Device>(await harness.api.resolve(query('device', { id }))).configVersion >= version,
+    { everyMs: 5, describe: () => `device ${id} to claim version ${version}` },
+  );
 }
 
 describe('recordAck', () => {
@@ -412,15 +405,11 @@ describe('history and rollback', () => {
     dataOf(await h.api.resolve(mutation('deleteSensor', { deviceId: 'hist-1', sensorId: 'tmp' })));
     dataOf(await update({ id: 'hist-1', sensors: [{ ...sensors[0], enabled: false }] }));
 
-    const items: DeviceConfigVersionConnection['items'] = [];
-    let token: string | null = null;
-    do {
-      const page: DeviceConfigVersionConnection = dataOf<DeviceConfigVersionConnection>(
-        await h.api.resolve(query('deviceConfigHistory', { deviceId: 'hist-1', limit: 1, nextToken: token })),
-      );
-      items.push(...page.items);
-      token = page.nextToken;
-    } while (token);
+    const items = await allPages(async (nextToken) =>
+      dataOf<DeviceConfigVersionConnection>(
+        await h.api.resolve(query('deviceConfigHistory', { deviceId: 'hist-1', limit: 1, nextToken })),
+      ),
+    );
     expect(items.map((v) => [v.version, v.change])).toEqual([
       [4, 'updateDevice'],
       [3, 'deleteSensor'],
@@ -470,30 +459,39 @@ describe('history and rollback', () => {
 });
 
 describe('concurrency', () => {
-  it('loses none of 50 concurrent read-modify-write updates that retry on Conflict', async () => {
-    await create('busy-1');
-    const writers = Array.from({ length: 50 }, (_, i) => async () => {
-      for (;;) {
-        const current = await read('busy-1');
-        const marks = (current.description ?? '').split(',').filter(Boolean);
-        const answer = await update({
-          id: 'busy-1',
-          expectedVersion: current.configVersion,
-          description: [...marks, `w${i}`].join(','),
-        });
-        if (!isErrorEnvelope(answer)) return;
-        expect(answer.__error.errorType).toBe('Conflict');
-      }
-    });
-    await Promise.all(writers.map((w) => w()));
-    const device = await read('busy-1');
-    expect(device.configVersion).toBe(51);
-    expect(new Set((device.description ?? '').split(','))).toEqual(
-      new Set(Array.from({ length: 50 }, (_, i) => `w${i}`)),
-    );
-    expect(JSON.parse(h.publisher.retained('devices/busy-1/config') ?? '{}').version).toBe(51);
-    expect(await undeliveredIds()).not.toContain('busy-1');
-  });
+  // 50 writers against one row take most of a minute on a loaded machine: bounded well past that.
+  it(
+    'loses none of 50 concurrent read-modify-write updates that retry on Conflict',
+    { timeout: 180_000 },
+    async () => {
+      await create('busy-1');
+      // Each writer reads, writes with expectedVersion, and tries again (bounded) while it meets a Conflict.
+      const writers = Array.from({ length: 50 }, (_, i) =>
+        waitFor(
+          async () => {
+            const current = await read('busy-1');
+            const marks = (current.description ?? '').split(',').filter(Boolean);
+            const answer = await update({
+              id: 'busy-1',
+              expectedVersion: current.configVersion,
+              description: [...marks, `w${i}`].join(','),
+            });
+            return isErrorEnvelope(answer) && answer.__error.errorType === 'Conflict' ? undefined : answer;
+          },
+          { everyMs: 1, timeoutMs: 150_000, describe: () => `writer w${i} to land its update` },
+        ),
+      );
+      // Every writer landed: none met an error other than Conflict.
+      expect((await Promise.all(writers)).filter(isErrorEnvelope)).toEqual([]);
+      const device = await read('busy-1');
+      expect(device.configVersion).toBe(51);
+      expect(new Set((device.description ?? '').split(','))).toEqual(
+        new Set(Array.from({ length: 50 }, (_, i) => `w${i}`)),
+      );
+      expect(JSON.parse(h.publisher.retained('devices/busy-1/config') ?? '{}').version).toBe(51);
+      expect(await undeliveredIds()).not.toContain('busy-1');
+    },
+  );
 
   it('applies concurrent updates without expectedVersion through internal retries', async () => {
     await create('busy-2');
