@@ -46,6 +46,14 @@ async function update(input: Record<string, unknown>): Promise<unknown> {
 async function read(id: string): Promise<Device> {
   return dataOf<Device>(await h.api.resolve(query('device', { id })));
 }
+/** A device's ack as the processor hands it to the device service, received now unless `receivedAt` says. */
+const ack = (
+  deviceId: string,
+  version: number,
+  status: 'applied' | 'rejected',
+  reason?: string,
+  receivedAt = new Date().toISOString(),
+) => h.deps.devices.recordAck({ deviceId, version, status, ...(reason ? { reason } : {}), receivedAt });
 const undeliveredIds = async () => (await store.listUndelivered(100)).items.map((r) => r.device.id);
 
 describe('publishing', () => {
@@ -252,12 +260,7 @@ async function versionClaimed(harness: DevicesHarness, id: string, version: numb
 describe('recordAck', () => {
   it('marks the current version APPLIED', async () => {
     await create('ack-1');
-    const device = await h.deps.devices.recordAck({
-      deviceId: 'ack-1',
-      version: 1,
-      status: 'applied',
-      receivedAt: new Date().toISOString(),
-    });
+    const device = await ack('ack-1', 1, 'applied');
     expect(device).toMatchObject({
       configStatus: 'APPLIED',
       reportedConfigVersion: 1,
@@ -267,13 +270,7 @@ describe('recordAck', () => {
 
   it('marks the current version REJECTED with the reason, and a new version makes it PENDING again', async () => {
     await create('ack-2');
-    const rejected = await h.deps.devices.recordAck({
-      deviceId: 'ack-2',
-      version: 1,
-      status: 'rejected',
-      reason: 'sensor tmp not fitted',
-      receivedAt: new Date().toISOString(),
-    });
+    const rejected = await ack('ack-2', 1, 'rejected', 'sensor tmp not fitted');
     expect(rejected).toMatchObject({
       configStatus: 'REJECTED',
       configRejectedReason: 'sensor tmp not fitted',
@@ -291,14 +288,8 @@ describe('recordAck', () => {
     dataOf(await update({ id: 'ack-3', name: 'v2' }));
     dataOf(await update({ id: 'ack-3', name: 'v3' }));
     const at = new Date().toISOString();
-    await h.deps.devices.recordAck({ deviceId: 'ack-3', version: 3, status: 'applied', receivedAt: at });
-    const afterOld = await h.deps.devices.recordAck({
-      deviceId: 'ack-3',
-      version: 2,
-      status: 'rejected',
-      reason: 'old',
-      receivedAt: at,
-    });
+    await ack('ack-3', 3, 'applied', undefined, at);
+    const afterOld = await ack('ack-3', 2, 'rejected', 'old', at);
     expect(afterOld).toMatchObject({
       configStatus: 'APPLIED',
       reportedConfigVersion: 3,
@@ -306,24 +297,14 @@ describe('recordAck', () => {
     });
 
     dataOf(await update({ id: 'ack-3', name: 'v4' }));
-    const raised = await h.deps.devices.recordAck({
-      deviceId: 'ack-3',
-      version: 2,
-      status: 'applied',
-      receivedAt: at,
-    });
+    const raised = await ack('ack-3', 2, 'applied', undefined, at);
     expect(raised).toMatchObject({ configStatus: 'PENDING', reportedConfigVersion: 3 });
   });
 
   it('records an older version as reported when nothing newer was reported', async () => {
     await create('ack-4');
     dataOf(await update({ id: 'ack-4', name: 'v2' }));
-    const device = await h.deps.devices.recordAck({
-      deviceId: 'ack-4',
-      version: 1,
-      status: 'applied',
-      receivedAt: new Date().toISOString(),
-    });
+    const device = await ack('ack-4', 1, 'applied');
     expect(device).toMatchObject({ configStatus: 'PENDING', reportedConfigVersion: 1, configVersion: 2 });
   });
 
@@ -332,27 +313,22 @@ describe('recordAck', () => {
     dataOf(await update({ id: 'ack-re', name: 'v2' }));
     dataOf(await h.api.resolve(mutation('deleteDevice', { id: 'ack-re' })));
     await create('ack-re');
-    const device = await h.deps.devices.recordAck({
-      deviceId: 'ack-re',
-      version: 2,
-      status: 'applied',
-      receivedAt: new Date().toISOString(),
-    });
+    const device = await ack('ack-re', 2, 'applied');
     expect(device).toMatchObject({ configVersion: 4, configStatus: 'PENDING' });
   });
 
   it('refuses an unknown device with NotFound and a version never issued with ValidationError', async () => {
     await create('ack-5');
-    const at = new Date().toISOString();
-    await expect(
-      h.deps.devices.recordAck({ deviceId: 'ack-nobody', version: 1, status: 'applied', receivedAt: at }),
-    ).rejects.toMatchObject({ errorType: 'NotFound' });
-    await expect(
-      h.deps.devices.recordAck({ deviceId: 'ack-5', version: 2, status: 'applied', receivedAt: at }),
-    ).rejects.toMatchObject({ errorType: 'ValidationError', issues: [{ field: 'version' }] });
-    await expect(
-      h.deps.devices.recordAck({ deviceId: 'ack-5', version: 0, status: 'applied', receivedAt: at }),
-    ).rejects.toMatchObject({ errorType: 'ValidationError' });
+    await expect(ack('ack-nobody', 1, 'applied')).rejects.toMatchObject({
+      errorType: 'NotFound',
+    });
+    await expect(ack('ack-5', 2, 'applied')).rejects.toMatchObject({
+      errorType: 'ValidationError',
+      issues: [{ field: 'version' }],
+    });
+    await expect(ack('ack-5', 0, 'applied')).rejects.toMatchObject({
+      errorType: 'ValidationError',
+    });
   });
 });
 

@@ -109,13 +109,16 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
 
     it('reads raw points oldest first in [from, to), page by page', async () => {
       await sut.store.write(BATCH);
-      const first = await sut.store.range({
-        deviceId: 'b1',
-        sensor: 'ph',
-        from: T0 + MIN,
-        to: T0 + 8 * MIN,
-        limit: 4,
-      });
+      const page = (nextToken?: string | null) =>
+        sut.store.range({
+          deviceId: 'b1',
+          sensor: 'ph',
+          from: T0 + MIN,
+          to: T0 + 8 * MIN,
+          limit: 4,
+          nextToken,
+        });
+      const first = await page();
       expect(first.items.map((p) => p.value)).toEqual([7.1, 7.2, 7.3, 7.4]);
       expect(first.items[0]).toMatchObject({
         time: new Date(T0 + MIN).toISOString(),
@@ -123,14 +126,7 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
         outOfRange: false,
       });
       expect(first.nextToken).not.toBeNull();
-      const second = await sut.store.range({
-        deviceId: 'b1',
-        sensor: 'ph',
-        from: T0 + MIN,
-        to: T0 + 8 * MIN,
-        limit: 4,
-        nextToken: first.nextToken,
-      });
+      const second = await page(first.nextToken);
       expect(second.items.map((p) => p.value)).toEqual([7.5, 7.6, 7.7]);
       expect(second.nextToken).toBeNull();
     });
