@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   GetItemCommand,
@@ -7,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { TABLE_INDEXES } from '../../../core/shared/table';
-import { ensureTable } from '../../../local/embedded/dynamodb';
+import { createTable, ensureTable } from '../../../local/embedded/dynamodb';
 import { useDynamo } from '../../../testkit/embedded';
 
 const dynamo = useDynamo();
@@ -17,30 +16,7 @@ describe('the local table', () => {
     const { client, tableName } = dynamo;
     await client.send(new DeleteTableCommand({ TableName: tableName }));
     const old = TABLE_INDEXES.filter((i) => i.indexName !== 'gsi3');
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['pk', 'sk', ...old.flatMap((i) => [i.partitionKey, i.sortKey])].map(
-          (name) => ({
-            AttributeName: name,
-            AttributeType: 'S',
-          }),
-        ),
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: old.map((i) => ({
-          IndexName: i.indexName,
-          KeySchema: [
-            { AttributeName: i.partitionKey, KeyType: 'HASH' },
-            { AttributeName: i.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
+    await createTable(client, tableName, old);
     const key = { pk: { S: 'DEVICE#b1' }, sk: { S: 'META' } };
     await client.send(new PutItemCommand({ TableName: tableName, Item: { ...key, name: { S: 'Buoy' } } }));
 
