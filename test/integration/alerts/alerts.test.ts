@@ -13,7 +13,7 @@ import { DynamoUserStore } from '../../../core/users';
 import { DeviceCache } from '../../../processors/calibration/device-cache';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { FakePublisher } from '../../helpers/devices-harness';
-import { sensorInput } from '../../../testkit/device-inputs';
+import { linearSensor } from '../../../testkit/device-inputs';
 import { useDuckDb, useDynamo } from '../../../testkit/embedded';
 import { FakeNotifier, message } from '../../../testkit/telemetry-fixtures';
 
@@ -78,14 +78,7 @@ async function createStation(
       id,
       name: `Station ${id}`,
       sensors: [
-        sensorInput(
-          'ph',
-          [
-            [0, 0],
-            [14, 14],
-          ],
-          { unit: 'pH', min: 6, max: 9, alertsEnabled: true, alert: rule },
-        ),
+        linearSensor('ph', 'ph', 14, 14, { unit: 'pH', min: 6, max: 9, alertsEnabled: true, alert: rule }),
       ],
       ...extra,
     },

@@ -10,7 +10,7 @@ import type { Device, DeviceConfigVersionConnection } from '../../../core/genera
 import { isErrorEnvelope } from '../../../core/shared/errors';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { mutation, query } from '../../../testkit/appsync-event';
-import { PH_PROBE, sensorInput } from '../../../testkit/device-inputs';
+import { PH_SENSOR, sensorInput } from '../../../testkit/device-inputs';
 import { allPages } from '../../../testkit/pages';
 import { waitFor } from '../../../testkit/wait-for';
 import {
@@ -35,7 +35,7 @@ beforeEach(() => {
   h.publisher.failing = undefined;
 });
 
-const sensors = [sensorInput('ph', PH_PROBE), sensorInput('tmp', undefined, { enabled: false })];
+const sensors = [PH_SENSOR, sensorInput('tmp', undefined, { enabled: false })];
 
 async function create(id: string): Promise<Device> {
   return dataOf<Device>(await h.api.resolve(mutation('createDevice', { input: { id, name: id, sensors } })));
