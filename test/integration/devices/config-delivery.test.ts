@@ -177,15 +177,15 @@ describe('superseded publishes', () => {
   it('re-sends the newest config when an older publish lands after a newer one', async () => {
     await create('late-1');
     // A publisher that lets the first publish of version 2 wait until version 3 has been published.
-    let releaseV2: () => void = () => undefined;
-    const v2Held = new Promise<void>((resolve) => (releaseV2 = resolve));
+    let v3Published = false;
     const published: ConfigMessage[][] = [];
     const slow: ConfigPublisher = {
       async publish(messages) {
         const version = JSON.parse(messages.at(-1)?.payload ?? '{}').version;
-        if (version === 2 && published.length === 0) await v2Held;
+        if (version === 2 && published.length === 0)
+          await heldUntil(() => v3Published, 'version 3 published');
         published.push(messages);
-        if (version === 3) releaseV2();
+        if (version === 3) v3Published = true;
       },
     };
     const lateHarness = await startDevicesHarness({ publisher: slow });
@@ -210,8 +210,7 @@ describe('superseded publishes', () => {
   });
   it('clears the topics again when an older publish lands after the delete cleared them', async () => {
     const recorder = new FakePublisher();
-    let releaseV2: () => void = () => undefined;
-    const v2Held = new Promise<void>((resolve) => (releaseV2 = resolve));
+    let cleared = false;
     let held = false;
     const slow: ConfigPublisher = {
       async publish(messages) {
@@ -219,10 +218,10 @@ describe('superseded publishes', () => {
         const version = versioned?.payload ? JSON.parse(versioned.payload).version : undefined;
         if (version === 2 && !held) {
           held = true;
-          await v2Held;
+          await heldUntil(() => cleared, 'the delete to clear the topics');
         }
         await recorder.publish(messages);
-        if (messages.every((m) => m.payload === '')) releaseV2();
+        if (messages.every((m) => m.payload === '')) cleared = true;
       },
     };
     const lateHarness = await startDevicesHarness({ publisher: slow });
@@ -248,6 +247,10 @@ describe('superseded publishes', () => {
     }
   });
 });
+
+/** Holds a publish (bounded, through waitFor) until `released` says the other one went first. */
+const heldUntil = (released: () => boolean, what: string) =>
+  waitFor(released, { everyMs: 5, describe: () => what });
 
 /** Waits until the device's row has claimed `version` (the update is past its first write). */
 async function versionClaimed(harness: DevicesHarness, id: string, version: number): Promise<void> {
