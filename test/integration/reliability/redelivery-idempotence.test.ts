@@ -1,18 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryCommand, TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import {
-  TimestreamWriteClient,
-  WriteRecordsCommand,
-  type WriteRecordsCommandInput,
-  type _Record,
-} from '@aws-sdk/client-timestream-write';
-import { mockClient } from 'aws-sdk-client-mock';
+import type { WriteRecordsCommandInput, _Record } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbTelemetryStore, TimestreamTelemetryStore, type TelemetryStore } from '../../../core/telemetry';
+import {
+  DuckDbTelemetryStore,
+  type TelemetryStore,
+  type TimestreamTelemetryStore,
+} from '../../../core/telemetry';
 import { useDynamo } from '../../../testkit/embedded';
-import { FakeTimestream } from '../../../testkit/fake-timestream';
+import { FakeTimestream, TEST_TIMESTREAM, timestreamOnFake } from '../../../testkit/fake-timestream';
 import { batchesOf } from '../../helpers/message-ledger';
 import {
   createDevices,
@@ -136,36 +133,25 @@ describe('the same readings delivered three times and out of order', () => {
   });
 
   describe('through the Timestream adapter', () => {
-    const writeMock = mockClient(TimestreamWriteClient);
-    const queryMock = mockClient(TimestreamQueryClient);
     let target: FakeTimestream;
-    let sent: WriteRecordsCommandInput[] = [];
     const fakes: FakeTimestream[] = [];
-
-    beforeAll(() => {
-      writeMock.on(WriteRecordsCommand).callsFake(async (input: WriteRecordsCommandInput) => {
-        sent.push(structuredClone(input));
-        return target.writeRecords(input);
-      });
-      queryMock.on(QueryCommand).callsFake((input) => target.query(input));
-    });
+    let sent: WriteRecordsCommandInput[] = [];
     afterAll(() => {
       for (const fake of fakes) fake.close();
-      writeMock.restore();
-      queryMock.restore();
     });
 
+    /** A store whose requests go to the current target; every store's WriteRecords are kept in `sent`. */
     const timestream = () =>
-      new TimestreamTelemetryStore({
-        database: 'yvr-test-db',
-        table: 'calibrated_device_data',
-        writeClient: new TimestreamWriteClient({ region: 'us-west-2', maxAttempts: 1 }),
-        queryClient: new TimestreamQueryClient({ region: 'us-west-2' }),
-        retry: { sleep: async () => undefined },
-      });
+      timestreamOnFake(() => target, {
+        maxAttempts: 1,
+        write: (input) => {
+          sent.push(structuredClone(input));
+          return target.writeRecords(input);
+        },
+      }).store;
 
     async function freshTarget(): Promise<void> {
-      target = await FakeTimestream.open('yvr-test-db', 'calibrated_device_data', 500);
+      target = await FakeTimestream.open(TEST_TIMESTREAM.database, TEST_TIMESTREAM.table, 500);
       fakes.push(target);
       sent = [];
     }

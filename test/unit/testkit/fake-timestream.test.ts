@@ -1,6 +1,6 @@
 import { RejectedRecordsException, type WriteRecordsCommandInput } from '@aws-sdk/client-timestream-write';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeTimestream } from '../../../testkit/fake-timestream';
+import { FakeTimestream, timestreamOnFake } from '../../../testkit/fake-timestream';
 
 const TABLE = '"db"."t"';
 const write = (time: number, ph: number, version?: number): WriteRecordsCommandInput => ({
@@ -88,5 +88,68 @@ describe('FakeTimestream', () => {
       QueryString: `SELECT bin(time, 60s) AS t, avg(ph) AS avg FROM ${TABLE} WHERE time >= from_milliseconds(0) GROUP BY 1`,
     });
     expect(answer.Rows?.map((r) => r.Data?.[1]?.ScalarValue)).toEqual(['7.5']);
+  });
+});
+
+describe('timestreamOnFake', () => {
+  const reading = (time: number) => ({
+    deviceId: 'b1',
+    time,
+    configVersion: 1,
+    source: 'device' as const,
+    readings: [{ sensor: 'ph', raw: 70, value: 7, unit: 'pH', outOfRange: false }],
+  });
+
+  it('runs the store on the fake through its SDK clients and keeps every request sent', async () => {
+    const fake = await FakeTimestream.open('yvr-test-db', 'calibrated_device_data');
+    try {
+      const { store, writes, queries } = timestreamOnFake(fake, { store: { clock: () => 10_000 } });
+      expect((await store.write([reading(5_000)])).failures).toEqual([]);
+      expect(writes).toHaveLength(1);
+      expect(writes[0]).toMatchObject({ DatabaseName: 'yvr-test-db', TableName: 'calibrated_device_data' });
+      const page = await store.range({ deviceId: 'b1', sensor: 'ph', from: 0, to: 10_000, limit: 5 });
+      expect(page.items.map((p) => p.value)).toEqual([7]);
+      expect(queries.length).toBeGreaterThan(0);
+    } finally {
+      fake.close();
+    }
+  });
+
+  it('lets write and query answer instead of a fake, counting the write calls', async () => {
+    const calls: number[] = [];
+    const { store } = timestreamOnFake(undefined, {
+      maxAttempts: 1,
+      write: (_input, call) => {
+        calls.push(call);
+        return {};
+      },
+      query: () => {
+        throw new Error('query refused');
+      },
+    });
+    await store.write([reading(1)]);
+    await store.write([reading(2)]);
+    expect(calls).toEqual([1, 2]);
+    await expect(store.latest('b1', ['ph'])).rejects.toThrow();
+  });
+
+  it('asks a fake given as a function at each request', async () => {
+    const fakes = [await FakeTimestream.open('yvr-test-db', 'calibrated_device_data')];
+    try {
+      const { store } = timestreamOnFake(() => fakes.at(-1)!, { store: { clock: () => 10_000 } });
+      await store.write([reading(5_000)]);
+      fakes.push(await FakeTimestream.open('yvr-test-db', 'calibrated_device_data'));
+      const page = await store.range({ deviceId: 'b1', sensor: 'ph', from: 0, to: 10_000, limit: 5 });
+      expect(page.items).toEqual([]);
+    } finally {
+      for (const fake of fakes) fake.close();
+    }
+  });
+
+  it('refuses a request it has neither a fake nor an answer for', async () => {
+    const { store } = timestreamOnFake(undefined, { maxAttempts: 1 });
+    expect((await store.write([reading(1)])).failures).toEqual([
+      { index: 0, reason: expect.stringMatching(/no fake and no answer/), retryable: false },
+    ]);
   });
 });
