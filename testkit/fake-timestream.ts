@@ -1,11 +1,21 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { QueryCommandInput, QueryCommandOutput, ScalarType } from '@aws-sdk/client-timestream-query';
+import {
+  QueryCommand,
+  TimestreamQueryClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+  type ScalarType,
+} from '@aws-sdk/client-timestream-query';
 import {
   RejectedRecordsException,
+  TimestreamWriteClient,
+  WriteRecordsCommand,
   type RejectedRecord,
   type WriteRecordsCommandInput,
   type _Record,
 } from '@aws-sdk/client-timestream-write';
+import { mockClient } from 'aws-sdk-client-mock';
+import { TimestreamTelemetryStore, type TimestreamTelemetryOptions } from '../core/telemetry';
 
 /**
  * A stand-in for Timestream behind aws-sdk-client-mock, so the Timestream
@@ -188,4 +198,62 @@ function answer(names: string[], types: ScalarType[], rows: (string | null)[][])
     ColumnInfo: names.map((Name, i) => ({ Name, Type: { ScalarType: types[i] } })),
     Rows: rows.map((r) => ({ Data: r.map((v) => (v === null ? { NullValue: true } : { ScalarValue: v })) })),
   };
+}
+
+/** The database and table of the tests' Timestream store. */
+export const TEST_TIMESTREAM = { database: 'yvr-test-db', table: 'calibrated_device_data' } as const;
+
+/** What {@link timestreamOnFake} takes besides the fake. */
+export interface TimestreamOnFakeOptions {
+  /** Answers WriteRecords instead of the fake (`call` counts from 1): resolve for success, throw for an error. */
+  write?: (input: WriteRecordsCommandInput, call: number) => unknown;
+  /** Answers Query instead of the fake. */
+  query?: (input: QueryCommandInput) => QueryCommandOutput | Promise<QueryCommandOutput>;
+  /** The SDK clients' attempts per request (the SDK's own retries); the SDK's default when omitted. */
+  maxAttempts?: number;
+  /** Further store options (clock, magneticStoreRetentionDays, retry). */
+  store?: Partial<TimestreamTelemetryOptions>;
+}
+
+/**
+ * The Timestream adapter on its real SDK clients, their sends answered in
+ * process by aws-sdk-client-mock on these two client instances only: Query
+ * and WriteRecords from `fake` (a function: the fake asked at each request)
+ * unless `write` or `query` answers. The writer's retries do not sleep.
+ * Returns the store and every request sent, in order (copies).
+ */
+export function timestreamOnFake(
+  fake?: FakeTimestream | (() => FakeTimestream),
+  options: TimestreamOnFakeOptions = {},
+) {
+  const current = (): FakeTimestream => {
+    const target = typeof fake === 'function' ? fake() : fake;
+    if (!target) throw new Error('timestreamOnFake: no fake and no answer given for this request');
+    return target;
+  };
+  const attempts = options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {};
+  const writeClient = new TimestreamWriteClient({ region: 'us-west-2', ...attempts });
+  const queryClient = new TimestreamQueryClient({ region: 'us-west-2', ...attempts });
+  const writes: WriteRecordsCommandInput[] = [];
+  const queries: QueryCommandInput[] = [];
+  mockClient(writeClient)
+    .on(WriteRecordsCommand)
+    .callsFake(async (input: WriteRecordsCommandInput) => {
+      writes.push(structuredClone(input));
+      return options.write ? options.write(input, writes.length) : current().writeRecords(input);
+    });
+  mockClient(queryClient)
+    .on(QueryCommand)
+    .callsFake(async (input: QueryCommandInput) => {
+      queries.push(structuredClone(input));
+      return options.query ? options.query(input) : current().query(input);
+    });
+  const store = new TimestreamTelemetryStore({
+    ...TEST_TIMESTREAM,
+    writeClient,
+    queryClient,
+    retry: { sleep: async () => undefined },
+    ...options.store,
+  });
+  return { store, writes, queries };
 }

@@ -14,7 +14,7 @@ import {
   ScanCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_INDEXES, TABLE_KEYS } from '../../core/shared/table';
+import { TABLE_INDEXES, TABLE_KEYS, type IndexDefinition } from '../../core/shared/table';
 import { generateLocalCredentials, type LocalCredentials } from './local-credentials';
 import { createSigV4Checker } from './sigv4-verifier';
 import { checkLevelStore } from './data-dir-check';
@@ -160,9 +160,17 @@ async function copyItems(client: DynamoDBClient, from: string, to: string): Prom
   } while (start);
 }
 
-async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * Creates the table with the given indexes (the layout's, unless a test asks
+ * for an older layout) unless it exists, and waits until it is active.
+ */
+export async function createTable(
+  client: DynamoDBClient,
+  tableName: string,
+  indexes: readonly IndexDefinition[] = TABLE_INDEXES,
+): Promise<void> {
   const keys = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
-  for (const index of TABLE_INDEXES) {
+  for (const index of indexes) {
     keys.add(index.partitionKey);
     keys.add(index.sortKey);
   }
@@ -176,7 +184,7 @@ async function createTable(client: DynamoDBClient, tableName: string): Promise<v
           { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
+        GlobalSecondaryIndexes: indexes.map((index) => ({
           IndexName: index.indexName,
           KeySchema: [
             { AttributeName: index.partitionKey, KeyType: 'HASH' },

@@ -50,6 +50,26 @@ const bodyText = (body: unknown): string =>
       ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
       : '';
 
+/** Which requests fail, and how: a fault for the ones to fail, undefined for the others. */
+export type FaultRule = (request: WireRequest) => WireFault | undefined;
+
+/** Lets every request through. */
+export const NO_FAULT: FaultRule = () => undefined;
+
+/** Fails every request with `fault` (an outage). */
+export const always =
+  (fault: WireFault): FaultRule =>
+  () =>
+    fault;
+
+/** Fails the requests of `operation` (whose body includes `bodyIncludes`, when given) with `fault`. */
+export const faultOn =
+  (operation: string, fault: WireFault, bodyIncludes?: string): FaultRule =>
+  (request) =>
+    request.operation === operation && (bodyIncludes === undefined || request.body.includes(bodyIncludes))
+      ? fault
+      : undefined;
+
 /**
  * Injects service faults into a real SDK client: for each request the rule
  * picks, the request never leaves the process and the client gets an HTTP
@@ -57,11 +77,17 @@ const bodyText = (body: unknown): string =>
  * a JSON body). It sits inside the SDK's retry loop and deserializer, so the
  * SDK retries and parses the fault exactly as it would a real one, and the
  * adapter sees the typed exception (`ThrottlingException`, `InternalServerError`).
- * Requests the rule lets through reach the embedded service untouched.
+ * Requests the rule lets through reach the embedded service untouched. The
+ * rule starts as `rule` and is swapped with `fail` and `heal` as a test goes;
+ * requests outside `only` are never failed.
  */
-export function injectFaults(client: ClientWithStack, rule: (request: WireRequest) => WireFault | undefined) {
+export function injectFaults(
+  client: ClientWithStack,
+  rule: FaultRule = NO_FAULT,
+  only: (request: WireRequest) => boolean = () => true,
+) {
   const name = `testFaultInjector${++injectors}`;
-  const state = { calls: 0, injected: [] as WireRequest[], enabled: true };
+  const state = { calls: 0, injected: [] as WireRequest[], rule };
   client.middlewareStack.add(
     (next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
       const request = args.request as HttpRequest;
@@ -72,7 +98,7 @@ export function injectFaults(client: ClientWithStack, rule: (request: WireReques
         body: bodyText(request.body),
         call: state.calls,
       };
-      const fault = state.enabled ? rule(wire) : undefined;
+      const fault = only(wire) ? state.rule(wire) : undefined;
       if (!fault) return next(args);
       state.injected.push(wire);
       const message = fault.message ?? fault.type;
@@ -99,9 +125,13 @@ export function injectFaults(client: ClientWithStack, rule: (request: WireReques
     get calls(): number {
       return state.calls;
     },
+    /** Fails the requests `rule` picks from now on (an outage begins, or changes). */
+    fail(next: FaultRule): void {
+      state.rule = next;
+    },
     /** Lets every request through from now on (the outage is over). */
     heal(): void {
-      state.enabled = false;
+      state.rule = NO_FAULT;
     },
     /** Removes the injector from the client. */
     remove(): void {

@@ -14,6 +14,8 @@ import { DeviceCache } from '../../processors/calibration/device-cache';
 import { createApi, type Api } from '../../resolvers/api/app';
 import { buildApiDeps, documentClientOf } from '../../resolvers/api/deps';
 import { FakePublisher } from './devices-harness';
+import type { SensorInput } from '../../core/generated/graphql';
+import { sensorInput } from '../../testkit/device-inputs';
 import { FakeNotifier, sqsEvent, sqsRecord } from '../../testkit/telemetry-fixtures';
 
 /** Silent: the code under test logs every injected fault by design; a failing test still shows its diff. */
@@ -21,29 +23,29 @@ export const silentLogger = () => new Logger({ serviceName: 'reliability-test', 
 
 /** Two calibrated sensors: ph (raw 0..10 -> 0..14) and tmp (raw 0..1 -> -10..40). */
 export const TWO_SENSORS = [
-  {
-    id: 'ph',
-    measurement: 'ph',
-    unit: 'pH',
-    calibration: {
-      points: [
-        { raw: 0, actual: 0 },
-        { raw: 10, actual: 14 },
-      ],
-    },
-  },
-  {
-    id: 'tmp',
-    measurement: 'tmp',
-    unit: 'C',
-    calibration: {
-      points: [
-        { raw: 0, actual: -10 },
-        { raw: 1, actual: 40 },
-      ],
-    },
-  },
+  sensorInput(
+    'ph',
+    [
+      [0, 0],
+      [10, 14],
+    ],
+    { unit: 'pH' },
+  ),
+  sensorInput(
+    'tmp',
+    [
+      [0, -10],
+      [1, 40],
+    ],
+    { unit: 'C' },
+  ),
 ];
+
+/** A telemetry sink that takes every record and keeps none, for wiring that only creates devices or records acks. */
+export const DISCARD_TELEMETRY: Pick<TelemetryStore, 'write' | 'oldestWritable'> = {
+  write: async () => ({ failures: [] }),
+  oldestWritable: () => 0,
+};
 
 /** A table and the client that reaches it. */
 export type TableOn = Pick<EmbeddedDynamo, 'client' | 'tableName'>;
@@ -110,6 +112,16 @@ export function wireProcessor(
     cache,
     handle: createSqsBatchHandler({ pipeline, rejected, logger }),
   };
+}
+
+/** Creates the devices (TWO_SENSORS unless given) through the device service on the table. */
+export async function createDevices(
+  dynamo: TableOn,
+  ids: readonly string[],
+  sensors: readonly SensorInput[] = TWO_SENSORS,
+): Promise<void> {
+  const { devices } = wireProcessor(dynamo, DISCARD_TELEMETRY);
+  for (const id of ids) await devices.createDevice({ id, name: id, sensors: [...sensors] }, 'test');
 }
 
 /** The whole API (buildApiDeps + createApi) on the given table and telemetry store, with a given publisher. */

@@ -9,32 +9,28 @@ import { DeviceService, DynamoDeviceStore } from '../../../core/devices';
 import type { Alert } from '../../../core/generated/graphql';
 import { createIngestionPipeline, type InboundMessage } from '../../../core/ingestion';
 import { ConflictError } from '../../../core/shared/errors';
-import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { DynamoUserStore } from '../../../core/users';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { DeviceCache } from '../../../processors/calibration/device-cache';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { FakePublisher } from '../../helpers/devices-harness';
+import { linearSensor } from '../../../testkit/device-inputs';
+import { useDuckDb, useDynamo } from '../../../testkit/embedded';
 import { FakeNotifier, message } from '../../../testkit/telemetry-fixtures';
 
 // The alert rules as the processor runs them: the real device and alert stores on dynalite, the
 // DuckDB telemetry store, the device cache; each `processor()` is one container (its own cache
 // and in-memory trackers), so several of them are concurrent Lambdas.
-let dynamo: EmbeddedDynamo;
-let telemetry: DuckDbTelemetryStore;
+const dynamo = useDynamo();
+const telemetry = useDuckDb();
 let outboxDir: string;
 const silent = new Logger({ serviceName: 'alerts-test', logLevel: 'SILENT' });
 // Twenty minutes back: the other stations' silence deadlines (3 x 10 min) stay in the future for the silence tests.
 const BASE = Date.now() - 20 * 60_000;
 
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
-  telemetry = await DuckDbTelemetryStore.open({ path: ':memory:' });
+beforeAll(() => {
   outboxDir = mkdtempSync(join(tmpdir(), 'yvr-outbox-'));
 });
-afterAll(async () => {
-  await telemetry.close();
-  await dynamo.stop();
+afterAll(() => {
   rmSync(outboxDir, { recursive: true, force: true });
 });
 
@@ -82,21 +78,7 @@ async function createStation(
       id,
       name: `Station ${id}`,
       sensors: [
-        {
-          id: 'ph',
-          measurement: 'ph',
-          unit: 'pH',
-          min: 6,
-          max: 9,
-          alertsEnabled: true,
-          alert: rule,
-          calibration: {
-            points: [
-              { raw: 0, actual: 0 },
-              { raw: 14, actual: 14 },
-            ],
-          },
-        },
+        linearSensor('ph', 'ph', 14, 14, { unit: 'pH', min: 6, max: 9, alertsEnabled: true, alert: rule }),
       ],
       ...extra,
     },

@@ -1,49 +1,22 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TABLE_INDEXES } from '../../../core/shared/table';
-import { ensureTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { createTable, ensureTable } from '../../../local/embedded/dynamodb';
+import { useDynamo } from '../../../testkit/embedded';
 
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
-});
-afterAll(async () => dynamo.stop());
+const dynamo = useDynamo();
 
 describe('the local table', () => {
   it('gains the indexes of a newer layout and keeps every item of a data folder made before them', async () => {
     const { client, tableName } = dynamo;
     await client.send(new DeleteTableCommand({ TableName: tableName }));
     const old = TABLE_INDEXES.filter((i) => i.indexName !== 'gsi3');
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['pk', 'sk', ...old.flatMap((i) => [i.partitionKey, i.sortKey])].map(
-          (name) => ({
-            AttributeName: name,
-            AttributeType: 'S',
-          }),
-        ),
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: old.map((i) => ({
-          IndexName: i.indexName,
-          KeySchema: [
-            { AttributeName: i.partitionKey, KeyType: 'HASH' },
-            { AttributeName: i.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
+    await createTable(client, tableName, old);
     const key = { pk: { S: 'DEVICE#b1' }, sk: { S: 'META' } };
     await client.send(new PutItemCommand({ TableName: tableName, Item: { ...key, name: { S: 'Buoy' } } }));
 

@@ -10,6 +10,9 @@ import type { Device, DeviceConfigVersionConnection } from '../../../core/genera
 import { isErrorEnvelope } from '../../../core/shared/errors';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { mutation, query } from '../../../testkit/appsync-event';
+import { PH_SENSOR, sensorInput } from '../../../testkit/device-inputs';
+import { allPages } from '../../../testkit/pages';
+import { waitFor } from '../../../testkit/wait-for';
 import {
   FakePublisher,
   dataOf,
@@ -32,19 +35,7 @@ beforeEach(() => {
   h.publisher.failing = undefined;
 });
 
-const sensors = [
-  {
-    id: 'ph',
-    measurement: 'ph',
-    calibration: {
-      points: [
-        { raw: 0, actual: 0 },
-        { raw: 1000, actual: 14 },
-      ],
-    },
-  },
-  { id: 'tmp', measurement: 'tmp', enabled: false },
-];
+const sensors = [PH_SENSOR, sensorInput('tmp', undefined, { enabled: false })];
 
 async function create(id: string): Promise<Device> {
   return dataOf<Device>(await h.api.resolve(mutation('createDevice', { input: { id, name: id, sensors } })));
@@ -55,6 +46,14 @@ async function update(input: Record<string, unknown>): Promise<unknown> {
 async function read(id: string): Promise<Device> {
   return dataOf<Device>(await h.api.resolve(query('device', { id })));
 }
+/** A device's ack as the processor hands it to the device service, received now unless `receivedAt` says. */
+const ack = (
+  deviceId: string,
+  version: number,
+  status: 'applied' | 'rejected',
+  reason?: string,
+  receivedAt = new Date().toISOString(),
+) => h.deps.devices.recordAck({ deviceId, version, status, ...(reason ? { reason } : {}), receivedAt });
 const undeliveredIds = async () => (await store.listUndelivered(100)).items.map((r) => r.device.id);
 
 describe('publishing', () => {
@@ -178,15 +177,15 @@ describe('superseded publishes', () => {
   it('re-sends the newest config when an older publish lands after a newer one', async () => {
     await create('late-1');
     // A publisher that lets the first publish of version 2 wait until version 3 has been published.
-    let releaseV2: () => void = () => undefined;
-    const v2Held = new Promise<void>((resolve) => (releaseV2 = resolve));
+    let v3Published = false;
     const published: ConfigMessage[][] = [];
     const slow: ConfigPublisher = {
       async publish(messages) {
         const version = JSON.parse(messages.at(-1)?.payload ?? '{}').version;
-        if (version === 2 && published.length === 0) await v2Held;
+        if (version === 2 && published.length === 0)
+          await heldUntil(() => v3Published, 'version 3 published');
         published.push(messages);
-        if (version === 3) releaseV2();
+        if (version === 3) v3Published = true;
       },
     };
     const lateHarness = await startDevicesHarness({ publisher: slow });
@@ -197,8 +196,7 @@ describe('superseded publishes', () => {
       published.length = 0;
       const first = lateHarness.api.resolve(mutation('updateDevice', { input: { id: 'late', name: 'two' } }));
       // Wait until the first update has claimed version 2 before issuing version 3.
-      let device = await readFrom(lateHarness, 'late');
-      while (device.configVersion < 2) device = await readFrom(lateHarness, 'late');
+      await versionClaimed(lateHarness, 'late', 2);
       const second = lateHarness.api.resolve(
         mutation('updateDevice', { input: { id: 'late', name: 'three' } }),
       );
@@ -212,8 +210,7 @@ describe('superseded publishes', () => {
   });
   it('clears the topics again when an older publish lands after the delete cleared them', async () => {
     const recorder = new FakePublisher();
-    let releaseV2: () => void = () => undefined;
-    const v2Held = new Promise<void>((resolve) => (releaseV2 = resolve));
+    let cleared = false;
     let held = false;
     const slow: ConfigPublisher = {
       async publish(messages) {
@@ -221,10 +218,10 @@ describe('superseded publishes', () => {
         const version = versioned?.payload ? JSON.parse(versioned.payload).version : undefined;
         if (version === 2 && !held) {
           held = true;
-          await v2Held;
+          await heldUntil(() => cleared, 'the delete to clear the topics');
         }
         await recorder.publish(messages);
-        if (messages.every((m) => m.payload === '')) releaseV2();
+        if (messages.every((m) => m.payload === '')) cleared = true;
       },
     };
     const lateHarness = await startDevicesHarness({ publisher: slow });
@@ -236,8 +233,7 @@ describe('superseded publishes', () => {
         ),
       );
       const first = lateHarness.api.resolve(mutation('updateDevice', { input: { id: 'gone', name: 'two' } }));
-      let device = await readFrom(lateHarness, 'gone');
-      while (device.configVersion < 2) device = await readFrom(lateHarness, 'gone');
+      await versionClaimed(lateHarness, 'gone', 2);
       dataOf(await lateHarness.api.resolve(mutation('deleteDevice', { id: 'gone' })));
       dataOf(await first);
       expect(
@@ -252,19 +248,22 @@ describe('superseded publishes', () => {
   });
 });
 
-async function readFrom(harness: DevicesHarness, id: string): Promise<Device> {
-  return dataOf<Device>(await harness.api.resolve(query('device', { id })));
+/** Holds a publish (bounded, through waitFor) until `released` says the other one went first. */
+const heldUntil = (released: () => boolean, what: string) =>
+  waitFor(released, { everyMs: 5, describe: () => what });
+
+/** Waits until the device's row has claimed `version` (the update is past its first write). */
+async function versionClaimed(harness: DevicesHarness, id: string, version: number): Promise<void> {
+  await waitFor(
+    async () => dataOf<Device>(await harness.api.resolve(query('device', { id }))).configVersion >= version,
+    { everyMs: 5, describe: () => `device ${id} to claim version ${version}` },
+  );
 }
 
 describe('recordAck', () => {
   it('marks the current version APPLIED', async () => {
     await create('ack-1');
-    const device = await h.deps.devices.recordAck({
-      deviceId: 'ack-1',
-      version: 1,
-      status: 'applied',
-      receivedAt: new Date().toISOString(),
-    });
+    const device = await ack('ack-1', 1, 'applied');
     expect(device).toMatchObject({
       configStatus: 'APPLIED',
       reportedConfigVersion: 1,
@@ -274,13 +273,7 @@ describe('recordAck', () => {
 
   it('marks the current version REJECTED with the reason, and a new version makes it PENDING again', async () => {
     await create('ack-2');
-    const rejected = await h.deps.devices.recordAck({
-      deviceId: 'ack-2',
-      version: 1,
-      status: 'rejected',
-      reason: 'sensor tmp not fitted',
-      receivedAt: new Date().toISOString(),
-    });
+    const rejected = await ack('ack-2', 1, 'rejected', 'sensor tmp not fitted');
     expect(rejected).toMatchObject({
       configStatus: 'REJECTED',
       configRejectedReason: 'sensor tmp not fitted',
@@ -298,14 +291,8 @@ describe('recordAck', () => {
     dataOf(await update({ id: 'ack-3', name: 'v2' }));
     dataOf(await update({ id: 'ack-3', name: 'v3' }));
     const at = new Date().toISOString();
-    await h.deps.devices.recordAck({ deviceId: 'ack-3', version: 3, status: 'applied', receivedAt: at });
-    const afterOld = await h.deps.devices.recordAck({
-      deviceId: 'ack-3',
-      version: 2,
-      status: 'rejected',
-      reason: 'old',
-      receivedAt: at,
-    });
+    await ack('ack-3', 3, 'applied', undefined, at);
+    const afterOld = await ack('ack-3', 2, 'rejected', 'old', at);
     expect(afterOld).toMatchObject({
       configStatus: 'APPLIED',
       reportedConfigVersion: 3,
@@ -313,24 +300,14 @@ describe('recordAck', () => {
     });
 
     dataOf(await update({ id: 'ack-3', name: 'v4' }));
-    const raised = await h.deps.devices.recordAck({
-      deviceId: 'ack-3',
-      version: 2,
-      status: 'applied',
-      receivedAt: at,
-    });
+    const raised = await ack('ack-3', 2, 'applied', undefined, at);
     expect(raised).toMatchObject({ configStatus: 'PENDING', reportedConfigVersion: 3 });
   });
 
   it('records an older version as reported when nothing newer was reported', async () => {
     await create('ack-4');
     dataOf(await update({ id: 'ack-4', name: 'v2' }));
-    const device = await h.deps.devices.recordAck({
-      deviceId: 'ack-4',
-      version: 1,
-      status: 'applied',
-      receivedAt: new Date().toISOString(),
-    });
+    const device = await ack('ack-4', 1, 'applied');
     expect(device).toMatchObject({ configStatus: 'PENDING', reportedConfigVersion: 1, configVersion: 2 });
   });
 
@@ -339,27 +316,22 @@ describe('recordAck', () => {
     dataOf(await update({ id: 'ack-re', name: 'v2' }));
     dataOf(await h.api.resolve(mutation('deleteDevice', { id: 'ack-re' })));
     await create('ack-re');
-    const device = await h.deps.devices.recordAck({
-      deviceId: 'ack-re',
-      version: 2,
-      status: 'applied',
-      receivedAt: new Date().toISOString(),
-    });
+    const device = await ack('ack-re', 2, 'applied');
     expect(device).toMatchObject({ configVersion: 4, configStatus: 'PENDING' });
   });
 
   it('refuses an unknown device with NotFound and a version never issued with ValidationError', async () => {
     await create('ack-5');
-    const at = new Date().toISOString();
-    await expect(
-      h.deps.devices.recordAck({ deviceId: 'ack-nobody', version: 1, status: 'applied', receivedAt: at }),
-    ).rejects.toMatchObject({ errorType: 'NotFound' });
-    await expect(
-      h.deps.devices.recordAck({ deviceId: 'ack-5', version: 2, status: 'applied', receivedAt: at }),
-    ).rejects.toMatchObject({ errorType: 'ValidationError', issues: [{ field: 'version' }] });
-    await expect(
-      h.deps.devices.recordAck({ deviceId: 'ack-5', version: 0, status: 'applied', receivedAt: at }),
-    ).rejects.toMatchObject({ errorType: 'ValidationError' });
+    await expect(ack('ack-nobody', 1, 'applied')).rejects.toMatchObject({
+      errorType: 'NotFound',
+    });
+    await expect(ack('ack-5', 2, 'applied')).rejects.toMatchObject({
+      errorType: 'ValidationError',
+      issues: [{ field: 'version' }],
+    });
+    await expect(ack('ack-5', 0, 'applied')).rejects.toMatchObject({
+      errorType: 'ValidationError',
+    });
   });
 });
 
@@ -412,15 +384,11 @@ describe('history and rollback', () => {
     dataOf(await h.api.resolve(mutation('deleteSensor', { deviceId: 'hist-1', sensorId: 'tmp' })));
     dataOf(await update({ id: 'hist-1', sensors: [{ ...sensors[0], enabled: false }] }));
 
-    const items: DeviceConfigVersionConnection['items'] = [];
-    let token: string | null = null;
-    do {
-      const page: DeviceConfigVersionConnection = dataOf<DeviceConfigVersionConnection>(
-        await h.api.resolve(query('deviceConfigHistory', { deviceId: 'hist-1', limit: 1, nextToken: token })),
-      );
-      items.push(...page.items);
-      token = page.nextToken;
-    } while (token);
+    const items = await allPages(async (nextToken) =>
+      dataOf<DeviceConfigVersionConnection>(
+        await h.api.resolve(query('deviceConfigHistory', { deviceId: 'hist-1', limit: 1, nextToken })),
+      ),
+    );
     expect(items.map((v) => [v.version, v.change])).toEqual([
       [4, 'updateDevice'],
       [3, 'deleteSensor'],
@@ -470,30 +438,39 @@ describe('history and rollback', () => {
 });
 
 describe('concurrency', () => {
-  it('loses none of 50 concurrent read-modify-write updates that retry on Conflict', async () => {
-    await create('busy-1');
-    const writers = Array.from({ length: 50 }, (_, i) => async () => {
-      for (;;) {
-        const current = await read('busy-1');
-        const marks = (current.description ?? '').split(',').filter(Boolean);
-        const answer = await update({
-          id: 'busy-1',
-          expectedVersion: current.configVersion,
-          description: [...marks, `w${i}`].join(','),
-        });
-        if (!isErrorEnvelope(answer)) return;
-        expect(answer.__error.errorType).toBe('Conflict');
-      }
-    });
-    await Promise.all(writers.map((w) => w()));
-    const device = await read('busy-1');
-    expect(device.configVersion).toBe(51);
-    expect(new Set((device.description ?? '').split(','))).toEqual(
-      new Set(Array.from({ length: 50 }, (_, i) => `w${i}`)),
-    );
-    expect(JSON.parse(h.publisher.retained('devices/busy-1/config') ?? '{}').version).toBe(51);
-    expect(await undeliveredIds()).not.toContain('busy-1');
-  });
+  // 50 writers against one row take most of a minute on a loaded machine: bounded well past that.
+  it(
+    'loses none of 50 concurrent read-modify-write updates that retry on Conflict',
+    { timeout: 180_000 },
+    async () => {
+      await create('busy-1');
+      // Each writer reads, writes with expectedVersion, and tries again (bounded) while it meets a Conflict.
+      const writers = Array.from({ length: 50 }, (_, i) =>
+        waitFor(
+          async () => {
+            const current = await read('busy-1');
+            const marks = (current.description ?? '').split(',').filter(Boolean);
+            const answer = await update({
+              id: 'busy-1',
+              expectedVersion: current.configVersion,
+              description: [...marks, `w${i}`].join(','),
+            });
+            return isErrorEnvelope(answer) && answer.__error.errorType === 'Conflict' ? undefined : answer;
+          },
+          { everyMs: 1, timeoutMs: 150_000, describe: () => `writer w${i} to land its update` },
+        ),
+      );
+      // Every writer landed: none met an error other than Conflict.
+      expect((await Promise.all(writers)).filter(isErrorEnvelope)).toEqual([]);
+      const device = await read('busy-1');
+      expect(device.configVersion).toBe(51);
+      expect(new Set((device.description ?? '').split(','))).toEqual(
+        new Set(Array.from({ length: 50 }, (_, i) => `w${i}`)),
+      );
+      expect(JSON.parse(h.publisher.retained('devices/busy-1/config') ?? '{}').version).toBe(51);
+      expect(await undeliveredIds()).not.toContain('busy-1');
+    },
+  );
 
   it('applies concurrent updates without expectedVersion through internal retries', async () => {
     await create('busy-2');

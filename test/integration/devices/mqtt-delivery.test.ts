@@ -1,27 +1,19 @@
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../../core/generated/graphql';
-import { startMqtt, type EmbeddedMqtt } from '../../../local/embedded/mqtt';
 import { mutation } from '../../../testkit/appsync-event';
+import { dataPlaneClientOf, useMqtt } from '../../../testkit/embedded';
+import { byTopic, receivedOnSubscribe } from '../../../testkit/mqtt-subscriber';
 import { dataOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 // The real IotConfigPublisher and IoTDataPlaneClient, against the embedded broker's Data Plane route.
-let broker: EmbeddedMqtt;
+const broker = useMqtt();
 let h: DevicesHarness;
 
 beforeAll(async () => {
-  broker = await startMqtt();
-  const iotData = new IoTDataPlaneClient({
-    endpoint: broker.dataPlaneEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  h = await startDevicesHarness({ iotData });
+  h = await startDevicesHarness({ iotData: dataPlaneClientOf(broker) });
 });
 afterAll(async () => {
   await h.stop();
-  await broker.stop();
 });
 
 const retainedJson = (topic: string): unknown => {
@@ -30,24 +22,8 @@ const retainedJson = (topic: string): unknown => {
 };
 
 /** Connects as a device, collects the retained messages it is sent on subscribe, and disconnects. */
-async function retainedSeenByDevice(filter: string, expected: number): Promise<Map<string, string[]>> {
-  const client = await mqtt.connectAsync(broker.url, {
-    clientId: `test-${Math.random()}`,
-    reconnectPeriod: 0,
-  });
-  const seen = new Map<string, string[]>();
-  let count = 0;
-  const done = new Promise<void>((resolve) => {
-    client.on('message', (topic, payload) => {
-      seen.set(topic, [...(seen.get(topic) ?? []), payload.toString('utf8')]);
-      if (++count >= expected) resolve();
-    });
-  });
-  await client.subscribeAsync(filter, { qos: 1 });
-  await done;
-  await client.endAsync();
-  return seen;
-}
+const retainedSeenByDevice = async (filter: string, count: number) =>
+  byTopic(await receivedOnSubscribe(broker.url, filter, { count }));
 
 describe('config delivery through the IoT Data Plane route', () => {
   it('retains the versioned and legacy config on the broker', async () => {

@@ -1,30 +1,25 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   ThrottlingException,
   TimestreamWriteClient,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeviceService, DynamoDeviceStore } from '../../../core/devices';
 import { logger } from '../../../core/shared/logger';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { FakePublisher } from '../../helpers/devices-harness';
+import { useDynamo } from '../../../testkit/embedded';
 import { message, sqsEvent, sqsRecord } from '../../../testkit/telemetry-fixtures';
-import { TWO_SENSORS } from '../../helpers/reliability-harness';
+import { createDevices } from '../../helpers/reliability-harness';
 
 // The Lambda entry exactly as the CDK app bundles it: configuration from the
 // environment, DynamoDB on dynalite (through the SDK's service endpoint
 // variable), Timestream through aws-sdk-client-mock, AppSync through fetch.
-let dynamo: EmbeddedDynamo;
+const dynamo = useDynamo();
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const timestream = mockClient(TimestreamWriteClient);
 const posts: { url: string; headers: Record<string, string>; body: string }[] = [];
 
 beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
   vi.stubEnv('TABLE_NAME', dynamo.tableName);
   vi.stubEnv('TIMESTREAM_DATABASE', 'yvr-test-db');
   vi.stubEnv('TIMESTREAM_TABLE', 'calibrated_device_data');
@@ -48,29 +43,13 @@ beforeAll(async () => {
     });
   });
 
-  const documents = DynamoDBDocumentClient.from(dynamo.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const devices = new DeviceService({
-    store: new DynamoDeviceStore({ client: documents, tableName: dynamo.tableName }),
-    publisher: new FakePublisher(),
-    logger: new Logger({ serviceName: 'handler-test', logLevel: 'SILENT' }),
-  });
-  await devices.createDevice(
-    {
-      id: 'buoy-1',
-      name: 'Buoy 1',
-      sensors: TWO_SENSORS,
-    },
-    'test',
-  );
+  await createDevices(dynamo, ['buoy-1']);
   ({ handler } = await import('../../../processors/calibration/handler'));
 });
 
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
   vi.unstubAllGlobals();
-  await dynamo.stop();
 });
 
 beforeEach(() => {

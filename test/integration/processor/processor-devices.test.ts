@@ -1,83 +1,26 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceService, DynamoDeviceStore } from '../../../core/devices';
-import { createIngestionPipeline } from '../../../core/ingestion';
-import { DynamoRejectedStore, RejectedMessageService } from '../../../core/rejected';
-import { DuckDbTelemetryStore } from '../../../core/telemetry';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { createSqsBatchHandler } from '../../../processors/calibration/batch';
-import { DeviceCache } from '../../../processors/calibration/device-cache';
-import { FakePublisher } from '../../helpers/devices-harness';
-import { FakeNotifier, message, sqsEvent, sqsRecord } from '../../../testkit/telemetry-fixtures';
+import { describe, expect, it } from 'vitest';
+import { sensorInput } from '../../../testkit/device-inputs';
+import { useDuckDb, useDynamo } from '../../../testkit/embedded';
+import { message, sqsEvent, sqsRecord } from '../../../testkit/telemetry-fixtures';
+import { wireProcessor } from '../../helpers/reliability-harness';
 
 // The processor wired as handler.ts wires it, against the real device store and
 // service on dynalite and the DuckDB telemetry store: the ports meet the real objects.
-let dynamo: EmbeddedDynamo;
-let telemetry: DuckDbTelemetryStore;
-const silent = new Logger({ serviceName: 'processor-test', logLevel: 'SILENT' });
-
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
-  telemetry = await DuckDbTelemetryStore.open({ path: ':memory:' });
-});
-afterAll(async () => {
-  await telemetry.close();
-  await dynamo.stop();
-});
-
-function wire() {
-  const documents = DynamoDBDocumentClient.from(dynamo.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const store = new DynamoDeviceStore({ client: documents, tableName: dynamo.tableName });
-  const devices = new DeviceService({ store, publisher: new FakePublisher(), logger: silent });
-  const notifier = new FakeNotifier();
-  const pipeline = createIngestionPipeline({
-    devices: new DeviceCache({ source: store }),
-    telemetry,
-    acks: devices,
-    notifier,
-    lastSeen: store,
-    logger: silent,
-  });
-  const rejected = new RejectedMessageService({
-    store: new DynamoRejectedStore({ client: documents, tableName: dynamo.tableName }),
-    pipeline,
-  });
-  return {
-    devices,
-    notifier,
-    rejected,
-    handle: createSqsBatchHandler({ pipeline, rejected, logger: silent }),
-  };
-}
+const dynamo = useDynamo();
+const telemetry = useDuckDb();
 
 describe('calibration processor with the real device store', () => {
   it('calibrates with the device sensors, writes lastSeenAt, records acks and keeps rejections', async () => {
-    const { devices, notifier, rejected, handle } = wire();
-    await devices.createDevice(
-      {
-        id: 'buoy-7',
-        name: 'Buoy 7',
-        sensors: [
-          {
-            id: 'ph',
-            measurement: 'ph',
-            unit: 'pH',
-            min: 0,
-            max: 14,
-            calibration: {
-              points: [
-                { raw: 2.3, actual: 4.5 },
-                { raw: 3.3, actual: 18.5 },
-              ],
-            },
-          },
-        ],
-      },
-      'test',
+    const { devices, notifier, rejected, handle } = wireProcessor(dynamo, telemetry);
+    const ph = sensorInput(
+      'ph',
+      [
+        [2.3, 4.5],
+        [3.3, 18.5],
+      ],
+      { unit: 'pH', min: 0, max: 14 },
     );
+    await devices.createDevice({ id: 'buoy-7', name: 'Buoy 7', sensors: [ph] }, 'test');
     const now = Date.now();
     const response = await handle(
       sqsEvent([

@@ -1,42 +1,18 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIngestionPipeline } from '../../../core/ingestion';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../../../core/rejected';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  MemoryTelemetry,
-  NOW,
-  device,
-  message,
-} from '../../../testkit/telemetry-fixtures';
+import { documentClientOf } from '../../../resolvers/api/deps';
+import { useDynamo } from '../../../testkit/embedded';
+import { FakeDevices, NOW, device, message, pipelineOnFakes } from '../../../testkit/telemetry-fixtures';
 
-let dynamo: EmbeddedDynamo;
+const dynamo = useDynamo();
 let tableCounter = 0;
 
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
-
 function setup() {
-  const documents = DynamoDBDocumentClient.from(dynamo.client);
-  const store = new DynamoRejectedStore({ client: documents, tableName: dynamo.tableName });
-  const devices = new FakeDevices(new Map());
-  const telemetry = new MemoryTelemetry();
-  const pipeline = createIngestionPipeline({
-    devices,
-    telemetry,
-    acks: new FakeAcks(devices),
-    notifier: new FakeNotifier(),
-    lastSeen: new FakeLastSeen(),
-    clock: () => NOW,
+  const store = new DynamoRejectedStore({
+    client: documentClientOf(dynamo.client),
+    tableName: dynamo.tableName,
   });
+  const { pipeline, devices, telemetry } = pipelineOnFakes({ devices: new FakeDevices(new Map()) });
   let now = NOW;
   const service = new RejectedMessageService({ store, pipeline, clock: () => new Date((now += 1000)) });
   return { store, service, devices, telemetry };

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
@@ -10,19 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AccountService, CognitoAccountDirectory } from '../../../core/accounts';
 import type { UserAccount } from '../../../core/generated/graphql';
 import { DynamoUserStore, UserService } from '../../../core/users';
-import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
-import { localClientConfig, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { localClientConfig } from '../../../local/embedded/dynamodb';
 import { generateLocalCredentials } from '../../../local/embedded/local-credentials';
 import { documentClientOf } from '../../../resolvers/api/deps';
+import { useCognito, useDynamo } from '../../../testkit/embedded';
 import { adminIdentity, mutation, query } from '../../helpers/appsync-event-users';
-import {
-  LEAKS,
-  SERVER_ERROR,
-  THROTTLED,
-  injectFaults,
-  type WireFault,
-  type WireRequest,
-} from '../../helpers/fault-injection';
+import { LEAKS, SERVER_ERROR, THROTTLED, always, faultOn, injectFaults } from '../../helpers/fault-injection';
 import { silentLogger } from '../../helpers/reliability-harness';
 import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
 
@@ -31,25 +21,19 @@ import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-
 // meets what a throttled or failing Cognito sends. The embedded pool's own
 // client stays healthy and is how the tests look at what really exists.
 const PASSWORD = 'Drain-Off-2024!';
-let dataDir: string;
-let cognito: EmbeddedCognito;
-let dynamo: EmbeddedDynamo;
+const cognito = useCognito();
+const dynamo = useDynamo('yvr-test-reliability-accounts');
 let faulty: CognitoIdentityProviderClient;
+let faults: ReturnType<typeof injectFaults>;
 let api: ReturnType<typeof usersAccountsApi>;
-let fault: (request: WireRequest) => WireFault | undefined = () => undefined;
 const admin = adminIdentity('admin-sub-0001');
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'yvr-reliability-cognito-'));
-  [cognito, dynamo] = await Promise.all([
-    startCognito({ dataDir }),
-    startDynamo({ tableName: 'yvr-test-reliability-accounts' }),
-  ]);
   faulty = new CognitoIdentityProviderClient({
     ...localClientConfig(cognito.endpoint, cognito.region, generateLocalCredentials()),
     maxAttempts: 2,
   });
-  injectFaults(faulty, (request) => fault(request));
+  faults = injectFaults(faulty);
   const profiles = new DynamoUserStore({
     client: documentClientOf(dynamo.client),
     tableName: dynamo.tableName,
@@ -63,13 +47,11 @@ beforeAll(async () => {
     }),
   });
 });
-afterAll(async () => {
+afterAll(() => {
   faulty?.destroy();
-  await Promise.all([cognito?.stop(), dynamo?.stop()]);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 beforeEach(() => {
-  fault = () => undefined;
+  faults.heal();
 });
 
 /** The accounts that really exist with this email, asked of the healthy client. */
@@ -87,6 +69,9 @@ const groupsOf = async (username: string) =>
   ).Groups?.map((g) => g.GroupName) ?? [];
 const addAccount = async (input: Record<string, unknown>) =>
   dataOf<UserAccount>(await api.resolve(mutation('addUserAccount', admin, { input })));
+/** The error addUserAccount answers while a fault is on. */
+const refusedAdd = async (input: Record<string, unknown>) =>
+  errorOf(await api.resolve(mutation('addUserAccount', admin, { input })));
 
 describe('account operations while Cognito fails', () => {
   for (const [name, failure] of [
@@ -95,7 +80,7 @@ describe('account operations while Cognito fails', () => {
   ] as const) {
     it(`answers every account operation with ServiceUnavailable and a clear message while Cognito keeps ${name}`, async () => {
       const existing = await addAccount({ email: `exists-${name.length}@example.com`, role: 'USER' });
-      fault = () => failure;
+      faults.fail(always(failure));
       const calls = [
         query('userAccounts', admin, {}),
         query('userRole', admin, { email: existing.email }),
@@ -114,7 +99,7 @@ describe('account operations while Cognito fails', () => {
         });
         expect(error.message).not.toMatch(LEAKS);
       }
-      fault = () => undefined;
+      faults.heal();
       // Nothing changed: the account is still there, a user, and the new one was never made.
       expect(await groupsOf(existing.username)).toEqual(['user']);
       expect(await accountsWithEmail(`new-${name.length}@example.com`)).toEqual([]);
@@ -122,34 +107,20 @@ describe('account operations while Cognito fails', () => {
   }
 
   it('rolls back a half-done addUserAccount when adding to the group fails, so a retry succeeds', async () => {
-    fault = (r) =>
-      r.operation === 'AdminAddUserToGroup' ? SERVER_ERROR('InternalErrorException') : undefined;
-    const error = errorOf(
-      await api.resolve(
-        mutation('addUserAccount', admin, {
-          input: { email: 'half@example.com', role: 'ADMIN', password: PASSWORD },
-        }),
-      ),
-    );
+    faults.fail(faultOn('AdminAddUserToGroup', SERVER_ERROR('InternalErrorException')));
+    const error = await refusedAdd({ email: 'half@example.com', role: 'ADMIN', password: PASSWORD });
     expect(error.errorType).toBe('ServiceUnavailable');
     expect(await accountsWithEmail('half@example.com')).toEqual([]);
 
-    fault = () => undefined;
+    faults.heal();
     const account = await addAccount({ email: 'half@example.com', role: 'ADMIN', password: PASSWORD });
     expect(account).toMatchObject({ role: 'ADMIN', status: 'CONFIRMED' });
     expect(await groupsOf(account.username)).toEqual(['admin']);
   });
 
   it('rolls back a half-done addUserAccount when setting the password is throttled', async () => {
-    fault = (r) =>
-      r.operation === 'AdminSetUserPassword' ? THROTTLED('TooManyRequestsException') : undefined;
-    const error = errorOf(
-      await api.resolve(
-        mutation('addUserAccount', admin, {
-          input: { email: 'nopass@example.com', role: 'USER', password: PASSWORD },
-        }),
-      ),
-    );
+    faults.fail(faultOn('AdminSetUserPassword', THROTTLED('TooManyRequestsException')));
+    const error = await refusedAdd({ email: 'nopass@example.com', role: 'USER', password: PASSWORD });
     expect(error).toEqual({
       errorType: 'ServiceUnavailable',
       message: 'The account directory is busy or unavailable; try again shortly.',
@@ -159,15 +130,14 @@ describe('account operations while Cognito fails', () => {
 
   it('leaves fewer rights, never more, when a role move fails halfway, and a retry finishes it', async () => {
     const account = await addAccount({ email: 'mover@example.com', role: 'ADMIN', password: PASSWORD });
-    fault = (r) =>
-      r.operation === 'AdminAddUserToGroup' ? THROTTLED('TooManyRequestsException') : undefined;
+    faults.fail(faultOn('AdminAddUserToGroup', THROTTLED('TooManyRequestsException')));
     const move = mutation('updateUserAccount', admin, {
       input: { username: account.username, role: 'USER' },
     });
     expect(errorOf(await api.resolve(move)).errorType).toBe('ServiceUnavailable');
     expect(await groupsOf(account.username)).toEqual([]);
 
-    fault = () => undefined;
+    faults.heal();
     expect(dataOf<UserAccount>(await api.resolve(move))).toMatchObject({ role: 'USER' });
     expect(await groupsOf(account.username)).toEqual(['user']);
   });

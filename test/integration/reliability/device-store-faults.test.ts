@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../../core/generated/graphql';
-import { DuckDbTelemetryStore } from '../../../core/telemetry';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import type { Api } from '../../../resolvers/api/app';
 import { mutation, query } from '../../../testkit/appsync-event';
+import { useDuckDb, useDynamo } from '../../../testkit/embedded';
 import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
-import {
-  LEAKS,
-  SERVER_ERROR,
-  THROTTLED,
-  injectFaults,
-  type WireFault,
-  type WireRequest,
-} from '../../helpers/fault-injection';
+import { LEAKS, SERVER_ERROR, THROTTLED, always, faultOn, injectFaults } from '../../helpers/fault-injection';
 import {
   TWO_SENSORS,
   deliverUntilSettled,
@@ -31,34 +23,29 @@ import { storedPoints } from '../../helpers/telemetry-rows';
 // The device table failing under the real DynamoDB client (dynalite behind
 // it): faults are answered on the wire, inside the SDK's own retries, so the
 // adapters meet exactly what a throttled or failing DynamoDB sends.
-let dynamo: EmbeddedDynamo;
+const dynamo = useDynamo('yvr-test-reliability-devices');
+const telemetry = useDuckDb();
 let table: TableOn;
-let telemetry: DuckDbTelemetryStore;
 let api: Api;
 let stopApi: () => void;
 const publisher = new FakePublisher();
-let fault: (request: WireRequest) => WireFault | undefined = () => undefined;
-let injector: ReturnType<typeof injectFaults>;
+let faults: ReturnType<typeof injectFaults>;
 const BASE = Date.now() - 10 * 60_000;
 
 beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-reliability-devices' });
-  telemetry = await DuckDbTelemetryStore.open({ path: ':memory:' });
   table = faultableTable(dynamo);
-  injector = injectFaults(table.client, (request) => fault(request));
+  faults = injectFaults(table.client);
   ({ api, stop: stopApi } = wireApi(table, telemetry, publisher));
   for (const id of ['ds-1', 'ds-ok', 'ds-bad']) {
     dataOf(await api.resolve(mutation('createDevice', { input: { id, name: id, sensors: TWO_SENSORS } })));
   }
 });
-afterAll(async () => {
+afterAll(() => {
   stopApi();
   table.client.destroy();
-  await telemetry.close();
-  await dynamo.stop();
 });
 beforeEach(() => {
-  fault = () => undefined;
+  faults.heal();
 });
 
 const readDevice = async (id: string) => dataOf<Device>(await api.resolve(query('device', { id })));
@@ -97,8 +84,8 @@ describe('API mutations while the device table fails', () => {
     ['answering 500', SERVER_ERROR('InternalServerError')],
   ] as const) {
     it(`answers every device and rejected-message call with ServiceUnavailable and a plain message while the table keeps ${name}`, async () => {
-      fault = () => failure;
-      const before = injector.injected.length;
+      faults.fail(always(failure));
+      const before = faults.injected.length;
       for (const [field, event] of calls) {
         const error = errorOf(await api.resolve(event()));
         expect({ field, ...error }).toEqual({
@@ -110,9 +97,9 @@ describe('API mutations while the device table fails', () => {
         expect(error.message).not.toMatch(LEAKS);
       }
       // The SDK retried each request before giving up: more faults than mutations.
-      expect(injector.injected.length - before).toBeGreaterThan(calls.length);
+      expect(faults.injected.length - before).toBeGreaterThan(calls.length);
 
-      fault = () => undefined;
+      faults.heal();
       // Nothing was half-applied: the device is as it was, and a retry now succeeds.
       expect(await readDevice('ds-1')).toMatchObject({ configVersion: 1, sensorIntervalMs: 600_000 });
       expect(await api.resolve(query('device', { id: 'ds-new' }))).toBeNull();
@@ -121,12 +108,12 @@ describe('API mutations while the device table fails', () => {
 
   it('keeps a change whose history write failed, and reconciliation finishes it', async () => {
     // The version is claimed on the device row, then the history item cannot be written.
-    fault = (r) => (r.operation === 'PutItem' && r.body.includes('CONFIG#') ? THROTTLED() : undefined);
+    faults.fail(faultOn('PutItem', THROTTLED(), 'CONFIG#'));
     const error = errorOf(
       await api.resolve(mutation('updateDevice', { input: { id: 'ds-1', name: 'renamed' } })),
     );
     expect(error.errorType).toBe('ServiceUnavailable');
-    fault = () => undefined;
+    faults.heal();
 
     expect(await readDevice('ds-1')).toMatchObject({
       name: 'renamed',
@@ -155,8 +142,7 @@ describe('API mutations while the device table fails', () => {
 describe('the processor while the device table fails', () => {
   it('fails only the records of the device whose read failed, and stores them on redelivery', async () => {
     const processor = wireProcessor(table, telemetry);
-    fault = (r) =>
-      r.operation === 'GetItem' && r.body.includes('DEVICE#ds-bad') ? SERVER_ERROR() : undefined;
+    faults.fail(faultOn('GetItem', SERVER_ERROR(), 'DEVICE#ds-bad'));
     const batch = [readings('ds-ok', 1), readings('ds-bad', 2), readings('ds-ok', 3), readings('ds-bad', 4)];
 
     const first = await processor.handle(eventOf(batch));
@@ -164,7 +150,7 @@ describe('the processor while the device table fails', () => {
     expect([...(await phStored('ds-ok')).keys()]).toEqual([BASE + 1000, BASE + 3000]);
     expect((await phStored('ds-bad')).size).toBe(0);
 
-    fault = () => undefined;
+    faults.heal();
     const { rounds, left } = await deliverUntilSettled(
       processor.handle,
       batch.filter((d) => d.id.startsWith('ds-bad')),
@@ -181,8 +167,7 @@ describe('the processor while the device table fails', () => {
 
   it('retries an ack whose write was throttled, and records it on redelivery', async () => {
     const processor = wireProcessor(table, telemetry);
-    fault = (r) =>
-      r.operation === 'UpdateItem' && r.body.includes('configStatus') ? THROTTLED() : undefined;
+    faults.fail(faultOn('UpdateItem', THROTTLED(), 'configStatus'));
     const ack: Delivery = {
       id: 'ds-ok-ack',
       message: message('devices/ds-ok/config/ack', { version: 1, status: 'applied' }, BASE + 5050),
@@ -192,7 +177,7 @@ describe('the processor while the device table fails', () => {
     expect((await phStored('ds-ok')).has(BASE + 5000)).toBe(true);
     expect(await readDevice('ds-ok')).toMatchObject({ configStatus: 'PENDING', reportedConfigVersion: null });
 
-    fault = () => undefined;
+    faults.heal();
     expect(failedIds(await processor.handle(eventOf([ack])))).toEqual([]);
     expect(await readDevice('ds-ok')).toMatchObject({ configStatus: 'APPLIED', reportedConfigVersion: 1 });
     expect(processor.notifier.calls).toEqual(['ds-ok']);
@@ -200,7 +185,7 @@ describe('the processor while the device table fails', () => {
 
   it('retries a message whose rejection could not be kept, and keeps it on redelivery', async () => {
     const processor = wireProcessor(table, telemetry);
-    fault = (r) => (r.operation === 'PutItem' && r.body.includes('REJECTED#') ? THROTTLED() : undefined);
+    faults.fail(faultOn('PutItem', THROTTLED(), 'REJECTED#'));
     const ghost: Delivery = {
       id: 'ghost-1',
       message: message('devices/ds-ghost/readings', { readings: { ph: 1 } }, BASE + 6050),
@@ -211,7 +196,7 @@ describe('the processor while the device table fails', () => {
       errorType: 'NotFound',
     });
 
-    fault = () => undefined;
+    faults.heal();
     expect(failedIds(await processor.handle(eventOf([ghost])))).toEqual([]);
     expect(await processor.rejected.get(rejectedIdOf(ghost))).toMatchObject({
       deviceId: 'ds-ghost',
@@ -222,10 +207,10 @@ describe('the processor while the device table fails', () => {
   it('stores the readings when only lastSeenAt cannot be written', async () => {
     const processor = wireProcessor(table, telemetry);
     const before = (await readDevice('ds-ok')).lastSeenAt;
-    fault = (r) => (r.operation === 'UpdateItem' && r.body.includes('lastSeenAt') ? THROTTLED() : undefined);
+    faults.fail(faultOn('UpdateItem', THROTTLED(), 'lastSeenAt'));
     expect(failedIds(await processor.handle(eventOf([readings('ds-ok', 7)])))).toEqual([]);
     expect((await phStored('ds-ok')).has(BASE + 7000)).toBe(true);
-    fault = () => undefined;
+    faults.heal();
     expect((await readDevice('ds-ok')).lastSeenAt).toBe(before);
     // The next batch of that device writes it again.
     expect(failedIds(await processor.handle(eventOf([readings('ds-ok', 8)])))).toEqual([]);

@@ -1,52 +1,42 @@
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import mqtt from 'mqtt';
+import type { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../../core/generated/graphql';
 import { DynamoDeviceStore, IotConfigPublisher } from '../../../core/devices';
-import { startMqtt, type EmbeddedMqtt } from '../../../local/embedded/mqtt';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { mutation, query } from '../../../testkit/appsync-event';
+import { dataPlaneClientOf, useMqtt } from '../../../testkit/embedded';
+import { receivedOnSubscribe } from '../../../testkit/mqtt-subscriber';
 import { dataOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
+import { FlakyPublisher, SERVER_ERROR, THROTTLED, always, injectFaults } from '../../helpers/fault-injection';
 import {
-  FlakyPublisher,
-  SERVER_ERROR,
-  THROTTLED,
-  injectFaults,
-  type WireFault,
-  type WireRequest,
-} from '../../helpers/fault-injection';
-import { TWO_SENSORS, eventOf, failedIds, wireProcessor } from '../../helpers/reliability-harness';
+  DISCARD_TELEMETRY,
+  TWO_SENSORS,
+  eventOf,
+  failedIds,
+  wireProcessor,
+} from '../../helpers/reliability-harness';
 import { message } from '../../../testkit/telemetry-fixtures';
 
 // The real IotConfigPublisher and IoTDataPlaneClient against the embedded
 // broker's Data Plane route, with faults answered on the wire inside the SDK.
-let broker: EmbeddedMqtt;
+const broker = useMqtt();
 let iotData: IoTDataPlaneClient;
 let h: DevicesHarness;
 let store: DynamoDeviceStore;
-let fault: (request: WireRequest) => WireFault | undefined = () => undefined;
+let faults: ReturnType<typeof injectFaults>;
 
 beforeAll(async () => {
-  broker = await startMqtt();
-  iotData = new IoTDataPlaneClient({
-    endpoint: broker.dataPlaneEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
-  injectFaults(iotData, (request) =>
-    request.operation.startsWith('POST /topics/') ? fault(request) : undefined,
-  );
+  iotData = dataPlaneClientOf(broker, 2);
+  faults = injectFaults(iotData, undefined, (request) => request.operation.startsWith('POST /topics/'));
   h = await startDevicesHarness({ iotData });
   store = new DynamoDeviceStore({ client: documentClientOf(h.dynamo.client), tableName: h.dynamo.tableName });
 });
 afterAll(async () => {
   await h.stop();
   iotData.destroy();
-  await broker.stop();
 });
 beforeEach(() => {
-  fault = () => undefined;
+  faults.heal();
 });
 
 const retained = (topic: string): unknown => {
@@ -59,18 +49,11 @@ const undelivered = async () => (await store.listUndelivered(100)).items.map((r)
 
 /** What a device sees when it (re)connects: the retained versioned config, at QoS 1. */
 async function configSeenOnConnect(deviceId: string): Promise<unknown> {
-  const client = await mqtt.connectAsync(broker.url, { clientId: `dev-${deviceId}`, reconnectPeriod: 0 });
-  try {
-    const received = new Promise<string>((resolve) =>
-      client.on('message', (_topic, payload, packet) => {
-        if (packet.retain) resolve(payload.toString('utf8'));
-      }),
-    );
-    await client.subscribeAsync(`devices/${deviceId}/config`, { qos: 1 });
-    return JSON.parse(await received);
-  } finally {
-    await client.endAsync();
-  }
+  const [first] = await receivedOnSubscribe(broker.url, `devices/${deviceId}/config`, {
+    clientId: `dev-${deviceId}`,
+  });
+  expect(first?.retain).toBe(true);
+  return JSON.parse(first?.payload ?? 'null');
 }
 
 describe('config delivery while the publisher fails', () => {
@@ -78,7 +61,7 @@ describe('config delivery while the publisher fails', () => {
     await call(mutation('createDevice', { input: { id: 'pf-1', name: 'pf-1', sensors: TWO_SENSORS } }));
     expect(retained('devices/pf-1/config')).toMatchObject({ version: 1 });
 
-    fault = () => SERVER_ERROR('ServiceUnavailableException');
+    faults.fail(always(SERVER_ERROR('ServiceUnavailableException')));
     const changes = [
       mutation('updateDevice', { input: { id: 'pf-1', sensorIntervalMs: 30_000 } }),
       mutation('deleteSensor', { deviceId: 'pf-1', sensorId: 'tmp' }),
@@ -104,7 +87,7 @@ describe('config delivery while the publisher fails', () => {
     expect(await h.deps.devices.reconcileConfigDelivery()).toMatchObject({ delivered: 0 });
     expect(await undelivered()).toContain('pf-1');
 
-    fault = () => undefined;
+    faults.heal();
     expect(await h.deps.devices.reconcileConfigDelivery()).toMatchObject({ failed: 0 });
     expect(await undelivered()).not.toContain('pf-1');
     const desired = {
@@ -126,16 +109,13 @@ describe('config delivery while the publisher fails', () => {
 
   it('stays PENDING until the device acknowledges the delivered version', async () => {
     await call(mutation('createDevice', { input: { id: 'pf-ack', name: 'pf-ack', sensors: TWO_SENSORS } }));
-    fault = () => THROTTLED();
+    faults.fail(always(THROTTLED()));
     await call(mutation('updateDevice', { input: { id: 'pf-ack', sensorIntervalMs: 60_000 } }));
-    fault = () => undefined;
+    faults.heal();
     await h.deps.devices.reconcileConfigDelivery();
     expect(await read('pf-ack')).toMatchObject({ configStatus: 'PENDING', reportedConfigVersion: null });
 
-    const processor = wireProcessor(h.dynamo, {
-      write: async () => ({ failures: [] }),
-      oldestWritable: () => 0,
-    });
+    const processor = wireProcessor(h.dynamo, DISCARD_TELEMETRY);
     const ack = message('devices/pf-ack/config/ack', { version: 2, status: 'applied' }, Date.now());
     expect(failedIds(await processor.handle(eventOf([{ id: 'ack', message: ack }])))).toEqual([]);
     expect(await read('pf-ack')).toMatchObject({ configStatus: 'APPLIED', reportedConfigVersion: 2 });
@@ -178,14 +158,14 @@ describe('config delivery while the publisher fails', () => {
 
   it('finishes a delete whose clearing failed once the broker is back', async () => {
     await call(mutation('createDevice', { input: { id: 'pf-del', name: 'pf-del', sensors: TWO_SENSORS } }));
-    fault = () => SERVER_ERROR('ServiceUnavailableException');
+    faults.fail(always(SERVER_ERROR('ServiceUnavailableException')));
     expect(await call(mutation('deleteDevice', { id: 'pf-del' }))).toMatchObject({
       delivery: { status: 'UNDELIVERED' },
     });
     expect(retained('devices/pf-del/config')).toMatchObject({ version: 1 });
     expect(await h.api.resolve(query('device', { id: 'pf-del' }))).toBeNull();
 
-    fault = () => undefined;
+    faults.heal();
     await h.deps.devices.reconcileConfigDelivery();
     expect(await undelivered()).not.toContain('pf-del');
     for (const topic of ['devices/pf-del/config', 'pf-del/config', 'pf-del/config/sensor/ph']) {

@@ -1,21 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryCommand, TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import {
-  TimestreamWriteClient,
-  WriteRecordsCommand,
-  type WriteRecordsCommandInput,
-  type _Record,
-} from '@aws-sdk/client-timestream-write';
-import { mockClient } from 'aws-sdk-client-mock';
+import type { WriteRecordsCommandInput, _Record } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbTelemetryStore, TimestreamTelemetryStore, type TelemetryStore } from '../../../core/telemetry';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { FakeTimestream } from '../../../testkit/fake-timestream';
+import {
+  DuckDbTelemetryStore,
+  type TelemetryStore,
+  type TimestreamTelemetryStore,
+} from '../../../core/telemetry';
+import { useDynamo } from '../../../testkit/embedded';
+import { FakeTimestream, TEST_TIMESTREAM, timestreamOnFake } from '../../../testkit/fake-timestream';
 import { batchesOf } from '../../helpers/message-ledger';
 import {
-  TWO_SENSORS,
+  createDevices,
   eventOf,
   failedIds,
   wireProcessor,
@@ -27,7 +24,7 @@ import { dumpDuckDbRows, storedPoints } from '../../helpers/telemetry-rows';
 // At-least-once in means the same message can arrive again, in another batch
 // and another order. The same readings delivered three times, out of order,
 // must leave exactly what one delivery in order leaves.
-let dynamo: EmbeddedDynamo;
+const dynamo = useDynamo('yvr-test-reliability-idempotence');
 let dir: string;
 const DEVICES = ['idem-1', 'idem-2'];
 const BASE = Date.now() - 20 * 60_000;
@@ -35,15 +32,9 @@ const WINDOW = { from: BASE - 1, to: BASE + 3_600_000 };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'yvr-reliability-idempotence-'));
-  dynamo = await startDynamo({ tableName: 'yvr-test-reliability-idempotence' });
-  const { devices } = wireProcessor(dynamo, {
-    write: async () => ({ failures: [] }),
-    oldestWritable: () => 0,
-  });
-  for (const id of DEVICES) await devices.createDevice({ id, name: id, sensors: TWO_SENSORS }, 'test');
+  await createDevices(dynamo, DEVICES);
 });
 afterAll(async () => {
-  await dynamo.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -142,36 +133,25 @@ describe('the same readings delivered three times and out of order', () => {
   });
 
   describe('through the Timestream adapter', () => {
-    const writeMock = mockClient(TimestreamWriteClient);
-    const queryMock = mockClient(TimestreamQueryClient);
     let target: FakeTimestream;
-    let sent: WriteRecordsCommandInput[] = [];
     const fakes: FakeTimestream[] = [];
-
-    beforeAll(() => {
-      writeMock.on(WriteRecordsCommand).callsFake(async (input: WriteRecordsCommandInput) => {
-        sent.push(structuredClone(input));
-        return target.writeRecords(input);
-      });
-      queryMock.on(QueryCommand).callsFake((input) => target.query(input));
-    });
+    let sent: WriteRecordsCommandInput[] = [];
     afterAll(() => {
       for (const fake of fakes) fake.close();
-      writeMock.restore();
-      queryMock.restore();
     });
 
+    /** A store whose requests go to the current target; every store's WriteRecords are kept in `sent`. */
     const timestream = () =>
-      new TimestreamTelemetryStore({
-        database: 'yvr-test-db',
-        table: 'calibrated_device_data',
-        writeClient: new TimestreamWriteClient({ region: 'us-west-2', maxAttempts: 1 }),
-        queryClient: new TimestreamQueryClient({ region: 'us-west-2' }),
-        retry: { sleep: async () => undefined },
-      });
+      timestreamOnFake(() => target, {
+        maxAttempts: 1,
+        write: (input) => {
+          sent.push(structuredClone(input));
+          return target.writeRecords(input);
+        },
+      }).store;
 
     async function freshTarget(): Promise<void> {
-      target = await FakeTimestream.open('yvr-test-db', 'calibrated_device_data', 500);
+      target = await FakeTimestream.open(TEST_TIMESTREAM.database, TEST_TIMESTREAM.table, 500);
       fakes.push(target);
       sent = [];
     }

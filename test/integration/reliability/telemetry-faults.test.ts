@@ -1,25 +1,22 @@
-import { QueryCommand, TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import {
   InternalServerException,
   RejectedRecordsException,
   ThrottlingException,
-  TimestreamWriteClient,
-  WriteRecordsCommand,
   type WriteRecordsCommandInput,
 } from '@aws-sdk/client-timestream-write';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryStore } from '../../../core/telemetry';
-import { DuckDbTelemetryStore, TimestreamTelemetryStore } from '../../../core/telemetry';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { FakeTimestream } from '../../../testkit/fake-timestream';
+import { DuckDbTelemetryStore } from '../../../core/telemetry';
+import { useDynamo } from '../../../testkit/embedded';
+import { FakeTimestream, TEST_TIMESTREAM, timestreamOnFake } from '../../../testkit/fake-timestream';
 import { mutation, query } from '../../../testkit/appsync-event';
 import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
 import { FlakyTelemetryStore, LEAKS } from '../../helpers/fault-injection';
 import { batchesOf, expectAccountedFor, mixedTraffic, type Expected } from '../../helpers/message-ledger';
 import {
   TWO_SENSORS,
+  createDevices,
   eventOf,
   failedIds,
   rejectedIdOf,
@@ -33,22 +30,14 @@ import { message } from '../../../testkit/telemetry-fixtures';
 // dynalite. After every batch, each acknowledged SQS message id must be stored
 // or kept as rejected with its reason; each one named in batchItemFailures is
 // redelivered, as SQS does, until none is left.
-let dynamo: EmbeddedDynamo;
+const dynamo = useDynamo('yvr-test-reliability-telemetry');
 const DEVICES = ['tf-1', 'tf-2'];
 const BASE = Date.now() - 30 * 60_000;
 const WINDOW = { from: BASE - 1, to: BASE + 3_600_000 };
 const SQS_BATCH = 10;
 
 beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-reliability-telemetry' });
-  const { devices } = wireProcessor(dynamo, {
-    write: async () => ({ failures: [] }),
-    oldestWritable: () => 0,
-  });
-  for (const id of DEVICES) await devices.createDevice({ id, name: id, sensors: TWO_SENSORS }, 'test');
-});
-afterAll(async () => {
-  await dynamo.stop();
+  await createDevices(dynamo, DEVICES);
 });
 
 const throttled = () =>
@@ -175,11 +164,11 @@ describe('DuckDB failing a statement', () => {
 });
 
 describe('Timestream adapter over aws-sdk-client-mock, failing half its calls', () => {
-  const writeMock = mockClient(TimestreamWriteClient);
-  const queryMock = mockClient(TimestreamQueryClient);
   let fake: FakeTimestream;
-  let store: TimestreamTelemetryStore;
-  let sent: WriteRecordsCommandInput[];
+  beforeEach(async () => {
+    fake = await FakeTimestream.open(TEST_TIMESTREAM.database, TEST_TIMESTREAM.table, 500);
+    return () => fake.close();
+  });
 
   const serverError = () =>
     new InternalServerException({
@@ -188,45 +177,35 @@ describe('Timestream adapter over aws-sdk-client-mock, failing half its calls', 
       $metadata: { httpStatusCode: 500 },
     });
 
-  beforeEach(async () => {
-    fake = await FakeTimestream.open('yvr-test-db', 'calibrated_device_data', 500);
-    writeMock.reset();
-    queryMock.reset();
-    queryMock.on(QueryCommand).callsFake((input) => fake.query(input));
-    sent = [];
-    store = new TimestreamTelemetryStore({
-      database: 'yvr-test-db',
-      table: 'calibrated_device_data',
-      writeClient: new TimestreamWriteClient({ region: 'us-west-2', maxAttempts: 1 }),
-      queryClient: new TimestreamQueryClient({ region: 'us-west-2' }),
-      retry: { sleep: async () => undefined },
-    });
-    return () => fake.close();
-  });
-
-  /** Answers WriteRecords from the fake, or with `fail(call)` when it gives an error. */
+  /** The store, whose WriteRecords are answered by the fake, or with `fail(call)` when it gives an error. */
   const answer = (
     fail: (call: number, input: WriteRecordsCommandInput) => Error | undefined | Promise<Error | undefined>,
   ) =>
-    writeMock.on(WriteRecordsCommand).callsFake(async (input: WriteRecordsCommandInput) => {
-      sent.push(input);
-      const error = await fail(sent.length, input);
-      if (error) throw error;
-      return fake.writeRecords(input);
+    timestreamOnFake(fake, {
+      maxAttempts: 1,
+      write: async (input, call) => {
+        const error = await fail(call, input);
+        if (error) throw error;
+        return fake.writeRecords(input);
+      },
     });
 
   it('stores everything without redelivery when every other call is throttled or answers 500', async () => {
-    answer((call) => (call % 4 === 1 ? throttled() : call % 4 === 3 ? serverError() : undefined));
+    const { store, writes } = answer((call) =>
+      call % 4 === 1 ? throttled() : call % 4 === 3 ? serverError() : undefined,
+    );
     const traffic = mixedTraffic('ts-alternate', DEVICES, 40, BASE + 300_000);
     const { rounds } = await runLikeSqs(traffic, store, store);
     // The writer's bounded retries absorb a fault on every other call: no record needed SQS.
     expect(rounds).toEqual([[]]);
-    expect(sent.length).toBe(2 * batchesOf(traffic, SQS_BATCH).length);
+    expect(writes.length).toBe(2 * batchesOf(traffic, SQS_BATCH).length);
   });
 
   it('fails the records of an outage longer than the retries, and stores them on redelivery', async () => {
     // The first 8 calls fail: the writer's 4 attempts for each of the first two batches.
-    answer((call) => (call <= 8 ? (call % 2 === 1 ? throttled() : serverError()) : undefined));
+    const { store } = answer((call) =>
+      call <= 8 ? (call % 2 === 1 ? throttled() : serverError()) : undefined,
+    );
     const traffic = mixedTraffic('ts-outage', DEVICES, 30, BASE + 400_000);
     const { rounds } = await runLikeSqs(traffic, store, store);
     const readingsOfFirstTwoBatches = batchesOf(traffic, SQS_BATCH)
@@ -243,7 +222,7 @@ describe('Timestream adapter over aws-sdk-client-mock, failing half its calls', 
     // different record already stored at one message's key (ExistingVersion).
     const traffic = mixedTraffic('ts-rejected', DEVICES, 20, BASE + 500_000);
     const conflicting = traffic[2]!;
-    answer(async (call, input) => {
+    const { store } = answer(async (call, input) => {
       const records = input.Records ?? [];
       const rejected = records.flatMap((r, RecordIndex) => {
         if (call === 1 && Number(r.Time) === conflicting.stored!.time)
@@ -276,12 +255,11 @@ describe('Timestream adapter over aws-sdk-client-mock, failing half its calls', 
 
 describe('the API while the telemetry store fails', () => {
   it('answers latestReadings and readings with ServiceUnavailable while Timestream queries are throttled', async () => {
-    const queryMock = mockClient(TimestreamQueryClient);
-    queryMock.on(QueryCommand).rejects(throttled());
-    const store = new TimestreamTelemetryStore({
-      database: 'yvr-test-db',
-      table: 'calibrated_device_data',
-      queryClient: new TimestreamQueryClient({ region: 'us-west-2', maxAttempts: 1 }),
+    const { store, queries } = timestreamOnFake(undefined, {
+      maxAttempts: 1,
+      query: () => {
+        throw throttled();
+      },
     });
     const { api, stop } = wireApi(dynamo, store, new FakePublisher());
     try {
@@ -301,10 +279,9 @@ describe('the API while the telemetry store fails', () => {
         });
         expect(error.message).not.toMatch(LEAKS);
       }
-      expect(queryMock.commandCalls(QueryCommand).length).toBeGreaterThan(0);
+      expect(queries.length).toBeGreaterThan(0);
     } finally {
       stop();
-      queryMock.restore();
     }
   });
 

@@ -39,6 +39,56 @@ const BATCH: TelemetryRecord[] = [
   rec('b2', T0, { ph: 6 }),
 ];
 
+/** How BATCH's sensors read back: ph in pH and within range, tmp without a unit and out of range (over 8). */
+const AS_STORED = { ph: { unit: 'pH', outOfRange: false }, tmp: { unit: null, outOfRange: true } } as const;
+
+/** One of BATCH's b1 readings as latest and scan return it: at minute `minute`, config version 1, unflagged. */
+const storedReading = (sensor: keyof typeof AS_STORED, minute: number, value: number, raw: number) => ({
+  deviceId: 'b1',
+  sensor,
+  time: new Date(T0 + minute * MIN).toISOString(),
+  value,
+  raw,
+  ...AS_STORED[sensor],
+  configVersion: 1,
+  qcFlag: 2,
+  qcTests: [],
+});
+
+/** A query of one sensor of b1 (or `deviceId`) over all the test data, T0 to NOW. */
+const wholeRange = (sensor: string, limit: number, deviceId = 'b1') => ({
+  deviceId,
+  sensor,
+  from: T0,
+  to: NOW,
+  limit,
+});
+
+/** A bucket query of one sensor of b1 over the `minutes` from T0. */
+const bucketQuery = (sensor: string, minutes: number, intervalMinutes: number, limit: number) => ({
+  deviceId: 'b1',
+  sensor,
+  from: T0,
+  to: T0 + minutes * MIN,
+  intervalMs: intervalMinutes * MIN,
+  limit,
+});
+
+/** A bucket of raw readings from minute `minute` as range returns it, nothing left out. */
+const bucketAt = (minute: number, avg: number, min: number, max: number, count: number) => ({
+  time: new Date(T0 + minute * MIN).toISOString(),
+  avg,
+  min,
+  max,
+  count,
+  value: null,
+  raw: null,
+  outOfRange: null,
+  qcFlag: null,
+  qcTests: null,
+  excluded: 0,
+});
+
 /**
  * The telemetry port's contract: every adapter runs these same tests
  * (DuckDB directly; Timestream through its SDK client against a fake).
@@ -61,52 +111,33 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
       await sut.store.write(BATCH);
       const latest = await sut.store.latest('b1', ['ph', 'tmp']);
       expect([...latest].sort((a, b) => a.sensor.localeCompare(b.sensor))).toEqual([
-        {
-          deviceId: 'b1',
-          sensor: 'ph',
-          time: new Date(T0 + 9 * MIN).toISOString(),
-          value: 7.9,
-          raw: 79,
-          unit: 'pH',
-          outOfRange: false,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
-        {
-          deviceId: 'b1',
-          sensor: 'tmp',
-          time: new Date(T0 + 9 * MIN).toISOString(),
-          value: 19,
-          raw: 190,
-          unit: null,
-          outOfRange: true,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
+        storedReading('ph', 9, 7.9, 79),
+        storedReading('tmp', 9, 19, 190),
       ]);
     });
 
     it('leaves identical rows when the same batch is written three times', async () => {
       await sut.store.write(BATCH);
-      const once = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 100 });
+      const once = await sut.store.range(wholeRange('ph', 100));
       expect((await sut.store.write(BATCH)).failures).toEqual([]);
       expect((await sut.store.write(BATCH)).failures).toEqual([]);
-      const thrice = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 100 });
+      const thrice = await sut.store.range(wholeRange('ph', 100));
       expect(thrice).toEqual(once);
       expect(thrice.items).toHaveLength(10);
     });
 
     it('reads raw points oldest first in [from, to), page by page', async () => {
       await sut.store.write(BATCH);
-      const first = await sut.store.range({
-        deviceId: 'b1',
-        sensor: 'ph',
-        from: T0 + MIN,
-        to: T0 + 8 * MIN,
-        limit: 4,
-      });
+      const page = (nextToken?: string | null) =>
+        sut.store.range({
+          deviceId: 'b1',
+          sensor: 'ph',
+          from: T0 + MIN,
+          to: T0 + 8 * MIN,
+          limit: 4,
+          nextToken,
+        });
+      const first = await page();
       expect(first.items.map((p) => p.value)).toEqual([7.1, 7.2, 7.3, 7.4]);
       expect(first.items[0]).toMatchObject({
         time: new Date(T0 + MIN).toISOString(),
@@ -114,73 +145,31 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
         outOfRange: false,
       });
       expect(first.nextToken).not.toBeNull();
-      const second = await sut.store.range({
-        deviceId: 'b1',
-        sensor: 'ph',
-        from: T0 + MIN,
-        to: T0 + 8 * MIN,
-        limit: 4,
-        nextToken: first.nextToken,
-      });
+      const second = await page(first.nextToken);
       expect(second.items.map((p) => p.value)).toEqual([7.5, 7.6, 7.7]);
       expect(second.nextToken).toBeNull();
     });
 
     it('reads buckets with avg, min, max and count, page by page', async () => {
       await sut.store.write(BATCH);
-      const query = {
-        deviceId: 'b1',
-        sensor: 'tmp',
-        from: T0,
-        to: T0 + 10 * MIN,
-        intervalMs: 5 * MIN,
-        limit: 1,
-      };
+      const query = bucketQuery('tmp', 10, 5, 1);
       const first = await sut.store.range(query);
-      expect(first.items).toEqual([
-        {
-          time: new Date(T0).toISOString(),
-          avg: 12,
-          min: 10,
-          max: 14,
-          count: 5,
-          value: null,
-          raw: null,
-          outOfRange: null,
-          qcFlag: null,
-          qcTests: null,
-          excluded: 0,
-        },
-      ]);
+      expect(first.items).toEqual([bucketAt(0, 12, 10, 14, 5)]);
       const second = await sut.store.range({ ...query, nextToken: first.nextToken });
-      expect(second.items).toEqual([
-        {
-          time: new Date(T0 + 5 * MIN).toISOString(),
-          avg: 17,
-          min: 15,
-          max: 19,
-          count: 5,
-          value: null,
-          raw: null,
-          outOfRange: null,
-          qcFlag: null,
-          qcTests: null,
-          excluded: 0,
-        },
-      ]);
+      expect(second.items).toEqual([bucketAt(5, 17, 15, 19, 5)]);
       expect(second.nextToken).toBeNull();
     });
 
     it('keeps devices apart', async () => {
       await sut.store.write(BATCH);
-      const b2 = await sut.store.range({ deviceId: 'b2', sensor: 'ph', from: T0, to: NOW, limit: 100 });
+      const b2 = await sut.store.range(wholeRange('ph', 100, 'b2'));
       expect(b2.items.map((p) => p.value)).toEqual([6]);
       expect((await sut.store.latest('b2', ['ph'])).map((r) => r.value)).toEqual([6]);
     });
 
     it('answers nothing for a sensor or device it has no readings of', async () => {
       await sut.store.write(BATCH);
-      expect(await sut.store.range({ deviceId: 'b1', sensor: 'co2', from: T0, to: NOW, limit: 10 })).toEqual({
+      expect(await sut.store.range(wholeRange('co2', 10))).toEqual({
         items: [],
         nextToken: null,
       });
@@ -201,54 +190,10 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
         rows.push(...batch);
       }
       expect(rows).toEqual([
-        {
-          deviceId: 'b1',
-          sensor: 'ph',
-          time: new Date(T0 + MIN).toISOString(),
-          value: 7.1,
-          raw: 71,
-          unit: 'pH',
-          outOfRange: false,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
-        {
-          deviceId: 'b1',
-          sensor: 'tmp',
-          time: new Date(T0 + MIN).toISOString(),
-          value: 11,
-          raw: 110,
-          unit: null,
-          outOfRange: true,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
-        {
-          deviceId: 'b1',
-          sensor: 'ph',
-          time: new Date(T0 + 2 * MIN).toISOString(),
-          value: 7.2,
-          raw: 72,
-          unit: 'pH',
-          outOfRange: false,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
-        {
-          deviceId: 'b1',
-          sensor: 'tmp',
-          time: new Date(T0 + 2 * MIN).toISOString(),
-          value: 12,
-          raw: 120,
-          unit: null,
-          outOfRange: true,
-          configVersion: 1,
-          qcFlag: 2,
-          qcTests: [],
-        },
+        storedReading('ph', 1, 7.1, 71),
+        storedReading('tmp', 1, 11, 110),
+        storedReading('ph', 2, 7.2, 72),
+        storedReading('tmp', 2, 12, 120),
       ]);
       expect(batches.length).toBeGreaterThan(0);
     });
@@ -277,7 +222,7 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
     it('replaces a reading when it is recalibrated with a newer config version', async () => {
       await sut.store.write([rec('b1', T0, { ph: 7 })]);
       expect((await sut.store.write([rec('b1', T0, { ph: 7.5 }, 2)])).failures).toEqual([]);
-      const page = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 10 });
+      const page = await sut.store.range(wholeRange('ph', 10));
       expect(page.items.map((p) => p.value)).toEqual([7.5]);
     });
 
@@ -300,7 +245,7 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
 
       it('stores qcFlag and qcTests with each reading and reads them back', async () => {
         expect((await sut.store.write(flagged())).failures).toEqual([]);
-        const page = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 10 });
+        const page = await sut.store.range(wholeRange('ph', 10));
         expect(page.items.map((p) => [p.value, p.qcFlag, p.qcTests])).toEqual([
           [7, 1, []],
           [7.1, 3, ['spike']],
@@ -308,7 +253,7 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           [7.3, 1, []],
         ]);
         // A reading stored without a flag reads as 2, not evaluated.
-        const tmp = await sut.store.range({ deviceId: 'b1', sensor: 'tmp', from: T0, to: NOW, limit: 10 });
+        const tmp = await sut.store.range(wholeRange('tmp', 10));
         expect(tmp.items.map((p) => p.qcFlag)).toEqual([2, 2, 2, 2]);
         const latest = await sut.store.latest('b1', ['ph']);
         expect(latest.map((r) => [r.value, r.qcFlag, r.qcTests])).toEqual([[7.3, 1, []]]);
@@ -316,7 +261,7 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
 
       it('hides raw points flagged worse than minQuality', async () => {
         await sut.store.write(flagged());
-        const q = { deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 10 };
+        const q = wholeRange('ph', 10);
         expect((await sut.store.range({ ...q, minQuality: 3 })).items.map((p) => p.value)).toEqual([
           7, 7.1, 7.3,
         ]);
@@ -325,14 +270,7 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
 
       it('counts only passing values in buckets by default and says how many it left out', async () => {
         await sut.store.write(flagged());
-        const q = {
-          deviceId: 'b1',
-          sensor: 'ph',
-          from: T0,
-          to: T0 + 10 * MIN,
-          intervalMs: 10 * MIN,
-          limit: 5,
-        };
+        const q = bucketQuery('ph', 10, 10, 5);
         const [bucket] = (await sut.store.range(q)).items;
         expect(bucket).toMatchObject({ count: 3, excluded: 1, max: 7.3, min: 7 });
         expect(bucket?.avg).toBeCloseTo((7 + 7.1 + 7.3) / 3, 9);
@@ -342,7 +280,7 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
 
       it('reads whole records back and replaces them with a newer version', async () => {
         await sut.store.write(flagged());
-        const page = await sut.store.records({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 3 });
+        const page = await sut.store.records(wholeRange('ph', 3));
         expect(page.items.map((r) => r.time)).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
         expect(page.nextToken).not.toBeNull();
         const third = page.items[2]!;
@@ -350,14 +288,7 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           { sensor: 'ph', value: 20, raw: 200, qcFlag: 4, qcTests: ['gross_range', 'spike'], unit: 'pH' },
           { sensor: 'tmp', value: 12, raw: 120 },
         ]);
-        const rest = await sut.store.records({
-          deviceId: 'b1',
-          sensor: 'ph',
-          from: T0,
-          to: NOW,
-          limit: 3,
-          nextToken: page.nextToken,
-        });
+        const rest = await sut.store.records({ ...wholeRange('ph', 3), nextToken: page.nextToken });
         expect(rest.items.map((r) => r.time)).toEqual([T0 + 3 * MIN]);
         expect(rest.nextToken).toBeNull();
 
@@ -369,9 +300,9 @@ export function telemetryStoreContract(name: string, open: () => Promise<StoreUn
           ),
         };
         expect((await sut.store.write([rewritten])).failures).toEqual([]);
-        const after = await sut.store.range({ deviceId: 'b1', sensor: 'ph', from: T0, to: NOW, limit: 10 });
+        const after = await sut.store.range(wholeRange('ph', 10));
         expect(after.items[2]).toMatchObject({ value: 2, raw: 200, qcFlag: 1, qcTests: [] });
-        const tmp = await sut.store.range({ deviceId: 'b1', sensor: 'tmp', from: T0, to: NOW, limit: 10 });
+        const tmp = await sut.store.range(wholeRange('tmp', 10));
         expect(tmp.items[2]).toMatchObject({ value: 12, raw: 120 });
         const again = await sut.store.records({
           deviceId: 'b1',

@@ -1,16 +1,13 @@
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DuckDbTelemetryStore, DynamoDbTelemetryStore, type TelemetryStore } from '../../../core/telemetry';
 import type { TelemetryRecord } from '../../../core/telemetry/types';
-import {
-  ensureTelemetryTable,
-  localClientConfig,
-  startDynamo,
-  type EmbeddedDynamo,
-} from '../../../local/embedded/dynamodb';
+import { ensureTelemetryTable, localClientConfig } from '../../../local/embedded/dynamodb';
 import { countRequests } from '../../../testkit/aws-request-counter';
+import { freshTables, useDynamo } from '../../../testkit/embedded';
+import { allPages } from '../../../testkit/pages';
 import { NOW } from '../../../testkit/telemetry-fixtures';
 
 // The DynamoDB store keeps hour and day rollups as it writes. Whatever the
@@ -20,26 +17,16 @@ import { NOW } from '../../../testkit/telemetry-fixtures';
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const DAY0 = NOW - 3 * DAY;
-let dynamo: EmbeddedDynamo;
-let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynamo();
+const freshTable = freshTables(dynamo, 'yvr-test-rollups', ensureTelemetryTable);
 
 async function freshStore(client: DynamoDBClient = dynamo.client): Promise<{
   store: DynamoDbTelemetryStore;
+  tableName: string;
   drop(): Promise<void>;
 }> {
-  const tableName = `yvr-test-rollups-${++tables}`;
-  await ensureTelemetryTable(dynamo.client, tableName);
-  return {
-    store: new DynamoDbTelemetryStore({ client, tableName, clock: () => NOW }),
-    drop: async () => void (await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }))),
-  };
+  const { tableName, drop } = await freshTable();
+  return { store: new DynamoDbTelemetryStore({ client, tableName, clock: () => NOW }), tableName, drop };
 }
 
 function rec(time: number, ph: number, version = 1, source: 'device' | 'legacy' = 'device'): TelemetryRecord {
@@ -54,27 +41,13 @@ function rec(time: number, ph: number, version = 1, source: 'device' | 'legacy' 
   };
 }
 
-async function allBuckets(store: TelemetryStore, intervalMs: number, from: number, to: number) {
-  const items = [];
-  let nextToken: string | null | undefined;
-  do {
-    const page = await store.range({
-      deviceId: 'b1',
-      sensor: 'ph',
-      from,
-      to,
-      intervalMs,
-      limit: 7,
-      nextToken,
-    });
-    // Sums in another order differ in the last bits of a double; 12 significant digits are the data's.
-    items.push(
-      ...page.items.map((p) => ({ ...p, avg: p.avg === null ? null : Number(p.avg.toPrecision(12)) })),
-    );
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return items;
-}
+// Sums in another order differ in the last bits of a double; 12 significant digits are the data's.
+const allBuckets = async (store: TelemetryStore, intervalMs: number, from: number, to: number) =>
+  (
+    await allPages((nextToken) =>
+      store.range({ deviceId: 'b1', sensor: 'ph', from, to, intervalMs, limit: 7, nextToken }),
+    )
+  ).map((p) => ({ ...p, avg: p.avg === null ? null : Number(p.avg.toPrecision(12)) }));
 
 describe('DynamoDB telemetry rollups', () => {
   it(
@@ -214,8 +187,7 @@ describe('DynamoDB telemetry rollups', () => {
   });
 
   it('skips items past their retention, which dynalite never deletes', async () => {
-    const tableName = `yvr-test-rollups-${++tables}`;
-    await ensureTelemetryTable(dynamo.client, tableName);
+    const { tableName, drop } = await freshTable();
     const writer = new DynamoDbTelemetryStore({
       client: dynamo.client,
       tableName,
@@ -230,7 +202,7 @@ describe('DynamoDB telemetry rollups', () => {
     expect((await reader(NOW + 25 * DAY).range(query)).items).toEqual([]);
     expect((await reader(NOW + 25 * DAY).range({ ...query, intervalMs: DAY })).items).toEqual([]);
     expect(writer.oldestWritable(NOW)).toBe(NOW - 30 * DAY);
-    await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }));
+    await drop();
   });
 
   it('keeps fields it does not know on each reading (quality flags of a later version)', async () => {
@@ -250,10 +222,8 @@ describe('DynamoDB telemetry rollups', () => {
   });
 
   it('reads items and rollups written before quality control as unflagged, and replaces them with a versioned write', async () => {
-    const tableName = `yvr-test-rollups-${++tables}`;
-    await ensureTelemetryTable(dynamo.client, tableName);
+    const { store, tableName, drop } = await freshStore();
     const documents = DynamoDBDocumentClient.from(dynamo.client);
-    const store = new DynamoDbTelemetryStore({ client: dynamo.client, tableName, clock: () => NOW });
     try {
       const time = DAY0 + 5 * 60_000;
       // The shapes the store wrote before flags and store versions existed.
@@ -305,7 +275,7 @@ describe('DynamoDB telemetry rollups', () => {
       ]);
       expect(await store.latest('b1')).toMatchObject([{ value: 8, qcFlag: 4, qcTests: ['gross_range'] }]);
     } finally {
-      await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }));
+      await drop();
     }
   });
 });

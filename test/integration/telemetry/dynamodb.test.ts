@@ -1,29 +1,15 @@
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll } from 'vitest';
 import { DynamoDbTelemetryStore } from '../../../core/telemetry';
-import { ensureTelemetryTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { ensureTelemetryTable } from '../../../local/embedded/dynamodb';
+import { freshTables, useDynamo } from '../../../testkit/embedded';
 import { NOW } from '../../../testkit/telemetry-fixtures';
 import { telemetryStoreContract } from './contract';
 
-let dynamo: EmbeddedDynamo;
-let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-test-data' });
-});
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynamo();
+const freshTable = freshTables(dynamo, 'yvr-test-telemetry', ensureTelemetryTable);
 
 // The DynamoDB store through the real SDK client against dynalite, one fresh table per test.
 telemetryStoreContract('DynamoDB on dynalite', async () => {
-  const tableName = `yvr-test-telemetry-${++tables}`;
-  await ensureTelemetryTable(dynamo.client, tableName);
+  const { tableName, drop } = await freshTable();
   const store = new DynamoDbTelemetryStore({ client: dynamo.client, tableName, clock: () => NOW });
-  return {
-    store,
-    close: async () => {
-      await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }));
-    },
-  };
+  return { store, close: drop };
 });

@@ -1,43 +1,22 @@
-import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createIngestionPipeline, type IngestionDeps } from '../../../core/ingestion';
-import { DuckDbTelemetryStore, TimestreamTelemetryStore } from '../../../core/telemetry';
+import { describe, expect, it } from 'vitest';
+import type { IngestionDeps } from '../../../core/ingestion';
+import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { defaultMagneticStoreRetentionDays } from '../../../core/telemetry/timestream/retention';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  NOW,
-  tenSensorMessage,
-} from '../../../testkit/telemetry-fixtures';
+import { timestreamOnFake } from '../../../testkit/fake-timestream';
+import { NOW, pipelineOnFakes, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
 
 // A buoy offline for days sends its backlog when it is back: Timestream takes it (magnetic-store
 // writes) as far back as the magnetic store's retention, and the local store applies the same window.
 
 const DAY = 86_400_000;
-const tsMock = mockClient(TimestreamWriteClient);
-afterEach(() => tsMock.reset());
 
-function pipelineOn(telemetry: IngestionDeps['telemetry']) {
-  const devices = new FakeDevices();
-  return createIngestionPipeline({
-    devices,
-    telemetry,
-    acks: new FakeAcks(devices),
-    notifier: new FakeNotifier(),
-    lastSeen: new FakeLastSeen(),
-    clock: () => NOW,
-  });
-}
+const pipelineOn = (telemetry: IngestionDeps['telemetry']) => pipelineOnFakes({ telemetry }).pipeline;
 
+/** The Timestream store, every write accepted (the table's own answer), with the given magnetic retention. */
 const timestream = (magneticStoreRetentionDays?: number) =>
-  new TimestreamTelemetryStore({
-    database: 'yvr-test-db',
-    table: 'calibrated_device_data',
-    writeClient: new TimestreamWriteClient({ region: 'us-west-2' }),
-    ...(magneticStoreRetentionDays !== undefined ? { magneticStoreRetentionDays } : {}),
+  timestreamOnFake(undefined, {
+    write: () => ({}),
+    store: magneticStoreRetentionDays !== undefined ? { magneticStoreRetentionDays } : {},
   });
 
 describe('late data (backfill)', () => {
@@ -57,16 +36,16 @@ describe('late data (backfill)', () => {
   });
 
   it('sends a reading three days old to Timestream instead of rejecting it', async () => {
-    tsMock.on(WriteRecordsCommand).resolves({});
-    const [outcome] = await pipelineOn(timestream()).process([tenSensorMessage('b1', NOW - 3 * DAY, 1)]);
+    const { store, writes } = timestream();
+    const [outcome] = await pipelineOn(store).process([tenSensorMessage('b1', NOW - 3 * DAY, 1)]);
     expect(outcome?.status).toBe('accepted');
-    const sent = tsMock.commandCalls(WriteRecordsCommand)[0]?.args[0].input;
+    const sent = writes[0];
     expect(sent?.Records?.[0]?.Time).toBe(String(NOW - 3 * DAY));
   });
 
   it('applies the same window locally as in AWS, and rejects what is older than it', async () => {
     const local = await DuckDbTelemetryStore.open({ path: ':memory:' });
-    expect(local.oldestWritable(NOW)).toBe(timestream().oldestWritable(NOW));
+    expect(local.oldestWritable(NOW)).toBe(timestream().store.oldestWritable(NOW));
     expect(local.oldestWritable(NOW)).toBe(NOW - defaultMagneticStoreRetentionDays(false) * DAY);
     const [outcome] = await pipelineOn(local).process([tenSensorMessage('b1', NOW - 31 * DAY, 1)]);
     expect(outcome?.status === 'rejected' && outcome.reason).toMatch(/older than the store accepts/);
@@ -74,6 +53,6 @@ describe('late data (backfill)', () => {
   });
 
   it('follows the table retention it is given', () => {
-    expect(timestream(3650).oldestWritable(NOW)).toBe(NOW - 3650 * DAY);
+    expect(timestream(3650).store.oldestWritable(NOW)).toBe(NOW - 3650 * DAY);
   });
 });

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll } from 'vitest';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoUserStore } from '../../../core/users';
-import { ensureTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { ensureTable } from '../../../local/embedded/dynamodb';
+import { documentClientOf } from '../../../resolvers/api/deps';
+import { freshTables, useDynamo } from '../../../testkit/embedded';
 import { describeUserStoreContract } from '../../helpers/user-store-contract';
 
-let dynamo: EmbeddedDynamo;
-let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-contract-users-0' });
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useDynamo('yvr-contract-users-0');
+const freshTable = freshTables(dynamo, 'yvr-contract-users', ensureTable);
 
 // A new table per test: the contract's list cases need an empty store.
 describeUserStoreContract('DynamoDB (dynalite)', async () => {
-  const tableName = `yvr-contract-users-${++tables}`;
-  await ensureTable(dynamo.client, tableName);
-  return new DynamoUserStore({
-    client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
-    tableName,
-  });
+  const { tableName } = await freshTable();
+  return new DynamoUserStore({ client: documentClientOf(dynamo.client), tableName });
 });
