@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { User } from '../../core/generated/graphql';
 import { ConflictError, NotFoundError } from '../../core/shared/errors';
 import type { UserStore } from '../../core/users';
+import { userProfile } from './user-fixtures';
 
-const profile = (id: string, overrides: Partial<User> = {}): User => ({
-  id,
-  email: `${id}@example.com`,
-  name: null,
-  phone: null,
-  organization: null,
-  preferences: null,
-  notifyByEmail: false,
-  notifyBySms: false,
-  followedDeviceIds: [],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...overrides,
-});
+const profile = userProfile;
 
 /**
  * What every UserStore promises, run against each implementation (the
