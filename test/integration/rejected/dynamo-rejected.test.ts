@@ -1,18 +1,9 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIngestionPipeline } from '../../../core/ingestion';
 import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../../../core/rejected';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  MemoryTelemetry,
-  NOW,
-  device,
-  message,
-} from '../../../testkit/telemetry-fixtures';
+import { devicesOf, fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, device, message } from '../../../testkit/telemetry-fixtures';
 
 let dynamo: EmbeddedDynamo;
 let tableCounter = 0;
@@ -27,16 +18,7 @@ afterAll(async () => {
 function setup() {
   const documents = DynamoDBDocumentClient.from(dynamo.client);
   const store = new DynamoRejectedStore({ client: documents, tableName: dynamo.tableName });
-  const devices = new FakeDevices(new Map());
-  const telemetry = new MemoryTelemetry();
-  const pipeline = createIngestionPipeline({
-    devices,
-    telemetry,
-    acks: new FakeAcks(devices),
-    notifier: new FakeNotifier(),
-    lastSeen: new FakeLastSeen(),
-    clock: () => NOW,
-  });
+  const { pipeline, devices, telemetry } = fakePipeline({ devices: devicesOf() });
   let now = NOW;
   const service = new RejectedMessageService({ store, pipeline, clock: () => new Date((now += 1000)) });
   return { store, service, devices, telemetry };

@@ -2,16 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createIngestionPipeline } from '../../../core/ingestion';
 import { DuckDbTelemetryStore } from '../../../core/telemetry';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  NOW,
-  tenSensorMessage,
-} from '../../../testkit/telemetry-fixtures';
+import { fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
 import { telemetryStoreContract } from './contract';
 
 telemetryStoreContract('DuckDB in memory', async () => {
@@ -22,15 +15,7 @@ telemetryStoreContract('DuckDB in memory', async () => {
 describe('DuckDB telemetry store', () => {
   it('leaves identical rows when the pipeline processes the same batch three times', async () => {
     const store = await DuckDbTelemetryStore.open({ path: ':memory:' });
-    const devices = new FakeDevices();
-    const pipeline = createIngestionPipeline({
-      devices,
-      telemetry: store,
-      acks: new FakeAcks(devices),
-      notifier: new FakeNotifier(),
-      lastSeen: new FakeLastSeen(),
-      clock: () => NOW,
-    });
+    const { pipeline } = fakePipeline({ telemetry: store });
     const batch = Array.from({ length: 30 }, (_, i) => tenSensorMessage('b1', NOW - (i + 1) * 60_000, i));
     const snapshots = [];
     for (let run = 0; run < 3; run++) {

@@ -1,17 +1,11 @@
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIngestionPipeline, type IngestionDeps } from '../../../core/ingestion';
+import type { IngestionDeps } from '../../../core/ingestion';
 import { DuckDbTelemetryStore, TimestreamTelemetryStore } from '../../../core/telemetry';
 import { defaultMagneticStoreRetentionDays } from '../../../core/telemetry/timestream/retention';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  NOW,
-  tenSensorMessage,
-} from '../../../testkit/telemetry-fixtures';
+import { fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
 
 // A buoy offline for days sends its backlog when it is back: Timestream takes it (magnetic-store
 // writes) as far back as the magnetic store's retention, and the local store applies the same window.
@@ -20,17 +14,7 @@ const DAY = 86_400_000;
 const tsMock = mockClient(TimestreamWriteClient);
 afterEach(() => tsMock.reset());
 
-function pipelineOn(telemetry: IngestionDeps['telemetry']) {
-  const devices = new FakeDevices();
-  return createIngestionPipeline({
-    devices,
-    telemetry,
-    acks: new FakeAcks(devices),
-    notifier: new FakeNotifier(),
-    lastSeen: new FakeLastSeen(),
-    clock: () => NOW,
-  });
-}
+const pipelineOn = (telemetry: IngestionDeps['telemetry']) => fakePipeline({ telemetry }).pipeline;
 
 const timestream = (magneticStoreRetentionDays?: number) =>
   new TimestreamTelemetryStore({

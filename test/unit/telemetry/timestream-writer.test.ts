@@ -8,18 +8,11 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createIngestionPipeline } from '../../../core/ingestion';
 import { TimestreamTelemetryStore } from '../../../core/telemetry';
 import { packRequest, recordBytes, requestBytes } from '../../../core/telemetry/timestream/layout';
 import type { TelemetryRecord } from '../../../core/telemetry/types';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  NOW,
-  tenSensorMessage,
-} from '../../../testkit/telemetry-fixtures';
+import { fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
 
 const tsMock = mockClient(TimestreamWriteClient);
 const sleeps: number[] = [];
@@ -113,15 +106,7 @@ describe('Timestream writer', () => {
 
   it('sends identical WriteRecords requests when the same batch is processed three times', async () => {
     tsMock.on(WriteRecordsCommand).resolves({});
-    const devices = new FakeDevices();
-    const pipeline = createIngestionPipeline({
-      devices,
-      telemetry: store(),
-      acks: new FakeAcks(devices),
-      notifier: new FakeNotifier(),
-      lastSeen: new FakeLastSeen(),
-      clock: () => NOW,
-    });
+    const { pipeline } = fakePipeline({ telemetry: store() });
     const batch = Array.from({ length: 20 }, (_, i) => tenSensorMessage('b1', NOW - (i + 1) * 60_000, i));
     for (let run = 0; run < 3; run++) await pipeline.process(batch);
     const inputs = writeInputs();
