@@ -1,26 +1,11 @@
-import { afterAll, beforeAll } from 'vitest';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoUserStore } from '../../../core/users';
-import { ensureTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { dynaliteTables } from '../../helpers/dynalite-tables';
 import { describeUserStoreContract } from '../../helpers/user-store-contract';
 
-let dynamo: EmbeddedDynamo;
-let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: 'yvr-contract-users-0' });
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const { freshTable } = dynaliteTables('yvr-contract-users');
 
 // A new table per test: the contract's list cases need an empty store.
 describeUserStoreContract('DynamoDB (dynalite)', async () => {
-  const tableName = `yvr-contract-users-${++tables}`;
-  await ensureTable(dynamo.client, tableName);
-  return new DynamoUserStore({
-    client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
-    tableName,
-  });
+  const { documents, tableName } = await freshTable();
+  return new DynamoUserStore({ client: documents, tableName });
 });
