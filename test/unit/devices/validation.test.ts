@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCreateDeviceInput, parseUpdateDeviceInput } from '../../../core/devices';
-import { ValidationError } from '../../../core/shared/errors';
-
-const issuesOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.issues;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-};
+import { issuesOf } from '../../helpers/validation-issues';
 
 describe('parseCreateDeviceInput', () => {
   it('applies the defaults', () => {
