@@ -12,6 +12,7 @@ import { DynamoDeviceStore, type SettingsWrite } from '../../../core/devices';
 import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from '../../../core/devices/errors';
 import { ServiceUnavailableError } from '../../../core/shared/errors';
 import { encodeToken } from '../../../core/shared/pagination';
+import { sensorFixture } from '../../helpers/device-fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const store = new DynamoDeviceStore({
@@ -30,21 +31,7 @@ const write: SettingsWrite = {
     enabled: true,
     location: { latitude: 1, longitude: 2 },
     sensorIntervalMs: 600_000,
-    sensors: [
-      {
-        id: 'ph',
-        measurement: 'ph',
-        unit: null,
-        enabled: true,
-        min: null,
-        max: null,
-        alertsEnabled: false,
-        decimals: 2,
-        calibration: null,
-        alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
-        qc: null,
-      },
-    ],
+    sensors: [sensorFixture('ph')],
     silenceAfterIntervals: 3,
   },
   version: 2,
