@@ -1,14 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
   NotFoundError,
@@ -17,10 +8,10 @@ import {
 } from '../../../core/shared/errors';
 import { encodeToken } from '../../../core/shared/pagination';
 import { DynamoUserStore } from '../../../core/users';
+import { conditionFailed, mockedDocuments } from '../../helpers/dynamodb-mock';
 import { userProfile } from '../../helpers/user-fixtures';
 
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
-const mock = mockClient(documents);
+const { documents, mock } = mockedDocuments();
 const store = new DynamoUserStore({ client: documents, tableName: 'yvr-test-data' });
 
 const item = (id: string) => ({
@@ -33,9 +24,6 @@ const item = (id: string) => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 });
-
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 beforeEach(() => mock.reset());
 
