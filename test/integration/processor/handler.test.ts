@@ -1,9 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import {
-  ThrottlingException,
-  TimestreamWriteClient,
-  WriteRecordsCommand,
-} from '@aws-sdk/client-timestream-write';
+import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,6 +10,7 @@ import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamo
 import { FakePublisher } from '../../helpers/devices-harness';
 import { message, sqsEvent, sqsRecord } from '../../../testkit/telemetry-fixtures';
 import { TWO_SENSORS } from '../../helpers/reliability-harness';
+import { timestreamThrottled } from '../../helpers/timestream-errors';
 
 // The Lambda entry exactly as the CDK app bundles it: configuration from the
 // environment, DynamoDB on dynalite (through the SDK's service endpoint
@@ -110,13 +107,7 @@ describe('calibration processor entry', () => {
   });
 
   it('fails only the records Timestream kept throttling, after bounded retries', async () => {
-    timestream.on(WriteRecordsCommand).rejects(
-      new ThrottlingException({
-        message: 'Rate exceeded',
-        Message: 'Rate exceeded',
-        $metadata: { httpStatusCode: 429 },
-      }),
-    );
+    timestream.on(WriteRecordsCommand).rejects(timestreamThrottled());
     const now = Date.now();
     const response = await handler(
       sqsEvent([

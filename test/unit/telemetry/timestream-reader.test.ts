@@ -126,14 +126,8 @@ describe('Timestream reader', () => {
         ],
       ),
     );
-    const page = await store().range({
-      deviceId: 'b1',
-      sensor: 'ph',
-      from: NOW - HOUR,
-      to: NOW,
-      intervalMs: 300_000,
-      limit: 1,
-    });
+    const query = { deviceId: 'b1', sensor: 'ph', from: NOW - HOUR, to: NOW, intervalMs: 300_000, limit: 1 };
+    const page = await store().range(query);
     expect(queries()[1]?.QueryString).toContain(
       'SELECT bin(time, 300s) AS bucket, avg(CASE WHEN coalesce(CAST(NULL AS BIGINT), CASE WHEN CAST(NULL AS BIGINT) IS NULL THEN 2 ELSE 1 END) <= 3 THEN "ph" END) AS avg',
     );
@@ -143,15 +137,7 @@ describe('Timestream reader', () => {
     ]);
     expect(page.nextToken).not.toBeNull();
 
-    await store().range({
-      deviceId: 'b1',
-      sensor: 'ph',
-      from: NOW - HOUR,
-      to: NOW,
-      intervalMs: 300_000,
-      limit: 1,
-      nextToken: page.nextToken,
-    });
+    await store().range({ ...query, nextToken: page.nextToken });
     expect(queries().at(-1)?.QueryString).toContain(`time >= from_milliseconds(${NOW - HOUR + 300_000})`);
   });
 

@@ -1,7 +1,5 @@
 import {
-  InternalServerException,
   RejectedRecordsException,
-  ThrottlingException,
   TimestreamWriteClient,
   ValidationException,
   WriteRecordsCommand,
@@ -13,6 +11,7 @@ import { packRequest, recordBytes, requestBytes } from '../../../core/telemetry/
 import type { TelemetryRecord } from '../../../core/telemetry/types';
 import { fakePipeline } from '../../../testkit/fake-pipeline';
 import { NOW, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
+import { timestreamInternalError, timestreamThrottled } from '../../helpers/timestream-errors';
 
 const tsMock = mockClient(TimestreamWriteClient);
 const sleeps: number[] = [];
@@ -147,16 +146,8 @@ describe('Timestream writer', () => {
   it('retries throttling with bounded, jittered backoff and succeeds', async () => {
     tsMock
       .on(WriteRecordsCommand)
-      .rejectsOnce(
-        new ThrottlingException({
-          message: 'Rate exceeded',
-          Message: 'Rate exceeded',
-          $metadata: { httpStatusCode: 429 },
-        }),
-      )
-      .rejectsOnce(
-        new InternalServerException({ message: 'oops', Message: 'oops', $metadata: { httpStatusCode: 500 } }),
-      )
+      .rejectsOnce(timestreamThrottled())
+      .rejectsOnce(timestreamInternalError())
       .resolves({});
     const result = await store().write([record('b1', NOW)]);
     expect(result.failures).toEqual([]);
@@ -166,13 +157,7 @@ describe('Timestream writer', () => {
   });
 
   it('reports every record retryable once throttling outlasts the attempts', async () => {
-    tsMock.on(WriteRecordsCommand).rejects(
-      new ThrottlingException({
-        message: 'Rate exceeded',
-        Message: 'Rate exceeded',
-        $metadata: { httpStatusCode: 429 },
-      }),
-    );
+    tsMock.on(WriteRecordsCommand).rejects(timestreamThrottled());
     const result = await store().write([record('b1', NOW), record('b2', NOW)]);
     expect(writeInputs()).toHaveLength(4);
     expect(result.failures.map((f) => [f.index, f.retryable])).toEqual([
