@@ -2,9 +2,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   AdminCreateUserCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminSetUserPasswordCommand,
@@ -211,8 +208,7 @@ describe('CognitoAccountDirectory ends the sessions of an account it removes or 
     mock.on(AdminUserGlobalSignOutCommand).rejects(cognitoError('InternalErrorException', 'server'));
     await expect(directory.delete('sub-4')).rejects.toThrow();
     await expect(directory.setEnabled('sub-4', false)).rejects.toThrow();
-    expect(mock.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
-    expect(mock.commandCalls(AdminDisableUserCommand)).toHaveLength(0);
-    expect(mock.commandCalls(AdminEnableUserCommand)).toHaveLength(0);
+    // Only the two failed sign-outs went out: no delete, disable or enable.
+    expect(sent()).toEqual(['AdminUserGlobalSignOutCommand', 'AdminUserGlobalSignOutCommand']);
   });
 });
