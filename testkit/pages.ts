@@ -1,31 +1,41 @@
-/** One page of a paged answer, as the API and the stores give it. */
-export interface Page<T> {
+/** One page as the stores and services answer a list: items and the token of the next page. */
+export interface PageOf<T> {
   items: readonly T[];
   nextToken?: string | null;
 }
 
-/** The error of a paged read that did not end within its page bound. */
+/** A list that kept answering a next token after {@link allPages}' page limit. */
 export class TooManyPagesError extends Error {
   override readonly name = 'TooManyPagesError';
 }
 
 /**
- * Reads every page, following nextToken from the first page (asked with
- * `null`) until a page has none, and returns the items in order. Bounded: a
- * store that hands out tokens forever fails after `maxPages` pages instead of
- * running into the test timeout.
+ * Follows a paged list from the first page to the one without a next token
+ * and returns every page in order. It gives up with TooManyPagesError after
+ * `maxPages`, so a list whose token never ends fails the test instead of
+ * hanging it.
  */
 export async function allPages<T>(
-  page: (nextToken: string | null) => Promise<Page<T>>,
+  fetch: (nextToken: string | null) => Promise<PageOf<T>>,
   maxPages = 1_000,
-): Promise<T[]> {
-  const items: T[] = [];
+): Promise<PageOf<T>[]> {
+  const pages: PageOf<T>[] = [];
   let token: string | null = null;
-  for (let pages = 0; pages < maxPages; pages++) {
-    const answer: Page<T> = await page(token);
-    items.push(...answer.items);
-    token = answer.nextToken ?? null;
-    if (token === null) return items;
-  }
-  throw new TooManyPagesError(`still a nextToken after ${maxPages} pages`);
+  do {
+    if (pages.length >= maxPages) {
+      throw new TooManyPagesError(`still answering a next token after ${maxPages} pages`);
+    }
+    const page = await fetch(token);
+    pages.push(page);
+    token = page.nextToken ?? null;
+  } while (token);
+  return pages;
+}
+
+/** Every item of a paged list, in page order (see {@link allPages}). */
+export async function allItems<T>(
+  fetch: (nextToken: string | null) => Promise<PageOf<T>>,
+  maxPages?: number,
+): Promise<T[]> {
+  return (await allPages(fetch, maxPages)).flatMap((p) => p.items);
 }

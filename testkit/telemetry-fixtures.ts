@@ -1,16 +1,13 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Device } from '../core/generated/graphql';
 import type { DeviceAck } from '../core/devices/model';
-import {
-  createIngestionPipeline,
-  type AckRecorder,
-  type ChangeNotifier,
-  type DeviceLookup,
-  type InboundMessage,
-  type IngestionDeps,
-  type IngestionDevice,
-  type IngestionPipeline,
-  type LastSeenWriter,
+import type {
+  AckRecorder,
+  ChangeNotifier,
+  DeviceLookup,
+  InboundMessage,
+  IngestionDevice,
+  LastSeenWriter,
 } from '../core/ingestion';
 import type { CalibrationSensor } from '../core/ingestion/types';
 import type { TelemetryStore } from '../core/telemetry';
@@ -155,52 +152,4 @@ export class MemoryTelemetry implements Pick<TelemetryStore, 'write' | 'oldestWr
     });
     return { failures };
   }
-}
-
-/** What {@link pipelineOnFakes} takes: the telemetry sink and the fakes to use instead of fresh ones. */
-export interface FakePipelineOptions<T extends IngestionDeps['telemetry']> {
-  telemetry?: T;
-  devices?: FakeDevices;
-  /** recordAck throws this (an ack the device service refuses). */
-  ackFailure?: unknown;
-  notifierFails?: boolean;
-  clock?: () => number;
-  /** Further pipeline dependencies (alerts, quality, logger). */
-  extra?: Pick<IngestionDeps, 'alerts' | 'quality' | 'logger'>;
-}
-
-/** The ingestion pipeline on fakes, and the fakes, to look at what it did. */
-export interface FakePipeline<T extends IngestionDeps['telemetry']> {
-  pipeline: IngestionPipeline;
-  devices: FakeDevices;
-  telemetry: T;
-  acks: FakeAcks;
-  notifier: FakeNotifier;
-  lastSeen: FakeLastSeen;
-}
-
-/**
- * The ingestion pipeline wired to fakes (device b1 with the ten sensors unless
- * `devices` is given, a memory telemetry sink unless `telemetry` is), its
- * clock at {@link NOW}: the wiring the pipeline tests, the local-processor
- * bench and the store tests that run messages through the pipeline share.
- */
-export function pipelineOnFakes<T extends IngestionDeps['telemetry'] = MemoryTelemetry>(
-  options: FakePipelineOptions<T> = {},
-): FakePipeline<T> {
-  const devices = options.devices ?? new FakeDevices();
-  const telemetry = options.telemetry ?? (new MemoryTelemetry() as unknown as T);
-  const acks = new FakeAcks(devices, options.ackFailure);
-  const notifier = new FakeNotifier(options.notifierFails);
-  const lastSeen = new FakeLastSeen();
-  const pipeline = createIngestionPipeline({
-    devices,
-    telemetry,
-    acks,
-    notifier,
-    lastSeen,
-    clock: options.clock ?? (() => NOW),
-    ...options.extra,
-  });
-  return { pipeline, devices, telemetry, acks, notifier, lastSeen };
 }

@@ -1,17 +1,9 @@
 import type { BenchSection } from '../lib';
-import { createIngestionPipeline, type InboundMessage, type MessageOutcome } from '../../core/ingestion';
+import type { InboundMessage, MessageOutcome } from '../../core/ingestion';
 import { lambdaBatchRunner } from '../../local/processor/local-processor';
 import { DeviceCache } from '../../processors/calibration/device-cache';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  MemoryTelemetry,
-  NOW,
-  device,
-  tenSensorMessage,
-} from '../../testkit/telemetry-fixtures';
+import { devicesOf, fakePipeline } from '../../testkit/fake-pipeline';
+import { NOW, device, tenSensorMessage } from '../../testkit/telemetry-fixtures';
 
 // Issue 11 item 3: what running the calibration Lambda's SQS batch handler locally costs
 // (IoT-rule envelope encoded, decoded by decode.ts, Powertools' partial batch response),
@@ -23,16 +15,10 @@ const BATCH = 100;
 const ROUNDS = 5;
 
 export default async function localProcessor(): Promise<BenchSection> {
-  const devices = new FakeDevices(
-    new Map(Array.from({ length: DEVICES }, (_, i) => [`b${i}`, device(`b${i}`)])),
-  );
-  const pipeline = createIngestionPipeline({
-    devices: new DeviceCache({ source: devices, clock: () => NOW }),
-    telemetry: new MemoryTelemetry(),
-    acks: new FakeAcks(devices),
-    notifier: new FakeNotifier(),
-    lastSeen: new FakeLastSeen(),
-    clock: () => NOW,
+  const devices = devicesOf(...Array.from({ length: DEVICES }, (_, i) => device(`b${i}`)));
+  const { pipeline } = fakePipeline({
+    devices,
+    lookup: new DeviceCache({ source: devices, clock: () => NOW }),
   });
   const keepNothing = { keep: async () => new Set<MessageOutcome>() };
   const run = lambdaBatchRunner({ pipeline, rejected: keepNothing });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountDirectory } from '../../core/accounts';
 import { ConflictError, NotFoundError } from '../../core/shared/errors';
+import { allPages } from '../../testkit/pages';
 
 const PASSWORD = 'Drain-Off-2024!';
 
@@ -101,14 +102,12 @@ export function describeAccountDirectoryContract(name: string, directoryOf: () =
       const made = new Set<string>();
       for (let i = 0; i < 4; i++)
         made.add((await directory.create({ email: email('list'), sendInvitation: false })).username);
-      const seen: string[] = [];
-      let token: string | null = null;
-      do {
+      const pages = await allPages(async (token) => {
         const page = await directory.list(3, token);
-        expect(page.accounts.length).toBeLessThanOrEqual(3);
-        seen.push(...page.accounts.map((a) => a.username));
-        token = page.nextToken;
-      } while (token);
+        return { items: page.accounts, nextToken: page.nextToken };
+      });
+      for (const page of pages) expect(page.items.length).toBeLessThanOrEqual(3);
+      const seen = pages.flatMap((p) => p.items.map((a) => a.username));
       expect(new Set(seen).size).toBe(seen.length);
       for (const username of made) expect(seen).toContain(username);
     });

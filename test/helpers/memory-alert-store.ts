@@ -6,7 +6,9 @@ import type { Page } from '../../core/shared/pagination';
 /**
  * An AlertStore in memory with the DynamoDB adapter's conditions (open only
  * into a free slot and after its resolvedThrough; resolve only the open
- * alert), for unit tests of the service.
+ * alert; record only a worse value), for unit tests of the service; the
+ * shared contract (alert-store-contract.ts) holds it to the adapter. Silence
+ * watches are not kept: expiredWatches finds none.
  */
 export class MemoryAlertStore implements AlertStore {
   readonly slots = new Map<string, AlertSlot>();
@@ -23,10 +25,18 @@ export class MemoryAlertStore implements AlertStore {
     return { ok: true, value: alert };
   }
 
-  async recordWorse(alert: Pick<Alert, 'id' | 'kind'>, worstValue: number, lastValue: number): Promise<void> {
+  async recordWorse(
+    alert: Pick<Alert, 'id' | 'kind'>,
+    worstValue: number,
+    lastValue: number,
+    at: string,
+  ): Promise<void> {
     this.writes++;
     const a = this.alerts.get(alert.id);
-    if (a && a.state !== 'RESOLVED') Object.assign(a, { worstValue, lastValue });
+    if (!a || a.state === 'RESOLVED') return;
+    const worse =
+      a.worstValue === null || (alert.kind === 'LOW' ? worstValue < a.worstValue : worstValue > a.worstValue);
+    if (worse) Object.assign(a, { worstValue, lastValue, updatedAt: at });
   }
 
   async resolve(
@@ -42,15 +52,26 @@ export class MemoryAlertStore implements AlertStore {
     if (current?.alertId !== alertId) return { ok: false, current };
     this.slots.set(`${deviceId}/${rule}`, { resolvedThrough });
     const a = this.alerts.get(alertId);
-    if (a)
-      Object.assign(a, { state: 'RESOLVED', resolvedAt: at, ...(lastValue === null ? {} : { lastValue }) });
+    if (a && a.state !== 'RESOLVED')
+      Object.assign(a, {
+        state: 'RESOLVED',
+        resolvedAt: at,
+        updatedAt: at,
+        ...(lastValue === null ? {} : { lastValue }),
+      });
     return { ok: true, value: a && { ...a } };
   }
 
   async acknowledge(id: string, by: string, note: string | null, at: string): Promise<Alert | undefined> {
     const a = this.alerts.get(id);
     if (!a || a.state !== 'OPEN') return undefined;
-    Object.assign(a, { state: 'ACKNOWLEDGED', acknowledgedBy: by, acknowledgedAt: at, note });
+    Object.assign(a, {
+      state: 'ACKNOWLEDGED',
+      acknowledgedBy: by,
+      acknowledgedAt: at,
+      updatedAt: at,
+      ...(note === null ? {} : { note }),
+    });
     return { ...a };
   }
 
@@ -80,7 +101,7 @@ export class MemoryAlertStore implements AlertStore {
   async resolveOrphan(alertId: string, at: string): Promise<Alert | undefined> {
     const a = this.alerts.get(alertId);
     if (!a || a.state === 'RESOLVED') return undefined;
-    Object.assign(a, { state: 'RESOLVED', resolvedAt: at });
+    Object.assign(a, { state: 'RESOLVED', resolvedAt: at, updatedAt: at });
     return { ...a };
   }
 

@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { TelemetryStore } from '../../core/telemetry';
+import { allItems } from '../../testkit/pages';
 
 /** Every stored point of one sensor in [from, to), all pages, as `time -> value`. */
 export async function storedPoints(
@@ -9,14 +10,10 @@ export async function storedPoints(
   from: number,
   to: number,
 ): Promise<Map<number, number | null>> {
-  const points = new Map<number, number | null>();
-  let nextToken: string | null | undefined;
-  do {
-    const page = await store.range({ deviceId, sensor, from, to, limit: 1000, nextToken: nextToken ?? null });
-    for (const p of page.items) points.set(Date.parse(p.time), p.value ?? null);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return points;
+  const items = await allItems((nextToken) =>
+    store.range({ deviceId, sensor, from, to, limit: 1000, nextToken }),
+  );
+  return new Map(items.map((p) => [Date.parse(p.time), p.value ?? null]));
 }
 
 /**

@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { User } from '../../core/generated/graphql';
 import { ConflictError, NotFoundError } from '../../core/shared/errors';
 import type { UserStore } from '../../core/users';
+import { allPages } from '../../testkit/pages';
+import { userProfile } from './user-fixtures';
 
-const profile = (id: string, overrides: Partial<User> = {}): User => ({
-  id,
-  email: `${id}@example.com`,
-  name: null,
-  phone: null,
-  organization: null,
-  preferences: null,
-  notifyByEmail: false,
-  notifyBySms: false,
-  followedDeviceIds: [],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...overrides,
-});
+const profile = userProfile;
 
 /**
  * What every UserStore promises, run against each implementation (the
@@ -90,18 +78,10 @@ export function describeUserStoreContract(name: string, fresh: () => Promise<Use
       const store = await fresh();
       const ids = ['e-1', 'a-1', 'c-1', 'b-1', 'd-1'];
       for (const id of ids) await store.create(profile(id));
-      const seen: string[] = [];
-      const tokens: (string | null)[] = [];
-      let token: string | null = null;
-      do {
-        const page = await store.list(2, token);
-        expect(page.items.length).toBeGreaterThan(0);
-        seen.push(...page.items.map((u) => u.id));
-        token = page.nextToken;
-        tokens.push(token);
-      } while (token);
-      expect(seen).toEqual([...ids].sort());
-      expect(tokens).toHaveLength(3);
+      const pages = await allPages((token) => store.list(2, token));
+      for (const page of pages) expect(page.items.length).toBeGreaterThan(0);
+      expect(pages.flatMap((p) => p.items.map((u) => u.id))).toEqual([...ids].sort());
+      expect(pages.map((p) => p.nextToken === null)).toEqual([false, false, true]);
     });
 
     it('lists an empty store as one empty page', async () => {

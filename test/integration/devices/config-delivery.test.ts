@@ -11,7 +11,7 @@ import { isErrorEnvelope } from '../../../core/shared/errors';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { mutation, query } from '../../../testkit/appsync-event';
 import { PH_SENSOR, sensorInput } from '../../../testkit/device-inputs';
-import { allPages } from '../../../testkit/pages';
+import { allItems } from '../../../testkit/pages';
 import { waitFor } from '../../../testkit/wait-for';
 import {
   FakePublisher,
@@ -384,7 +384,7 @@ describe('history and rollback', () => {
     dataOf(await h.api.resolve(mutation('deleteSensor', { deviceId: 'hist-1', sensorId: 'tmp' })));
     dataOf(await update({ id: 'hist-1', sensors: [{ ...sensors[0], enabled: false }] }));
 
-    const items = await allPages(async (nextToken) =>
+    const items = await allItems(async (nextToken) =>
       dataOf<DeviceConfigVersionConnection>(
         await h.api.resolve(query('deviceConfigHistory', { deviceId: 'hist-1', limit: 1, nextToken })),
       ),

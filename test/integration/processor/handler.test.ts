@@ -1,8 +1,4 @@
-import {
-  ThrottlingException,
-  TimestreamWriteClient,
-  WriteRecordsCommand,
-} from '@aws-sdk/client-timestream-write';
+import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +6,7 @@ import { logger } from '../../../core/shared/logger';
 import { useDynamo } from '../../../testkit/embedded';
 import { message, sqsEvent, sqsRecord } from '../../../testkit/telemetry-fixtures';
 import { createDevices } from '../../helpers/reliability-harness';
+import { timestreamThrottled } from '../../helpers/timestream-errors';
 
 // The Lambda entry exactly as the CDK app bundles it: configuration from the
 // environment, DynamoDB on dynalite (through the SDK's service endpoint
@@ -89,13 +86,7 @@ describe('calibration processor entry', () => {
   });
 
   it('fails only the records Timestream kept throttling, after bounded retries', async () => {
-    timestream.on(WriteRecordsCommand).rejects(
-      new ThrottlingException({
-        message: 'Rate exceeded',
-        Message: 'Rate exceeded',
-        $metadata: { httpStatusCode: 429 },
-      }),
-    );
+    timestream.on(WriteRecordsCommand).rejects(timestreamThrottled());
     const now = Date.now();
     const response = await handler(
       sqsEvent([

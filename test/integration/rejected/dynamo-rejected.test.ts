@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoRejectedStore, RejectedMessageService, toRejectedMessage } from '../../../core/rejected';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { useDynamo } from '../../../testkit/embedded';
-import { FakeDevices, NOW, device, message, pipelineOnFakes } from '../../../testkit/telemetry-fixtures';
+import { devicesOf, fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, device, message } from '../../../testkit/telemetry-fixtures';
 
 const dynamo = useDynamo();
 let tableCounter = 0;
@@ -12,7 +13,7 @@ function setup() {
     client: documentClientOf(dynamo.client),
     tableName: dynamo.tableName,
   });
-  const { pipeline, devices, telemetry } = pipelineOnFakes({ devices: new FakeDevices(new Map()) });
+  const { pipeline, devices, telemetry } = fakePipeline({ devices: devicesOf() });
   let now = NOW;
   const service = new RejectedMessageService({ store, pipeline, clock: () => new Date((now += 1000)) });
   return { store, service, devices, telemetry };

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDbTelemetryStore } from '../../../core/telemetry';
-import { NOW, pipelineOnFakes, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
+import { fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
 import { telemetryStoreContract } from './contract';
 
 telemetryStoreContract('DuckDB in memory', async () => {
@@ -14,7 +15,7 @@ telemetryStoreContract('DuckDB in memory', async () => {
 describe('DuckDB telemetry store', () => {
   it('leaves identical rows when the pipeline processes the same batch three times', async () => {
     const store = await DuckDbTelemetryStore.open({ path: ':memory:' });
-    const { pipeline } = pipelineOnFakes({ telemetry: store });
+    const { pipeline } = fakePipeline({ telemetry: store });
     const batch = Array.from({ length: 30 }, (_, i) => tenSensorMessage('b1', NOW - (i + 1) * 60_000, i));
     const snapshots = [];
     for (let run = 0; run < 3; run++) {

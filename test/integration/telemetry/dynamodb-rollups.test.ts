@@ -7,7 +7,7 @@ import type { TelemetryRecord } from '../../../core/telemetry/types';
 import { ensureTelemetryTable, localClientConfig } from '../../../local/embedded/dynamodb';
 import { countRequests } from '../../../testkit/aws-request-counter';
 import { freshTables, useDynamo } from '../../../testkit/embedded';
-import { allPages } from '../../../testkit/pages';
+import { allItems } from '../../../testkit/pages';
 import { NOW } from '../../../testkit/telemetry-fixtures';
 
 // The DynamoDB store keeps hour and day rollups as it writes. Whatever the
@@ -44,7 +44,7 @@ function rec(time: number, ph: number, version = 1, source: 'device' | 'legacy' 
 // Sums in another order differ in the last bits of a double; 12 significant digits are the data's.
 const allBuckets = async (store: TelemetryStore, intervalMs: number, from: number, to: number) =>
   (
-    await allPages((nextToken) =>
+    await allItems((nextToken) =>
       store.range({ deviceId: 'b1', sensor: 'ph', from, to, intervalMs, limit: 7, nextToken }),
     )
   ).map((p) => ({ ...p, avg: p.avg === null ? null : Number(p.avg.toPrecision(12)) }));

@@ -3,14 +3,15 @@ import type { IngestionDeps } from '../../../core/ingestion';
 import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { defaultMagneticStoreRetentionDays } from '../../../core/telemetry/timestream/retention';
 import { timestreamOnFake } from '../../../testkit/fake-timestream';
-import { NOW, pipelineOnFakes, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
+import { fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
 
 // A buoy offline for days sends its backlog when it is back: Timestream takes it (magnetic-store
 // writes) as far back as the magnetic store's retention, and the local store applies the same window.
 
 const DAY = 86_400_000;
 
-const pipelineOn = (telemetry: IngestionDeps['telemetry']) => pipelineOnFakes({ telemetry }).pipeline;
+const pipelineOn = (telemetry: IngestionDeps['telemetry']) => fakePipeline({ telemetry }).pipeline;
 
 /** The Timestream store, every write accepted (the table's own answer), with the given magnetic retention. */
 const timestream = (magneticStoreRetentionDays?: number) =>

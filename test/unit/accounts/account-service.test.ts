@@ -10,6 +10,7 @@ import {
 import type { Caller } from '../../../core/shared/identity';
 import { MemoryAccountDirectory } from '../../helpers/memory-account-directory';
 import { MemoryUserStore } from '../../helpers/memory-user-store';
+import { userProfile } from '../../helpers/user-fixtures';
 
 const admin: Caller = { kind: 'user', sub: 'admin-1', username: 'admin-1', groups: ['admin'] };
 const PASSWORD = 'Drain-Off-2024!';
@@ -158,19 +159,7 @@ describe('AccountService.addUserAccount', () => {
 describe('AccountService.updateUserAccount', () => {
   it('changes the email in the directory and in the linked profile', async () => {
     const account = directory.seed('old@example.com');
-    await profiles.create({
-      id: account.sub,
-      email: 'old@example.com',
-      name: 'Erin',
-      phone: null,
-      organization: null,
-      preferences: null,
-      notifyByEmail: false,
-      notifyBySms: false,
-      followedDeviceIds: [],
-      createdAt: 'c',
-      updatedAt: 'c',
-    });
+    await profiles.create(userProfile(account.sub, { email: 'old@example.com', name: 'Erin' }));
     const updated = await service.updateUserAccount(admin, {
       username: account.username,
       email: 'new@example.com',
@@ -188,19 +177,7 @@ describe('AccountService.updateUserAccount', () => {
 
   it('relinks the profile on a retry when Cognito already has the new email', async () => {
     const account = directory.seed('new@example.com');
-    await profiles.create({
-      id: account.sub,
-      email: 'old@example.com',
-      name: null,
-      phone: null,
-      organization: null,
-      preferences: null,
-      notifyByEmail: false,
-      notifyBySms: false,
-      followedDeviceIds: [],
-      createdAt: 'c',
-      updatedAt: 'c',
-    });
+    await profiles.create(userProfile(account.sub, { email: 'old@example.com' }));
     await service.updateUserAccount(admin, { username: account.username, email: 'new@example.com' });
     expect(directory.calls).not.toContain('setEmail');
     expect(profiles.profiles.get(account.sub)?.email).toBe('new@example.com');
@@ -254,19 +231,7 @@ describe('AccountService.updateUserAccount', () => {
 describe('AccountService.deleteUserAccount', () => {
   it('deletes the profile, then the account, and returns the account with its role', async () => {
     const account = directory.seed('a@example.com', ['user']);
-    await profiles.create({
-      id: account.sub,
-      email: 'a@example.com',
-      name: null,
-      phone: null,
-      organization: null,
-      preferences: null,
-      notifyByEmail: false,
-      notifyBySms: false,
-      followedDeviceIds: [],
-      createdAt: 'c',
-      updatedAt: 'c',
-    });
+    await profiles.create(userProfile(account.sub, { email: 'a@example.com' }));
     const deleted = await service.deleteUserAccount(admin, account.username);
     expect(deleted).toMatchObject({ email: 'a@example.com', role: 'USER' });
     expect(profiles.profiles.size).toBe(0);

@@ -6,6 +6,7 @@ import {
   AdminListGroupsForUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   CognitoIdentityProviderServiceException,
   ListUsersCommand,
@@ -173,5 +174,41 @@ describe('CognitoAccountDirectory', () => {
     const missingGroup = cognitoError('ResourceNotFoundException');
     mock.on(ListUsersInGroupCommand).rejects(missingGroup);
     await expect(directory.membersOf('admin')).rejects.toBe(missingGroup);
+  });
+});
+
+/** The commands sent, by name, in order. */
+const sent = () => mock.calls().map((call) => (call.args[0] as object).constructor.name);
+
+describe('CognitoAccountDirectory ends the sessions of an account it removes or disables', () => {
+  beforeEach(() => {
+    mock.onAnyCommand().resolves({});
+  });
+
+  it('signs the account out globally before deleting it', async () => {
+    await directory.delete('sub-1');
+    expect(sent()).toEqual(['AdminUserGlobalSignOutCommand', 'AdminDeleteUserCommand']);
+    expect(mock.commandCalls(AdminUserGlobalSignOutCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'pool-1',
+      Username: 'sub-1',
+    });
+  });
+
+  it('signs the account out globally before disabling it', async () => {
+    await directory.setEnabled('sub-2', false);
+    expect(sent()).toEqual(['AdminUserGlobalSignOutCommand', 'AdminDisableUserCommand']);
+  });
+
+  it('does not sign out an account it enables', async () => {
+    await directory.setEnabled('sub-3', true);
+    expect(sent()).toEqual(['AdminEnableUserCommand']);
+  });
+
+  it('does not delete or disable when the sign-out fails, so nothing is half done', async () => {
+    mock.on(AdminUserGlobalSignOutCommand).rejects(cognitoError('InternalErrorException', 'server'));
+    await expect(directory.delete('sub-4')).rejects.toThrow();
+    await expect(directory.setEnabled('sub-4', false)).rejects.toThrow();
+    // Only the two failed sign-outs went out: no delete, disable or enable.
+    expect(sent()).toEqual(['AdminUserGlobalSignOutCommand', 'AdminUserGlobalSignOutCommand']);
   });
 });

@@ -9,6 +9,7 @@ import type { Alert, User } from '../../../core/generated/graphql';
 import { SnsSubscriptionManager } from '../../../core/users/sns-subscription-manager';
 import { loadLocalSchema } from '../../../local/server/schema';
 import { getNamedType, isObjectType } from 'graphql';
+import { userProfile } from '../../helpers/user-fixtures';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:ca-central-1:123456789012:yvr-test-alerts';
@@ -31,20 +32,7 @@ const alert: Alert = {
   updatedAt: '2026-11-27T08:00:05.000Z',
 };
 
-const profile = (over: Partial<User> = {}): User => ({
-  id: 'u1',
-  email: 'u1@example.com',
-  name: null,
-  phone: null,
-  organization: null,
-  preferences: null,
-  notifyByEmail: false,
-  notifyBySms: false,
-  followedDeviceIds: [],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
+const profile = (over: Partial<User> = {}): User => userProfile('u1', over);
 
 describe('notifications', () => {
   it('name the station, sensor, value, limit, time and state change', () => {

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { diffSettings, settingsOf } from '../../../core/devices/model';
 import { parseCreateDeviceInput, parseUpdateDeviceInput } from '../../../core/devices/validation';
-import { ValidationError } from '../../../core/shared/errors';
 import type { Caller } from '../../../core/shared/identity';
 import { UserService } from '../../../core/users';
 import { withSubscriptions, type SubscriptionManager } from '../../../core/users/subscription-manager';
 import { MemoryUserStore } from '../../helpers/memory-user-store';
+import { issueLinesOf } from '../../helpers/validation-issues';
 
-const issues = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.issues.map((i) => `${i.field}: ${i.message}`);
-    throw err;
-  }
-  return [];
-};
+const issues = issueLinesOf;
 
 const ph = (over: Record<string, unknown> = {}) => ({
   id: 'ph',

@@ -1,26 +1,14 @@
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDeviceStore, type SettingsWrite } from '../../../core/devices';
 import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from '../../../core/devices/errors';
 import { ServiceUnavailableError } from '../../../core/shared/errors';
 import { encodeToken } from '../../../core/shared/pagination';
+import { sensorFixture } from '../../helpers/device-fixtures';
+import { conditionFailed, mockedDocuments } from '../../helpers/dynamodb-mock';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const store = new DynamoDeviceStore({
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' })),
-  tableName: 't',
-});
-
-const conditionFailed = () =>
-  Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+const { documents, mock: ddb } = mockedDocuments();
+const store = new DynamoDeviceStore({ client: documents, tableName: 't' });
 
 const write: SettingsWrite = {
   id: 'b1',
@@ -30,21 +18,7 @@ const write: SettingsWrite = {
     enabled: true,
     location: { latitude: 1, longitude: 2 },
     sensorIntervalMs: 600_000,
-    sensors: [
-      {
-        id: 'ph',
-        measurement: 'ph',
-        unit: null,
-        enabled: true,
-        min: null,
-        max: null,
-        alertsEnabled: false,
-        decimals: 2,
-        calibration: null,
-        alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
-        qc: null,
-      },
-    ],
+    sensors: [sensorFixture('ph')],
     silenceAfterIntervals: 3,
   },
   version: 2,

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCreateDeviceInput, parseUpdateDeviceInput } from '../../../core/devices';
-import { ValidationError } from '../../../core/shared/errors';
-
-const issuesOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.issues;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-};
+import { sensorFixture } from '../../helpers/device-fixtures';
+import { issuesOf } from '../../helpers/validation-issues';
 
 describe('parseCreateDeviceInput', () => {
   it('applies the defaults', () => {
@@ -44,26 +35,19 @@ describe('parseCreateDeviceInput', () => {
         },
       ],
     });
-    expect(sensors[0]).toEqual({
-      id: 'cond',
-      measurement: 'cond',
-      unit: null,
-      enabled: true,
-      min: null,
-      max: null,
-      alertsEnabled: false,
-      decimals: 2,
-      calibration: {
-        points: [
-          { raw: 10, actual: 1 },
-          { raw: 20, actual: 2 },
-          { raw: 30, actual: 3 },
-        ],
-        calibratedAt: null,
-      },
-      alert: { afterReadings: 1, deadband: 0, afterMinutes: null },
-      qc: null,
-    });
+    // Every other field takes its default: what sensorFixture holds.
+    expect(sensors[0]).toEqual(
+      sensorFixture('cond', {
+        calibration: {
+          points: [
+            { raw: 10, actual: 1 },
+            { raw: 20, actual: 2 },
+            { raw: 30, actual: 3 },
+          ],
+          calibratedAt: null,
+        },
+      }),
+    );
   });
 
   it('accepts a new lowercase measurement name', () => {

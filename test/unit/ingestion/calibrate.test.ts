@@ -31,22 +31,16 @@ describe('calibrate', () => {
     expect(calibrate(ph, 2.8).value).toBe(11.5);
   });
 
-  it('extrapolates beyond the last point with the last segment', () => {
+  it.each([
+    { where: 'beyond the last point with the last segment', raw: 30, value: 200 },
+    { where: 'below the first point with the first segment', raw: -5, value: -50 },
+  ])('extrapolates $where', ({ raw, value }) => {
     const s = prepared([
       [0, 0],
       [10, 100],
       [20, 150],
     ]);
-    expect(calibrate(s, 30).value).toBe(200);
-  });
-
-  it('extrapolates below the first point with the first segment', () => {
-    const s = prepared([
-      [0, 0],
-      [10, 100],
-      [20, 150],
-    ]);
-    expect(calibrate(s, -5).value).toBe(-50);
+    expect(calibrate(s, raw).value).toBe(value);
   });
 
   it('uses the segment that holds the raw value when there are more than two points', () => {

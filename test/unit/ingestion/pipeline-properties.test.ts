@@ -1,26 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createIngestionPipeline,
-  routeTopic,
-  type InboundMessage,
-  type MessageOutcome,
-} from '../../../core/ingestion';
-import { RejectedMessageService, type RejectedMessageStore } from '../../../core/rejected';
-import type { RejectedMessage } from '../../../core/generated/graphql';
-import { createSqsBatchHandler } from '../../../processors/calibration/batch';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  MemoryTelemetry,
-  NOW,
-  TEN_SENSORS,
-  device,
-  sqsEvent,
-  sqsRecord,
-} from '../../../testkit/telemetry-fixtures';
+import { routeTopic, type InboundMessage, type MessageOutcome } from '../../../core/ingestion';
+import { devicesOf, fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, TEN_SENSORS, device, sqsEvent, sqsRecord } from '../../../testkit/telemetry-fixtures';
+import { sqsBatchHandlerOn } from '../../helpers/sqs-batch-handler';
 
 // Properties over what the field can send: any JSON (or bytes) on any topic with any time.
 // The pipeline must decide every message (stored, rejected with a reason, or retried) exactly
@@ -95,24 +78,8 @@ const messages = fc.array(
   { minLength: 1, maxLength: 30 },
 );
 
-function pipelineWithFakes() {
-  const devices = new FakeDevices(
-    new Map([
-      ['b1', device('b1')],
-      ['b2', { ...device('b2'), enabled: false }],
-    ]),
-  );
-  const telemetry = new MemoryTelemetry();
-  const pipeline = createIngestionPipeline({
-    devices,
-    telemetry,
-    acks: new FakeAcks(devices),
-    notifier: new FakeNotifier(),
-    lastSeen: new FakeLastSeen(),
-    clock: () => NOW,
-  });
-  return { pipeline, telemetry };
-}
+const pipelineWithFakes = () =>
+  fakePipeline({ devices: devicesOf(device('b1'), { ...device('b2'), enabled: false }) });
 
 /** A readings message that was stored (wholly, or partly with the bad sensors named); acks store no record. */
 const stored = (o: MessageOutcome) =>
@@ -159,20 +126,7 @@ describe('ingestion pipeline properties', () => {
             throw new TypeError("Cannot read properties of undefined (reading 'points')");
           },
         });
-        const devices = new FakeDevices(
-          new Map([
-            ['b1', device('b1')],
-            ['b3', broken],
-          ]),
-        );
-        const pipeline = createIngestionPipeline({
-          devices,
-          telemetry: new MemoryTelemetry(),
-          acks: new FakeAcks(devices),
-          notifier: new FakeNotifier(),
-          lastSeen: new FakeLastSeen(),
-          clock: () => NOW,
-        });
+        const { pipeline } = fakePipeline({ devices: devicesOf(device('b1'), broken) });
         const outcomes = await pipeline.process(batch);
         const clean = await pipelineWithFakes().pipeline.process(batch);
         outcomes.forEach((o, i) => {
@@ -185,25 +139,6 @@ describe('ingestion pipeline properties', () => {
     );
   });
 });
-
-class MemoryRejected implements RejectedMessageStore {
-  items = new Map<string, RejectedMessage>();
-  async put(m: RejectedMessage) {
-    if (!this.items.has(m.id)) this.items.set(m.id, m);
-  }
-  async get(id: string) {
-    return this.items.get(id);
-  }
-  async list() {
-    return { items: [...this.items.values()], nextToken: null };
-  }
-  async delete(id: string) {
-    this.items.delete(id);
-  }
-  async recordReplay(): Promise<RejectedMessage> {
-    throw new Error('not used');
-  }
-}
 
 const POISON_TOPIC = 'devices/poison/readings';
 
@@ -242,13 +177,7 @@ describe('SQS batch handler properties', () => {
             );
           },
         };
-        const store = new MemoryRejected();
-        const handle = createSqsBatchHandler({
-          pipeline: faulty,
-          rejected: new RejectedMessageService({ store, pipeline }),
-          logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-          maxReceiveCount: 5,
-        });
+        const { handle, store } = sqsBatchHandlerOn(pipeline, { runs: faulty });
         const records = items.map((item, i) => {
           const r = sqsRecord(
             i === poisoned ? { ...item.message, topic: POISON_TOPIC } : item.message,
@@ -274,13 +203,9 @@ describe('SQS batch handler properties', () => {
   });
 
   it('retries every record, without throwing, when the pipeline itself throws', async () => {
-    const store = new MemoryRejected();
     const { pipeline } = pipelineWithFakes();
-    const handle = createSqsBatchHandler({
-      pipeline: { process: () => Promise.reject(new RangeError('Invalid time value')) },
-      rejected: new RejectedMessageService({ store, pipeline }),
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      maxReceiveCount: 5,
+    const { handle } = sqsBatchHandlerOn(pipeline, {
+      runs: { process: () => Promise.reject(new RangeError('Invalid time value')) },
     });
     const m = {
       topic: 'devices/b1/readings',
@@ -293,13 +218,7 @@ describe('SQS batch handler properties', () => {
 
   it('keeps the message of ts 1e20 as rejected with its reason and stores its neighbours', async () => {
     const { pipeline, telemetry } = pipelineWithFakes();
-    const store = new MemoryRejected();
-    const handle = createSqsBatchHandler({
-      pipeline,
-      rejected: new RejectedMessageService({ store, pipeline }),
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      maxReceiveCount: 5,
-    });
+    const { handle, store } = sqsBatchHandlerOn(pipeline);
     const bad = {
       topic: 'devices/b1/readings',
       payload: new TextEncoder().encode('{"ts":1e20,"readings":{"ph":1}}'),

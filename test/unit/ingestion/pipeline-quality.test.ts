@@ -1,50 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { createIngestionPipeline } from '../../../core/ingestion';
 import { createQualityAssessor } from '../../../core/quality/assessor';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  MemoryTelemetry,
-  NOW,
-  device,
-  message,
-  sensor,
-} from '../../../testkit/telemetry-fixtures';
+import { devicesOf, fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, device, message, sensor } from '../../../testkit/telemetry-fixtures';
 
 const MIN = 60_000;
 
 function setup() {
-  const devices = new FakeDevices(
-    new Map([
-      [
-        'b1',
-        device('b1', [
-          sensor('ph', {
-            unit: 'pH',
-            measurement: 'ph',
-            calibration: {
-              points: [
-                { raw: 0, actual: 0 },
-                { raw: 1, actual: 1 },
-              ],
-              calibratedAt: null,
-            },
-          }),
-        ]),
-      ],
-    ]),
-  );
-  const telemetry = new MemoryTelemetry();
   const warnings: string[] = [];
   let now = NOW;
-  const pipeline = createIngestionPipeline({
-    devices,
-    telemetry,
-    acks: new FakeAcks(devices),
-    notifier: new FakeNotifier(),
-    lastSeen: new FakeLastSeen(),
+  const { pipeline, telemetry } = fakePipeline({
+    devices: devicesOf(
+      device('b1', [
+        sensor('ph', {
+          unit: 'pH',
+          measurement: 'ph',
+          calibration: {
+            points: [
+              { raw: 0, actual: 0 },
+              { raw: 1, actual: 1 },
+            ],
+            calibratedAt: null,
+          },
+        }),
+      ]),
+    ),
     quality: createQualityAssessor(),
     clock: () => now,
     logger: { warn: (m) => warnings.push(m) },
@@ -88,21 +67,11 @@ describe('ingestion pipeline with quality control', () => {
   });
 
   it('fails only the message whose quality check throws, and stores the batch when settling throws', async () => {
-    const devices = new FakeDevices(
-      new Map([
-        ['b1', device('b1', [sensor('ph', { unit: 'pH', measurement: 'ph' })])],
-        ['b2', device('b2', [sensor('ph', { unit: 'pH', measurement: 'ph' })])],
-      ]),
-    );
-    const telemetry = new MemoryTelemetry();
+    const phOnly = (id: string) => device(id, [sensor('ph', { unit: 'pH', measurement: 'ph' })]);
     const warnings: string[] = [];
     let settleThrows = false;
-    const pipeline = createIngestionPipeline({
-      devices,
-      telemetry,
-      acks: new FakeAcks(devices),
-      notifier: new FakeNotifier(),
-      lastSeen: new FakeLastSeen(),
+    const { pipeline, telemetry } = fakePipeline({
+      devices: devicesOf(phOnly('b1'), phOnly('b2')),
       quality: {
         assess: (qcDevice, record) => {
           if (qcDevice.id === 'b2') throw new TypeError('bad thresholds');
@@ -113,7 +82,6 @@ describe('ingestion pipeline with quality control', () => {
           return [];
         },
       },
-      clock: () => NOW,
       logger: { warn: (m) => warnings.push(m) },
     });
     const batch = () => [

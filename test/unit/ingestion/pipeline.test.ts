@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createIngestionPipeline, type MessageOutcome } from '../../../core/ingestion';
+import type { MessageOutcome } from '../../../core/ingestion';
+import { devicesOf, fakePipeline } from '../../../testkit/fake-pipeline';
 import {
-  FakeAcks,
   FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  MemoryTelemetry,
   NOW,
   device,
   message,
@@ -13,47 +10,25 @@ import {
   tenSensorMessage,
 } from '../../../testkit/telemetry-fixtures';
 
-function setup(options: { devices?: FakeDevices; notifierFails?: boolean; ackFailure?: unknown } = {}) {
-  const devices = options.devices ?? new FakeDevices();
-  const telemetry = new MemoryTelemetry();
-  const lastSeen = new FakeLastSeen();
-  const notifier = new FakeNotifier(options.notifierFails);
-  const acks = new FakeAcks(devices, options.ackFailure);
-  const pipeline = createIngestionPipeline({
-    devices,
-    telemetry,
-    acks,
-    notifier,
-    lastSeen,
-    clock: () => NOW,
-  });
-  return { pipeline, devices, telemetry, lastSeen, notifier, acks };
-}
-
 const reasons = (outcomes: MessageOutcome[]) =>
   outcomes.map((o) => (o.status === 'accepted' ? 'accepted' : o.reason));
 
 describe('ingestion pipeline', () => {
   it('writes one record per message with raw, value, unit, outOfRange and configVersion', async () => {
-    const { pipeline, telemetry } = setup({
-      devices: new FakeDevices(
-        new Map([
-          [
-            'b1',
-            device('b1', [
-              sensor('ph', {
-                unit: 'pH',
-                max: 10,
-                calibration: {
-                  points: [
-                    { raw: 2.3, actual: 4.5 },
-                    { raw: 3.3, actual: 18.5 },
-                  ],
-                  calibratedAt: null,
-                },
-              }),
-            ]),
-          ],
+    const { pipeline, telemetry } = fakePipeline({
+      devices: devicesOf(
+        device('b1', [
+          sensor('ph', {
+            unit: 'pH',
+            max: 10,
+            calibration: {
+              points: [
+                { raw: 2.3, actual: 4.5 },
+                { raw: 3.3, actual: 18.5 },
+              ],
+              calibratedAt: null,
+            },
+          }),
         ]),
       ),
     });
@@ -73,7 +48,7 @@ describe('ingestion pipeline', () => {
   });
 
   it('writes the whole batch in one call and looks each device up once', async () => {
-    const { pipeline, telemetry, devices } = setup();
+    const { pipeline, telemetry, devices } = fakePipeline();
     const batch = Array.from({ length: 50 }, (_, i) => tenSensorMessage('b1', NOW - 60_000 * (i + 1), i));
     const outcomes = await pipeline.process(batch);
     expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
@@ -83,18 +58,9 @@ describe('ingestion pipeline', () => {
   });
 
   it('stores the good readings of a message and rejects only the bad sensors, naming them', async () => {
-    const { pipeline, telemetry } = setup({
-      devices: new FakeDevices(
-        new Map([
-          [
-            'b1',
-            device('b1', [
-              sensor('ph'),
-              sensor('tmp', { enabled: false }),
-              sensor('do', { calibration: null }),
-            ]),
-          ],
-        ]),
+    const { pipeline, telemetry } = fakePipeline({
+      devices: devicesOf(
+        device('b1', [sensor('ph'), sensor('tmp', { enabled: false }), sensor('do', { calibration: null })]),
       ),
     });
     const [outcome] = await pipeline.process([
@@ -110,15 +76,15 @@ describe('ingestion pipeline', () => {
   });
 
   it('rejects a message whose sensors are all unusable without writing anything', async () => {
-    const { pipeline, telemetry } = setup();
+    const { pipeline, telemetry } = fakePipeline();
     const [outcome] = await pipeline.process([message('devices/b1/readings', { readings: { nope: 1 } })]);
     expect(outcome).toMatchObject({ status: 'rejected', partial: false });
     expect(telemetry.calls).toBe(0);
   });
 
   it('rejects an unknown device and a disabled device', async () => {
-    const devices = new FakeDevices(new Map([['off', { ...device('off'), enabled: false }]]));
-    const { pipeline } = setup({ devices });
+    const devices = devicesOf({ ...device('off'), enabled: false });
+    const { pipeline } = fakePipeline({ devices });
     const outcomes = await pipeline.process([
       message('devices/ghost/readings', { readings: { ph: 1 } }),
       message('devices/off/readings', { readings: { ph: 1 } }),
@@ -127,7 +93,7 @@ describe('ingestion pipeline', () => {
   });
 
   it('turns every bad-input class into a rejection, never a throw', async () => {
-    const { pipeline } = setup();
+    const { pipeline } = fakePipeline();
     const outcomes = await pipeline.process([
       message('devices/b1/readings', '{bad'),
       message('devices/b1/readings', new Uint8Array([0xc3, 0x28])),
@@ -140,7 +106,7 @@ describe('ingestion pipeline', () => {
   });
 
   it('fails only the records the store could not take, as retry or rejection', async () => {
-    const { pipeline, telemetry } = setup();
+    const { pipeline, telemetry } = fakePipeline();
     telemetry.failWith = (_r, i) =>
       i === 0
         ? { reason: 'throttled', retryable: true }
@@ -161,19 +127,14 @@ describe('ingestion pipeline', () => {
     devices.get = async () => {
       throw new Error('ProvisionedThroughputExceeded');
     };
-    const { pipeline } = setup({ devices });
+    const { pipeline } = fakePipeline({ devices });
     const [outcome] = await pipeline.process([tenSensorMessage()]);
     expect(outcome?.status).toBe('retry');
   });
 
   it('writes lastSeenAt once per device per batch with the latest receive time', async () => {
-    const devices = new FakeDevices(
-      new Map([
-        ['b1', device('b1')],
-        ['b2', device('b2')],
-      ]),
-    );
-    const { pipeline, lastSeen } = setup({ devices });
+    const devices = devicesOf(device('b1'), device('b2'));
+    const { pipeline, lastSeen } = fakePipeline({ devices });
     await pipeline.process([
       message('devices/b1/readings', { readings: { ph: 1 } }, NOW - 3000),
       message('devices/b1/readings', { readings: { ph: 2 } }, NOW - 1000),
@@ -187,7 +148,7 @@ describe('ingestion pipeline', () => {
   });
 
   it('records an ack and notifies subscribers', async () => {
-    const { pipeline, acks, notifier } = setup();
+    const { pipeline, acks, notifier } = fakePipeline();
     const [outcome] = await pipeline.process([
       message('devices/b1/config/ack', { version: 3, status: 'applied' }),
     ]);
@@ -199,7 +160,7 @@ describe('ingestion pipeline', () => {
   });
 
   it('rejects an ack for an unknown device or a version never issued', async () => {
-    const { pipeline, notifier } = setup();
+    const { pipeline, notifier } = fakePipeline();
     const outcomes = await pipeline.process([
       message('devices/ghost/config/ack', { version: 1, status: 'applied' }),
       message('devices/b1/config/ack', { version: 99, status: 'applied' }),
@@ -210,8 +171,8 @@ describe('ingestion pipeline', () => {
   });
 
   it('retries an ack when recording it or notifying fails', async () => {
-    const failing = setup({ ackFailure: new Error('throttled') });
-    const notifying = setup({ notifierFails: true });
+    const failing = fakePipeline({ ackFailure: new Error('throttled') });
+    const notifying = fakePipeline({ notifierFails: true });
     const ack = message('devices/b1/config/ack', { version: 3, status: 'applied' });
     expect((await failing.pipeline.process([ack]))[0]?.status).toBe('retry');
     expect((await notifying.pipeline.process([ack]))[0]?.status).toBe('retry');
@@ -229,14 +190,7 @@ describe('ingestion pipeline', () => {
       remember: (d: { id: string; configVersion: number }) =>
         events.push(`remember ${d.id} ${d.configVersion}`),
     };
-    const pipeline = createIngestionPipeline({
-      devices: lookup,
-      telemetry: new MemoryTelemetry(),
-      acks: new FakeAcks(devices),
-      notifier: new FakeNotifier(),
-      lastSeen: new FakeLastSeen(),
-      clock: () => NOW,
-    });
+    const { pipeline } = fakePipeline({ devices, lookup });
     await pipeline.process([
       tenSensorMessage(),
       message('devices/b1/config/ack', { version: 3, status: 'applied' }),

@@ -1,72 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { createIngestionPipeline } from '../../../core/ingestion';
-import type { RejectedMessage } from '../../../core/generated/graphql';
-import { RejectedMessageService, type RejectedMessageStore } from '../../../core/rejected';
-import { createSqsBatchHandler } from '../../../processors/calibration/batch';
 import { DeviceCache } from '../../../processors/calibration/device-cache';
+import { fakePipeline } from '../../../testkit/fake-pipeline';
 import {
-  FakeAcks,
   FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  MemoryTelemetry,
   NOW,
   message,
   sqsEvent,
   sqsRecord,
   tenSensorMessage,
 } from '../../../testkit/telemetry-fixtures';
-
-class MemoryRejected implements RejectedMessageStore {
-  items = new Map<string, RejectedMessage>();
-  failPuts = false;
-  async put(m: RejectedMessage) {
-    if (this.failPuts) throw new Error('DynamoDB throttled');
-    if (!this.items.has(m.id)) this.items.set(m.id, m);
-  }
-  async get(id: string) {
-    return this.items.get(id);
-  }
-  async list() {
-    return { items: [...this.items.values()], nextToken: null };
-  }
-  async delete(id: string) {
-    this.items.delete(id);
-  }
-  async recordReplay(id: string, at: string, reason: string) {
-    const m = {
-      ...this.items.get(id)!,
-      replayCount: this.items.get(id)!.replayCount + 1,
-      lastReplayedAt: at,
-      reason,
-    };
-    this.items.set(id, m);
-    return m;
-  }
-}
+import { sqsBatchHandlerOn } from '../../helpers/sqs-batch-handler';
 
 function setup() {
   const devices = new FakeDevices();
   const cache = new DeviceCache({ source: devices, clock: () => NOW });
-  const telemetry = new MemoryTelemetry();
-  const store = new MemoryRejected();
-  const pipeline = createIngestionPipeline({
-    devices: cache,
-    telemetry,
-    acks: new FakeAcks(devices),
-    notifier: new FakeNotifier(),
-    lastSeen: new FakeLastSeen(),
-    clock: () => NOW,
-  });
-  const logs: string[] = [];
-  const log = (m: string) => void logs.push(m);
-  const handle = createSqsBatchHandler({
-    pipeline,
-    rejected: new RejectedMessageService({ store, pipeline }),
-    logger: { info: log, warn: log, error: log },
-    maxReceiveCount: 5,
-  });
-  return { handle, devices, telemetry, store, logs };
+  const { pipeline, telemetry } = fakePipeline({ devices, lookup: cache });
+  return { ...sqsBatchHandlerOn(pipeline), devices, telemetry };
 }
 
 describe('SQS batch handler', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCreateDeviceInput } from '../../../core/devices';
-import { ValidationError } from '../../../core/shared/errors';
 import { measureValuesOf, packRequest } from '../../../core/telemetry/timestream/layout';
 import type { TelemetryRecord } from '../../../core/telemetry/types';
-
-const issuesOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.issues;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-};
+import { issuesOf } from '../../helpers/validation-issues';
 
 const withQc = (qc: unknown) =>
   parseCreateDeviceInput({ id: 'b', name: 'B', sensors: [{ id: 'ph', measurement: 'ph', qc }] });

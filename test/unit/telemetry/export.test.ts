@@ -12,31 +12,26 @@ import type { ScanQuery } from '../../../core/telemetry/types';
 
 const T0 = Date.UTC(2026, 10, 1);
 
-/** RFC 4180 fields of one CSV line (no line end). */
+/** A CSV line that is not RFC 4180 (a stray or unclosed quote). */
+class MalformedCsvError extends Error {
+  override readonly name = 'MalformedCsvError';
+}
+
+/**
+ * RFC 4180 fields of one CSV line (no line end). Each match takes one field and
+ * the comma after it, or ends the line, so the loop ends within the line's length.
+ */
 function parseCsvLine(line: string): string[] {
+  const field = /(?:"((?:[^"]|"")*)"|([^,"]*))(,|$)/y;
   const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        if (line[i] === '"' && line[i + 1] === '"') {
-          value += '"';
-          i += 2;
-        } else if (line[i] === '"') break;
-        else value += line[i++];
-      }
-      fields.push(value);
-      i++;
-    } else {
-      const end = line.indexOf(',', i);
-      fields.push(line.slice(i, end === -1 ? undefined : end));
-      i = end === -1 ? line.length : end;
-    }
-    if (i >= line.length) return fields;
-    i++; // the comma
+  while (field.lastIndex <= line.length) {
+    const at = field.lastIndex;
+    const m = field.exec(line);
+    if (!m) throw new MalformedCsvError(`not RFC 4180 CSV at character ${at}: ${JSON.stringify(line)}`);
+    fields.push(m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]!);
+    if (m[3] === '') return fields;
   }
+  throw new MalformedCsvError(`no end of line found: ${JSON.stringify(line)}`);
 }
 
 const reading = (over: Partial<Reading> = {}): Reading => ({
@@ -81,6 +76,18 @@ const args = {
   sensors: null,
   format: null,
 };
+
+describe("parseCsvLine (this file's CSV reader)", () => {
+  it('reads plain, empty, quoted and doubled-quote fields', () => {
+    expect(parseCsvLine('a,,"b,c","say ""hi""",')).toEqual(['a', '', 'b,c', 'say "hi"', '']);
+    expect(parseCsvLine('"line\r\nbreak"')).toEqual(['line\r\nbreak']);
+  });
+
+  it('refuses an unclosed or stray quote instead of reading on', () => {
+    expect(() => parseCsvLine('a,"open')).toThrow(MalformedCsvError);
+    expect(() => parseCsvLine('a,b"c')).toThrow(MalformedCsvError);
+  });
+});
 
 describe('export file format', () => {
   it("writes the contract header and one row per reading, its qcFlag from the reading's flag", () => {

@@ -9,32 +9,18 @@ function service(sensors?: Record<string, string[]>) {
     store: {
       latest: async (deviceId, s) => {
         latestCalls.push(s);
-        return [
-          {
-            deviceId,
-            sensor: 'tmp',
-            time: '2026-11-27T00:00:00.000Z',
-            value: 1,
-            raw: 1,
-            unit: null,
-            outOfRange: false,
-            qcFlag: 1,
-            qcTests: [],
-            configVersion: 1,
-          },
-          {
-            deviceId,
-            sensor: 'ph',
-            time: '2026-11-27T00:00:00.000Z',
-            value: 1,
-            raw: 1,
-            unit: null,
-            outOfRange: false,
-            qcFlag: 1,
-            qcTests: [],
-            configVersion: 1,
-          },
-        ];
+        return ['tmp', 'ph'].map((sensor) => ({
+          deviceId,
+          sensor,
+          time: '2026-11-27T00:00:00.000Z',
+          value: 1,
+          raw: 1,
+          unit: null,
+          outOfRange: false,
+          qcFlag: 1,
+          qcTests: [],
+          configVersion: 1,
+        }));
       },
       range: async (q) => {
         ranges.push(q);

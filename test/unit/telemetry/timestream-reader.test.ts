@@ -6,6 +6,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TimestreamTelemetryStore } from '../../../core/telemetry';
+import { readingPoint } from '../../../core/telemetry/types';
 import { parseRows, parseTimestamp, stringLiteral, tableRef } from '../../../core/telemetry/timestream/sql';
 import { NOW } from '../../../testkit/telemetry-fixtures';
 
@@ -94,33 +95,16 @@ describe('Timestream reader', () => {
         `AND time < from_milliseconds(${NOW}) AND "ph" IS NOT NULL ORDER BY time ASC LIMIT 11`,
     );
     expect(page).toEqual({
+      // Every other field of a point is null: readingPoint is the one empty point of all stores.
       items: [
-        {
-          time: '2026-11-26T23:00:00.000Z',
+        readingPoint('2026-11-26T23:00:00.000Z', {
           value: 7.1,
           raw: 412,
           outOfRange: false,
-          avg: null,
-          min: null,
-          max: null,
-          count: null,
           qcFlag: 2,
           qcTests: [],
-          excluded: null,
-        },
-        {
-          time: '2026-11-26T23:01:00.000Z',
-          value: 7.2,
-          raw: 413,
-          outOfRange: null,
-          avg: null,
-          min: null,
-          max: null,
-          count: null,
-          qcFlag: 2,
-          qcTests: [],
-          excluded: null,
-        },
+        }),
+        readingPoint('2026-11-26T23:01:00.000Z', { value: 7.2, raw: 413, qcFlag: 2, qcTests: [] }),
       ],
       nextToken: null,
     });
@@ -142,44 +126,18 @@ describe('Timestream reader', () => {
         ],
       ),
     );
-    const page = await store().range({
-      deviceId: 'b1',
-      sensor: 'ph',
-      from: NOW - HOUR,
-      to: NOW,
-      intervalMs: 300_000,
-      limit: 1,
-    });
+    const query = { deviceId: 'b1', sensor: 'ph', from: NOW - HOUR, to: NOW, intervalMs: 300_000, limit: 1 };
+    const page = await store().range(query);
     expect(queries()[1]?.QueryString).toContain(
       'SELECT bin(time, 300s) AS bucket, avg(CASE WHEN coalesce(CAST(NULL AS BIGINT), CASE WHEN CAST(NULL AS BIGINT) IS NULL THEN 2 ELSE 1 END) <= 3 THEN "ph" END) AS avg',
     );
     expect(queries()[1]?.QueryString).toContain('GROUP BY bin(time, 300s) ORDER BY bucket ASC LIMIT 2');
     expect(page.items).toEqual([
-      {
-        time: '2026-11-26T23:00:00.000Z',
-        avg: 7.15,
-        min: 7.1,
-        max: 7.2,
-        count: 5,
-        value: null,
-        raw: null,
-        outOfRange: null,
-        qcFlag: null,
-        qcTests: null,
-        excluded: 0,
-      },
+      readingPoint('2026-11-26T23:00:00.000Z', { avg: 7.15, min: 7.1, max: 7.2, count: 5, excluded: 0 }),
     ]);
     expect(page.nextToken).not.toBeNull();
 
-    await store().range({
-      deviceId: 'b1',
-      sensor: 'ph',
-      from: NOW - HOUR,
-      to: NOW,
-      intervalMs: 300_000,
-      limit: 1,
-      nextToken: page.nextToken,
-    });
+    await store().range({ ...query, nextToken: page.nextToken });
     expect(queries().at(-1)?.QueryString).toContain(`time >= from_milliseconds(${NOW - HOUR + 300_000})`);
   });
 

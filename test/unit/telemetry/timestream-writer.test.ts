@@ -1,25 +1,17 @@
 import {
-  InternalServerException,
   RejectedRecordsException,
-  ThrottlingException,
   TimestreamWriteClient,
   ValidationException,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createIngestionPipeline } from '../../../core/ingestion';
 import { TimestreamTelemetryStore } from '../../../core/telemetry';
 import { packRequest, recordBytes, requestBytes } from '../../../core/telemetry/timestream/layout';
 import type { TelemetryRecord } from '../../../core/telemetry/types';
-import {
-  FakeAcks,
-  FakeDevices,
-  FakeLastSeen,
-  FakeNotifier,
-  NOW,
-  tenSensorMessage,
-} from '../../../testkit/telemetry-fixtures';
+import { fakePipeline } from '../../../testkit/fake-pipeline';
+import { NOW, tenSensorMessage } from '../../../testkit/telemetry-fixtures';
+import { timestreamInternalError, timestreamThrottled } from '../../helpers/timestream-errors';
 
 const tsMock = mockClient(TimestreamWriteClient);
 const sleeps: number[] = [];
@@ -113,15 +105,7 @@ describe('Timestream writer', () => {
 
   it('sends identical WriteRecords requests when the same batch is processed three times', async () => {
     tsMock.on(WriteRecordsCommand).resolves({});
-    const devices = new FakeDevices();
-    const pipeline = createIngestionPipeline({
-      devices,
-      telemetry: store(),
-      acks: new FakeAcks(devices),
-      notifier: new FakeNotifier(),
-      lastSeen: new FakeLastSeen(),
-      clock: () => NOW,
-    });
+    const { pipeline } = fakePipeline({ telemetry: store() });
     const batch = Array.from({ length: 20 }, (_, i) => tenSensorMessage('b1', NOW - (i + 1) * 60_000, i));
     for (let run = 0; run < 3; run++) await pipeline.process(batch);
     const inputs = writeInputs();
@@ -162,16 +146,8 @@ describe('Timestream writer', () => {
   it('retries throttling with bounded, jittered backoff and succeeds', async () => {
     tsMock
       .on(WriteRecordsCommand)
-      .rejectsOnce(
-        new ThrottlingException({
-          message: 'Rate exceeded',
-          Message: 'Rate exceeded',
-          $metadata: { httpStatusCode: 429 },
-        }),
-      )
-      .rejectsOnce(
-        new InternalServerException({ message: 'oops', Message: 'oops', $metadata: { httpStatusCode: 500 } }),
-      )
+      .rejectsOnce(timestreamThrottled())
+      .rejectsOnce(timestreamInternalError())
       .resolves({});
     const result = await store().write([record('b1', NOW)]);
     expect(result.failures).toEqual([]);
@@ -181,13 +157,7 @@ describe('Timestream writer', () => {
   });
 
   it('reports every record retryable once throttling outlasts the attempts', async () => {
-    tsMock.on(WriteRecordsCommand).rejects(
-      new ThrottlingException({
-        message: 'Rate exceeded',
-        Message: 'Rate exceeded',
-        $metadata: { httpStatusCode: 429 },
-      }),
-    );
+    tsMock.on(WriteRecordsCommand).rejects(timestreamThrottled());
     const result = await store().write([record('b1', NOW), record('b2', NOW)]);
     expect(writeInputs()).toHaveLength(4);
     expect(result.failures.map((f) => [f.index, f.retryable])).toEqual([

@@ -1,14 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
   NotFoundError,
@@ -17,9 +8,10 @@ import {
 } from '../../../core/shared/errors';
 import { encodeToken } from '../../../core/shared/pagination';
 import { DynamoUserStore } from '../../../core/users';
+import { conditionFailed, mockedDocuments } from '../../helpers/dynamodb-mock';
+import { userProfile } from '../../helpers/user-fixtures';
 
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
-const mock = mockClient(documents);
+const { documents, mock } = mockedDocuments();
 const store = new DynamoUserStore({ client: documents, tableName: 'yvr-test-data' });
 
 const item = (id: string) => ({
@@ -33,11 +25,6 @@ const item = (id: string) => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
 });
 
-const flags = { notifyByEmail: false, notifyBySms: false, followedDeviceIds: [] };
-
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-
 beforeEach(() => mock.reset());
 
 describe('DynamoUserStore', () => {
@@ -49,31 +36,12 @@ describe('DynamoUserStore', () => {
       Key: { pk: 'USER#a-1', sk: 'PROFILE' },
       ConsistentRead: true,
     });
-    expect(user).toEqual({
-      id: 'a-1',
-      email: 'a-1@example.com',
-      name: 'A',
-      phone: null,
-      organization: null,
-      preferences: null,
-      notifyByEmail: false,
-      notifyBySms: false,
-      followedDeviceIds: [],
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    });
+    expect(user).toEqual(userProfile('a-1', { name: 'A' }));
   });
 
   it('creates with a condition, indexes the profile on gsi1 and leaves out null fields', async () => {
     mock.on(PutCommand).resolves({});
-    await store.create({
-      ...item('a-1'),
-      ...flags,
-      name: null,
-      phone: '604',
-      organization: null,
-      preferences: null,
-    });
+    await store.create(userProfile('a-1', { phone: '604' }));
     const input = mock.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(input?.Item).toMatchObject({ gsi1pk: 'USER', gsi1sk: 'a-1', phone: '604' });
@@ -82,16 +50,7 @@ describe('DynamoUserStore', () => {
 
   it('turns a failed create condition into Conflict', async () => {
     mock.on(PutCommand).rejects(conditionFailed());
-    await expect(
-      store.create({
-        ...item('a-1'),
-        ...flags,
-        name: null,
-        phone: null,
-        organization: null,
-        preferences: null,
-      }),
-    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.create(userProfile('a-1'))).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('lists with one Query on gsi1 asking one item more than the page', async () => {

@@ -8,6 +8,7 @@ import {
 import type { Caller } from '../../../core/shared/identity';
 import { UserService } from '../../../core/users';
 import { MemoryUserStore } from '../../helpers/memory-user-store';
+import { userProfile } from '../../helpers/user-fixtures';
 
 const admin: Caller = { kind: 'user', sub: 'admin-1', username: 'admin-1', groups: ['admin'] };
 const alice: Caller = { kind: 'user', sub: 'alice-1', username: 'alice-1', groups: ['user'] };
@@ -31,19 +32,14 @@ describe('UserService.createUser', () => {
       email: 'alice@example.com',
       name: ' Alice ',
     });
-    expect(created).toEqual({
-      id: 'alice-1',
-      email: 'alice@example.com',
-      name: 'Alice',
-      phone: null,
-      organization: null,
-      preferences: null,
-      notifyByEmail: false,
-      notifyBySms: false,
-      followedDeviceIds: [],
-      createdAt: '2026-03-01T10:00:00.000Z',
-      updatedAt: '2026-03-01T10:00:00.000Z',
-    });
+    expect(created).toEqual(
+      userProfile('alice-1', {
+        email: 'alice@example.com',
+        name: 'Alice',
+        createdAt: '2026-03-01T10:00:00.000Z',
+        updatedAt: '2026-03-01T10:00:00.000Z',
+      }),
+    );
   });
 
   it('stores preferences as canonical JSON text whether given as text or as an object', async () => {

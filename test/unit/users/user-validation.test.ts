@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../core/shared/errors';
 import { parseInput } from '../../../core/shared/zod-issues';
 import { USER_LIMITS } from '../../../core/users';
 import { createUserInputSchema, updateUserInputSchema } from '../../../core/users/user-validation';
-
-const issuesOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.issues;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-};
+import { issuesOf } from '../../helpers/validation-issues';
 
 const create = (input: unknown) => parseInput(createUserInputSchema, input, ['input']);
 const update = (input: unknown) => parseInput(updateUserInputSchema, input, ['input']);
