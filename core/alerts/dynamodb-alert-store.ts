@@ -3,13 +3,14 @@ import {
   DynamoTable,
   decodeKey,
   ifConditionFails,
+  nullsFor,
   withoutNulls,
   type DynamoTableOptions,
   type RawItem,
 } from '../shared/dynamodb-table';
 import { encodeToken, type Page } from '../shared/pagination';
 import { GSI1, GSI2, GSI3, SILENCE_WATCH } from '../shared/table';
-import type { AlertListQuery, AlertStore, SlotWrite, WatchedDevice } from './alert-store';
+import type { AlertListQuery, AlertStore, SlotResolution, SlotWrite, WatchedDevice } from './alert-store';
 import {
   DEFAULT_SILENCE_AFTER_INTERVALS,
   SILENCE_RULE,
@@ -72,14 +73,8 @@ export class DynamoAlertStore implements AlertStore {
     );
   }
 
-  async resolve(
-    deviceId: string,
-    rule: string,
-    alertId: string,
-    resolvedThrough: number,
-    lastValue: number | null,
-    at: string,
-  ): Promise<SlotWrite<Alert | undefined>> {
+  async resolve(resolution: SlotResolution): Promise<SlotWrite<Alert | undefined>> {
+    const { deviceId, rule, alertId, resolvedThrough, lastValue, at } = resolution;
     const freed = await this.slotUpdate(deviceId, rule, {
       UpdateExpression: 'SET #slot = :slot',
       ConditionExpression: '#slot.alertId = :id',
@@ -289,22 +284,26 @@ interface ConditionalUpdate {
 /** The rule key of an alert: its sensor, or the silence rule. */
 export const alertRuleOf = (alert: Pick<Alert, 'sensor'>): string => alert.sensor ?? SILENCE_RULE;
 
-function toAlert(item: Record<string, unknown>): Alert {
-  const i = item as RawItem;
+/** The alert fields an item may lack: null in the API until the alert gets there. */
+const OPTIONAL_FIELDS = [
+  'sensor',
+  'acknowledgedAt',
+  'acknowledgedBy',
+  'note',
+  'resolvedAt',
+  'threshold',
+  'worstValue',
+  'lastValue',
+] as const satisfies readonly (keyof Alert)[];
+
+function toAlert(i: RawItem): Alert {
   return {
     id: i.id,
     deviceId: i.deviceId,
-    sensor: i.sensor ?? null,
     kind: i.kind,
     state: i.state,
     openedAt: i.openedAt,
-    acknowledgedAt: i.acknowledgedAt ?? null,
-    acknowledgedBy: i.acknowledgedBy ?? null,
-    note: i.note ?? null,
-    resolvedAt: i.resolvedAt ?? null,
-    threshold: i.threshold ?? null,
-    worstValue: i.worstValue ?? null,
-    lastValue: i.lastValue ?? null,
     updatedAt: i.updatedAt,
+    ...nullsFor(i, OPTIONAL_FIELDS),
   };
 }

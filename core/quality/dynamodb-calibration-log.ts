@@ -1,5 +1,11 @@
 import type { CalibrationLogEntry } from '../generated/graphql';
-import { DynamoTable, decodeKey, withoutNulls, type DynamoTableOptions } from '../shared/dynamodb-table';
+import {
+  DynamoTable,
+  decodeKey,
+  nullsFor,
+  withoutNulls,
+  type DynamoTableOptions,
+} from '../shared/dynamodb-table';
 import type { Page } from '../shared/pagination';
 import { GSI1 } from '../shared/table';
 import type { CalibrationLogStore } from './calibration-log';
@@ -81,7 +87,7 @@ const FIELDS = [
 ] as const satisfies readonly (keyof CalibrationLogEntry)[];
 
 function toEntry(item: Record<string, unknown>): CalibrationLogEntry {
-  const entry = Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as unknown as CalibrationLogEntry;
+  const entry = nullsFor(item, FIELDS) as unknown as CalibrationLogEntry;
   // Calibrations were stored as given; the API type wants calibratedAt present.
   for (const key of ['before', 'after'] as const) {
     const c = entry[key];

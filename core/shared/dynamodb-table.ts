@@ -225,6 +225,14 @@ export function withoutNullsDeep<T>(value: T): T {
   return value;
 }
 
+/**
+ * The named attributes of an item, each null where the item has none (DynamoDB
+ * stores absence, the API answers null): how a mapper reads optional fields.
+ */
+export function nullsFor<K extends string>(item: RawItem, fields: readonly K[]): Record<K, RawItem[K]> {
+  return Object.fromEntries(fields.map((f) => [f, item[f] ?? null])) as Record<K, RawItem[K]>;
+}
+
 export const FOREIGN_TOKEN_MESSAGE = 'is not a token this API issued; pass back nextToken unchanged';
 
 /**

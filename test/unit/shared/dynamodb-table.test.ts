@@ -14,6 +14,7 @@ import {
   UpdateBuilder,
   decodeKey,
   ifConditionFails,
+  nullsFor,
   withoutNulls,
   withoutNullsDeep,
 } from '../../../core/shared/dynamodb-table';
@@ -172,6 +173,17 @@ describe('withoutNulls', () => {
         if (!hasNull(value)) expect(withoutNullsDeep(value)).toEqual(value);
       }),
     );
+  });
+});
+
+describe('nullsFor', () => {
+  it('reads each named attribute, null where the item has none, and nothing else', () => {
+    expect(nullsFor({ a: 1, b: false, c: 'x', keep: 'out' }, ['a', 'b', 'c', 'd'])).toEqual({
+      a: 1,
+      b: false,
+      c: 'x',
+      d: null,
+    });
   });
 });
 
