@@ -1,6 +1,6 @@
 import type { Role, UserAccount, UserAccountConnection } from '../generated/graphql';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
+import { callerGuards, type Caller } from '../shared/identity';
 import { logger as defaultLogger } from '../shared/logger';
 import { parseInput } from '../shared/zod-issues';
 import type { UserStore } from '../users/user-store';
@@ -29,8 +29,6 @@ export interface AccountServiceOptions {
 }
 
 export const DEFAULT_ACCOUNT_PAGE = 25;
-
-type SignedInCaller = Extract<Caller, { kind: 'user' }>;
 
 /** ADMIN outranks USER when an account is, by mistake, in both groups; no group = no role. */
 export function roleOf(groups: Iterable<AccountGroup>): Role | null {
@@ -258,17 +256,7 @@ const sameEmail = (a: string, b: string): boolean => a.toLowerCase() === b.toLow
 
 const notOwnEmail = () => new UnauthorizedError('A user may ask only about the role of its own email.');
 
-function requireSignedIn(caller: Caller): SignedInCaller {
-  if (caller.kind !== 'user' || !caller.groups.some((g) => g === 'admin' || g === 'user')) {
-    throw new UnauthorizedError('Accounts are for signed-in members of the admin or user group.');
-  }
-  return caller;
-}
-
-function requireAdmin(caller: Caller): SignedInCaller {
-  const signedIn = requireSignedIn(caller);
-  if (!signedIn.groups.includes('admin')) {
-    throw new UnauthorizedError('Only an admin may administer accounts.');
-  }
-  return signedIn;
-}
+const { member: requireSignedIn, admin: requireAdmin } = callerGuards({
+  notMember: 'Accounts are for signed-in members of the admin or user group.',
+  notAdmin: 'Only an admin may administer accounts.',
+});

@@ -96,11 +96,7 @@ export class CognitoAccountDirectory implements AccountDirectory {
 
   async get(username: string): Promise<Account | undefined> {
     try {
-      const user = await this.#call(
-        () =>
-          this.#client.send(new AdminGetUserCommand({ UserPoolId: this.#userPoolId, Username: username })),
-        { username },
-      );
+      const user = await this.#forUser(username, (ids) => this.#client.send(new AdminGetUserCommand(ids)));
       return toAccount({
         Username: user.Username,
         Attributes: user.UserAttributes,
@@ -133,17 +129,14 @@ export class CognitoAccountDirectory implements AccountDirectory {
     const groups: AccountGroup[] = [];
     let nextToken: string | undefined;
     do {
-      const response = await this.#call(
-        () =>
-          this.#client.send(
-            new AdminListGroupsForUserCommand({
-              UserPoolId: this.#userPoolId,
-              Username: username,
-              Limit: COGNITO_MAX_PAGE,
-              ...(nextToken ? { NextToken: nextToken } : {}),
-            }),
-          ),
-        { username },
+      const response = await this.#forUser(username, (ids) =>
+        this.#client.send(
+          new AdminListGroupsForUserCommand({
+            ...ids,
+            Limit: COGNITO_MAX_PAGE,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        ),
       );
       for (const group of response.Groups ?? []) {
         const name = GROUPS.find((g) => g === group.GroupName);
@@ -197,97 +190,74 @@ export class CognitoAccountDirectory implements AccountDirectory {
   }
 
   async addToGroup(username: string, group: AccountGroup): Promise<void> {
-    await this.#call(
-      () =>
-        this.#client.send(
-          new AdminAddUserToGroupCommand({
-            UserPoolId: this.#userPoolId,
-            Username: username,
-            GroupName: group,
-          }),
-        ),
-      { username },
+    await this.#forUser(username, (ids) =>
+      this.#client.send(new AdminAddUserToGroupCommand({ ...ids, GroupName: group })),
     );
   }
 
   async removeFromGroup(username: string, group: AccountGroup): Promise<void> {
-    await this.#call(
-      () =>
-        this.#client.send(
-          new AdminRemoveUserFromGroupCommand({
-            UserPoolId: this.#userPoolId,
-            Username: username,
-            GroupName: group,
-          }),
-        ),
-      { username },
+    await this.#forUser(username, (ids) =>
+      this.#client.send(new AdminRemoveUserFromGroupCommand({ ...ids, GroupName: group })),
     );
   }
 
   async setPassword(username: string, password: string): Promise<void> {
-    await this.#call(
-      () =>
-        this.#client.send(
-          new AdminSetUserPasswordCommand({
-            UserPoolId: this.#userPoolId,
-            Username: username,
-            Password: password,
-            Permanent: true,
-          }),
-        ),
-      { username, field: 'input.password' },
+    await this.#forUser(
+      username,
+      (ids) =>
+        this.#client.send(new AdminSetUserPasswordCommand({ ...ids, Password: password, Permanent: true })),
+      'input.password',
     );
   }
 
   async setEmail(username: string, email: string): Promise<void> {
-    await this.#call(
-      () =>
-        this.#client.send(
-          new AdminUpdateUserAttributesCommand({
-            UserPoolId: this.#userPoolId,
-            Username: username,
-            // Verified in the same call: otherwise Cognito keeps the old email for sign-in
-            // until the person enters a code sent to the new one.
-            UserAttributes: [
-              { Name: 'email', Value: email },
-              { Name: 'email_verified', Value: 'true' },
-            ],
-          }),
-        ),
-      { username },
+    await this.#forUser(username, (ids) =>
+      this.#client.send(
+        new AdminUpdateUserAttributesCommand({
+          ...ids,
+          // Verified in the same call: otherwise Cognito keeps the old email for sign-in
+          // until the person enters a code sent to the new one.
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
+      ),
     );
   }
 
   async setEnabled(username: string, enabled: boolean): Promise<void> {
-    const input = { UserPoolId: this.#userPoolId, Username: username };
     // A disabled account must not renew its session: its refresh tokens are revoked first.
     if (!enabled) await this.#signOutEverywhere(username);
-    await this.#call(
-      () =>
-        this.#client.send(enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input)),
-      { username },
+    await this.#forUser(username, (ids) =>
+      this.#client.send(enabled ? new AdminEnableUserCommand(ids) : new AdminDisableUserCommand(ids)),
     );
   }
 
   async delete(username: string): Promise<void> {
     // Signed out before it goes, so a refresh token issued earlier stops working at once.
     await this.#signOutEverywhere(username);
-    await this.#call(
-      () =>
-        this.#client.send(new AdminDeleteUserCommand({ UserPoolId: this.#userPoolId, Username: username })),
-      { username },
-    );
+    await this.#forUser(username, (ids) => this.#client.send(new AdminDeleteUserCommand(ids)));
   }
 
   /** AdminUserGlobalSignOut: revokes every refresh token of the account (its access tokens expire within the hour). */
   async #signOutEverywhere(username: string): Promise<void> {
-    await this.#call(
-      () =>
-        this.#client.send(
-          new AdminUserGlobalSignOutCommand({ UserPoolId: this.#userPoolId, Username: username }),
-        ),
-      { username },
-    );
+    await this.#forUser(username, (ids) => this.#client.send(new AdminUserGlobalSignOutCommand(ids)));
+  }
+
+  /**
+   * Runs one Admin* call about one account (`ids` names the pool and the
+   * user); a failure names the account, and `field` the argument it was about.
+   */
+  #forUser<T>(
+    username: string,
+    send: (ids: { UserPoolId: string; Username: string }) => Promise<T>,
+    field?: string,
+  ): Promise<T> {
+    return this.#call(() => send({ UserPoolId: this.#userPoolId, Username: username }), {
+      username,
+      ...(field ? { field } : {}),
+    });
   }
 
   /** Runs one Cognito call and maps its failure to a named error. */

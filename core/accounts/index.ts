@@ -1,13 +1,7 @@
 /** Cognito accounts: the service, its directory port and the Cognito adapter. */
 export { AccountService, roleOf, type AccountServiceOptions, type LinkedProfiles } from './account-service';
-export {
-  MAX_ACCOUNT_PAGE,
-  type Account,
-  type AccountDirectory,
-  type AccountGroup,
-  type AccountPage,
-  type NewAccount,
-} from './account-directory';
+// The directory port whole: its types, its page ceiling.
+export * from './account-directory';
 export {
   CognitoAccountDirectory,
   mapCognitoError,

@@ -166,14 +166,14 @@ export class AlertService {
     const silence = slots[SILENCE_RULE];
     if (!silence?.alertId) return;
     this.writes++;
-    const result = await this.store.resolve(
-      device.id,
-      SILENCE_RULE,
-      silence.alertId,
-      receivedAt,
-      null,
-      new Date(this.clock()).toISOString(),
-    );
+    const result = await this.store.resolve({
+      deviceId: device.id,
+      rule: SILENCE_RULE,
+      alertId: silence.alertId,
+      resolvedThrough: receivedAt,
+      lastValue: null,
+      at: new Date(this.clock()).toISOString(),
+    });
     if (!result.ok) {
       device.alertSlots[SILENCE_RULE] = result.current ?? {};
       return;
@@ -366,14 +366,14 @@ export class AlertService {
         } else {
           if (!current?.alertId) continue;
           this.writes++;
-          const result = await this.store.resolve(
-            device.id,
-            sensor.id,
-            current.alertId,
-            t.at,
-            t.lastValue,
-            new Date(this.clock()).toISOString(),
-          );
+          const result = await this.store.resolve({
+            deviceId: device.id,
+            rule: sensor.id,
+            alertId: current.alertId,
+            resolvedThrough: t.at,
+            lastValue: t.lastValue,
+            at: new Date(this.clock()).toISOString(),
+          });
           if (!result.ok) {
             slots[sensor.id] = result.current ?? {};
             lost = true;
@@ -520,14 +520,14 @@ export class AlertService {
       if (!device) closed = await this.store.resolveOrphan(alert.id, at);
       else {
         this.writes++;
-        const result = await this.store.resolve(
+        const result = await this.store.resolve({
           deviceId,
-          alert.sensor ?? SILENCE_RULE,
-          alert.id,
-          now,
-          null,
+          rule: alert.sensor ?? SILENCE_RULE,
+          alertId: alert.id,
+          resolvedThrough: now,
+          lastValue: null,
           at,
-        );
+        });
         // A lost race: the processor resolved it first (or another episode holds the slot); it is not ours.
         closed = result.ok ? result.value : await this.store.resolveOrphan(alert.id, at);
       }

@@ -19,6 +19,18 @@ export interface WatchedDevice {
   alertSlots: AlertSlots;
 }
 
+/** The end of one alert: whose slot it held, until when its rule has seen readings, and its last value. */
+export interface SlotResolution {
+  deviceId: string;
+  rule: string;
+  alertId: string;
+  /** Readings up to this time (epoch ms) are accounted for; an open needs a breach after it. */
+  resolvedThrough: number;
+  /** The value that ended it, or null when it ended without one (silence, a config change). */
+  lastValue: number | null;
+  at: string;
+}
+
 export interface AlertListQuery {
   deviceId?: string;
   state?: AlertState;
@@ -43,14 +55,7 @@ export interface AlertStore {
     at: string,
   ): Promise<void>;
   /** Frees the rule's slot (keeping `resolvedThrough`), then marks the alert RESOLVED. */
-  resolve(
-    deviceId: string,
-    rule: string,
-    alertId: string,
-    resolvedThrough: number,
-    lastValue: number | null,
-    at: string,
-  ): Promise<SlotWrite<Alert | undefined>>;
+  resolve(resolution: SlotResolution): Promise<SlotWrite<Alert | undefined>>;
   /** OPEN -> ACKNOWLEDGED; undefined when the alert is not OPEN (the caller reads why). */
   acknowledge(id: string, by: string, note: string | null, at: string): Promise<Alert | undefined>;
   get(id: string): Promise<Alert | undefined>;

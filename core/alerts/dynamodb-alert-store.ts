@@ -1,16 +1,16 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../generated/graphql';
-import { isConditionFailed, unavailableAs } from '../shared/aws-errors';
-import { ValidationError } from '../shared/errors';
-import { decodeToken, encodeToken, type Page } from '../shared/pagination';
+import {
+  DynamoTable,
+  decodeKey,
+  ifConditionFails,
+  nullsFor,
+  withoutNulls,
+  type DynamoTableOptions,
+  type RawItem,
+} from '../shared/dynamodb-table';
+import { encodeToken, type Page } from '../shared/pagination';
 import { GSI1, GSI2, GSI3, SILENCE_WATCH } from '../shared/table';
-import type { AlertListQuery, AlertStore, SlotWrite, WatchedDevice } from './alert-store';
+import type { AlertListQuery, AlertStore, SlotResolution, SlotWrite, WatchedDevice } from './alert-store';
 import {
   DEFAULT_SILENCE_AFTER_INTERVALS,
   SILENCE_RULE,
@@ -19,22 +19,15 @@ import {
   type AlertSlot,
 } from './model';
 
-/** Throttling and outages become ServiceUnavailable, in this store's words. */
-const guard = unavailableAs('Alert data is unavailable for a moment; try again shortly.');
-
-export interface DynamoAlertStoreOptions {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type DynamoAlertStoreOptions = DynamoTableOptions;
 
 const ALERT_LIST = 'ALERT';
 const alertKey = (id: string) => ({ pk: `ALERT#${id}`, sk: 'META' });
 const deviceKey = (id: string) => ({ pk: `DEVICE#${id}`, sk: 'META' });
 /** A state filter reads at most this many index pages to fill one page of the answer. */
 const MAX_FILTERED_READS = 5;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type RawItem = Record<string, any>;
+/** The alert's state is a reserved word in expressions. */
+const STATE_NAME = { '#state': 'state' };
 
 /**
  * Alerts on the single table (core/shared/table.ts): one item per alert,
@@ -43,12 +36,10 @@ type RawItem = Record<string, any>;
  * cached device carries it, and every transition is a write conditional on it.
  */
 export class DynamoAlertStore implements AlertStore {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
+  private readonly table: DynamoTable;
 
   constructor(options: DynamoAlertStoreOptions) {
-    this.client = options.client;
-    this.tableName = options.tableName;
+    this.table = new DynamoTable(options, 'Alert data is unavailable for a moment; try again shortly.');
   }
 
   async open(deviceId: string, rule: string, slot: AlertSlot, alert: Alert): Promise<SlotWrite<Alert>> {
@@ -70,109 +61,52 @@ export class DynamoAlertStore implements AlertStore {
     lastValue: number,
     at: string,
   ): Promise<void> {
-    try {
-      await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: alertKey(alert.id),
-            UpdateExpression: 'SET worstValue = :w, lastValue = :l, updatedAt = :at',
-            ConditionExpression: `attribute_exists(pk) AND #state <> :resolved AND (attribute_not_exists(worstValue) OR worstValue ${alert.kind === 'LOW' ? '>' : '<'} :w)`,
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':w': worstValue,
-              ':l': lastValue,
-              ':at': at,
-              ':resolved': 'RESOLVED',
-            },
-          }),
-        ),
-      );
-    } catch (err) {
+    await ifConditionFails(
+      this.table.update(alertKey(alert.id), {
+        UpdateExpression: 'SET worstValue = :w, lastValue = :l, updatedAt = :at',
+        ConditionExpression: `attribute_exists(pk) AND #state <> :resolved AND (attribute_not_exists(worstValue) OR worstValue ${alert.kind === 'LOW' ? '>' : '<'} :w)`,
+        ExpressionAttributeNames: STATE_NAME,
+        ExpressionAttributeValues: { ':w': worstValue, ':l': lastValue, ':at': at, ':resolved': 'RESOLVED' },
+      }),
       // Resolved meanwhile, or another processor recorded a worse value: nothing to add.
-      if (!isConditionFailed(err)) throw err;
-    }
+      () => undefined,
+    );
   }
 
-  async resolve(
-    deviceId: string,
-    rule: string,
-    alertId: string,
-    resolvedThrough: number,
-    lastValue: number | null,
-    at: string,
-  ): Promise<SlotWrite<Alert | undefined>> {
+  async resolve(resolution: SlotResolution): Promise<SlotWrite<Alert | undefined>> {
+    const { deviceId, rule, alertId, resolvedThrough, lastValue, at } = resolution;
     const freed = await this.slotUpdate(deviceId, rule, {
       UpdateExpression: 'SET #slot = :slot',
       ConditionExpression: '#slot.alertId = :id',
       ExpressionAttributeValues: { ':slot': { resolvedThrough }, ':id': alertId },
     });
     if (!freed.ok) return freed;
-    try {
-      const { Attributes } = await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: alertKey(alertId),
-            UpdateExpression:
-              lastValue === null
-                ? 'SET #state = :resolved, resolvedAt = :at, updatedAt = :at'
-                : 'SET #state = :resolved, resolvedAt = :at, updatedAt = :at, lastValue = :l',
-            ConditionExpression: 'attribute_exists(pk) AND #state <> :resolved',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':resolved': 'RESOLVED',
-              ':at': at,
-              ...(lastValue === null ? {} : { ':l': lastValue }),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return { ok: true, value: Attributes ? toAlert(Attributes) : undefined };
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-      return { ok: true, value: await this.get(alertId) };
-    }
+    // Already resolved (by a concurrent pass): the alert as it is.
+    const value = await ifConditionFails(this.stateUpdate(alertId, resolving(at, lastValue)), () =>
+      this.get(alertId),
+    );
+    return { ok: true, value };
   }
 
   async acknowledge(id: string, by: string, note: string | null, at: string): Promise<Alert | undefined> {
-    try {
-      const { Attributes } = await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: alertKey(id),
-            UpdateExpression:
-              note === null
-                ? 'SET #state = :ack, acknowledgedAt = :at, acknowledgedBy = :by, updatedAt = :at'
-                : 'SET #state = :ack, acknowledgedAt = :at, acknowledgedBy = :by, updatedAt = :at, note = :note',
-            ConditionExpression: '#state = :open',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':ack': 'ACKNOWLEDGED',
-              ':open': 'OPEN',
-              ':at': at,
-              ':by': by,
-              ...(note === null ? {} : { ':note': note }),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return Attributes ? toAlert(Attributes) : undefined;
-    } catch (err) {
-      if (isConditionFailed(err)) return undefined;
-      throw err;
-    }
+    return this.transition(id, {
+      UpdateExpression:
+        note === null
+          ? 'SET #state = :ack, acknowledgedAt = :at, acknowledgedBy = :by, updatedAt = :at'
+          : 'SET #state = :ack, acknowledgedAt = :at, acknowledgedBy = :by, updatedAt = :at, note = :note',
+      ConditionExpression: '#state = :open',
+      ExpressionAttributeValues: {
+        ':ack': 'ACKNOWLEDGED',
+        ':open': 'OPEN',
+        ':at': at,
+        ':by': by,
+        ...(note === null ? {} : { ':note': note }),
+      },
+    });
   }
 
   async get(id: string): Promise<Alert | undefined> {
-    const { Item } = await guard(
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: alertKey(id), ConsistentRead: true }),
-      ),
-    );
+    const Item = await this.table.get(alertKey(id), { ConsistentRead: true });
     return Item ? toAlert(Item) : undefined;
   }
 
@@ -180,49 +114,42 @@ export class DynamoAlertStore implements AlertStore {
     const [indexName, prefix, partition] = query.deviceId
       ? [GSI2, 'gsi2', `ALERT#${query.deviceId}`]
       : [GSI1, 'gsi1', ALERT_LIST];
-    let start = decodeKey(query.nextToken, ['pk', 'sk', `${prefix}pk`, `${prefix}sk`], partition, prefix);
+    let start = decodeKey(
+      query.nextToken,
+      ['pk', 'sk', `${prefix}pk`, `${prefix}sk`],
+      (key) => key[`${prefix}pk`] === partition,
+      'is not a token of this listing; pass back nextToken unchanged with the same deviceId',
+    );
     const items: Alert[] = [];
     // A state filter applies after Limit, so a page is filled from a few reads rather than coming back short.
     for (let reads = 0; reads < (query.state ? MAX_FILTERED_READS : 1); reads++) {
-      const { Items = [], LastEvaluatedKey } = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: indexName,
-            KeyConditionExpression: `${prefix}pk = :pk`,
-            ScanIndexForward: false,
-            Limit: query.limit - items.length,
-            ExpressionAttributeValues: {
-              ':pk': partition,
-              ...(query.state ? { ':state': query.state } : {}),
-            },
-            ...(query.state
-              ? { FilterExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' } }
-              : {}),
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      items.push(...Items.map(toAlert));
-      start = LastEvaluatedKey as Record<string, string> | undefined;
+      const page = await this.table.query({
+        IndexName: indexName,
+        KeyConditionExpression: `${prefix}pk = :pk`,
+        ScanIndexForward: false,
+        Limit: query.limit - items.length,
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ...(query.state ? { ':state': query.state } : {}),
+        },
+        ...(query.state ? { FilterExpression: '#state = :state', ExpressionAttributeNames: STATE_NAME } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      });
+      items.push(...page.items.map(toAlert));
+      start = page.lastKey as Record<string, string> | undefined;
       if (!start || items.length >= query.limit) break;
     }
     return { items, nextToken: encodeToken(start) };
   }
 
   async expiredWatches(nowIso: string, limit: number): Promise<WatchedDevice[]> {
-    const { Items = [] } = await guard(
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI3,
-          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now',
-          ExpressionAttributeValues: { ':pk': SILENCE_WATCH, ':now': nowIso },
-          Limit: limit,
-        }),
-      ),
-    );
-    return Items.map((i: RawItem) => ({
+    const { items } = await this.table.query({
+      IndexName: GSI3,
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now',
+      ExpressionAttributeValues: { ':pk': SILENCE_WATCH, ':now': nowIso },
+      Limit: limit,
+    });
+    return items.map((i: RawItem) => ({
       id: i.id,
       name: i.name,
       enabled: i.enabled !== false,
@@ -248,180 +175,135 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async dropWatch(deviceId: string, watchKey: string): Promise<void> {
-    try {
-      await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: deviceKey(deviceId),
-            UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
-            ConditionExpression: 'gsi3sk = :seen',
-            ExpressionAttributeValues: { ':seen': watchKey },
-          }),
-        ),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-    }
+    await ifConditionFails(
+      this.table.update(deviceKey(deviceId), {
+        UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'gsi3sk = :seen',
+        ExpressionAttributeValues: { ':seen': watchKey },
+      }),
+      () => undefined,
+    );
   }
 
   async unresolvedOf(deviceId: string): Promise<Alert[]> {
     const out: Alert[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: GSI2,
-            KeyConditionExpression: 'gsi2pk = :pk',
-            FilterExpression: '#state <> :resolved',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':pk': `ALERT#${deviceId}`, ':resolved': 'RESOLVED' },
-            ScanIndexForward: false,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      out.push(...(page.Items ?? []).map(toAlert));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const items of this.table.pages({
+      IndexName: GSI2,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      FilterExpression: '#state <> :resolved',
+      ExpressionAttributeNames: STATE_NAME,
+      ExpressionAttributeValues: { ':pk': `ALERT#${deviceId}`, ':resolved': 'RESOLVED' },
+      ScanIndexForward: false,
+    })) {
+      out.push(...items.map(toAlert));
+    }
     return out;
   }
 
   async resolveOrphan(alertId: string, at: string): Promise<Alert | undefined> {
-    try {
-      const { Attributes } = await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: alertKey(alertId),
-            UpdateExpression: 'SET #state = :resolved, resolvedAt = :at, updatedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND #state <> :resolved',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':resolved': 'RESOLVED', ':at': at },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return Attributes ? toAlert(Attributes) : undefined;
-    } catch (err) {
-      if (isConditionFailed(err)) return undefined;
-      throw err;
-    }
+    return this.transition(alertId, resolving(at, null));
   }
 
   async readSlot(deviceId: string, rule: string): Promise<AlertSlot | undefined> {
-    const { Item } = await guard(
-      this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: deviceKey(deviceId),
-          ProjectionExpression: '#slot',
-          ExpressionAttributeNames: { '#slot': slotAttribute(rule) },
-          ConsistentRead: true,
-        }),
-      ),
-    );
+    const Item = await this.table.get(deviceKey(deviceId), {
+      ProjectionExpression: '#slot',
+      ExpressionAttributeNames: { '#slot': slotAttribute(rule) },
+      ConsistentRead: true,
+    });
     return Item?.[slotAttribute(rule)] as AlertSlot | undefined;
   }
 
+  /** A state change of the alert item, conditional on its state; undefined when the condition fails. */
+  private transition(id: string, update: ConditionalUpdate): Promise<Alert | undefined> {
+    return ifConditionFails(this.stateUpdate(id, update), () => undefined);
+  }
+
+  /** The alert item after a conditional update of its state (a failed condition throws). */
+  private async stateUpdate(id: string, update: ConditionalUpdate): Promise<Alert | undefined> {
+    const attributes = await this.table.update(alertKey(id), {
+      ...update,
+      ExpressionAttributeNames: STATE_NAME,
+      ReturnValues: 'ALL_NEW',
+    });
+    return attributes ? toAlert(attributes) : undefined;
+  }
+
   /** An update of one rule's slot on the device item; a failed condition answers the slot as it is. */
-  private async slotUpdate(
-    deviceId: string,
-    rule: string,
-    update: {
-      UpdateExpression: string;
-      ConditionExpression: string;
-      ExpressionAttributeValues: Record<string, unknown>;
-    },
-  ): Promise<SlotWrite> {
-    try {
-      await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: deviceKey(deviceId),
-            ...update,
-            ExpressionAttributeNames: { '#slot': slotAttribute(rule) },
-          }),
-        ),
-      );
-      return { ok: true, value: undefined };
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-      return { ok: false, current: await this.readSlot(deviceId, rule) };
-    }
+  private async slotUpdate(deviceId: string, rule: string, update: ConditionalUpdate): Promise<SlotWrite> {
+    return ifConditionFails(
+      this.table
+        .update(deviceKey(deviceId), {
+          ...update,
+          ExpressionAttributeNames: { '#slot': slotAttribute(rule) },
+        })
+        .then((): SlotWrite => ({ ok: true, value: undefined })),
+      async (): Promise<SlotWrite> => ({ ok: false, current: await this.readSlot(deviceId, rule) }),
+    );
   }
 
   /** The alert item; a retry after a crash writes the same content (the id is the episode's). */
   private async putAlert(alert: Alert): Promise<void> {
     const sortKey = `${alert.openedAt}#${alert.id}`;
-    await guard(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: withoutNulls({
-            ...alertKey(alert.id),
-            gsi1pk: ALERT_LIST,
-            gsi1sk: sortKey,
-            gsi2pk: `ALERT#${alert.deviceId}`,
-            gsi2sk: sortKey,
-            type: 'alert',
-            ...alert,
-          }),
-        }),
-      ),
+    await this.table.put(
+      withoutNulls({
+        ...alertKey(alert.id),
+        gsi1pk: ALERT_LIST,
+        gsi1sk: sortKey,
+        gsi2pk: `ALERT#${alert.deviceId}`,
+        gsi2sk: sortKey,
+        type: 'alert',
+        ...alert,
+      }),
     );
   }
+}
+
+/** Marks an alert RESOLVED (with its last value when known), unless it already is. */
+function resolving(at: string, lastValue: number | null): ConditionalUpdate {
+  return {
+    UpdateExpression:
+      lastValue === null
+        ? 'SET #state = :resolved, resolvedAt = :at, updatedAt = :at'
+        : 'SET #state = :resolved, resolvedAt = :at, updatedAt = :at, lastValue = :l',
+    ConditionExpression: 'attribute_exists(pk) AND #state <> :resolved',
+    ExpressionAttributeValues: {
+      ':resolved': 'RESOLVED',
+      ':at': at,
+      ...(lastValue === null ? {} : { ':l': lastValue }),
+    },
+  };
+}
+
+/** A conditional update's own parts; the store adds the key and the attribute names. */
+interface ConditionalUpdate {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeValues: Record<string, unknown>;
 }
 
 /** The rule key of an alert: its sensor, or the silence rule. */
 export const alertRuleOf = (alert: Pick<Alert, 'sensor'>): string => alert.sensor ?? SILENCE_RULE;
 
-function toAlert(item: Record<string, unknown>): Alert {
-  const i = item as RawItem;
+/** The alert fields an item may lack: null in the API until the alert gets there. */
+const OPTIONAL_FIELDS = [
+  'sensor',
+  'acknowledgedAt',
+  'acknowledgedBy',
+  'note',
+  'resolvedAt',
+  'threshold',
+  'worstValue',
+  'lastValue',
+] as const satisfies readonly (keyof Alert)[];
+
+function toAlert(i: RawItem): Alert {
   return {
     id: i.id,
     deviceId: i.deviceId,
-    sensor: i.sensor ?? null,
     kind: i.kind,
     state: i.state,
     openedAt: i.openedAt,
-    acknowledgedAt: i.acknowledgedAt ?? null,
-    acknowledgedBy: i.acknowledgedBy ?? null,
-    note: i.note ?? null,
-    resolvedAt: i.resolvedAt ?? null,
-    threshold: i.threshold ?? null,
-    worstValue: i.worstValue ?? null,
-    lastValue: i.lastValue ?? null,
     updatedAt: i.updatedAt,
+    ...nullsFor(i, OPTIONAL_FIELDS),
   };
-}
-
-function withoutNulls<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
-}
-
-/** A token must be a key of this listing (same index partition); anything else was not issued here. */
-function decodeKey(
-  token: string | null | undefined,
-  attributes: string[],
-  partition: string,
-  prefix: string,
-): Record<string, string> | undefined {
-  const key = decodeToken<Record<string, unknown>>(token);
-  if (!key) return undefined;
-  const names = Object.keys(key).sort();
-  const valid =
-    names.length === attributes.length &&
-    [...attributes].sort().every((a, i) => a === names[i] && typeof key[a] === 'string') &&
-    key[`${prefix}pk`] === partition;
-  if (!valid) {
-    throw new ValidationError({
-      field: 'nextToken',
-      message: 'is not a token of this listing; pass back nextToken unchanged with the same deviceId',
-    });
-  }
-  return key as Record<string, string>;
 }

@@ -1,11 +1,8 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import type { AlertTopic } from './alert-topic';
 import type { AlertNotification, NotificationSender } from './notifier';
 
-export interface SnsNotificationSenderOptions {
-  client: SNSClient;
-  /** The stage's alert topic (`yvr-<stage>-alerts`). */
-  topicArn: string;
-}
+export type SnsNotificationSenderOptions = AlertTopic;
 
 /**
  * Publishes a notification to the stage's alert topic, once: SNS fans it out

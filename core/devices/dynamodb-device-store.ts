@@ -1,15 +1,15 @@
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
 import type { Device } from '../generated/graphql';
-import { isConditionFailed, unavailableAs } from '../shared/aws-errors';
+import {
+  DynamoTable,
+  UpdateBuilder,
+  decodeKey,
+  ifConditionFails,
+  withoutNullsDeep,
+  type DynamoTableOptions,
+  type RawItem,
+} from '../shared/dynamodb-table';
 import { ValidationError } from '../shared/errors';
-import { decodeToken, encodeToken, type Page } from '../shared/pagination';
+import type { Page } from '../shared/pagination';
 import { GSI1, GSI2, SILENCE_WATCH } from '../shared/table';
 import {
   DEFAULT_ALERT_RULE,
@@ -29,18 +29,8 @@ import type {
 import { DeviceExistsError, DeviceRetiredError, StaleDeviceError } from './errors';
 import type { ConfigVersionRecord } from './model';
 
-/** Throttling and outages become ServiceUnavailable, in this store's words. */
-const guard = unavailableAs('Device data is unavailable for a moment; try again shortly.');
-
 /** An injected document client (created once per container) and the single table's name. */
-export interface DynamoDeviceStoreOptions {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}
-
-// Items come back untyped from DynamoDB; toRecord and toVersionRecord are where they get their shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type RawItem = Record<string, any>;
+export type DynamoDeviceStoreOptions = DynamoTableOptions;
 
 const META = 'META';
 /** `type` of the marker a deleted device leaves behind (see DeviceRetiredError). */
@@ -48,7 +38,15 @@ const RETIRED = 'retiredDevice';
 const DEVICE_LIST = 'DEVICE';
 const UNDELIVERED = 'UNDELIVERED';
 const deviceKey = (id: string) => ({ pk: `DEVICE#${id}`, sk: META });
-const versionSk = (version: number) => `CONFIG#${String(version).padStart(10, '0')}`;
+const versionKey = (id: string, version: number) => ({
+  pk: `DEVICE#${id}`,
+  sk: `CONFIG#${String(version).padStart(10, '0')}`,
+});
+/** The key condition of a device's config versions. */
+const versionsOf = (id: string) => ({
+  KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+  ExpressionAttributeValues: { ':pk': `DEVICE#${id}`, ':prefix': 'CONFIG#' },
+});
 
 /**
  * The device port on the single table (core/shared/table.ts has the layout).
@@ -57,12 +55,10 @@ const versionSk = (version: number) => `CONFIG#${String(version).padStart(10, '0
  * here scans.
  */
 export class DynamoDeviceStore implements DeviceStore {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
+  private readonly table: DynamoTable;
 
   constructor(options: DynamoDeviceStoreOptions) {
-    this.client = options.client;
-    this.tableName = options.tableName;
+    this.table = new DynamoTable(options, 'Device data is unavailable for a moment; try again shortly.');
   }
 
   async get(id: string): Promise<Device | undefined> {
@@ -77,42 +73,38 @@ export class DynamoDeviceStore implements DeviceStore {
   }
 
   async getRecord(id: string): Promise<DeviceRecord | undefined> {
-    const Item = await this.getItem(id);
+    const Item = await this.table.get(deviceKey(id));
     return Item && Item.type !== RETIRED ? toRecord(Item) : undefined;
   }
 
   async list(limit: number, nextToken?: string | null): Promise<Page<Device>> {
-    const { items, nextToken: next } = await this.queryIndex(GSI1, 'gsi1', DEVICE_LIST, limit, nextToken);
-    return { items: items.map((item) => toRecord(item).device), nextToken: next };
+    return this.queryIndex(GSI1, 'gsi1', DEVICE_LIST, limit, nextToken, (item) => toRecord(item).device);
   }
 
   async listUndelivered(limit: number, nextToken?: string | null): Promise<Page<DeviceRecord>> {
-    const { items, nextToken: next } = await this.queryIndex(GSI2, 'gsi2', UNDELIVERED, limit, nextToken);
-    return { items: items.map(toRecord), nextToken: next };
+    return this.queryIndex(GSI2, 'gsi2', UNDELIVERED, limit, nextToken, toRecord);
   }
 
   /** One page of an index partition (`<prefix>pk = partition`): one Query, never a Scan. */
-  private async queryIndex(
+  private queryIndex<T>(
     indexName: string,
     prefix: 'gsi1' | 'gsi2',
     partition: string,
     limit: number,
-    nextToken?: string | null,
-  ): Promise<Page<Record<string, unknown>>> {
+    nextToken: string | null | undefined,
+    map: (item: RawItem) => T,
+  ): Promise<Page<T>> {
     const start = decodeKey(nextToken, ['pk', 'sk', `${prefix}pk`, `${prefix}sk`]);
-    const { Items = [], LastEvaluatedKey } = await guard(
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: indexName,
-          KeyConditionExpression: `${prefix}pk = :pk`,
-          ExpressionAttributeValues: { ':pk': partition },
-          Limit: limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      ),
+    return this.table.page(
+      {
+        IndexName: indexName,
+        KeyConditionExpression: `${prefix}pk = :pk`,
+        ExpressionAttributeValues: { ':pk': partition },
+        Limit: limit,
+      },
+      start,
+      map,
     );
-    return { items: Items, nextToken: encodeToken(LastEvaluatedKey) };
   }
 
   async create(write: SettingsWrite, replacingRetiredVersion?: number): Promise<Device> {
@@ -127,31 +119,23 @@ export class DynamoDeviceStore implements DeviceStore {
       ...settingsAttributes(write),
       createdAt: write.at,
     };
-    try {
-      await guard(
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: withoutNulls(item),
-            ...(replacingRetiredVersion === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: '#type = :retired AND retiredVersion = :rv',
-                  ExpressionAttributeNames: { '#type': 'type' },
-                  ExpressionAttributeValues: { ':retired': RETIRED, ':rv': replacingRetiredVersion },
-                }),
-          }),
-        ),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
+    const condition =
+      replacingRetiredVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#type = :retired AND retiredVersion = :rv',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':retired': RETIRED, ':rv': replacingRetiredVersion },
+          };
+    await ifConditionFails(this.table.put(withoutNullsDeep(item), condition), async () => {
       // Only now is the extra read worth it: is the id taken, or a deleted device's marker?
-      const existing = replacingRetiredVersion === undefined ? await this.getItem(write.id) : undefined;
+      const existing =
+        replacingRetiredVersion === undefined ? await this.table.get(deviceKey(write.id)) : undefined;
       if (existing?.type === RETIRED && typeof existing.retiredVersion === 'number') {
         throw new DeviceRetiredError(write.id, existing.retiredVersion);
       }
       throw new DeviceExistsError(write.id);
-    }
+    });
     return toRecord(item).device;
   }
 
@@ -181,22 +165,16 @@ export class DynamoDeviceStore implements DeviceStore {
   }
 
   async retire(id: string, version: number, at: string): Promise<void> {
-    try {
-      await guard(
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            // No index keys: the marker is invisible to `devices` and to reconciliation.
-            Item: { ...deviceKey(id), type: RETIRED, id, retiredVersion: version, retiredAt: at },
-            ConditionExpression: 'attribute_exists(deletingAt) AND configVersion = :v',
-            ExpressionAttributeValues: { ':v': version },
-          }),
-        ),
-      );
-    } catch (err) {
+    // No index keys: the marker is invisible to `devices` and to reconciliation.
+    const marker = { ...deviceKey(id), type: RETIRED, id, retiredVersion: version, retiredAt: at };
+    await ifConditionFails(
+      this.table.put(marker, {
+        ConditionExpression: 'attribute_exists(deletingAt) AND configVersion = :v',
+        ExpressionAttributeValues: { ':v': version },
+      }),
       // Already retired by a concurrent pass (reconciliation and the delete itself may race).
-      if (!isConditionFailed(err)) throw err;
-    }
+      () => undefined,
+    );
   }
 
   async markDelivered(id: string, version: number, at: string): Promise<Device | undefined> {
@@ -268,49 +246,18 @@ export class DynamoDeviceStore implements DeviceStore {
     // The silence deadline rides on the lastSeenAt write: no extra write per batch.
     if (watch.deadline) update.set('gsi3pk', SILENCE_WATCH).set('gsi3sk', `${watch.deadline}#${id}`);
     else update.remove('gsi3pk').remove('gsi3sk');
-    try {
-      const { Attributes } = await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: deviceKey(id),
-            ...update.build(),
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return Attributes ? slotsOfItem(Attributes) : undefined;
-    } catch (err) {
-      if (isConditionFailed(err)) return undefined;
-      throw err;
-    }
+    const attributes = await ifConditionFails(this.updateDevice(id, update, 'ALL_NEW'), () => undefined);
+    return attributes ? slotsOfItem(attributes) : undefined;
   }
 
   async putConfigVersion(record: ConfigVersionRecord): Promise<void> {
-    await guard(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: withoutNulls({
-            pk: `DEVICE#${record.deviceId}`,
-            sk: versionSk(record.version),
-            type: 'configVersion',
-            ...record,
-          }),
-        }),
-      ),
+    await this.table.put(
+      withoutNullsDeep({ ...versionKey(record.deviceId, record.version), type: 'configVersion', ...record }),
     );
   }
 
   async getConfigVersion(deviceId: string, version: number): Promise<ConfigVersionRecord | undefined> {
-    const { Item } = await guard(
-      this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: `DEVICE#${deviceId}`, sk: versionSk(version) },
-        }),
-      ),
-    );
+    const Item = await this.table.get(versionKey(deviceId, version));
     return Item ? toVersionRecord(Item) : undefined;
   }
 
@@ -326,56 +273,22 @@ export class DynamoDeviceStore implements DeviceStore {
         message: 'belongs to another device; pass back nextToken unchanged',
       });
     }
-    const { Items = [], LastEvaluatedKey } = await guard(
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `DEVICE#${deviceId}`, ':prefix': 'CONFIG#' },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      ),
+    return this.table.page(
+      { ...versionsOf(deviceId), ScanIndexForward: false, Limit: limit },
+      start,
+      toVersionRecord,
     );
-    return { items: Items.map(toVersionRecord), nextToken: encodeToken(LastEvaluatedKey) };
   }
 
   async deleteConfigVersions(deviceId: string): Promise<void> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': `DEVICE#${deviceId}`, ':prefix': 'CONFIG#' },
-            ProjectionExpression: 'pk, sk',
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
-      for (let i = 0; i < keys.length; i += 25) {
-        let requests: Record<string, unknown>[] | undefined = keys
-          .slice(i, i + 25)
-          .map((Key) => ({ DeleteRequest: { Key } }));
-        for (let attempt = 0; requests && requests.length > 0 && attempt < 5; attempt++) {
-          const { UnprocessedItems } = await guard(
-            this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
-          );
-          requests = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-        }
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const items of this.table.pages({ ...versionsOf(deviceId), ProjectionExpression: 'pk, sk' })) {
+      await this.table.deleteAll(items.map((item) => ({ pk: item.pk, sk: item.sk })));
+    }
   }
 
-  private async getItem(id: string): Promise<RawItem | undefined> {
-    const { Item } = await guard(
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: deviceKey(id) })),
-    );
-    return Item;
+  /** An update of the device item (`ReturnValues` as asked); a failed condition throws. */
+  private updateDevice(id: string, update: UpdateBuilder, returnValues: 'ALL_NEW' | 'NONE') {
+    return this.table.update(deviceKey(id), { ...update.build(), ReturnValues: returnValues });
   }
 
   private async conditionalUpdate(
@@ -383,22 +296,10 @@ export class DynamoDeviceStore implements DeviceStore {
     update: UpdateBuilder,
     readVersion: number,
   ): Promise<DeviceRecord> {
-    try {
-      const { Attributes } = await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: deviceKey(id),
-            ...update.build(),
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return toRecord(Attributes ?? {});
-    } catch (err) {
-      if (isConditionFailed(err)) throw new StaleDeviceError(id, readVersion, { cause: err });
-      throw err;
-    }
+    const attributes = await ifConditionFails(this.updateDevice(id, update, 'ALL_NEW'), (err) => {
+      throw new StaleDeviceError(id, readVersion, { cause: err });
+    });
+    return toRecord(attributes ?? {});
   }
 
   private async updateUnlessStale(
@@ -406,22 +307,8 @@ export class DynamoDeviceStore implements DeviceStore {
     update: UpdateBuilder,
     returnValues: 'ALL_NEW' | 'NONE' = 'ALL_NEW',
   ): Promise<Device | undefined> {
-    try {
-      const { Attributes } = await guard(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: deviceKey(id),
-            ...update.build(),
-            ReturnValues: returnValues,
-          }),
-        ),
-      );
-      return Attributes ? toRecord(Attributes).device : undefined;
-    } catch (err) {
-      if (isConditionFailed(err)) return undefined;
-      throw err;
-    }
+    const attributes = await ifConditionFails(this.updateDevice(id, update, returnValues), () => undefined);
+    return attributes ? toRecord(attributes).device : undefined;
   }
 }
 
@@ -433,7 +320,7 @@ function settingsAttributes(write: SettingsWrite): Record<string, unknown> {
     enabled: write.settings.enabled,
     location: write.settings.location,
     sensorIntervalMs: write.settings.sensorIntervalMs,
-    sensors: write.settings.sensors.map((s) => withoutNulls({ ...s })),
+    sensors: write.settings.sensors.map((s) => withoutNullsDeep({ ...s })),
     configVersion: write.version,
     configStatus: 'PENDING',
     delivery: { status: 'UNDELIVERED', version: write.version, attemptedAt: write.at },
@@ -443,55 +330,6 @@ function settingsAttributes(write: SettingsWrite): Record<string, unknown> {
     lastChange: write.change,
     retiredSensorIds: write.retiredSensorIds.length > 0 ? write.retiredSensorIds : null,
   };
-}
-
-/** Builds SET/REMOVE update expressions with placeholder names, so reserved words (name, location) are safe. */
-class UpdateBuilder {
-  private readonly sets: string[] = [];
-  private readonly removes: string[] = [];
-  private readonly names: Record<string, string> = {};
-  private readonly values: Record<string, unknown> = {};
-  private conditionExpression: string | undefined;
-
-  set(attribute: string, value: unknown): this {
-    if (value === null || value === undefined) return this.remove(attribute);
-    const n = this.name(attribute);
-    const v = `:v${Object.keys(this.values).length}`;
-    this.values[v] = value;
-    this.sets.push(`${n} = ${v}`);
-    return this;
-  }
-
-  remove(attribute: string): this {
-    this.removes.push(this.name(attribute));
-    return this;
-  }
-
-  condition(expression: string, values: Record<string, unknown>): this {
-    this.conditionExpression = expression;
-    Object.assign(this.values, values);
-    return this;
-  }
-
-  build() {
-    const parts = [];
-    if (this.sets.length > 0) parts.push(`SET ${this.sets.join(', ')}`);
-    if (this.removes.length > 0) parts.push(`REMOVE ${this.removes.join(', ')}`);
-    return {
-      UpdateExpression: parts.join(' '),
-      ExpressionAttributeNames: this.names,
-      ...(Object.keys(this.values).length > 0
-        ? { ExpressionAttributeValues: withoutNulls(this.values) }
-        : {}),
-      ...(this.conditionExpression ? { ConditionExpression: this.conditionExpression } : {}),
-    };
-  }
-
-  private name(attribute: string): string {
-    const placeholder = `#${attribute}`;
-    this.names[placeholder] = attribute;
-    return placeholder;
-  }
 }
 
 function toRecord(item: Record<string, unknown>): DeviceRecord {
@@ -584,37 +422,4 @@ function toVersionRecord(item: Record<string, unknown>): ConfigVersionRecord {
       sensors: i.settings?.sensors ?? [],
     },
   };
-}
-
-/** DynamoDB stores absence better than NULL: attributes that are null are dropped, deeply. */
-function withoutNulls<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutNulls) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== null && v !== undefined)
-        .map(([k, v]) => [k, withoutNulls(v)]),
-    ) as T;
-  }
-  return value;
-}
-
-/** A token must decode to a key of exactly the attributes this query returns; anything else was not issued by us. */
-function decodeKey(
-  token: string | null | undefined,
-  attributes: string[],
-): Record<string, string> | undefined {
-  const key = decodeToken<Record<string, unknown>>(token);
-  if (!key) return undefined;
-  const names = Object.keys(key).sort();
-  const valid =
-    names.length === attributes.length &&
-    [...attributes].sort().every((a, i) => a === names[i] && typeof key[a] === 'string');
-  if (!valid) {
-    throw new ValidationError({
-      field: 'nextToken',
-      message: 'is not a token this API issued; pass back nextToken unchanged',
-    });
-  }
-  return key as Record<string, string>;
 }

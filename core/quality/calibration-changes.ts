@@ -1,4 +1,5 @@
 import type { Calibration, CalibrationLogEntry } from '../generated/graphql';
+import { calibrationLogEntry } from './calibration-log';
 
 /** What a config version's change record says, as the device service keeps it. */
 export interface ConfigChangeLike {
@@ -44,25 +45,19 @@ export function calibrationChangesOf(deviceId: string, change: ConfigChangeLike)
       if (!after) continue;
     } else continue;
     if (!sensorId) continue;
-    entries.push({
-      id: `cal-v${change.version}-${sensorId}`,
-      deviceId,
-      sensorId,
-      kind: 'CALIBRATION',
-      maintenanceKind: null,
-      at: change.changedAt,
-      by: change.changedBy,
-      note: null,
-      configVersion: change.version,
-      before,
-      after,
-      references: null,
-      drift: null,
-      from: null,
-      to: null,
-      scanned: null,
-      changed: null,
-    });
+    entries.push(
+      calibrationLogEntry({
+        id: `cal-v${change.version}-${sensorId}`,
+        deviceId,
+        sensorId,
+        kind: 'CALIBRATION',
+        at: change.changedAt,
+        by: change.changedBy,
+        configVersion: change.version,
+        before,
+        after,
+      }),
+    );
   }
   return entries;
 }

@@ -19,3 +19,31 @@ export interface CalibrationLogStore {
 }
 
 export type { CalibrationLogEntry };
+
+/** What every entry states; the rest depends on its kind. */
+type EntryBasics = Pick<CalibrationLogEntry, 'id' | 'deviceId' | 'kind' | 'at'>;
+
+/**
+ * An entry with every field its kind does not fill set to null: a calibration
+ * change fills before/after, a maintenance visit its note and references, a
+ * recalibration its range and counts. One definition, so a field added to
+ * CalibrationLogEntry reaches every kind.
+ */
+export function calibrationLogEntry(fields: EntryBasics & Partial<CalibrationLogEntry>): CalibrationLogEntry {
+  return {
+    sensorId: null,
+    maintenanceKind: null,
+    by: null,
+    note: null,
+    configVersion: null,
+    before: null,
+    after: null,
+    references: null,
+    drift: null,
+    from: null,
+    to: null,
+    scanned: null,
+    changed: null,
+    ...fields,
+  };
+}

@@ -5,11 +5,12 @@ import { calibratedValue, prepareSensor } from '../ingestion/calibrate';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../shared/ids';
 import { pageSize, type Page } from '../shared/pagination';
+import { parseTimeRange } from '../shared/time-range';
 import type { TelemetryStore } from '../telemetry/port';
 import type { CalibratedReading, TelemetryRecord } from '../telemetry/types';
 import { UNFLAGGED } from '../telemetry/types';
 import { createQualityAssessor } from './assessor';
-import type { CalibrationLogStore } from './calibration-log';
+import { calibrationLogEntry, type CalibrationLogStore } from './calibration-log';
 import { QualityHistory } from './history';
 
 /** The device reads the quality service needs (the DynamoDB device store fits). */
@@ -103,8 +104,7 @@ export class QualityService {
       references && references.length > 0
         ? references.reduce((sum, r) => sum + (r.measured - r.reference), 0) / references.length
         : null;
-    const entry: CalibrationLogEntry = {
-      ...emptyEntry(),
+    const entry = calibrationLogEntry({
       id: this.newId(),
       deviceId: device.id,
       sensorId,
@@ -118,7 +118,7 @@ export class QualityService {
         ? references.map((r) => ({ reference: r.reference, measured: r.measured }))
         : null,
       drift,
-    };
+    });
     await this.deps.log.append(entry);
     return entry;
   }
@@ -136,14 +136,11 @@ export class QualityService {
   ): Promise<RecalibrationResult> {
     checkId(args.deviceId, 'deviceId');
     checkSensor(args.sensorId, 'sensorId');
-    const from = parseTime(args.from, 'from');
-    const to = parseTime(args.to, 'to');
-    if (from >= to) throw new ValidationError({ field: 'from', message: 'must be before to' });
-    if (to - from > MAX_RECALIBRATION_RANGE_MS)
-      throw new ValidationError({
-        field: 'to',
-        message: 'a recalibration spans at most 366 days; run it per year',
-      });
+    const { from, to } = parseTimeRange(
+      args,
+      MAX_RECALIBRATION_RANGE_MS,
+      'a recalibration spans at most 366 days; run it per year',
+    );
     const device = await this.deps.devices.get(args.deviceId);
     if (!device) throw new NotFoundError(`There is no device "${args.deviceId}".`);
     const version = args.version ?? device.configVersion;
@@ -239,8 +236,7 @@ export class QualityService {
     } while (token);
     await flush(held);
 
-    const entry: CalibrationLogEntry = {
-      ...emptyEntry(),
+    const entry = calibrationLogEntry({
       id: this.newId(),
       deviceId: device.id,
       sensorId: sensor.id,
@@ -253,7 +249,7 @@ export class QualityService {
       to: new Date(resumeFrom ?? to).toISOString(),
       scanned,
       changed,
-    };
+    });
     await this.deps.log.append(entry);
     return {
       deviceId: device.id,
@@ -286,39 +282,10 @@ function differs(before: CalibratedReading, after: CalibratedReading, recordVers
   );
 }
 
-function emptyEntry(): CalibrationLogEntry {
-  return {
-    id: '',
-    deviceId: '',
-    sensorId: null,
-    kind: 'MAINTENANCE',
-    maintenanceKind: null,
-    at: '',
-    by: null,
-    note: null,
-    configVersion: null,
-    before: null,
-    after: null,
-    references: null,
-    drift: null,
-    from: null,
-    to: null,
-    scanned: null,
-    changed: null,
-  };
-}
-
 function checkId(id: string, field: string): void {
   if (!DEVICE_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
 }
 
 function checkSensor(id: string, field: string): void {
   if (!SENSOR_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a sensor id' });
-}
-
-function parseTime(text: string, field: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms))
-    throw new ValidationError({ field, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T08:00:00Z' });
-  return ms;
 }

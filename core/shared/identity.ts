@@ -1,3 +1,5 @@
+import { UnauthorizedError } from './errors';
+
 /**
  * The caller of an API operation, taken from the AppSync event's identity
  * (Cognito user pools or IAM). Services receive it; they never read events.
@@ -18,6 +20,32 @@ export type Caller =
       kind: 'iam';
       principal: string;
     };
+
+/** A caller signed in through Cognito (not the backend's IAM role). */
+export type SignedInCaller = Extract<Caller, { kind: 'user' }>;
+
+/**
+ * The caller checks of one API area, refused in its own words: `member`
+ * passes a signed-in member of the admin or user group, `admin` an admin
+ * only. Each answers the signed-in caller, so the area reads its sub and groups.
+ */
+export function callerGuards(refusals: { notMember: string; notAdmin: string }): {
+  member: (caller: Caller) => SignedInCaller;
+  admin: (caller: Caller) => SignedInCaller;
+} {
+  const member = (caller: Caller): SignedInCaller => {
+    if (caller.kind !== 'user' || !caller.groups.some((g) => g === 'admin' || g === 'user')) {
+      throw new UnauthorizedError(refusals.notMember);
+    }
+    return caller;
+  };
+  const admin = (caller: Caller): SignedInCaller => {
+    const signedIn = member(caller);
+    if (!signedIn.groups.includes('admin')) throw new UnauthorizedError(refusals.notAdmin);
+    return signedIn;
+  };
+  return { member, admin };
+}
 
 export const isAdmin = (caller: Caller): boolean => caller.kind === 'user' && caller.groups.includes('admin');
 

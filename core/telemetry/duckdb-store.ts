@@ -13,12 +13,11 @@ import {
 import { ServiceUnavailableError } from '../shared/errors';
 import type { TelemetryStore } from './port';
 import { rangeCursorAfter, rangeCursorToken } from './range-token';
+import { bucketBound, calibratedReading, splitTests, sqlRangePage } from './read-shapes';
+import { QC_TESTS_SEPARATOR } from './timestream/layout';
 import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './timestream/retention';
 import {
-  BUCKET_MIN_QUALITY,
   UNFLAGGED,
-  readingPoint,
-  type CalibratedReading,
   type Page,
   type RangeQuery,
   type Reading,
@@ -139,7 +138,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
             r.outOfRange,
             r.configVersion ?? record.configVersion,
             r.qcFlag ?? null,
-            r.qcTests && r.qcTests.length > 0 ? r.qcTests.join(',') : null,
+            r.qcTests && r.qcTests.length > 0 ? r.qcTests.join(QC_TESTS_SEPARATOR) : null,
           ],
         });
       }
@@ -180,18 +179,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
        ORDER BY sensor`,
       [deviceId, ...(sensors ?? [])],
     );
-    return rows.map((row) => ({
-      deviceId,
-      sensor: String(row.sensor),
-      time: new Date(Number(row.time)).toISOString(),
-      value: Number(row.value),
-      raw: Number(row.raw),
-      unit: row.unit === null ? null : String(row.unit),
-      outOfRange: Boolean(row.out_of_range),
-      configVersion: Number(row.config_version),
-      qcFlag: row.qc_flag === null ? UNFLAGGED : Number(row.qc_flag),
-      qcTests: splitTests(row.qc_tests),
-    }));
+    return rows.map((row) => readingOf(deviceId, row));
   }
 
   async range(query: RangeQuery): Promise<Page<ReadingPoint>> {
@@ -214,38 +202,13 @@ export class DuckDbTelemetryStore implements TelemetryStore {
              FROM readings
              WHERE device_id = ? AND sensor = ? AND time >= ? AND time < ? ${after !== undefined ? 'AND time >= ?' : ''}
              GROUP BY bucket ORDER BY bucket LIMIT ?`;
-      const bound = query.minQuality ?? BUCKET_MIN_QUALITY;
+      const bound = bucketBound(query);
       params.unshift(query.intervalMs, query.intervalMs, bound, bound, bound, bound, bound);
     }
     // The next page of buckets starts at the bucket after the last one returned.
     if (after !== undefined) params.push(query.intervalMs === undefined ? after : after + query.intervalMs);
     params.push(query.limit + 1);
-    const rows = await this.read(sql, params);
-    const page = rows.slice(0, query.limit);
-    const items: ReadingPoint[] = page.map((row) =>
-      query.intervalMs === undefined
-        ? readingPoint(new Date(Number(row.time)).toISOString(), {
-            value: Number(row.value),
-            raw: Number(row.raw),
-            outOfRange: Boolean(row.out_of_range),
-            qcFlag: Number(row.qc_flag),
-            qcTests: splitTests(row.qc_tests),
-          })
-        : readingPoint(new Date(Number(row.bucket)).toISOString(), {
-            avg: nullableNumber(row.avg),
-            min: nullableNumber(row.min),
-            max: nullableNumber(row.max),
-            count: Number(row.count),
-            excluded: Number(row.excluded),
-          }),
-    );
-    const last = page[page.length - 1];
-    const lastTime =
-      last === undefined ? undefined : Number(query.intervalMs === undefined ? last.time : last.bucket);
-    return {
-      items,
-      nextToken: rows.length > query.limit && lastTime !== undefined ? rangeCursorToken(lastTime) : null,
-    };
+    return sqlRangePage(await this.read(sql, params), query);
   }
 
   async *scan(query: ScanQuery): AsyncIterable<Reading[]> {
@@ -268,18 +231,7 @@ export class DuckDbTelemetryStore implements TelemetryStore {
         ],
       );
       if (rows.length === 0) return;
-      yield rows.map((row) => ({
-        deviceId: query.deviceId,
-        sensor: String(row.sensor),
-        time: new Date(Number(row.time)).toISOString(),
-        value: Number(row.value),
-        raw: Number(row.raw),
-        unit: row.unit === null ? null : String(row.unit),
-        outOfRange: Boolean(row.out_of_range),
-        configVersion: Number(row.config_version),
-        qcFlag: row.qc_flag === null ? UNFLAGGED : Number(row.qc_flag),
-        qcTests: splitTests(row.qc_tests),
-      }));
+      yield rows.map((row) => readingOf(query.deviceId, row));
       if (rows.length < SCAN_PAGE_ROWS) return;
       const last = rows[rows.length - 1]!;
       after = { time: Number(last.time), sensor: String(last.sensor) };
@@ -324,20 +276,25 @@ export class DuckDbTelemetryStore implements TelemetryStore {
     for (const row of rows) {
       const record = byTime.get(Number(row.time));
       if (!record) continue;
-      const reading: CalibratedReading = {
-        sensor: String(row.sensor),
-        raw: Number(row.raw),
-        value: Number(row.value),
-        unit: row.unit === null ? null : String(row.unit),
-        outOfRange: Boolean(row.out_of_range),
-      };
-      if (row.qc_flag !== null) {
-        reading.qcFlag = Number(row.qc_flag);
-        reading.qcTests = splitTests(row.qc_tests);
-      }
-      if (Number(row.config_version) !== record.configVersion)
-        reading.configVersion = Number(row.config_version);
-      record.readings.push(reading);
+      const tested = row.qc_flag !== null;
+      const version = Number(row.config_version);
+      record.readings.push(
+        calibratedReading(
+          {
+            sensor: String(row.sensor),
+            raw: Number(row.raw),
+            value: Number(row.value),
+            unit: row.unit === null ? null : String(row.unit),
+            outOfRange: Boolean(row.out_of_range),
+          },
+          {
+            qcFlag: tested ? Number(row.qc_flag) : null,
+            qcTests: tested ? splitTests(row.qc_tests) : null,
+            // Its own version only when a recalibration of this one sensor wrote it.
+            configVersion: version !== record.configVersion ? version : null,
+          },
+        ),
+      );
     }
     return {
       items: [...byTime.values()],
@@ -369,6 +326,18 @@ export class DuckDbTelemetryStore implements TelemetryStore {
   }
 }
 
-const nullableNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-const splitTests = (v: unknown): string[] => (typeof v === 'string' && v.length > 0 ? v.split(',') : []);
+/** A row of the reading columns as the port's Reading (a row stored before quality control reads as unflagged). */
+function readingOf(deviceId: string, row: Record<string, unknown>): Reading {
+  return {
+    deviceId,
+    sensor: String(row.sensor),
+    time: new Date(Number(row.time)).toISOString(),
+    value: Number(row.value),
+    raw: Number(row.raw),
+    unit: row.unit === null ? null : String(row.unit),
+    outOfRange: Boolean(row.out_of_range),
+    configVersion: Number(row.config_version),
+    qcFlag: row.qc_flag === null ? UNFLAGGED : Number(row.qc_flag),
+    qcTests: splitTests(row.qc_tests),
+  };
+}

@@ -2,6 +2,7 @@ import type { QueryReadingsArgs, Reading, ReadingConnection } from '../generated
 import { isQualityBound } from '../quality/flags';
 import { ValidationError } from '../shared/errors';
 import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../shared/ids';
+import { parseTime } from '../shared/time-range';
 import { parseInterval } from './interval';
 import type { TelemetryStore } from './port';
 
@@ -87,12 +88,4 @@ export class TelemetryService {
 
 function checkId(id: string, field: string): void {
   if (!DEVICE_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
-}
-
-/** An AWSDateTime argument as epoch ms; anything else is a ValidationError on `field`. */
-export function parseTime(text: string, field: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms))
-    throw new ValidationError({ field, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T08:00:00Z' });
-  return ms;
 }

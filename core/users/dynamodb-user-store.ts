@@ -1,14 +1,11 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
 import type { User } from '../generated/graphql';
-import { awsErrorName, isTransientAwsError } from '../shared/aws-errors';
-import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
+import {
+  DynamoTable,
+  UpdateBuilder,
+  ifConditionFails,
+  type DynamoTableOptions,
+} from '../shared/dynamodb-table';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { decodeToken, encodeToken, type Page } from '../shared/pagination';
 import { GSI1 } from '../shared/table';
 import type { StoredUser, UserChanges, UserStore } from './user-store';
@@ -32,11 +29,8 @@ const PROFILE_FIELDS = [
   'smsSubscriptionArn',
 ] as const;
 
-export interface DynamoUserStoreOptions {
-  /** A document client; created once per container and shared by every store. */
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}
+/** A document client (created once per container and shared by every store) and the table's name. */
+export type DynamoUserStoreOptions = DynamoTableOptions;
 
 /** The continuation key of a gsi1 Query: the table keys plus the index keys. */
 interface UsersCursor {
@@ -60,21 +54,15 @@ const isUsersCursor = (value: Record<string, unknown>): value is Record<string, 
  * page of profiles is one Query and never a Scan.
  */
 export class DynamoUserStore implements UserStore {
-  readonly #client: DynamoDBDocumentClient;
-  readonly #tableName: string;
+  readonly #table: DynamoTable;
 
   constructor(options: DynamoUserStoreOptions) {
-    this.#client = options.client;
-    this.#tableName = options.tableName;
+    this.#table = new DynamoTable(options, 'The profile store is busy or unavailable; try again shortly.');
   }
 
   async get(id: string): Promise<StoredUser | undefined> {
-    const { Item } = await guarded(() =>
-      // Consistent: a profile read right after its update must show the update.
-      this.#client.send(
-        new GetCommand({ TableName: this.#tableName, Key: profileKey(id), ConsistentRead: true }),
-      ),
-    );
+    // Consistent: a profile read right after its update must show the update.
+    const Item = await this.#table.get(profileKey(id), { ConsistentRead: true });
     return Item ? toUser(Item) : undefined;
   }
 
@@ -91,22 +79,14 @@ export class DynamoUserStore implements UserStore {
       const value = (user as StoredUser)[field];
       if (value !== null && value !== undefined) item[field] = value;
     }
-    try {
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (err) {
-      if (awsErrorName(err) === 'ConditionalCheckFailedException') {
+    await ifConditionFails(
+      this.#table.put(item, { ConditionExpression: 'attribute_not_exists(pk)' }),
+      (err) => {
         throw new ConflictError(`A profile with id ${user.id} already exists; update it instead.`, {
           cause: err,
         });
-      }
-      throw mapDynamoError(err);
-    }
+      },
+    );
     return toUser(item);
   }
 
@@ -121,21 +101,16 @@ export class DynamoUserStore implements UserStore {
     // One more than the page: when it comes back there is a next page, and the
     // token is made from the page's last item, so the last page never ends in
     // a token that leads to an empty page.
-    const { Items = [] } = await guarded(() =>
-      this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': USER_GSI1PK },
-          Limit: limit + 1,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      ),
-    );
-    const pageItems = Items.slice(0, limit);
+    const { items } = await this.#table.query({
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': USER_GSI1PK },
+      Limit: limit + 1,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
+    const pageItems = items.slice(0, limit);
     const last = pageItems[pageItems.length - 1];
-    const hasMore = Items.length > limit && last !== undefined;
+    const hasMore = items.length > limit && last !== undefined;
     return {
       items: pageItems.map(toUser),
       nextToken: hasMore
@@ -150,90 +125,37 @@ export class DynamoUserStore implements UserStore {
   }
 
   async update(id: string, changes: UserChanges, updatedAt: string): Promise<StoredUser> {
-    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':updatedAt': updatedAt };
-    const sets = ['#updatedAt = :updatedAt'];
-    const removes: string[] = [];
-    for (const field of PROFILE_FIELDS) {
-      const value = changes[field];
-      if (value === undefined) continue;
-      names[`#${field}`] = field;
-      if (value === null) {
-        removes.push(`#${field}`);
-      } else {
-        values[`:${field}`] = value;
-        sets.push(`#${field} = :${field}`);
-      }
-    }
-    const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
-    try {
-      const { Attributes } = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: profileKey(id),
-          UpdateExpression: expression,
-          // Without it an update of a missing profile would create half a profile.
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toUser(Attributes ?? {});
-    } catch (err) {
-      if (awsErrorName(err) === 'ConditionalCheckFailedException') {
+    const update = new UpdateBuilder().set('updatedAt', updatedAt);
+    // Absent: left as it is; null: removed.
+    for (const field of PROFILE_FIELDS) if (changes[field] !== undefined) update.set(field, changes[field]);
+    // Without the condition an update of a missing profile would create half a profile.
+    update.condition('attribute_exists(pk)', {});
+    const attributes = await ifConditionFails(
+      this.#table.update(profileKey(id), { ...update.build(), ReturnValues: 'ALL_NEW' }),
+      (err) => {
         throw new NotFoundError(`No profile with id ${id}.`, { cause: err });
-      }
-      throw mapDynamoError(err);
-    }
+      },
+    );
+    return toUser(attributes ?? {});
   }
 
   async updateEmail(id: string, email: string, updatedAt: string): Promise<void> {
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: profileKey(id),
-          UpdateExpression: 'SET #email = :email, #updatedAt = :updatedAt',
-          // One conditional write: no profile, or the email already right, both mean nothing to do.
-          ConditionExpression: 'attribute_exists(pk) AND #email <> :email',
-          ExpressionAttributeNames: { '#email': 'email', '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: { ':email': email, ':updatedAt': updatedAt },
-        }),
-      );
-    } catch (err) {
-      if (awsErrorName(err) === 'ConditionalCheckFailedException') return;
-      throw mapDynamoError(err);
-    }
+    await ifConditionFails(
+      this.#table.update(profileKey(id), {
+        UpdateExpression: 'SET #email = :email, #updatedAt = :updatedAt',
+        // One conditional write: no profile, or the email already right, both mean nothing to do.
+        ConditionExpression: 'attribute_exists(pk) AND #email <> :email',
+        ExpressionAttributeNames: { '#email': 'email', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':email': email, ':updatedAt': updatedAt },
+      }),
+      () => undefined,
+    );
   }
 
   async delete(id: string): Promise<StoredUser | undefined> {
-    const { Attributes } = await guarded(() =>
-      this.#client.send(
-        new DeleteCommand({ TableName: this.#tableName, Key: profileKey(id), ReturnValues: 'ALL_OLD' }),
-      ),
-    );
+    const Attributes = await this.#table.delete(profileKey(id), { ReturnValues: 'ALL_OLD' });
     return Attributes ? toUser(Attributes) : undefined;
   }
-}
-
-/** Runs one DynamoDB call, mapping its failure. */
-async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw mapDynamoError(err);
-  }
-}
-
-/** Throttling and server faults become ServiceUnavailableError; anything else is a bug and goes up whole. */
-function mapDynamoError(err: unknown): unknown {
-  if (isTransientAwsError(err)) {
-    return new ServiceUnavailableError('The profile store is busy or unavailable; try again shortly.', {
-      cause: err,
-    });
-  }
-  return err;
 }
 
 const optionalString = (value: unknown): string | null => (typeof value === 'string' ? value : null);

@@ -1,12 +1,10 @@
-import { SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import type { AlertTopic } from '../alerts/alert-topic';
 import { E164_PATTERN, filterPolicyOf } from '../alerts/recipients';
 import type { ProfileSubscriptions, SubscriptionManager } from './subscription-manager';
 import type { StoredUser } from './user-store';
 
-export interface SnsSubscriptionManagerOptions {
-  client: SNSClient;
-  topicArn: string;
-}
+export type SnsSubscriptionManagerOptions = AlertTopic;
 
 /**
  * The alert topic's subscriptions, one per opted-in channel of a profile:

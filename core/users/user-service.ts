@@ -1,6 +1,6 @@
 import type { User, UserConnection } from '../generated/graphql';
 import { NotFoundError, UnauthorizedError } from '../shared/errors';
-import type { Caller } from '../shared/identity';
+import { callerGuards, type Caller, type SignedInCaller } from '../shared/identity';
 import { pageSize } from '../shared/pagination';
 import { parseInput } from '../shared/zod-issues';
 import { ValidationError } from '../shared/errors';
@@ -16,8 +16,6 @@ export interface UserServiceOptions {
   /** Keeps the alert topic's subscriptions in step with the opt-ins (SNS in AWS; none locally). */
   subscriptions?: SubscriptionManager;
 }
-
-type SignedInCaller = Extract<Caller, { kind: 'user' }>;
 
 /**
  * User profiles: the dashboard's data about a person (name, phone,
@@ -145,22 +143,10 @@ function requireSmsPhone(profile: Pick<User, 'notifyBySms' | 'phone'>): void {
   }
 }
 
-function requireSignedIn(caller: Caller): SignedInCaller {
-  if (caller.kind !== 'user' || !caller.groups.some((g) => g === 'admin' || g === 'user')) {
-    throw new UnauthorizedError('Profiles are for signed-in members of the admin or user group.');
-  }
-  return caller;
-}
-
-function requireAdmin(caller: Caller): SignedInCaller {
-  const signedIn = requireSignedIn(caller);
-  if (!signedIn.groups.includes('admin')) {
-    throw new UnauthorizedError(
-      'Only an admin may do this; a user may read and update only its own profile.',
-    );
-  }
-  return signedIn;
-}
+const { member: requireSignedIn, admin: requireAdmin } = callerGuards({
+  notMember: 'Profiles are for signed-in members of the admin or user group.',
+  notAdmin: 'Only an admin may do this; a user may read and update only its own profile.',
+});
 
 function requireSelfOrAdmin(caller: SignedInCaller, id: string): void {
   if (caller.groups.includes('admin') || caller.sub === id) return;

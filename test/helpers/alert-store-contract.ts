@@ -71,11 +71,27 @@ export function describeAlertStoreContract(name: string, fresh: () => Promise<Al
     it('resolves only the alert holding the slot, keeping resolvedThrough, and opens again only after it', async () => {
       const { store, alert } = await withOpenAlert();
       const at = iso(T0 + 120_000);
-      expect(await store.resolve('b1', RULE, 'someone-else', T0 + 60_000, 7, at)).toEqual({
+      expect(
+        await store.resolve({
+          deviceId: 'b1',
+          rule: RULE,
+          alertId: 'someone-else',
+          resolvedThrough: T0 + 60_000,
+          lastValue: 7,
+          at,
+        }),
+      ).toEqual({
         ok: false,
         current: slotOf(alert),
       });
-      const resolved = await store.resolve('b1', RULE, alert.id, T0 + 60_000, 7, at);
+      const resolved = await store.resolve({
+        deviceId: 'b1',
+        rule: RULE,
+        alertId: alert.id,
+        resolvedThrough: T0 + 60_000,
+        lastValue: 7,
+        at,
+      });
       const expected = { ...alert, state: 'RESOLVED', resolvedAt: at, updatedAt: at, lastValue: 7 };
       expect(resolved).toEqual({ ok: true, value: expected });
       expect(await store.get(alert.id)).toEqual(expected);

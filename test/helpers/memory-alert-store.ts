@@ -1,4 +1,10 @@
-import type { AlertListQuery, AlertStore, SlotWrite, WatchedDevice } from '../../core/alerts/alert-store';
+import type {
+  AlertListQuery,
+  AlertStore,
+  SlotResolution,
+  SlotWrite,
+  WatchedDevice,
+} from '../../core/alerts/alert-store';
 import type { AlertSlot } from '../../core/alerts/model';
 import type { Alert } from '../../core/generated/graphql';
 import type { Page } from '../../core/shared/pagination';
@@ -39,14 +45,8 @@ export class MemoryAlertStore implements AlertStore {
     if (worse) Object.assign(a, { worstValue, lastValue, updatedAt: at });
   }
 
-  async resolve(
-    deviceId: string,
-    rule: string,
-    alertId: string,
-    resolvedThrough: number,
-    lastValue: number | null,
-    at: string,
-  ): Promise<SlotWrite<Alert | undefined>> {
+  async resolve(resolution: SlotResolution): Promise<SlotWrite<Alert | undefined>> {
+    const { deviceId, rule, alertId, resolvedThrough, lastValue, at } = resolution;
     this.writes++;
     const current = this.slots.get(`${deviceId}/${rule}`);
     if (current?.alertId !== alertId) return { ok: false, current };

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -7,14 +7,13 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName, isTransientAwsError } from '../../shared/aws-errors';
+import { awsErrorName, isConditionFailed, isTransientAwsError } from '../../shared/aws-errors';
 import { ServiceUnavailableError } from '../../shared/errors';
 import type { TelemetryStore } from '../port';
 import { rangeCursorAfter, rangeCursorToken } from '../range-token';
+import { bucketBound, bucketPoint, calibratedReading, rangePage, rawPoint } from '../read-shapes';
 import {
-  BUCKET_MIN_QUALITY,
   UNFLAGGED,
-  readingPoint,
   type CalibratedReading,
   type Page,
   type RangeQuery,
@@ -190,11 +189,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
           }),
         );
       } catch (err) {
-        if (
-          err instanceof ConditionalCheckFailedException ||
-          awsErrorName(err) === 'ConditionalCheckFailedException'
-        )
-          return; // superseded: a newer version of the same message is stored
+        if (isConditionFailed(err)) return; // superseded: a newer version of the same message is stored
         fail(indexes, failureReason(err), isTransientAwsError(err));
       }
     });
@@ -204,22 +199,18 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
     // finish what the first attempt left undone. A failure fails the records of that bucket, so SQS
     // redelivers them and the rollup is computed again.
     const stored = [...items.values()].filter((e) => e.indexes.every((i) => !failures.has(i)));
-    const hours = groupBuckets(stored, HOUR_MS);
-    await inParallel([...hours.values()], this.concurrency, async (b) => {
-      try {
-        await this.refreshRollup('hour', b.deviceId, b.bucket);
-      } catch (err) {
-        fail(b.indexes, failureReason(err), true);
-      }
-    });
-    const days = groupBuckets(stored, DAY_MS);
-    await inParallel([...days.values()], this.concurrency, async (b) => {
-      try {
-        await this.refreshRollup('day', b.deviceId, b.bucket);
-      } catch (err) {
-        fail(b.indexes, failureReason(err), true);
-      }
-    });
+    for (const [level, size] of [
+      ['hour', HOUR_MS],
+      ['day', DAY_MS],
+    ] as const) {
+      await inParallel([...groupBuckets(stored, size).values()], this.concurrency, async (b) => {
+        try {
+          await this.refreshRollup(level, b.deviceId, b.bucket);
+        } catch (err) {
+          fail(b.indexes, failureReason(err), true);
+        }
+      });
+    }
 
     // 3. The LATEST item of each device.
     const latest = new Map<string, { entries: Map<string, LatestEntry>; indexes: Set<number> }>();
@@ -330,25 +321,24 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
         if (!reading) continue;
         const qcFlag = flagOf(reading);
         if (query.minQuality !== undefined && qcFlag > query.minQuality) continue;
-        const time = new Date(timeOfSortKey(item.sk)).toISOString();
-        const p = readingPoint(time, {
+        const p = rawPoint(timeOfSortKey(item.sk), {
           value: reading.value,
           raw: reading.raw,
           outOfRange: reading.outOfRange,
           qcFlag,
           qcTests: testsOf(reading),
         });
-        if (points.at(-1)?.time === time) points[points.length - 1] = p;
+        if (points.at(-1)?.time === p.time) points[points.length - 1] = p;
         else if (points.length > query.limit) break pages;
         else points.push(p);
       }
     }
-    const items = points.slice(0, query.limit);
-    const last = items.at(-1);
-    return {
-      items,
-      nextToken: points.length > query.limit && last ? rangeCursorToken(Date.parse(last.time)) : null,
-    };
+    return rangePage(
+      points,
+      query.limit,
+      (p) => Date.parse(p.time),
+      (p) => p,
+    );
   }
 
   /**
@@ -364,7 +354,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
   ): Promise<Page<ReadingPoint>> {
     const grain = interval % DAY_MS === 0 ? DAY_MS : interval % HOUR_MS === 0 ? HOUR_MS : undefined;
     // Values flagged worse than the bound are left out of the stats and counted in `excluded`.
-    const bound = query.minQuality ?? BUCKET_MIN_QUALITY;
+    const bound = bucketBound(query);
     const buckets = new Map<number, { kept: Stats | undefined; excluded: number }>();
     const add = (time: number, byFlag: FlagStats) => {
       const b = bucketOf(time, interval);
@@ -396,18 +386,19 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
       windowStart = windowEnd;
     }
     const ordered = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
-    const page = ordered.slice(0, query.limit);
-    const items = page.map(([time, { kept, excluded }]) =>
-      readingPoint(new Date(time).toISOString(), {
-        avg: kept ? kept.sum / kept.n : null,
-        min: kept ? kept.min : null,
-        max: kept ? kept.max : null,
-        count: kept ? kept.n : 0,
-        excluded,
-      }),
+    return rangePage(
+      ordered,
+      query.limit,
+      ([time]) => time,
+      ([time, { kept, excluded }]) =>
+        bucketPoint(time, {
+          avg: kept ? kept.sum / kept.n : null,
+          min: kept ? kept.min : null,
+          max: kept ? kept.max : null,
+          count: kept ? kept.n : 0,
+          excluded,
+        }),
     );
-    const last = page.at(-1);
-    return { items, nextToken: ordered.length > query.limit && last ? rangeCursorToken(last[0]) : null };
   }
 
   private async addRaw(
@@ -597,7 +588,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
       );
     } catch (err) {
       // A computation that read the sources later is stored already; it includes this writer's items.
-      if (awsErrorName(err) !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailed(err)) throw err;
     }
   }
 
@@ -638,7 +629,7 @@ export class DynamoDbTelemetryStore implements TelemetryStore {
         );
         return true;
       } catch (err) {
-        if (awsErrorName(err) === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailed(err)) return false;
         throw err;
       }
     };
@@ -698,19 +689,22 @@ function readingOf(
 /** A raw item read back whole, as recalibration rewrites it. */
 function recordOf(deviceId: string, item: RawItem): TelemetryRecord {
   const readings: CalibratedReading[] = Object.entries(item.r ?? {})
-    .map(([sensor, fields]) => {
-      const reading: CalibratedReading = {
-        sensor,
-        raw: fields.raw,
-        value: fields.value,
-        unit: fields.unit ?? null,
-        outOfRange: fields.outOfRange,
-      };
-      if (typeof fields.qcFlag === 'number') reading.qcFlag = fields.qcFlag;
-      if (Array.isArray(fields.qcTests)) reading.qcTests = fields.qcTests.map(String);
-      if (typeof fields.configVersion === 'number') reading.configVersion = fields.configVersion;
-      return reading;
-    })
+    .map(([sensor, fields]) =>
+      calibratedReading(
+        {
+          sensor,
+          raw: fields.raw,
+          value: fields.value,
+          unit: fields.unit ?? null,
+          outOfRange: fields.outOfRange,
+        },
+        {
+          qcFlag: typeof fields.qcFlag === 'number' ? fields.qcFlag : null,
+          qcTests: Array.isArray(fields.qcTests) ? fields.qcTests.map(String) : null,
+          configVersion: typeof fields.configVersion === 'number' ? fields.configVersion : null,
+        },
+      ),
+    )
     .sort((a, b) => a.sensor.localeCompare(b.sensor));
   return {
     deviceId,

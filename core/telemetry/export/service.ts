@@ -3,7 +3,8 @@ import type { ExportFormat, QueryExportReadingsArgs, ReadingExport } from '../..
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { TelemetryStore } from '../port';
 import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../../shared/ids';
-import { parseTime, type SensorCatalog } from '../service';
+import { parseTimeRange } from '../../shared/time-range';
+import type { SensorCatalog } from '../service';
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS, headerOf, lineOf } from './format';
 import type { ExportSink } from './sink';
 
@@ -34,14 +35,11 @@ export class ExportService {
   async exportReadings(args: QueryExportReadingsArgs): Promise<ReadingExport> {
     if (!DEVICE_ID_PATTERN.test(args.deviceId))
       throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
-    const from = parseTime(args.from, 'from');
-    const to = parseTime(args.to, 'to');
-    if (from >= to) throw new ValidationError({ field: 'from', message: 'must be before to' });
-    if (to - from > MAX_EXPORT_RANGE_MS)
-      throw new ValidationError({
-        field: 'to',
-        message: 'an export spans at most 366 days; split the range',
-      });
+    const { from, to } = parseTimeRange(
+      args,
+      MAX_EXPORT_RANGE_MS,
+      'an export spans at most 366 days; split the range',
+    );
     const format = args.format ?? 'CSV';
     if (!FORMATS.includes(format))
       throw new ValidationError({ field: 'format', message: `must be one of ${FORMATS.join(', ')}` });

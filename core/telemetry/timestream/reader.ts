@@ -1,12 +1,17 @@
 import { QueryCommand, type TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { ServiceUnavailableError } from '../../shared/errors';
 import { intervalLiteral } from '../interval';
-import { rangeCursorAfter, rangeCursorToken } from '../range-token';
+import { rangeCursorAfter } from '../range-token';
 import {
-  BUCKET_MIN_QUALITY,
+  bucketBound,
+  calibratedReading,
+  nullableNumber as num,
+  rangePage,
+  splitTests,
+  sqlRangePage,
+} from '../read-shapes';
+import {
   UNFLAGGED,
-  readingPoint,
-  type CalibratedReading,
   type Page,
   type RangeQuery,
   type Reading,
@@ -20,7 +25,6 @@ import {
   DEVICE_DIMENSION,
   DEVICE_MEASURE_NAME,
   QC_RAN_COLUMN,
-  QC_TESTS_SEPARATOR,
   SENSOR_COLUMN,
   legacyMeasureName,
   outOfRangeColumn,
@@ -101,7 +105,7 @@ export class TimestreamReader {
     const bin = `bin(time, ${intervalLiteral(query.intervalMs)})`;
     if (after !== undefined) where.push(`time >= ${msLiteral(after + query.intervalMs)}`);
     // Buckets count only the values good enough, and say how many they left out.
-    const kept = `CASE WHEN ${flag} <= ${qualityLiteral(query.minQuality ?? BUCKET_MIN_QUALITY)} THEN ${value} END`;
+    const kept = `CASE WHEN ${flag} <= ${qualityLiteral(bucketBound(query))} THEN ${value} END`;
     return (
       `SELECT ${bin} AS bucket, avg(${kept}) AS avg, min(${kept}) AS min, max(${kept}) AS max, count(${kept}) AS count, ` +
       `count(${value}) - count(${kept}) AS excluded ` +
@@ -115,32 +119,7 @@ export class TimestreamReader {
     // A sensor that never reported has no column; Timestream would fail the query.
     const columns = await this.columnNames();
     if (!columns.has(valueColumn(query.sensor))) return { items: [], nextToken: null };
-    const rows = await this.query(this.rangeSql(query, after, columns));
-    const page = rows.slice(0, query.limit);
-    const items = page.map((row): ReadingPoint => {
-      if (query.intervalMs === undefined) {
-        return readingPoint(iso(row.time), {
-          value: num(row.value),
-          raw: num(row.raw),
-          outOfRange: row.out_of_range === null ? null : Boolean(row.out_of_range),
-          qcFlag: num(row.qc_flag) ?? UNFLAGGED,
-          qcTests: splitTests(row.qc_tests),
-        });
-      }
-      return readingPoint(iso(row.bucket), {
-        avg: num(row.avg),
-        min: num(row.min),
-        max: num(row.max),
-        count: num(row.count),
-        excluded: num(row.excluded) ?? 0,
-      });
-    });
-    const last = page[page.length - 1];
-    const lastTime = last ? Number(query.intervalMs === undefined ? last.time : last.bucket) : undefined;
-    return {
-      items,
-      nextToken: rows.length > query.limit && lastTime !== undefined ? rangeCursorToken(lastTime) : null,
-    };
+    return sqlRangePage(await this.query(this.rangeSql(query, after, columns)), query);
   }
 
   /** Query text of `latest` for the sensors that have columns; exported through the class for tests. */
@@ -287,44 +266,45 @@ export class TimestreamReader {
     const rows = await this.query(
       `SELECT ${select.join(', ')} FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY time ASC LIMIT ${query.limit + 1}`,
     );
-    const page = rows.slice(0, query.limit);
-    const items = page.map((row): TelemetryRecord => {
-      const configVersion = num(row[CONFIG_VERSION_COLUMN]) ?? 0;
-      const readings: CalibratedReading[] = [];
-      for (const sensor of sensors) {
-        const value = num(row[valueColumn(sensor)]);
-        const raw = num(row[rawColumn(sensor)]);
-        if (value === null || raw === null) continue;
-        const reading: CalibratedReading = {
-          sensor,
-          raw,
-          value,
-          unit: row[unitColumn(sensor)] == null ? null : String(row[unitColumn(sensor)]),
-          outOfRange: row[outOfRangeColumn(sensor)] === true,
-        };
+    return rangePage(
+      rows,
+      query.limit,
+      (row) => Number(row.time),
+      (row): TelemetryRecord => {
         const tested = num(row[QC_RAN_COLUMN]) !== null;
-        const flag = num(row[qcFlagColumn(sensor)]) ?? (tested ? 1 : null);
-        if (flag !== null) reading.qcFlag = flag;
-        const tests = splitTests(row[qcTestsColumn(sensor)]);
-        if (flag !== null || tests.length > 0) reading.qcTests = tests;
-        const own = num(row[sensorVersionColumn(sensor)]);
-        if (own !== null) reading.configVersion = own;
-        readings.push(reading);
-      }
-      const legacy = row.measure_name !== DEVICE_MEASURE_NAME;
-      return {
-        deviceId: query.deviceId,
-        time: Number(row.time),
-        configVersion,
-        source: legacy ? 'legacy' : 'device',
-        readings,
-      };
-    });
-    const last = page[page.length - 1];
-    return {
-      items,
-      nextToken: rows.length > query.limit && last ? rangeCursorToken(Number(last.time)) : null,
-    };
+        const readings = sensors.flatMap((sensor) => {
+          const value = num(row[valueColumn(sensor)]);
+          const raw = num(row[rawColumn(sensor)]);
+          if (value === null || raw === null) return [];
+          const flag = num(row[qcFlagColumn(sensor)]) ?? (tested ? 1 : null);
+          const tests = splitTests(row[qcTestsColumn(sensor)]);
+          const unit = row[unitColumn(sensor)];
+          return [
+            calibratedReading(
+              {
+                sensor,
+                raw,
+                value,
+                unit: unit == null ? null : String(unit),
+                outOfRange: row[outOfRangeColumn(sensor)] === true,
+              },
+              {
+                qcFlag: flag,
+                qcTests: flag !== null || tests.length > 0 ? tests : null,
+                configVersion: num(row[sensorVersionColumn(sensor)]),
+              },
+            ),
+          ];
+        });
+        return {
+          deviceId: query.deviceId,
+          time: Number(row.time),
+          configVersion: num(row[CONFIG_VERSION_COLUMN]) ?? 0,
+          source: row.measure_name !== DEVICE_MEASURE_NAME ? 'legacy' : 'device',
+          readings,
+        };
+      },
+    );
   }
 
   /** The table's column names, from DESCRIBE, cached for a few minutes. */
@@ -370,8 +350,4 @@ const qualityLiteral = (n: number): string => {
   return String(n);
 };
 
-const splitTests = (v: unknown): string[] =>
-  typeof v === 'string' && v.length > 0 ? v.split(QC_TESTS_SEPARATOR) : [];
-
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: unknown): string => new Date(Number(v)).toISOString();

@@ -1,16 +1,6 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { TelemetryStore } from '../port';
-import type {
-  Page,
-  RangeQuery,
-  Reading,
-  ReadingPoint,
-  ScanQuery,
-  RecordQuery,
-  TelemetryRecord,
-  WriteResult,
-} from '../types';
 import { TimestreamReader } from './reader';
 import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './retention';
 import type { RetryPolicy } from './retry';
@@ -69,28 +59,21 @@ export class TimestreamTelemetryStore implements TelemetryStore {
     );
   }
 
-  write(records: readonly TelemetryRecord[]): Promise<WriteResult> {
+  // Each operation is the port's, handed to the side that does it.
+  readonly write: TelemetryStore['write'] = (records) => this.writeSide().write(records);
+  readonly latest: TelemetryStore['latest'] = (deviceId, sensors) =>
+    this.readSide().latest(deviceId, sensors);
+  readonly scan: TelemetryStore['scan'] = (query) => this.readSide().scan(query);
+  readonly range: TelemetryStore['range'] = (query) => this.readSide().range(query);
+  readonly records: TelemetryStore['records'] = (query) => this.readSide().records(query);
+
+  private writeSide(): TimestreamWriter {
     if (!this.writer) throw new Error('TimestreamTelemetryStore was built without a write client');
-    return this.writer.write(records);
+    return this.writer;
   }
 
-  latest(deviceId: string, sensors?: readonly string[]): Promise<Reading[]> {
+  private readSide(): TimestreamReader {
     if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
-    return this.reader.latest(deviceId, sensors);
-  }
-
-  scan(query: ScanQuery): AsyncIterable<Reading[]> {
-    if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
-    return this.reader.scan(query);
-  }
-
-  range(query: RangeQuery): Promise<Page<ReadingPoint>> {
-    if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
-    return this.reader.range(query);
-  }
-
-  records(query: RecordQuery): Promise<Page<TelemetryRecord>> {
-    if (!this.reader) throw new Error('TimestreamTelemetryStore was built without a query client');
-    return this.reader.records(query);
+    return this.reader;
   }
 }
