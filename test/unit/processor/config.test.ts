@@ -57,7 +57,8 @@ describe('loadProcessorConfig', () => {
     ['TIMESTREAM_MAGNETIC_RETENTION_DAYS', '-1'],
     ['TELEMETRY_RETENTION_DAYS', 'forever'],
   ])('refuses to start when %s is "%s", naming it', (name, value) => {
-    const store = name === 'TELEMETRY_RETENTION_DAYS' ? { TELEMETRY_STORE: 'dynamodb' } : {};
+    const store: Record<string, string> =
+      name === 'TELEMETRY_RETENTION_DAYS' ? { TELEMETRY_STORE: 'dynamodb' } : {};
     const broken: Record<string, string> = { ...env, TELEMETRY_TABLE_NAME: 't', ...store, [name]: value };
     expect(() => loadProcessorConfig(broken)).toThrow(name);
   });
