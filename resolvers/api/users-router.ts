@@ -1,4 +1,4 @@
-import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
   MutationCreateUserArgs,
@@ -8,8 +8,8 @@ import type {
   QueryUsersArgs,
 } from '../../core/generated/graphql';
 import type { UserService } from '../../core/users';
-import { callerOf, requireGroup } from './auth';
-import { enveloped } from './route';
+import { requireGroup } from './auth';
+import { areaRouter } from './route';
 
 /**
  * Routes of the profile fields (`me`, `user`, `users`, `createUser`,
@@ -18,53 +18,22 @@ import { enveloped } from './route';
  * `user` reaches only its own profile.
  */
 export function usersRouter(users: UserService, log?: Logger): Router {
-  const router = new Router(log ? { logger: log } : {});
-
-  router.onQuery(
-    'me',
-    enveloped(async (_args, { event }) => users.me(requireGroup(callerOf(event), 'admin', 'user')), log),
-  );
-
-  router.onQuery<QueryUserArgs>(
-    'user',
-    enveloped<QueryUserArgs>(
-      async (args, { event }) => users.user(requireGroup(callerOf(event), 'admin', 'user'), args.id),
-      log,
-    ),
-  );
-
-  router.onQuery<QueryUsersArgs>(
-    'users',
-    enveloped<QueryUsersArgs>(
-      async (args, { event }) =>
-        users.users(requireGroup(callerOf(event), 'admin'), args.limit, args.nextToken),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationCreateUserArgs>(
-    'createUser',
-    enveloped<MutationCreateUserArgs>(
-      async (args, { event }) => users.createUser(requireGroup(callerOf(event), 'admin'), args.input),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationUpdateUserArgs>(
-    'updateUser',
-    enveloped<MutationUpdateUserArgs>(
-      async (args, { event }) => users.updateUser(requireGroup(callerOf(event), 'admin', 'user'), args.input),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationDeleteUserArgs>(
-    'deleteUser',
-    enveloped<MutationDeleteUserArgs>(
-      async (args, { event }) => users.deleteUser(requireGroup(callerOf(event), 'admin'), args.id),
-      log,
-    ),
-  );
-
-  return router;
+  return areaRouter(log, (on) => {
+    on.query('me', async (_args, caller) => users.me(requireGroup(caller, 'admin', 'user')));
+    on.query<QueryUserArgs>('user', async (args, caller) =>
+      users.user(requireGroup(caller, 'admin', 'user'), args.id),
+    );
+    on.query<QueryUsersArgs>('users', async (args, caller) =>
+      users.users(requireGroup(caller, 'admin'), args.limit, args.nextToken),
+    );
+    on.mutation<MutationCreateUserArgs>('createUser', async (args, caller) =>
+      users.createUser(requireGroup(caller, 'admin'), args.input),
+    );
+    on.mutation<MutationUpdateUserArgs>('updateUser', async (args, caller) =>
+      users.updateUser(requireGroup(caller, 'admin', 'user'), args.input),
+    );
+    on.mutation<MutationDeleteUserArgs>('deleteUser', async (args, caller) =>
+      users.deleteUser(requireGroup(caller, 'admin'), args.id),
+    );
+  });
 }

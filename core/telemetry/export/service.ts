@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ExportFormat, QueryExportReadingsArgs, ReadingExport } from '../../generated/graphql';
+import type { GraphQLArgs } from '../../shared/arguments';
 import { NotFoundError, ValidationError } from '../../shared/errors';
+import { parseInput } from '../../shared/zod-issues';
+import { exportArgs } from '../arguments';
 import type { TelemetryStore } from '../port';
 import { DEVICE_ID, SENSOR_ID, parseTime, type SensorCatalog } from '../service';
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS, headerOf, lineOf } from './format';
@@ -30,7 +33,8 @@ const FORMATS: readonly ExportFormat[] = ['CSV', 'NDJSON'];
 export class ExportService {
   constructor(private readonly deps: ExportServiceDeps) {}
 
-  async exportReadings(args: QueryExportReadingsArgs): Promise<ReadingExport> {
+  async exportReadings(given: GraphQLArgs<QueryExportReadingsArgs>): Promise<ReadingExport> {
+    const args = parseInput(exportArgs, given);
     if (!DEVICE_ID.test(args.deviceId))
       throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
     const from = parseTime(args.from, 'from');

@@ -9,14 +9,8 @@ import {
 import type { Device, DeviceConfigVersionConnection } from '../../../core/generated/graphql';
 import { isErrorEnvelope } from '../../../core/shared/errors';
 import { documentClientOf } from '../../../resolvers/api/deps';
-import { mutation, query } from '../../../testkit/appsync-event';
-import {
-  FakePublisher,
-  dataOf,
-  errorOf,
-  startDevicesHarness,
-  type DevicesHarness,
-} from '../../helpers/devices-harness';
+import { dataOf, errorOf, mutation, query } from '../../../testkit/appsync-event';
+import { FakePublisher, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 let h: DevicesHarness;
 let store: DynamoDeviceStore;

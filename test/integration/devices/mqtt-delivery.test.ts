@@ -3,8 +3,8 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../../core/generated/graphql';
 import { startMqtt, type EmbeddedMqtt } from '../../../local/embedded/mqtt';
-import { mutation } from '../../../testkit/appsync-event';
-import { dataOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
+import { dataOf, mutation } from '../../../testkit/appsync-event';
+import { startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 // The real IotConfigPublisher and IoTDataPlaneClient, against the embedded broker's Data Plane route.
 let broker: EmbeddedMqtt;

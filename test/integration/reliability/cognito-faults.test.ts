@@ -14,7 +14,7 @@ import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cogn
 import { localClientConfig, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { generateLocalCredentials } from '../../../local/embedded/local-credentials';
 import { documentClientOf } from '../../../resolvers/api/deps';
-import { adminIdentity, mutation, query } from '../../helpers/appsync-event-users';
+import { adminWithSub, dataOf, errorOf, mutation, query } from '../../../testkit/appsync-event';
 import {
   LEAKS,
   SERVER_ERROR,
@@ -24,7 +24,7 @@ import {
   type WireRequest,
 } from '../../helpers/fault-injection';
 import { silentLogger } from '../../helpers/reliability-harness';
-import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
+import { usersAccountsApi } from '../../helpers/users-accounts-api';
 
 // Cognito failing under the real client against cognito-local: faults are
 // answered on the wire inside the SDK's retries, so the directory adapter
@@ -37,7 +37,7 @@ let dynamo: EmbeddedDynamo;
 let faulty: CognitoIdentityProviderClient;
 let api: ReturnType<typeof usersAccountsApi>;
 let fault: (request: WireRequest) => WireFault | undefined = () => undefined;
-const admin = adminIdentity('admin-sub-0001');
+const admin = adminWithSub('admin-sub-0001');
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'yvr-reliability-cognito-'));
@@ -86,7 +86,7 @@ const groupsOf = async (username: string) =>
     )
   ).Groups?.map((g) => g.GroupName) ?? [];
 const addAccount = async (input: Record<string, unknown>) =>
-  dataOf<UserAccount>(await api.resolve(mutation('addUserAccount', admin, { input })));
+  dataOf<UserAccount>(await api.resolve(mutation('addUserAccount', { input }, { identity: admin })));
 
 describe('account operations while Cognito fails', () => {
   for (const [name, failure] of [
@@ -97,13 +97,21 @@ describe('account operations while Cognito fails', () => {
       const existing = await addAccount({ email: `exists-${name.length}@example.com`, role: 'USER' });
       fault = () => failure;
       const calls = [
-        query('userAccounts', admin, {}),
-        query('userRole', admin, { email: existing.email }),
-        mutation('addUserAccount', admin, {
-          input: { email: `new-${name.length}@example.com`, role: 'USER' },
-        }),
-        mutation('updateUserAccount', admin, { input: { username: existing.username, role: 'ADMIN' } }),
-        mutation('deleteUserAccount', admin, { username: existing.username }),
+        query('userAccounts', {}, { identity: admin }),
+        query('userRole', { email: existing.email }, { identity: admin }),
+        mutation(
+          'addUserAccount',
+          {
+            input: { email: `new-${name.length}@example.com`, role: 'USER' },
+          },
+          { identity: admin },
+        ),
+        mutation(
+          'updateUserAccount',
+          { input: { username: existing.username, role: 'ADMIN' } },
+          { identity: admin },
+        ),
+        mutation('deleteUserAccount', { username: existing.username }, { identity: admin }),
       ];
       for (const event of calls) {
         const error = errorOf(await api.resolve(event));
@@ -126,9 +134,13 @@ describe('account operations while Cognito fails', () => {
       r.operation === 'AdminAddUserToGroup' ? SERVER_ERROR('InternalErrorException') : undefined;
     const error = errorOf(
       await api.resolve(
-        mutation('addUserAccount', admin, {
-          input: { email: 'half@example.com', role: 'ADMIN', password: PASSWORD },
-        }),
+        mutation(
+          'addUserAccount',
+          {
+            input: { email: 'half@example.com', role: 'ADMIN', password: PASSWORD },
+          },
+          { identity: admin },
+        ),
       ),
     );
     expect(error.errorType).toBe('ServiceUnavailable');
@@ -145,9 +157,13 @@ describe('account operations while Cognito fails', () => {
       r.operation === 'AdminSetUserPassword' ? THROTTLED('TooManyRequestsException') : undefined;
     const error = errorOf(
       await api.resolve(
-        mutation('addUserAccount', admin, {
-          input: { email: 'nopass@example.com', role: 'USER', password: PASSWORD },
-        }),
+        mutation(
+          'addUserAccount',
+          {
+            input: { email: 'nopass@example.com', role: 'USER', password: PASSWORD },
+          },
+          { identity: admin },
+        ),
       ),
     );
     expect(error).toEqual({
@@ -161,9 +177,13 @@ describe('account operations while Cognito fails', () => {
     const account = await addAccount({ email: 'mover@example.com', role: 'ADMIN', password: PASSWORD });
     fault = (r) =>
       r.operation === 'AdminAddUserToGroup' ? THROTTLED('TooManyRequestsException') : undefined;
-    const move = mutation('updateUserAccount', admin, {
-      input: { username: account.username, role: 'USER' },
-    });
+    const move = mutation(
+      'updateUserAccount',
+      {
+        input: { username: account.username, role: 'USER' },
+      },
+      { identity: admin },
+    );
     expect(errorOf(await api.resolve(move)).errorType).toBe('ServiceUnavailable');
     expect(await groupsOf(account.username)).toEqual([]);
 

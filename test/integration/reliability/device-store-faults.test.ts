@@ -3,8 +3,8 @@ import type { Device } from '../../../core/generated/graphql';
 import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import type { Api } from '../../../resolvers/api/app';
-import { mutation, query } from '../../../testkit/appsync-event';
-import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
+import { dataOf, errorOf, mutation, query } from '../../../testkit/appsync-event';
+import { FakePublisher } from '../../helpers/devices-harness';
 import {
   LEAKS,
   SERVER_ERROR,

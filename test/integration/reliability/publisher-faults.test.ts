@@ -5,8 +5,8 @@ import type { Device } from '../../../core/generated/graphql';
 import { DynamoDeviceStore, IotConfigPublisher } from '../../../core/devices';
 import { startMqtt, type EmbeddedMqtt } from '../../../local/embedded/mqtt';
 import { documentClientOf } from '../../../resolvers/api/deps';
-import { mutation, query } from '../../../testkit/appsync-event';
-import { dataOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
+import { dataOf, mutation, query } from '../../../testkit/appsync-event';
+import { startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 import {
   FlakyPublisher,
   SERVER_ERROR,

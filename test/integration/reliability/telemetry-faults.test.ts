@@ -14,8 +14,8 @@ import type { TelemetryStore } from '../../../core/telemetry';
 import { DuckDbTelemetryStore, TimestreamTelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { FakeTimestream } from '../../../testkit/fake-timestream';
-import { mutation, query } from '../../../testkit/appsync-event';
-import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
+import { dataOf, errorOf, mutation, query } from '../../../testkit/appsync-event';
+import { FakePublisher } from '../../helpers/devices-harness';
 import { FlakyTelemetryStore, LEAKS } from '../../helpers/fault-injection';
 import { batchesOf, expectAccountedFor, mixedTraffic, type Expected } from '../../helpers/message-ledger';
 import {
