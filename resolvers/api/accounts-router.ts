@@ -8,7 +8,6 @@ import type {
   QueryUserAccountsArgs,
   QueryUserRoleArgs,
 } from '../../core/generated/graphql';
-import { requireGroup } from './auth';
 import { areaRouter } from './route';
 
 /**
@@ -19,20 +18,20 @@ import { areaRouter } from './route';
  */
 export function accountsRouter(accounts: AccountService, log?: Logger): Router {
   return areaRouter(log, (on) => {
-    on.query<QueryUserAccountsArgs>('userAccounts', async (args, caller) =>
-      accounts.userAccounts(requireGroup(caller, 'admin'), args.limit, args.nextToken),
+    on.query<QueryUserAccountsArgs>('userAccounts', ['admin'], async (args, caller) =>
+      accounts.userAccounts(caller, args.limit, args.nextToken),
     );
-    on.query<QueryUserRoleArgs>('userRole', async (args, caller) =>
-      accounts.userRole(requireGroup(caller, 'admin', 'user'), args.email),
+    on.query<QueryUserRoleArgs>('userRole', ['admin', 'user'], async (args, caller) =>
+      accounts.userRole(caller, args.email),
     );
-    on.mutation<MutationAddUserAccountArgs>('addUserAccount', async (args, caller) =>
-      accounts.addUserAccount(requireGroup(caller, 'admin'), args.input),
+    on.mutation<MutationAddUserAccountArgs>('addUserAccount', ['admin'], async (args, caller) =>
+      accounts.addUserAccount(caller, args.input),
     );
-    on.mutation<MutationUpdateUserAccountArgs>('updateUserAccount', async (args, caller) =>
-      accounts.updateUserAccount(requireGroup(caller, 'admin'), args.input),
+    on.mutation<MutationUpdateUserAccountArgs>('updateUserAccount', ['admin'], async (args, caller) =>
+      accounts.updateUserAccount(caller, args.input),
     );
-    on.mutation<MutationDeleteUserAccountArgs>('deleteUserAccount', async (args, caller) =>
-      accounts.deleteUserAccount(requireGroup(caller, 'admin'), args.username),
+    on.mutation<MutationDeleteUserAccountArgs>('deleteUserAccount', ['admin'], async (args, caller) =>
+      accounts.deleteUserAccount(caller, args.username),
     );
   });
 }

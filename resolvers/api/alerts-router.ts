@@ -7,7 +7,6 @@ import type {
   QueryAlertsArgs,
 } from '../../core/generated/graphql';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { requireBackend, requireGroup } from './auth';
 import { areaRouter } from './route';
 
 /**
@@ -17,16 +16,12 @@ import { areaRouter } from './route';
  */
 export function alertsRouter(alerts: AlertService, log: Logger = defaultLogger): Router {
   return areaRouter(log, (on) => {
-    on.query<QueryAlertsArgs>('alerts', async (args, caller) => {
-      requireGroup(caller, 'admin', 'user');
-      return alerts.alerts(args);
-    });
-    on.mutation<MutationAcknowledgeAlertArgs>('acknowledgeAlert', async (args, caller) =>
-      alerts.acknowledge(requireGroup(caller, 'admin', 'user'), args.id, args.note),
+    on.query<QueryAlertsArgs>('alerts', ['admin', 'user'], async (args) => alerts.alerts(args));
+    on.mutation<MutationAcknowledgeAlertArgs>('acknowledgeAlert', ['admin', 'user'], async (args, caller) =>
+      alerts.acknowledge(caller, args.id, args.note),
     );
-    on.mutation<MutationNotifyAlertChangedArgs>('notifyAlertChanged', async (args, caller) => {
-      requireBackend(caller);
-      return alerts.alert(args.id);
-    });
+    on.mutation<MutationNotifyAlertChangedArgs>('notifyAlertChanged', 'backend', async (args) =>
+      alerts.alert(args.id),
+    );
   });
 }

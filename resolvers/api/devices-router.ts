@@ -15,16 +15,14 @@ import type {
   QueryDeviceConfigHistoryArgs,
   QueryDevicesArgs,
 } from '../../core/generated/graphql';
-import type { Caller } from '../../core/shared/identity';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { requireBackend, requireGroup } from './auth';
-import { areaRouter } from './route';
+import { areaRouter, type UserCaller } from './route';
 
 /** The updateDevice fields that can end an alert's rule. */
 const RULE_FIELDS = ['sensors', 'enabled', 'silenceAfterIntervals'] as const;
 
-/** Who a history entry and `updatedBy` name: the account's username, or the backend principal. */
-const actorOf = (caller: Caller): string => (caller.kind === 'user' ? caller.username : caller.principal);
+/** Who a history entry and `updatedBy` name: the account's username. */
+const actorOf = (caller: UserCaller): string => caller.username;
 
 /**
  * Device fields: reads for `admin` and `user`, changes for `admin`,
@@ -53,53 +51,40 @@ export function devicesRouter(
   };
 
   return areaRouter(log, (on) => {
-    on.query<QueryDeviceArgs>('device', async (args, caller) => {
-      requireGroup(caller, 'admin', 'user');
-      return devices.device(args.id);
-    });
-    on.query<QueryDevicesArgs>('devices', async (args, caller) => {
-      requireGroup(caller, 'admin', 'user');
-      return devices.devices(args.limit, args.nextToken);
-    });
-    on.query<QueryDeviceConfigHistoryArgs>('deviceConfigHistory', async (args, caller) => {
-      requireGroup(caller, 'admin', 'user');
-      return devices.deviceConfigHistory(args.deviceId, args.limit, args.nextToken);
-    });
-
-    on.mutation<MutationCreateDeviceArgs>('createDevice', async (args, caller) =>
-      devices.createDevice(args.input, actorOf(requireGroup(caller, 'admin'))),
+    const people = ['admin', 'user'] as const;
+    on.query<QueryDeviceArgs>('device', people, async (args) => devices.device(args.id));
+    on.query<QueryDevicesArgs>('devices', people, async (args) =>
+      devices.devices(args.limit, args.nextToken),
     );
-    on.mutation<MutationUpdateDeviceArgs>('updateDevice', async (args, caller) => {
-      const device = await devices.updateDevice(args.input, actorOf(requireGroup(caller, 'admin')));
+    on.query<QueryDeviceConfigHistoryArgs>('deviceConfigHistory', people, async (args) =>
+      devices.deviceConfigHistory(args.deviceId, args.limit, args.nextToken),
+    );
+
+    const admins = ['admin'] as const;
+    on.mutation<MutationCreateDeviceArgs>('createDevice', admins, async (args, caller) =>
+      devices.createDevice(args.input, actorOf(caller)),
+    );
+    on.mutation<MutationUpdateDeviceArgs>('updateDevice', admins, async (args, caller) => {
+      const device = await devices.updateDevice(args.input, actorOf(caller));
       // Labels (name, description, location) and the interval leave every rule as it was: no review.
       return RULE_FIELDS.some((f) => args.input[f] !== undefined) ? reviewed(device) : device;
     });
-    on.mutation<MutationDeleteDeviceArgs>('deleteDevice', async (args, caller) => {
-      const deleted = await devices.deleteDevice(args.id, actorOf(requireGroup(caller, 'admin')));
+    on.mutation<MutationDeleteDeviceArgs>('deleteDevice', admins, async (args, caller) => {
+      const deleted = await devices.deleteDevice(args.id, actorOf(caller));
       await reviewAlerts(deleted.id, null);
       return deleted;
     });
-    on.mutation<MutationDeleteSensorArgs>('deleteSensor', async (args, caller) =>
-      reviewed(
-        await devices.deleteSensor(args.deviceId, args.sensorId, actorOf(requireGroup(caller, 'admin'))),
-      ),
+    on.mutation<MutationDeleteSensorArgs>('deleteSensor', admins, async (args, caller) =>
+      reviewed(await devices.deleteSensor(args.deviceId, args.sensorId, actorOf(caller))),
     );
-    on.mutation<MutationRepublishDeviceConfigArgs>('republishDeviceConfig', async (args, caller) => {
-      requireGroup(caller, 'admin');
-      return devices.republishDeviceConfig(args.id);
-    });
-    on.mutation<MutationRollbackDeviceConfigArgs>('rollbackDeviceConfig', async (args, caller) =>
-      reviewed(
-        await devices.rollbackDeviceConfig(
-          args.deviceId,
-          args.version,
-          actorOf(requireGroup(caller, 'admin')),
-        ),
-      ),
+    on.mutation<MutationRepublishDeviceConfigArgs>('republishDeviceConfig', admins, async (args) =>
+      devices.republishDeviceConfig(args.id),
     );
-    on.mutation<MutationNotifyDeviceConfigChangedArgs>('notifyDeviceConfigChanged', async (args, caller) => {
-      requireBackend(caller);
-      return devices.notifyDeviceConfigChanged(args.id);
-    });
+    on.mutation<MutationRollbackDeviceConfigArgs>('rollbackDeviceConfig', admins, async (args, caller) =>
+      reviewed(await devices.rollbackDeviceConfig(args.deviceId, args.version, actorOf(caller))),
+    );
+    on.mutation<MutationNotifyDeviceConfigChangedArgs>('notifyDeviceConfigChanged', 'backend', async (args) =>
+      devices.notifyDeviceConfigChanged(args.id),
+    );
   });
 }

@@ -7,21 +7,19 @@ import type {
 } from '../../core/generated/graphql';
 import type { QualityService } from '../../core/quality/service';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { requireGroup } from './auth';
 import { areaRouter } from './route';
 
 /** `calibrationLog` for admin and user; `addMaintenanceNote` and `recalibrateReadings` for admin. */
 export function qualityRouter(quality: QualityService, log: Logger = defaultLogger): Router {
   return areaRouter(log, (on) => {
-    on.query<QueryCalibrationLogArgs>('calibrationLog', async (args, caller) => {
-      requireGroup(caller, 'admin', 'user');
-      return quality.calibrationLog(args);
-    });
-    on.mutation<MutationAddMaintenanceNoteArgs>('addMaintenanceNote', async (args, caller) =>
-      quality.addMaintenanceNote(args, requireGroup(caller, 'admin').username),
+    on.query<QueryCalibrationLogArgs>('calibrationLog', ['admin', 'user'], async (args) =>
+      quality.calibrationLog(args),
     );
-    on.mutation<MutationRecalibrateReadingsArgs>('recalibrateReadings', async (args, caller) =>
-      quality.recalibrateReadings(args, requireGroup(caller, 'admin').username),
+    on.mutation<MutationAddMaintenanceNoteArgs>('addMaintenanceNote', ['admin'], async (args, caller) =>
+      quality.addMaintenanceNote(args, caller.username),
+    );
+    on.mutation<MutationRecalibrateReadingsArgs>('recalibrateReadings', ['admin'], async (args, caller) =>
+      quality.recalibrateReadings(args, caller.username),
     );
   });
 }

@@ -6,19 +6,14 @@ import type {
 } from '../../core/generated/graphql';
 import type { RejectedMessageService } from '../../core/rejected';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { requireGroup } from './auth';
 import { areaRouter } from './route';
 
 /** `rejectedMessages` and `replayRejectedMessage`: admin only. */
 export function rejectedRouter(rejected: RejectedMessageService, log: Logger = defaultLogger): Router {
   return areaRouter(log, (on) => {
-    on.query<QueryRejectedMessagesArgs>('rejectedMessages', async (args, caller) => {
-      requireGroup(caller, 'admin');
-      return rejected.list(args);
-    });
-    on.mutation<MutationReplayRejectedMessageArgs>('replayRejectedMessage', async (args, caller) => {
-      requireGroup(caller, 'admin');
-      return rejected.replay(args.id);
-    });
+    on.query<QueryRejectedMessagesArgs>('rejectedMessages', ['admin'], async (args) => rejected.list(args));
+    on.mutation<MutationReplayRejectedMessageArgs>('replayRejectedMessage', ['admin'], async (args) =>
+      rejected.replay(args.id),
+    );
   });
 }

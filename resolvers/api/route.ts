@@ -7,20 +7,46 @@ import {
   toErrorEnvelope,
   type ErrorEnvelope,
 } from '../../core/shared/errors';
-import type { Caller } from '../../core/shared/identity';
+import type { Caller, Group } from '../../core/shared/identity';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { callerOf } from './auth';
+import { callerOf, requireBackend, requireGroup } from './auth';
 
-/** A route: the field's GraphQL arguments (a generated `Query…Args`/`Mutation…Args` type) and its caller in, data out. */
-export type RouteHandler<TArgs> = (args: TArgs, caller: Caller) => Promise<unknown>;
+/** A signed-in person, as a route for groups gets it. */
+export type UserCaller = Extract<Caller, { kind: 'user' }>;
+/** The backend itself (IAM-signed), as a backend-only route gets it. */
+export type BackendCaller = Extract<Caller, { kind: 'iam' }>;
+
+/**
+ * Who may call a field: people in one of the groups, or only the backend.
+ * It repeats the schema's auth directives (defence in depth), checked before
+ * the route runs, so a misconfigured resolver cannot open an admin field.
+ */
+export type Access = readonly Group[] | 'backend';
+
+/** A route: the field's GraphQL arguments (a generated `Query…Args`/`Mutation…Args` type) and its checked caller in, data out. */
+export type RouteHandler<TArgs, TCaller> = (args: TArgs, caller: TCaller) => Promise<unknown>;
+
+type Args = Record<string, unknown>;
+
+/** Registers one route of an area for a field, with who may call it. */
+interface Register {
+  <TArgs extends Args = Args>(
+    field: string,
+    access: readonly Group[],
+    handler: RouteHandler<TArgs, UserCaller>,
+  ): void;
+  <TArgs extends Args = Args>(
+    field: string,
+    access: 'backend',
+    handler: RouteHandler<TArgs, BackendCaller>,
+  ): void;
+}
 
 /** Registers the routes of one area. */
 export interface Routes {
-  query<TArgs extends Args = Args>(field: string, handler: RouteHandler<TArgs>): void;
-  mutation<TArgs extends Args = Args>(field: string, handler: RouteHandler<TArgs>): void;
+  query: Register;
+  mutation: Register;
 }
-
-type Args = Record<string, unknown>;
 
 /**
  * Whatever a route threw, with the field it was resolving. Powertools picks an
@@ -41,26 +67,39 @@ export class RouteError extends Error {
 
 /**
  * One area's Powertools router. Every route gets its caller from the event's
- * identity (UnauthorizedError without one) and its arguments as AppSync sent
- * them; the service it calls validates them.
+ * identity (UnauthorizedError without one), checked against the route's
+ * access, and its arguments as AppSync sent them; the service it calls
+ * validates them.
  */
 export function areaRouter(log: Logger | undefined, define: (routes: Routes) => void): Router {
   const router = new Router(log ? { logger: log } : {});
   const adapt =
-    <TArgs extends Args>(field: string, handler: RouteHandler<TArgs>): ResolverHandler<TArgs> =>
+    <TArgs extends Args>(
+      field: string,
+      access: Access,
+      handler: RouteHandler<TArgs, UserCaller> | RouteHandler<TArgs, BackendCaller>,
+    ): ResolverHandler<TArgs> =>
     async (args, { event }) => {
       try {
-        return await handler(args, callerOf(event));
+        const caller = callerOf(event);
+        return access === 'backend'
+          ? await (handler as RouteHandler<TArgs, BackendCaller>)(args, requireBackend(caller))
+          : await (handler as RouteHandler<TArgs, UserCaller>)(args, requireGroup(caller, ...access));
       } catch (err) {
         throw new RouteError(field, err);
       }
     };
-  define({
-    query: <TArgs extends Args>(field: string, handler: RouteHandler<TArgs>) =>
-      router.onQuery<TArgs>(field, adapt(field, handler)),
-    mutation: <TArgs extends Args>(field: string, handler: RouteHandler<TArgs>) =>
-      router.onMutation<TArgs>(field, adapt(field, handler)),
-  });
+  const query: Register = <TArgs extends Args>(
+    field: string,
+    access: Access,
+    handler: RouteHandler<TArgs, UserCaller> | RouteHandler<TArgs, BackendCaller>,
+  ) => router.onQuery<TArgs>(field, adapt(field, access, handler));
+  const mutation: Register = <TArgs extends Args>(
+    field: string,
+    access: Access,
+    handler: RouteHandler<TArgs, UserCaller> | RouteHandler<TArgs, BackendCaller>,
+  ) => router.onMutation<TArgs>(field, adapt(field, access, handler));
+  define({ query, mutation });
   return router;
 }
 

@@ -8,7 +8,6 @@ import type {
   QueryUsersArgs,
 } from '../../core/generated/graphql';
 import type { UserService } from '../../core/users';
-import { requireGroup } from './auth';
 import { areaRouter } from './route';
 
 /**
@@ -19,21 +18,19 @@ import { areaRouter } from './route';
  */
 export function usersRouter(users: UserService, log?: Logger): Router {
   return areaRouter(log, (on) => {
-    on.query('me', async (_args, caller) => users.me(requireGroup(caller, 'admin', 'user')));
-    on.query<QueryUserArgs>('user', async (args, caller) =>
-      users.user(requireGroup(caller, 'admin', 'user'), args.id),
+    on.query('me', ['admin', 'user'], async (_args, caller) => users.me(caller));
+    on.query<QueryUserArgs>('user', ['admin', 'user'], async (args, caller) => users.user(caller, args.id));
+    on.query<QueryUsersArgs>('users', ['admin'], async (args, caller) =>
+      users.users(caller, args.limit, args.nextToken),
     );
-    on.query<QueryUsersArgs>('users', async (args, caller) =>
-      users.users(requireGroup(caller, 'admin'), args.limit, args.nextToken),
+    on.mutation<MutationCreateUserArgs>('createUser', ['admin'], async (args, caller) =>
+      users.createUser(caller, args.input),
     );
-    on.mutation<MutationCreateUserArgs>('createUser', async (args, caller) =>
-      users.createUser(requireGroup(caller, 'admin'), args.input),
+    on.mutation<MutationUpdateUserArgs>('updateUser', ['admin', 'user'], async (args, caller) =>
+      users.updateUser(caller, args.input),
     );
-    on.mutation<MutationUpdateUserArgs>('updateUser', async (args, caller) =>
-      users.updateUser(requireGroup(caller, 'admin', 'user'), args.input),
-    );
-    on.mutation<MutationDeleteUserArgs>('deleteUser', async (args, caller) =>
-      users.deleteUser(requireGroup(caller, 'admin'), args.id),
+    on.mutation<MutationDeleteUserArgs>('deleteUser', ['admin'], async (args, caller) =>
+      users.deleteUser(caller, args.id),
     );
   });
 }
