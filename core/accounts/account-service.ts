@@ -1,4 +1,10 @@
-import type { Role, UserAccount, UserAccountConnection } from '../generated/graphql';
+import type {
+  AddUserAccountInput,
+  Role,
+  UpdateUserAccountInput,
+  UserAccount,
+  UserAccountConnection,
+} from '../generated/graphql';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { callerGuards, type Caller } from '../shared/identity';
 import { logger as defaultLogger } from '../shared/logger';
@@ -107,7 +113,7 @@ export class AccountService {
    * only about its own email; asking about another, existing or not, is
    * Unauthorized, so the answer never tells who has an account.
    */
-  async userRole(caller: Caller, email: unknown): Promise<UserAccount | null> {
+  async userRole(caller: Caller, email: string): Promise<UserAccount | null> {
     const signedIn = requireSignedIn(caller);
     const address = parseInput(emailSchema, email, ['email']);
     const admin = signedIn.groups.includes('admin');
@@ -130,7 +136,7 @@ export class AccountService {
    * Cognito mails a temporary password. A failure after the account exists
    * removes it again, so a retry does not meet a half-made account.
    */
-  async addUserAccount(caller: Caller, input: unknown): Promise<UserAccount> {
+  async addUserAccount(caller: Caller, input: AddUserAccountInput): Promise<UserAccount> {
     requireAdmin(caller);
     const values = parseInput(addUserAccountInputSchema, input, ['input']);
     const created = await this.#directory.create({
@@ -162,7 +168,7 @@ export class AccountService {
    * between groups, leaving the old group first: a half-done move leaves
    * fewer rights, never more.
    */
-  async updateUserAccount(caller: Caller, input: unknown): Promise<UserAccount> {
+  async updateUserAccount(caller: Caller, input: UpdateUserAccountInput): Promise<UserAccount> {
     requireAdmin(caller);
     const values = parseInput(updateUserAccountInputSchema, input, ['input']);
     const [account, groups] = await this.#existingAccount(values.username);
@@ -218,7 +224,7 @@ export class AccountService {
    * Cognito then fails, the account still exists and a retry finishes the
    * job, where the other order could leave an orphan profile nothing links to.
    */
-  async deleteUserAccount(caller: Caller, username: unknown): Promise<UserAccount> {
+  async deleteUserAccount(caller: Caller, username: string): Promise<UserAccount> {
     requireAdmin(caller);
     const name = parseInput(usernameSchema, username, ['username']);
     const [account, groups] = await this.#existingAccount(name);

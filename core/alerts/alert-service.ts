@@ -1,4 +1,5 @@
-import type { Alert, AlertState } from '../generated/graphql';
+import type { Alert, AlertState, InputMaybe, QueryAlertsArgs } from '../generated/graphql';
+import type { GraphQLArgs } from '../shared/arguments';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { pageSize, type Page } from '../shared/pagination';
 import { parseDeviceId } from '../devices/validation';
@@ -551,12 +552,7 @@ export class AlertService {
   // ------------------------------------------------------------ the API's side
 
   /** Alerts newest first, of one device or all, optionally in one state. */
-  async alerts(args: {
-    deviceId?: unknown;
-    state?: unknown;
-    limit?: unknown;
-    nextToken?: unknown;
-  }): Promise<Page<Alert>> {
+  async alerts(args: GraphQLArgs<QueryAlertsArgs>): Promise<Page<Alert>> {
     const deviceId =
       args.deviceId === null || args.deviceId === undefined
         ? undefined
@@ -582,7 +578,7 @@ export class AlertService {
   }
 
   /** OPEN -> ACKNOWLEDGED by a signed-in person, with an optional note; anything else is a clear Conflict. */
-  async acknowledge(caller: SignedIn, id: unknown, note: unknown): Promise<Alert> {
+  async acknowledge(caller: SignedIn, id: string, note?: InputMaybe<string>): Promise<Alert> {
     if (!isAlertId(id))
       throw new ValidationError({ field: 'id', message: 'must be the id of an alert, as alerts lists it' });
     let text: string | null = null;
@@ -610,7 +606,7 @@ export class AlertService {
   }
 
   /** The alert as it is now, for notifyAlertChanged (the backend's subscription trigger). */
-  async alert(id: unknown): Promise<Alert | null> {
+  async alert(id: string): Promise<Alert | null> {
     if (!isAlertId(id)) throw new ValidationError({ field: 'id', message: 'must be the id of an alert' });
     return (await this.store.get(id)) ?? null;
   }

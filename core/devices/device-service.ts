@@ -1,5 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Device, DeviceConfigVersion } from '../generated/graphql';
+import type {
+  CreateDeviceInput,
+  Device,
+  DeviceConfigVersion,
+  InputMaybe,
+  UpdateDeviceInput,
+} from '../generated/graphql';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { logger as defaultLogger } from '../shared/logger';
 import { pageSize, type Page } from '../shared/pagination';
@@ -93,17 +99,17 @@ export class DeviceService {
   }
 
   /** One device, or null when there is none. */
-  async device(id: unknown): Promise<Device | null> {
+  async device(id: string): Promise<Device | null> {
     return (await this.store.get(parseDeviceId(id))) ?? null;
   }
 
   /** Devices ordered by id, one Query per page. */
-  async devices(limit: unknown, nextToken: unknown): Promise<Page<Device>> {
+  async devices(limit?: InputMaybe<number>, nextToken?: InputMaybe<string>): Promise<Page<Device>> {
     return this.store.list(pageSize(asOptionalNumber(limit)), asOptionalToken(nextToken));
   }
 
   /** Creates a device at the next version its id has had (1 for a new id) and publishes its config. */
-  async createDevice(input: unknown, by: string | null): Promise<Device> {
+  async createDevice(input: CreateDeviceInput, by: string | null): Promise<Device> {
     const valid = parseCreateDeviceInput(input);
     const { id, ...settings } = valid;
     const at = this.now();
@@ -146,7 +152,7 @@ export class DeviceService {
   }
 
   /** Changes the given fields as one new version; `expectedVersion` makes a stale read a Conflict. */
-  async updateDevice(input: unknown, by: string | null): Promise<Device> {
+  async updateDevice(input: UpdateDeviceInput, by: string | null): Promise<Device> {
     const { id, expectedVersion, ...fields } = parseUpdateDeviceInput(input);
     return this.change(
       id,
@@ -159,7 +165,7 @@ export class DeviceService {
   }
 
   /** Removes one sensor as a new version; its legacy retained topic is cleared with the publish. */
-  async deleteSensor(deviceId: unknown, sensorId: unknown, by: string | null): Promise<Device> {
+  async deleteSensor(deviceId: string, sensorId: string, by: string | null): Promise<Device> {
     const id = parseDeviceId(deviceId, 'deviceId');
     const sensor = parseSensorId(sensorId);
     return this.change(
@@ -177,7 +183,7 @@ export class DeviceService {
   }
 
   /** Re-issues the settings that `version` had (enabled, interval, sensors) as a new version. */
-  async rollbackDeviceConfig(deviceId: unknown, version: unknown, by: string | null): Promise<Device> {
+  async rollbackDeviceConfig(deviceId: string, version: number, by: string | null): Promise<Device> {
     const id = parseDeviceId(deviceId, 'deviceId');
     const target = parseVersion(version);
     const old = await this.store.getConfigVersion(id, target);
@@ -202,7 +208,7 @@ export class DeviceService {
   }
 
   /** Deletes a device, clears its retained config topics and its history; returns its last state with deletedAt. */
-  async deleteDevice(deviceId: unknown, by: string | null): Promise<Device> {
+  async deleteDevice(deviceId: string, by: string | null): Promise<Device> {
     const id = parseDeviceId(deviceId);
     for (let attempt = 1; ; attempt++) {
       const record = await this.store.getRecord(id);
@@ -221,7 +227,7 @@ export class DeviceService {
   }
 
   /** Publishes the device's current desired config again (harmless when it was delivered). */
-  async republishDeviceConfig(deviceId: unknown): Promise<Device> {
+  async republishDeviceConfig(deviceId: string): Promise<Device> {
     const id = parseDeviceId(deviceId);
     const record = await this.store.getRecord(id);
     if (!record || record.deletingAt) throw notFound(id);
@@ -266,9 +272,9 @@ export class DeviceService {
 
   /** Version history, newest first. */
   async deviceConfigHistory(
-    deviceId: unknown,
-    limit: unknown,
-    nextToken: unknown,
+    deviceId: string,
+    limit?: InputMaybe<number>,
+    nextToken?: InputMaybe<string>,
   ): Promise<Page<DeviceConfigVersion>> {
     const id = parseDeviceId(deviceId, 'deviceId');
     const size = pageSize(asOptionalNumber(limit));
@@ -327,7 +333,7 @@ export class DeviceService {
   }
 
   /** The device read fresh, for the backend's notifyDeviceConfigChanged. */
-  async notifyDeviceConfigChanged(deviceId: unknown): Promise<Device | null> {
+  async notifyDeviceConfigChanged(deviceId: string): Promise<Device | null> {
     return (await this.store.get(parseDeviceId(deviceId))) ?? null;
   }
 

@@ -1,16 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { CalibrationLogEntry, MaintenanceKind, RecalibrationResult, Sensor } from '../generated/graphql';
+import type {
+  CalibrationLogEntry,
+  MaintenanceKind,
+  MutationAddMaintenanceNoteArgs,
+  MutationRecalibrateReadingsArgs,
+  QueryCalibrationLogArgs,
+  RecalibrationResult,
+  Sensor,
+} from '../generated/graphql';
 import type { Device } from '../generated/graphql';
 import { calibratedValue, prepareSensor } from '../ingestion/calibrate';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../shared/ids';
+import type { GraphQLArgs } from '../shared/arguments';
 import { pageSize, type Page } from '../shared/pagination';
 import { parseTimeRange } from '../shared/time-range';
+import { parseInput } from '../shared/zod-issues';
 import type { TelemetryStore } from '../telemetry/port';
 import type { CalibratedReading, TelemetryRecord } from '../telemetry/types';
 import { UNFLAGGED } from '../telemetry/types';
 import { createQualityAssessor } from './assessor';
 import { calibrationLogEntry, type CalibrationLogStore } from './calibration-log';
+import { logArgs, noteArgs, recalibrateArgs } from './arguments';
 import { QualityHistory } from './history';
 
 /** The device reads the quality service needs (the DynamoDB device store fits). */
@@ -53,12 +64,8 @@ export class QualityService {
   }
 
   /** Calibration changes, maintenance notes and recalibration runs, newest first. */
-  async calibrationLog(args: {
-    deviceId: string;
-    sensorId?: string | null;
-    limit?: number | null;
-    nextToken?: string | null;
-  }): Promise<Page<CalibrationLogEntry>> {
+  async calibrationLog(given: GraphQLArgs<QueryCalibrationLogArgs>): Promise<Page<CalibrationLogEntry>> {
+    const args = parseInput(logArgs, given);
     checkId(args.deviceId, 'deviceId');
     const sensorId = args.sensorId ?? null;
     if (sensorId !== null) checkSensor(sensorId, 'sensorId');
@@ -67,15 +74,10 @@ export class QualityService {
 
   /** Records a cleaning, a replacement or a check, with the drift its reference readings show. */
   async addMaintenanceNote(
-    args: {
-      deviceId: string;
-      sensorId?: string | null;
-      kind: string;
-      note?: string | null;
-      references?: readonly { reference: number; measured: number }[] | null;
-    },
+    given: GraphQLArgs<MutationAddMaintenanceNoteArgs>,
     by: string,
   ): Promise<CalibrationLogEntry> {
+    const args = parseInput(noteArgs, given);
     checkId(args.deviceId, 'deviceId');
     if (!KINDS.includes(args.kind as MaintenanceKind))
       throw new ValidationError({ field: 'kind', message: `must be one of ${KINDS.join(', ')}` });
@@ -131,9 +133,10 @@ export class QualityService {
    * changes nothing. Stops at its time budget and says where to resume.
    */
   async recalibrateReadings(
-    args: { deviceId: string; sensorId: string; from: string; to: string; version?: number | null },
+    given: GraphQLArgs<MutationRecalibrateReadingsArgs>,
     by: string,
   ): Promise<RecalibrationResult> {
+    const args = parseInput(recalibrateArgs, given);
     checkId(args.deviceId, 'deviceId');
     checkSensor(args.sensorId, 'sensorId');
     const { from, to } = parseTimeRange(

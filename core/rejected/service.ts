@@ -1,9 +1,18 @@
-import type { RejectedMessage, RejectedMessageConnection, ReplayResult } from '../generated/graphql';
+import * as z from 'zod';
+import type {
+  QueryRejectedMessagesArgs,
+  RejectedMessage,
+  RejectedMessageConnection,
+  ReplayResult,
+} from '../generated/graphql';
 import type { IngestionPipeline } from '../ingestion/pipeline';
 import type { MessageOutcome } from '../ingestion/types';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { DEVICE_ID_PATTERN, REJECTED_MESSAGE_ID_PATTERN } from '../shared/ids';
+import type { GraphQLArgs } from '../shared/arguments';
 import { pageSize } from '../shared/pagination';
+import { parseInput } from '../shared/zod-issues';
+import { listArgs } from './arguments';
 import { toInboundMessage, toRejectedMessage } from './payload';
 import type { RejectedMessageStore } from './port';
 
@@ -18,11 +27,8 @@ export interface RejectedMessageServiceDeps {
 export class RejectedMessageService {
   constructor(private readonly deps: RejectedMessageServiceDeps) {}
 
-  async list(args: {
-    deviceId?: string | null;
-    limit?: number | null;
-    nextToken?: string | null;
-  }): Promise<RejectedMessageConnection> {
+  async list(given: GraphQLArgs<QueryRejectedMessagesArgs>): Promise<RejectedMessageConnection> {
+    const args = parseInput(listArgs, given);
     if (args.deviceId && !DEVICE_ID_PATTERN.test(args.deviceId)) {
       throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
     }
@@ -47,7 +53,7 @@ export class RejectedMessageService {
    * nothing, so the admin can simply try again.
    */
   async replay(id: string): Promise<ReplayResult> {
-    const message = await this.get(id);
+    const message = await this.get(parseInput(z.string(), id, ['id']));
     const [outcome] = await this.deps.pipeline.process([toInboundMessage(message)]);
     if (!outcome || outcome.status === 'retry') {
       throw new ServiceUnavailableError(

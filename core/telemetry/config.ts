@@ -1,4 +1,4 @@
-import { optionalEnv, requireEnv } from '../shared/config';
+import { envEnum, envInteger, envNumber, envString, type Env } from '../shared/config';
 import { DEFAULT_BACKFILL_DAYS, DEFAULT_RETENTION_DAYS } from './dynamodb/layout';
 
 /** The telemetry stores an AWS deployment chooses from (`--context telemetry=`); Timestream is the default. */
@@ -33,18 +33,53 @@ export interface DynamoTelemetryConfig {
 }
 
 /** The DynamoDB store's settings from the environment (only read when TELEMETRY_STORE=dynamodb). */
-export function loadDynamoTelemetryConfig(env: NodeJS.ProcessEnv = process.env): DynamoTelemetryConfig {
+export function loadDynamoTelemetryConfig(env: Env = process.env): DynamoTelemetryConfig {
+  const days = (fallback: number) => ({ fallback, min: 1, unit: 'days' });
   return {
-    tableName: requireEnv(TELEMETRY_ENV.tableName, env),
-    retentionDays: positiveDays(TELEMETRY_ENV.retentionDays, env, DEFAULT_RETENTION_DAYS),
-    backfillDays: positiveDays(TELEMETRY_ENV.backfillDays, env, DEFAULT_BACKFILL_DAYS),
+    tableName: envString(TELEMETRY_ENV.tableName, env),
+    retentionDays: envInteger(TELEMETRY_ENV.retentionDays, days(DEFAULT_RETENTION_DAYS), env),
+    backfillDays: envInteger(TELEMETRY_ENV.backfillDays, days(DEFAULT_BACKFILL_DAYS), env),
   };
 }
 
-function positiveDays(name: string, env: NodeJS.ProcessEnv, fallback: number): number {
-  const text = optionalEnv(name, String(fallback), env);
-  const days = Number(text);
-  if (!Number.isInteger(days) || days <= 0)
-    throw new Error(`Environment variable ${name} must be a positive whole number of days, not "${text}".`);
-  return days;
+/** Which telemetry store a function talks to, and that store's names, as both entries read them. */
+export type AwsTelemetryConfig = {
+  /** The Timestream table's magnetic store retention in days: the oldest time a reading may carry. */
+  magneticStoreRetentionDays: number;
+} & (
+  | {
+      telemetryStore: 'timestream';
+      timestreamDatabase: string;
+      timestreamTable: string;
+      telemetryTable?: never;
+    }
+  | {
+      telemetryStore: 'dynamodb';
+      telemetryTable: DynamoTelemetryConfig;
+      timestreamDatabase?: never;
+      timestreamTable?: never;
+    }
+);
+
+/** TELEMETRY_STORE (default timestream) and the variables of the store it names. */
+export function loadAwsTelemetryConfig(env: Env = process.env): AwsTelemetryConfig {
+  const magneticStoreRetentionDays = envNumber(
+    'TIMESTREAM_MAGNETIC_RETENTION_DAYS',
+    { fallback: 30, above: 0, unit: 'days' },
+    env,
+  );
+  const store = envEnum(TELEMETRY_ENV.store, AWS_TELEMETRY_STORES, DEFAULT_AWS_TELEMETRY_STORE, env);
+  if (store === 'dynamodb') {
+    return {
+      magneticStoreRetentionDays,
+      telemetryStore: store,
+      telemetryTable: loadDynamoTelemetryConfig(env),
+    };
+  }
+  return {
+    magneticStoreRetentionDays,
+    telemetryStore: store,
+    timestreamDatabase: envString('TIMESTREAM_DATABASE', env),
+    timestreamTable: envString('TIMESTREAM_TABLE', env),
+  };
 }

@@ -1,8 +1,12 @@
+import * as z from 'zod';
 import type { QueryReadingsArgs, Reading, ReadingConnection } from '../generated/graphql';
 import { isQualityBound } from '../quality/flags';
+import type { GraphQLArgs } from '../shared/arguments';
 import { ValidationError } from '../shared/errors';
 import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../shared/ids';
 import { parseTime } from '../shared/time-range';
+import { parseInput } from '../shared/zod-issues';
+import { readingsArgs } from './arguments';
 import { parseInterval } from './interval';
 import type { TelemetryStore } from './port';
 
@@ -30,7 +34,8 @@ export class TelemetryService {
   constructor(private readonly deps: TelemetryServiceDeps) {}
 
   /** Newest calibrated value of each sensor of a device, sorted by sensor. */
-  async latestReadings(deviceId: string): Promise<Reading[]> {
+  async latestReadings(given: string): Promise<Reading[]> {
+    const deviceId = parseInput(z.string(), given, ['deviceId']);
     checkId(deviceId, 'deviceId');
     const sensors = this.deps.sensors ? await this.deps.sensors.sensorsOf(deviceId) : undefined;
     if (this.deps.sensors && sensors === undefined) return [];
@@ -39,9 +44,8 @@ export class TelemetryService {
   }
 
   /** Raw points, or buckets when `interval` is given, in [from, to), oldest first. */
-  async readings(
-    args: Omit<QueryReadingsArgs, 'minQuality'> & { minQuality?: number | null },
-  ): Promise<ReadingConnection> {
+  async readings(given: GraphQLArgs<QueryReadingsArgs>): Promise<ReadingConnection> {
+    const args = parseInput(readingsArgs, given);
     checkId(args.deviceId, 'deviceId');
     if (!SENSOR_ID_PATTERN.test(args.sensor))
       throw new ValidationError({ field: 'sensor', message: 'is not a sensor id' });

@@ -1,4 +1,4 @@
-import type { User, UserConnection } from '../generated/graphql';
+import type { CreateUserInput, UpdateUserInput, User, UserConnection } from '../generated/graphql';
 import { NotFoundError, UnauthorizedError } from '../shared/errors';
 import { callerGuards, type Caller, type SignedInCaller } from '../shared/identity';
 import { pageSize } from '../shared/pagination';
@@ -35,7 +35,7 @@ export class UserService {
   }
 
   /** Admin: creates a profile; ConflictError when the id has one already. */
-  async createUser(caller: Caller, input: unknown): Promise<User> {
+  async createUser(caller: Caller, input: CreateUserInput): Promise<User> {
     requireAdmin(caller);
     const values = parseInput(createUserInputSchema, input, ['input']);
     const now = this.#clock().toISOString();
@@ -57,7 +57,7 @@ export class UserService {
   }
 
   /** Admin: any profile; user: only its own. Null when there is none. */
-  async user(caller: Caller, id: unknown): Promise<User | null> {
+  async user(caller: Caller, id: string): Promise<User | null> {
     const signedIn = requireSignedIn(caller);
     const userId = parseInput(userIdSchema, id, ['id']);
     requireSelfOrAdmin(signedIn, userId);
@@ -73,7 +73,7 @@ export class UserService {
   }
 
   /** Admin: any profile; user: only its own. Changes only the fields given; null clears one. */
-  async updateUser(caller: Caller, input: unknown): Promise<User> {
+  async updateUser(caller: Caller, input: UpdateUserInput): Promise<User> {
     const signedIn = requireSignedIn(caller);
     const { id, ...fields } = parseInput(updateUserInputSchema, input, ['input']);
     requireSelfOrAdmin(signedIn, id);
@@ -109,7 +109,7 @@ export class UserService {
   }
 
   /** Admin: removes a profile (not the account) and returns it; NotFoundError when there is none. */
-  async deleteUser(caller: Caller, id: unknown): Promise<User> {
+  async deleteUser(caller: Caller, id: string): Promise<User> {
     requireAdmin(caller);
     const userId = parseInput(userIdSchema, id, ['id']);
     const deleted = await this.#store.delete(userId);

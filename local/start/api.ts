@@ -4,8 +4,8 @@ import type { User } from '../../core/generated/graphql';
 import { OutboxNotificationSender } from '../../core/alerts/outbox-notification-sender';
 import type { TelemetryStore } from '../../core/telemetry';
 import { DynamoUserStore } from '../../core/users';
-import { createApi, type ApiDeps } from '../../resolvers/api/app';
-import { buildApiDeps, documentClientOf } from '../../resolvers/api/deps';
+import { createApi } from '../../resolvers/api/app';
+import { buildApiDeps, documentClientOf, type ApiArea, type AreaDeps } from '../../resolvers/api/deps';
 import type { EmbeddedCognito } from '../embedded/cognito';
 import { localClientConfig, type EmbeddedDynamo } from '../embedded/dynamodb';
 import type { EmbeddedMqtt } from '../embedded/mqtt';
@@ -19,7 +19,7 @@ import type { Part, StartContext } from './parts';
 
 export interface LocalApi {
   /** The API's services, built as the Lambda builds them (resolvers/api/deps.ts). */
-  deps: ApiDeps;
+  deps: AreaDeps<ApiArea>;
   /** The GraphQL engine: the local schema, resolvers that call the API handler, the subscription hub. */
   engine: Engine;
   /** The SNS stand-in: one file per notification, naming the opted-in recipients. */

@@ -1,4 +1,4 @@
-import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AccountService } from '../../core/accounts';
 import type {
@@ -8,8 +8,7 @@ import type {
   QueryUserAccountsArgs,
   QueryUserRoleArgs,
 } from '../../core/generated/graphql';
-import { callerOf, requireGroup } from './auth';
-import { enveloped } from './route';
+import { areaRouter } from './route';
 
 /**
  * Routes of the Cognito account fields (`userAccounts`, `userRole`,
@@ -18,51 +17,21 @@ import { enveloped } from './route';
  * applies the finer rule that a `user` asks only about its own email.
  */
 export function accountsRouter(accounts: AccountService, log?: Logger): Router {
-  const router = new Router(log ? { logger: log } : {});
-
-  router.onQuery<QueryUserAccountsArgs>(
-    'userAccounts',
-    enveloped<QueryUserAccountsArgs>(
-      async (args, { event }) =>
-        accounts.userAccounts(requireGroup(callerOf(event), 'admin'), args.limit, args.nextToken),
-      log,
-    ),
-  );
-
-  router.onQuery<QueryUserRoleArgs>(
-    'userRole',
-    enveloped<QueryUserRoleArgs>(
-      async (args, { event }) =>
-        accounts.userRole(requireGroup(callerOf(event), 'admin', 'user'), args.email),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationAddUserAccountArgs>(
-    'addUserAccount',
-    enveloped<MutationAddUserAccountArgs>(
-      async (args, { event }) => accounts.addUserAccount(requireGroup(callerOf(event), 'admin'), args.input),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationUpdateUserAccountArgs>(
-    'updateUserAccount',
-    enveloped<MutationUpdateUserAccountArgs>(
-      async (args, { event }) =>
-        accounts.updateUserAccount(requireGroup(callerOf(event), 'admin'), args.input),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationDeleteUserAccountArgs>(
-    'deleteUserAccount',
-    enveloped<MutationDeleteUserAccountArgs>(
-      async (args, { event }) =>
-        accounts.deleteUserAccount(requireGroup(callerOf(event), 'admin'), args.username),
-      log,
-    ),
-  );
-
-  return router;
+  return areaRouter(log, (on) => {
+    on.query<QueryUserAccountsArgs>('userAccounts', ['admin'], async (args, caller) =>
+      accounts.userAccounts(caller, args.limit, args.nextToken),
+    );
+    on.query<QueryUserRoleArgs>('userRole', ['admin', 'user'], async (args, caller) =>
+      accounts.userRole(caller, args.email),
+    );
+    on.mutation<MutationAddUserAccountArgs>('addUserAccount', ['admin'], async (args, caller) =>
+      accounts.addUserAccount(caller, args.input),
+    );
+    on.mutation<MutationUpdateUserAccountArgs>('updateUserAccount', ['admin'], async (args, caller) =>
+      accounts.updateUserAccount(caller, args.input),
+    );
+    on.mutation<MutationDeleteUserAccountArgs>('deleteUserAccount', ['admin'], async (args, caller) =>
+      accounts.deleteUserAccount(caller, args.username),
+    );
+  });
 }

@@ -1,12 +1,13 @@
-import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AlertService } from '../../core/alerts/alert-service';
-import type { Caller } from '../../core/shared/identity';
+import type {
+  MutationAcknowledgeAlertArgs,
+  MutationNotifyAlertChangedArgs,
+  QueryAlertsArgs,
+} from '../../core/generated/graphql';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { callerOf, requireBackend, requireGroup } from './auth';
-import { enveloped } from './route';
-
-type Args = Record<string, unknown>;
+import { areaRouter } from './route';
 
 /**
  * Alert fields: `alerts` and `acknowledgeAlert` for admin and user (people
@@ -14,28 +15,13 @@ type Args = Record<string, unknown>;
  * updateDevice), `notifyAlertChanged` for the backend only.
  */
 export function alertsRouter(alerts: AlertService, log: Logger = defaultLogger): Router {
-  const router = new Router({ logger: log });
-  const on = (
-    kind: 'query' | 'mutation',
-    field: string,
-    handler: (args: Args, caller: Caller) => Promise<unknown>,
-  ) =>
-    (kind === 'query' ? router.onQuery<Args> : router.onMutation<Args>).call(
-      router,
-      field,
-      enveloped(async (args: Args, { event }) => handler(args, callerOf(event)), log),
+  return areaRouter(log, (on) => {
+    on.query<QueryAlertsArgs>('alerts', ['admin', 'user'], async (args) => alerts.alerts(args));
+    on.mutation<MutationAcknowledgeAlertArgs>('acknowledgeAlert', ['admin', 'user'], async (args, caller) =>
+      alerts.acknowledge(caller, args.id, args.note),
     );
-
-  on('query', 'alerts', async (args, caller) => {
-    requireGroup(caller, 'admin', 'user');
-    return alerts.alerts(args);
+    on.mutation<MutationNotifyAlertChangedArgs>('notifyAlertChanged', 'backend', async (args) =>
+      alerts.alert(args.id),
+    );
   });
-  on('mutation', 'acknowledgeAlert', async (args, caller) =>
-    alerts.acknowledge(requireGroup(caller, 'admin', 'user'), args.id, args.note),
-  );
-  on('mutation', 'notifyAlertChanged', async (args, caller) => {
-    requireBackend(caller);
-    return alerts.alert(args.id);
-  });
-  return router;
 }

@@ -31,20 +31,36 @@ import type { ExportSink } from '../../core/telemetry/export/sink';
 import { ServiceUnavailableError } from '../../core/shared/errors';
 import type { ApiDeps } from './app';
 
+/** The API's domain areas; each can be built alone (tests build the ones they drive). */
+export const API_AREAS = [
+  'devices',
+  'users',
+  'accounts',
+  'telemetry',
+  'alerts',
+  'quality',
+  'rejected',
+] as const;
+export type ApiArea = (typeof API_AREAS)[number];
+
 /**
  * The SDK clients and names the API's services are built from. The Lambda
  * passes AWS clients; the local mode passes clients pointed at its embedded
- * parts (and its DuckDB telemetry store).
+ * parts (and its DuckDB telemetry store). Every area reads the one DynamoDB
+ * table; each client below is needed only by the areas named beside it.
  */
 export interface ApiClients {
   dynamo: DynamoDBClient;
   tableName: string;
-  iotData: IoTDataPlaneClient;
-  cognito: CognitoIdentityProviderClient;
-  userPoolId: string;
+  /** devices: publishes device config (unless `configPublisher` is given). */
+  iotData?: IoTDataPlaneClient;
+  /** accounts: the Cognito user pool. */
+  cognito?: CognitoIdentityProviderClient;
+  userPoolId?: string;
   /**
-   * The telemetry store; when absent, it is built from the names below: the
-   * DynamoDB store when `telemetryTableName` is given, else Timestream.
+   * telemetry, quality, rejected: the telemetry store; when absent, it is
+   * built from the names below: the DynamoDB store when `telemetryTableName`
+   * is given, else Timestream.
    */
   telemetryStore?: TelemetryStore;
   /** The DynamoDB telemetry table (`--context telemetry=dynamodb`); on the `dynamo` client. */
@@ -61,106 +77,168 @@ export interface ApiClients {
   /** The table's magnetic store retention in days: the oldest time a replayed reading may carry. */
   magneticStoreRetentionDays?: number;
   /**
-   * Tells subscribers that a replayed acknowledgement changed a device. The
-   * local mode passes its in-process notifier. In AWS none is passed: the
-   * replay answers with the outcome and the dashboard reads the device again;
-   * live acks from devices reach subscribers through the processor.
+   * rejected: tells subscribers that a replayed acknowledgement changed a
+   * device. The local mode passes its in-process notifier. In AWS none is
+   * passed: the replay answers with the outcome and the dashboard reads the
+   * device again; live acks from devices reach subscribers through the processor.
    */
   changeNotifier?: ChangeNotifier;
-  /** Fires onAlertChanged for alerts the API's schedule opens (silence): SigV4 in AWS, in-process locally. */
+  /** alerts: fires onAlertChanged for alerts the API's schedule opens (silence): SigV4 in AWS, in-process locally. */
   alertPublisher?: AlertPublisher;
-  /** Tells opted-in people of alert changes: SNS in AWS, the outbox locally. */
+  /** alerts: tells opted-in people of alert changes: SNS in AWS, the outbox locally. */
   notificationSender?: NotificationSender;
-  /** Keeps the alert topic's subscriptions in step with profiles (SNS in AWS). */
+  /** users, accounts: keeps the alert topic's subscriptions in step with profiles (SNS in AWS). */
   subscriptionManager?: SubscriptionManager;
-  /** Replaces the IoT publisher (tests inject failures; the local mode may publish in-process). */
+  /** devices: replaces the IoT publisher (tests inject failures; the local mode may publish in-process). */
   configPublisher?: ConfigPublisher;
   clock?: () => Date;
   logger?: Logger;
 }
 
-/** Wires services to ports to clients; nothing here reads the environment. */
-export function buildApiDeps(clients: ApiClients): ApiDeps {
-  const documents = documentClientOf(clients.dynamo);
-  const clock = clients.clock;
-  const store = new DynamoDeviceStore({ client: documents, tableName: clients.tableName });
-  const publisher = clients.configPublisher ?? new IotConfigPublisher({ client: clients.iotData });
-  const calibrationLog = new DynamoCalibrationLog({ client: documents, tableName: clients.tableName });
-  const devices = new DeviceService({
-    store,
-    publisher,
-    calibrationLog,
-    ...(clock ? { clock } : {}),
-    ...(clients.logger ? { logger: clients.logger } : {}),
-  });
+/** The services of the areas asked for (the telemetry area brings `exports` with it). */
+export type AreaDeps<A extends ApiArea> = Pick<
+  Required<ApiDeps>,
+  A | (A extends 'telemetry' ? 'exports' : never)
+> &
+  Pick<ApiDeps, 'logger'>;
 
-  const profiles = new DynamoUserStore({ client: documents, tableName: clients.tableName });
-  const users = new UserService({
-    store: profiles,
-    ...(clock ? { clock } : {}),
-    ...(clients.subscriptionManager ? { subscriptions: clients.subscriptionManager } : {}),
-  });
-  const alerts = new AlertService({
-    store: new DynamoAlertStore({ client: documents, tableName: clients.tableName }),
-    ...(clients.alertPublisher ? { publisher: clients.alertPublisher } : {}),
-    ...(clients.notificationSender ? { sender: clients.notificationSender } : {}),
-    deviceName: async (id) => (await store.get(id))?.name,
-    ...(clock ? { clock: () => clock().getTime() } : {}),
-    ...(clients.logger ? { logger: clients.logger } : {}),
-  });
-  const accounts = new AccountService({
-    directory: new CognitoAccountDirectory({ client: clients.cognito, userPoolId: clients.userPoolId }),
-    profiles: clients.subscriptionManager
-      ? withSubscriptions(profiles, clients.subscriptionManager)
-      : profiles,
-    ...(clock ? { clock } : {}),
-    ...(clients.logger ? { logger: clients.logger } : {}),
-  });
-
-  const telemetryStore = clients.telemetryStore ?? telemetryStoreOf(clients);
-  const sensors = { sensorsOf: async (id: string) => (await store.get(id))?.sensors.map((s) => s.id) };
-  const telemetry = new TelemetryService({ store: telemetryStore, sensors });
-  const exports = new ExportService({
-    store: telemetryStore,
-    sink: clients.exportSink ?? UNCONFIGURED_EXPORTS,
-    sensors,
-    ...(clock ? { clock: () => clock().getTime() } : {}),
-  });
-  // A replay runs the processor's own pipeline, reading devices straight from
-  // the table (no cache: one message, and it must see the latest calibration).
-  // Its QARTOD assessor gives a replayed reading the flags a reading without
-  // neighbours can get (gross range, climatology).
-  const { rejected } = buildIngestion({
-    documents,
-    tableName: clients.tableName,
-    alerts,
-    telemetry: telemetryStore,
-    acks: devices,
-    deviceStore: store,
-    ...(clients.changeNotifier ? { notifier: clients.changeNotifier } : {}),
-    ...(clock ? { clock } : {}),
-    ...(clients.logger ? { logger: clients.logger } : {}),
-  });
-
-  const quality = new QualityService({
-    log: calibrationLog,
-    devices: store,
-    telemetry: telemetryStore,
-    ...(clock ? { clock: () => clock().getTime() } : {}),
-  });
-
-  return {
-    devices,
-    users,
-    accounts,
-    telemetry,
-    exports,
-    rejected,
-    alerts,
-    quality,
-    ...(clients.logger ? { logger: clients.logger } : {}),
-  };
+/** A client an asked-for area needs was not given. */
+export class MissingClientError extends Error {
+  override readonly name = 'MissingClientError';
 }
+
+/**
+ * Wires services to ports to clients for the areas asked for (all of them by
+ * default, as the Lambda and the local mode use it); nothing here reads the
+ * environment. An area builds only the clients it uses, so a test of one area
+ * needs no clients of the others.
+ */
+export function buildApiDeps<A extends ApiArea = ApiArea>(
+  clients: ApiClients,
+  areas: readonly A[] = API_AREAS as readonly ApiArea[] as readonly A[],
+): AreaDeps<A> {
+  const documents = documentClientOf(clients.dynamo);
+  const { clock, logger, tableName } = clients;
+  const withClock = clock ? { clock } : {};
+  const withMsClock = clock ? { clock: () => clock().getTime() } : {};
+  const withLogger = logger ? { logger } : {};
+  // Each part is built once, on first use, by whichever area needs it first.
+  const once = <T>(build: () => T): (() => T) => {
+    let built: { value: T } | undefined;
+    return () => (built ??= { value: build() }).value;
+  };
+
+  const store = once(() => new DynamoDeviceStore({ client: documents, tableName }));
+  const calibrationLog = once(() => new DynamoCalibrationLog({ client: documents, tableName }));
+  const devices = once(
+    () =>
+      new DeviceService({
+        store: store(),
+        publisher:
+          clients.configPublisher ?? new IotConfigPublisher({ client: need(clients, 'iotData', 'devices') }),
+        calibrationLog: calibrationLog(),
+        ...withClock,
+        ...withLogger,
+      }),
+  );
+  const profiles = once(() => new DynamoUserStore({ client: documents, tableName }));
+  const alerts = once(
+    () =>
+      new AlertService({
+        store: new DynamoAlertStore({ client: documents, tableName }),
+        ...(clients.alertPublisher ? { publisher: clients.alertPublisher } : {}),
+        ...(clients.notificationSender ? { sender: clients.notificationSender } : {}),
+        deviceName: async (id) => (await store().get(id))?.name,
+        ...withMsClock,
+        ...withLogger,
+      }),
+  );
+  const telemetryStore = once(() => clients.telemetryStore ?? telemetryStoreOf(clients));
+  const sensors = { sensorsOf: async (id: string) => (await store().get(id))?.sensors.map((s) => s.id) };
+
+  const build: { [K in ApiArea]: () => Partial<ApiDeps> } = {
+    devices: () => ({ devices: devices() }),
+    users: () => ({
+      users: new UserService({
+        store: profiles(),
+        ...withClock,
+        ...(clients.subscriptionManager ? { subscriptions: clients.subscriptionManager } : {}),
+      }),
+    }),
+    accounts: () => ({
+      accounts: new AccountService({
+        directory: new CognitoAccountDirectory({
+          client: need(clients, 'cognito', 'accounts'),
+          userPoolId: need(clients, 'userPoolId', 'accounts'),
+        }),
+        profiles: clients.subscriptionManager
+          ? withSubscriptions(profiles(), clients.subscriptionManager)
+          : profiles(),
+        ...withClock,
+        ...withLogger,
+      }),
+    }),
+    telemetry: () => ({
+      telemetry: new TelemetryService({ store: telemetryStore(), sensors }),
+      exports: new ExportService({
+        store: telemetryStore(),
+        sink: clients.exportSink ?? UNCONFIGURED_EXPORTS,
+        sensors,
+        ...withMsClock,
+      }),
+    }),
+    alerts: () => ({ alerts: alerts() }),
+    quality: () => ({
+      quality: new QualityService({
+        log: calibrationLog(),
+        devices: store(),
+        telemetry: telemetryStore(),
+        ...withMsClock,
+      }),
+    }),
+    // A replay runs the processor's own pipeline, reading devices straight from
+    // the table (no cache: one message, and it must see the latest calibration).
+    // Its QARTOD assessor gives a replayed reading the flags a reading without
+    // neighbours can get (gross range, climatology). A replayed ack is recorded
+    // by a device service; it never publishes, so without the devices area its
+    // publisher refuses, as the processor's does.
+    rejected: () => ({
+      rejected: buildIngestion({
+        documents,
+        tableName,
+        alerts: alerts(),
+        telemetry: telemetryStore(),
+        acks: areas.includes('devices' as A)
+          ? devices()
+          : new DeviceService({ store: store(), publisher: REPLAY_PUBLISHER, ...withClock, ...withLogger }),
+        deviceStore: store(),
+        ...(clients.changeNotifier ? { notifier: clients.changeNotifier } : {}),
+        ...withClock,
+        ...withLogger,
+      }).rejected,
+    }),
+  };
+
+  return Object.assign({}, ...areas.map((area) => build[area]()), withLogger) as AreaDeps<A>;
+}
+
+/** The client `key` of `clients`, or a MissingClientError naming the area that needs it. */
+function need<K extends keyof ApiClients>(
+  clients: ApiClients,
+  key: K,
+  area: ApiArea,
+): NonNullable<ApiClients[K]> {
+  const value = clients[key];
+  if (value === undefined || value === null || value === '') {
+    throw new MissingClientError(`buildApiDeps: the ${area} area needs ${String(key)}.`);
+  }
+  return value as NonNullable<ApiClients[K]>;
+}
+
+/** The replay records acks and never publishes config; the devices area publishes. */
+const REPLAY_PUBLISHER: ConfigPublisher = {
+  publish: () => Promise.reject(new Error('the replay of a rejected message does not publish device config')),
+};
 
 /** A deployment without an export bucket says so instead of failing obscurely. */
 const UNCONFIGURED_EXPORTS: ExportSink = {

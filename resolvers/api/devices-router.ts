@@ -1,20 +1,28 @@
-import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AlertService } from '../../core/alerts/alert-service';
 import type { DeviceService } from '../../core/devices';
-import type { Device } from '../../core/generated/graphql';
-import type { Caller } from '../../core/shared/identity';
+import type {
+  Device,
+  MutationCreateDeviceArgs,
+  MutationDeleteDeviceArgs,
+  MutationDeleteSensorArgs,
+  MutationNotifyDeviceConfigChangedArgs,
+  MutationRepublishDeviceConfigArgs,
+  MutationRollbackDeviceConfigArgs,
+  MutationUpdateDeviceArgs,
+  QueryDeviceArgs,
+  QueryDeviceConfigHistoryArgs,
+  QueryDevicesArgs,
+} from '../../core/generated/graphql';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { callerOf, requireBackend, requireGroup } from './auth';
-import { enveloped } from './route';
-
-type Args = Record<string, unknown>;
+import { areaRouter, type UserCaller } from './route';
 
 /** The updateDevice fields that can end an alert's rule. */
 const RULE_FIELDS = ['sensors', 'enabled', 'silenceAfterIntervals'] as const;
 
-/** Who a history entry and `updatedBy` name: the account's username, or the backend principal. */
-const actorOf = (caller: Caller): string => (caller.kind === 'user' ? caller.username : caller.principal);
+/** Who a history entry and `updatedBy` name: the account's username. */
+const actorOf = (caller: UserCaller): string => caller.username;
 
 /**
  * Device fields: reads for `admin` and `user`, changes for `admin`,
@@ -26,12 +34,11 @@ export function devicesRouter(
   log: Logger = defaultLogger,
   alerts?: AlertService,
 ): Router {
-  const router = new Router({ logger: log });
   // A config change can end an alert's rule (sensor removed or disabled, alerts off, device deleted):
   // such alerts are resolved now, since no reading would close them. A failure here is logged, not the
   // caller's: the change itself is made.
-  const reviewAlerts = async (deviceId: unknown, device: Device | null): Promise<void> => {
-    if (!alerts || typeof deviceId !== 'string') return;
+  const reviewAlerts = async (deviceId: string, device: Device | null): Promise<void> => {
+    if (!alerts) return;
     try {
       await alerts.configChanged(deviceId, device);
     } catch (error) {
@@ -42,62 +49,42 @@ export function devicesRouter(
     await reviewAlerts(device.id, device);
     return device;
   };
-  const query = (field: string, handler: (args: Args, caller: Caller) => Promise<unknown>) =>
-    router.onQuery<Args>(
-      field,
-      enveloped(async (args, { event }) => handler(args, callerOf(event)), log),
+
+  return areaRouter(log, (on) => {
+    const people = ['admin', 'user'] as const;
+    on.query<QueryDeviceArgs>('device', people, async (args) => devices.device(args.id));
+    on.query<QueryDevicesArgs>('devices', people, async (args) =>
+      devices.devices(args.limit, args.nextToken),
     );
-  const mutation = (field: string, handler: (args: Args, caller: Caller) => Promise<unknown>) =>
-    router.onMutation<Args>(
-      field,
-      enveloped(async (args, { event }) => handler(args, callerOf(event)), log),
+    on.query<QueryDeviceConfigHistoryArgs>('deviceConfigHistory', people, async (args) =>
+      devices.deviceConfigHistory(args.deviceId, args.limit, args.nextToken),
     );
 
-  query('device', async (args, caller) => {
-    requireGroup(caller, 'admin', 'user');
-    return devices.device(args.id);
+    const admins = ['admin'] as const;
+    on.mutation<MutationCreateDeviceArgs>('createDevice', admins, async (args, caller) =>
+      devices.createDevice(args.input, actorOf(caller)),
+    );
+    on.mutation<MutationUpdateDeviceArgs>('updateDevice', admins, async (args, caller) => {
+      const device = await devices.updateDevice(args.input, actorOf(caller));
+      // Labels (name, description, location) and the interval leave every rule as it was: no review.
+      return RULE_FIELDS.some((f) => args.input[f] !== undefined) ? reviewed(device) : device;
+    });
+    on.mutation<MutationDeleteDeviceArgs>('deleteDevice', admins, async (args, caller) => {
+      const deleted = await devices.deleteDevice(args.id, actorOf(caller));
+      await reviewAlerts(deleted.id, null);
+      return deleted;
+    });
+    on.mutation<MutationDeleteSensorArgs>('deleteSensor', admins, async (args, caller) =>
+      reviewed(await devices.deleteSensor(args.deviceId, args.sensorId, actorOf(caller))),
+    );
+    on.mutation<MutationRepublishDeviceConfigArgs>('republishDeviceConfig', admins, async (args) =>
+      devices.republishDeviceConfig(args.id),
+    );
+    on.mutation<MutationRollbackDeviceConfigArgs>('rollbackDeviceConfig', admins, async (args, caller) =>
+      reviewed(await devices.rollbackDeviceConfig(args.deviceId, args.version, actorOf(caller))),
+    );
+    on.mutation<MutationNotifyDeviceConfigChangedArgs>('notifyDeviceConfigChanged', 'backend', async (args) =>
+      devices.notifyDeviceConfigChanged(args.id),
+    );
   });
-  query('devices', async (args, caller) => {
-    requireGroup(caller, 'admin', 'user');
-    return devices.devices(args.limit, args.nextToken);
-  });
-  query('deviceConfigHistory', async (args, caller) => {
-    requireGroup(caller, 'admin', 'user');
-    return devices.deviceConfigHistory(args.deviceId, args.limit, args.nextToken);
-  });
-
-  mutation('createDevice', async (args, caller) =>
-    devices.createDevice(args.input, actorOf(requireGroup(caller, 'admin'))),
-  );
-  mutation('updateDevice', async (args, caller) => {
-    const device = await devices.updateDevice(args.input, actorOf(requireGroup(caller, 'admin')));
-    // Labels (name, description, location) and the interval leave every rule as it was: no review.
-    const input = (args.input ?? {}) as Record<string, unknown>;
-    return RULE_FIELDS.some((f) => input[f] !== undefined) ? reviewed(device) : device;
-  });
-  mutation('deleteDevice', async (args, caller) => {
-    const deleted = await devices.deleteDevice(args.id, actorOf(requireGroup(caller, 'admin')));
-    await reviewAlerts(args.id, null);
-    return deleted;
-  });
-  mutation('deleteSensor', async (args, caller) =>
-    reviewed(
-      await devices.deleteSensor(args.deviceId, args.sensorId, actorOf(requireGroup(caller, 'admin'))),
-    ),
-  );
-  mutation('republishDeviceConfig', async (args, caller) => {
-    requireGroup(caller, 'admin');
-    return devices.republishDeviceConfig(args.id);
-  });
-  mutation('rollbackDeviceConfig', async (args, caller) =>
-    reviewed(
-      await devices.rollbackDeviceConfig(args.deviceId, args.version, actorOf(requireGroup(caller, 'admin'))),
-    ),
-  );
-  mutation('notifyDeviceConfigChanged', async (args, caller) => {
-    requireBackend(caller);
-    return devices.notifyDeviceConfigChanged(args.id);
-  });
-
-  return router;
 }

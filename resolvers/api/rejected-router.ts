@@ -1,40 +1,19 @@
-import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import type {
+  MutationReplayRejectedMessageArgs,
+  QueryRejectedMessagesArgs,
+} from '../../core/generated/graphql';
 import type { RejectedMessageService } from '../../core/rejected';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { parseInput } from '../../core/shared/zod-issues';
-import { callerOf, requireGroup } from './auth';
-import { enveloped } from './route';
-
-type Args = Record<string, unknown>;
-
-const listArgs = z.object({
-  deviceId: z.string().nullish(),
-  limit: z.number().int().nullish(),
-  nextToken: z.string().nullish(),
-});
-const replayArgs = z.object({ id: z.string() });
+import { areaRouter } from './route';
 
 /** `rejectedMessages` and `replayRejectedMessage`: admin only. */
 export function rejectedRouter(rejected: RejectedMessageService, log: Logger = defaultLogger): Router {
-  const router = new Router({ logger: log });
-
-  router.onQuery<Args>(
-    'rejectedMessages',
-    enveloped(async (args, { event }) => {
-      requireGroup(callerOf(event), 'admin');
-      return rejected.list(parseInput(listArgs, args));
-    }, log),
-  );
-
-  router.onMutation<Args>(
-    'replayRejectedMessage',
-    enveloped(async (args, { event }) => {
-      requireGroup(callerOf(event), 'admin');
-      return rejected.replay(parseInput(replayArgs, args).id);
-    }, log),
-  );
-
-  return router;
+  return areaRouter(log, (on) => {
+    on.query<QueryRejectedMessagesArgs>('rejectedMessages', ['admin'], async (args) => rejected.list(args));
+    on.mutation<MutationReplayRejectedMessageArgs>('replayRejectedMessage', ['admin'], async (args) =>
+      rejected.replay(args.id),
+    );
+  });
 }

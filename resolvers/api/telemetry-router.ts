@@ -1,34 +1,14 @@
-import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import type {
+  QueryExportReadingsArgs,
+  QueryLatestReadingsArgs,
+  QueryReadingsArgs,
+} from '../../core/generated/graphql';
 import { logger as defaultLogger } from '../../core/shared/logger';
-import { parseInput } from '../../core/shared/zod-issues';
 import type { TelemetryService } from '../../core/telemetry';
 import type { ExportService } from '../../core/telemetry/export';
-import { callerOf, requireGroup } from './auth';
-import { enveloped } from './route';
-
-type Args = Record<string, unknown>;
-
-const latestArgs = z.object({ deviceId: z.string() });
-const readingsArgs = z.object({
-  deviceId: z.string(),
-  sensor: z.string(),
-  from: z.string(),
-  to: z.string(),
-  interval: z.string().nullish(),
-  limit: z.number().int().nullish(),
-  nextToken: z.string().nullish(),
-  minQuality: z.number().int().nullish(),
-});
-
-const exportArgs = z.object({
-  deviceId: z.string(),
-  sensors: z.array(z.string()).nullish(),
-  from: z.string(),
-  to: z.string(),
-  format: z.enum(['CSV', 'NDJSON']).nullish(),
-});
+import { areaRouter } from './route';
 
 /**
  * `latestReadings`, `readings` and (given the export service) `exportReadings`,
@@ -39,50 +19,16 @@ export function telemetryRouter(
   log: Logger = defaultLogger,
   exports?: ExportService,
 ): Router {
-  const router = new Router({ logger: log });
-
-  router.onQuery<Args>(
-    'latestReadings',
-    enveloped(async (args, { event }) => {
-      requireGroup(callerOf(event), 'admin', 'user');
-      return telemetry.latestReadings(parseInput(latestArgs, args).deviceId);
-    }, log),
-  );
-
-  router.onQuery<Args>(
-    'readings',
-    enveloped(async (args, { event }) => {
-      requireGroup(callerOf(event), 'admin', 'user');
-      const input = parseInput(readingsArgs, args);
-      return telemetry.readings({
-        deviceId: input.deviceId,
-        sensor: input.sensor,
-        from: input.from,
-        to: input.to,
-        interval: input.interval ?? null,
-        limit: input.limit ?? null,
-        nextToken: input.nextToken ?? null,
-        minQuality: input.minQuality ?? null,
-      });
-    }, log),
-  );
-
-  if (exports) {
-    router.onQuery<Args>(
-      'exportReadings',
-      enveloped(async (args, { event }) => {
-        requireGroup(callerOf(event), 'admin', 'user');
-        const input = parseInput(exportArgs, args);
-        return exports.exportReadings({
-          deviceId: input.deviceId,
-          sensors: input.sensors ?? null,
-          from: input.from,
-          to: input.to,
-          format: input.format ?? null,
-        });
-      }, log),
+  const people = ['admin', 'user'] as const;
+  return areaRouter(log, (on) => {
+    on.query<QueryLatestReadingsArgs>('latestReadings', people, async (args) =>
+      telemetry.latestReadings(args.deviceId),
     );
-  }
-
-  return router;
+    on.query<QueryReadingsArgs>('readings', people, async (args) => telemetry.readings(args));
+    if (exports) {
+      on.query<QueryExportReadingsArgs>('exportReadings', people, async (args) =>
+        exports.exportReadings(args),
+      );
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
   MutationCreateUserArgs,
@@ -8,8 +8,7 @@ import type {
   QueryUsersArgs,
 } from '../../core/generated/graphql';
 import type { UserService } from '../../core/users';
-import { callerOf, requireGroup } from './auth';
-import { enveloped } from './route';
+import { areaRouter } from './route';
 
 /**
  * Routes of the profile fields (`me`, `user`, `users`, `createUser`,
@@ -18,53 +17,20 @@ import { enveloped } from './route';
  * `user` reaches only its own profile.
  */
 export function usersRouter(users: UserService, log?: Logger): Router {
-  const router = new Router(log ? { logger: log } : {});
-
-  router.onQuery(
-    'me',
-    enveloped(async (_args, { event }) => users.me(requireGroup(callerOf(event), 'admin', 'user')), log),
-  );
-
-  router.onQuery<QueryUserArgs>(
-    'user',
-    enveloped<QueryUserArgs>(
-      async (args, { event }) => users.user(requireGroup(callerOf(event), 'admin', 'user'), args.id),
-      log,
-    ),
-  );
-
-  router.onQuery<QueryUsersArgs>(
-    'users',
-    enveloped<QueryUsersArgs>(
-      async (args, { event }) =>
-        users.users(requireGroup(callerOf(event), 'admin'), args.limit, args.nextToken),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationCreateUserArgs>(
-    'createUser',
-    enveloped<MutationCreateUserArgs>(
-      async (args, { event }) => users.createUser(requireGroup(callerOf(event), 'admin'), args.input),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationUpdateUserArgs>(
-    'updateUser',
-    enveloped<MutationUpdateUserArgs>(
-      async (args, { event }) => users.updateUser(requireGroup(callerOf(event), 'admin', 'user'), args.input),
-      log,
-    ),
-  );
-
-  router.onMutation<MutationDeleteUserArgs>(
-    'deleteUser',
-    enveloped<MutationDeleteUserArgs>(
-      async (args, { event }) => users.deleteUser(requireGroup(callerOf(event), 'admin'), args.id),
-      log,
-    ),
-  );
-
-  return router;
+  return areaRouter(log, (on) => {
+    on.query('me', ['admin', 'user'], async (_args, caller) => users.me(caller));
+    on.query<QueryUserArgs>('user', ['admin', 'user'], async (args, caller) => users.user(caller, args.id));
+    on.query<QueryUsersArgs>('users', ['admin'], async (args, caller) =>
+      users.users(caller, args.limit, args.nextToken),
+    );
+    on.mutation<MutationCreateUserArgs>('createUser', ['admin'], async (args, caller) =>
+      users.createUser(caller, args.input),
+    );
+    on.mutation<MutationUpdateUserArgs>('updateUser', ['admin', 'user'], async (args, caller) =>
+      users.updateUser(caller, args.input),
+    );
+    on.mutation<MutationDeleteUserArgs>('deleteUser', ['admin'], async (args, caller) =>
+      users.deleteUser(caller, args.id),
+    );
+  });
 }

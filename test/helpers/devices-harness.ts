@@ -1,14 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { HttpRequest } from '@smithy/protocol-http';
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import type { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ConfigMessage, ConfigPublisher } from '../../core/devices';
-import { isErrorEnvelope, type ErrorEnvelope } from '../../core/shared/errors';
 import { startDynamo, type EmbeddedDynamo } from '../../local/embedded/dynamodb';
-import { createApi, type Api, type ApiDeps } from '../../resolvers/api/app';
-import { buildApiDeps } from '../../resolvers/api/deps';
-import { DuckDbTelemetryStore } from '../../core/telemetry';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createApi, type Api } from '../../resolvers/api/app';
+import { buildApiDeps, type AreaDeps } from '../../resolvers/api/deps';
 
 /**
  * Counts DynamoDB requests on the wire by operation (the `X-Amz-Target`
@@ -64,16 +61,24 @@ export class FakePublisher implements ConfigPublisher {
   }
 }
 
+/** The areas a devices harness builds: devices, and alerts (a config change reviews a device's alerts). */
+type DevicesAreas = 'devices' | 'alerts';
+
 export interface DevicesHarness {
   dynamo: EmbeddedDynamo;
   api: Api;
-  deps: ApiDeps;
+  deps: AreaDeps<DevicesAreas>;
   counter: RequestCounter;
   publisher: FakePublisher;
   stop(): Promise<void>;
 }
 
-/** dynalite in memory, the real API wiring, and a fake publisher unless one is given. */
+/**
+ * dynalite in memory and the real API (buildApiDeps + createApi, its error
+ * net included) over the devices and alerts areas only: no Cognito or
+ * telemetry clients. Config goes to a fake publisher unless a publisher or an
+ * IoT data client is given.
+ */
 export async function startDevicesHarness(
   options: { publisher?: ConfigPublisher; iotData?: IoTDataPlaneClient } = {},
 ): Promise<DevicesHarness> {
@@ -81,22 +86,18 @@ export async function startDevicesHarness(
   const counter = new RequestCounter();
   counter.attach(dynamo.client);
   const publisher = new FakePublisher();
-  const iotData =
-    options.iotData ?? new IoTDataPlaneClient({ endpoint: 'http://127.0.0.1:9', region: 'local' });
-  // The devices tests never reach Cognito or telemetry; the full wiring still needs both.
-  const telemetryStore = await DuckDbTelemetryStore.open({ path: ':memory:' });
-  const cognito = new CognitoIdentityProviderClient({ endpoint: 'http://127.0.0.1:9', region: 'local' });
-  const deps = buildApiDeps({
-    dynamo: dynamo.client,
-    tableName: dynamo.tableName,
-    iotData,
-    cognito,
-    userPoolId: 'local_unused',
-    telemetryStore,
-    // Refused requests are logged at info by design; tests keep their output for failures.
-    logger: new Logger({ serviceName: 'devices-test', logLevel: 'SILENT' }),
-    ...(options.iotData ? {} : { configPublisher: options.publisher ?? publisher }),
-  });
+  const deps = buildApiDeps(
+    {
+      dynamo: dynamo.client,
+      tableName: dynamo.tableName,
+      // Refused requests are logged at info by design; tests keep their output for failures.
+      logger: new Logger({ serviceName: 'devices-test', logLevel: 'SILENT' }),
+      ...(options.iotData
+        ? { iotData: options.iotData }
+        : { configPublisher: options.publisher ?? publisher }),
+    },
+    ['devices', 'alerts'],
+  );
   return {
     dynamo,
     api: createApi(deps),
@@ -104,21 +105,7 @@ export async function startDevicesHarness(
     counter,
     publisher,
     async stop() {
-      cognito.destroy();
-      await telemetryStore.close();
       await dynamo.stop();
     },
   };
-}
-
-/** The answer as data; throws (failing the test) when it is an `__error` envelope. */
-export function dataOf<T>(answer: unknown): T {
-  if (isErrorEnvelope(answer)) throw new Error(`expected data, got ${JSON.stringify(answer.__error)}`);
-  return answer as T;
-}
-
-/** The `__error` of an answer; throws (failing the test) when it is data. */
-export function errorOf(answer: unknown): ErrorEnvelope['__error'] {
-  if (!isErrorEnvelope(answer)) throw new Error(`expected an error, got ${JSON.stringify(answer)}`);
-  return answer.__error;
 }

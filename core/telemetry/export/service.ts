@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ExportFormat, QueryExportReadingsArgs, ReadingExport } from '../../generated/graphql';
+import type { GraphQLArgs } from '../../shared/arguments';
 import { NotFoundError, ValidationError } from '../../shared/errors';
+import { parseInput } from '../../shared/zod-issues';
+import { exportArgs } from '../arguments';
 import type { TelemetryStore } from '../port';
 import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../../shared/ids';
 import { parseTimeRange } from '../../shared/time-range';
@@ -32,7 +35,8 @@ const FORMATS: readonly ExportFormat[] = ['CSV', 'NDJSON'];
 export class ExportService {
   constructor(private readonly deps: ExportServiceDeps) {}
 
-  async exportReadings(args: QueryExportReadingsArgs): Promise<ReadingExport> {
+  async exportReadings(given: GraphQLArgs<QueryExportReadingsArgs>): Promise<ReadingExport> {
+    const args = parseInput(exportArgs, given);
     if (!DEVICE_ID_PATTERN.test(args.deviceId))
       throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
     const { from, to } = parseTimeRange(

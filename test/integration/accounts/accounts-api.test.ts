@@ -13,14 +13,16 @@ import { DynamoUserStore, UserService } from '../../../core/users';
 import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import {
-  adminIdentity,
+  adminWithSub,
+  dataOf,
+  errorOf,
   mutation,
   query,
-  userIdentity,
+  userWithSub,
   type TestIdentity,
-} from '../../helpers/appsync-event-users';
+} from '../../../testkit/appsync-event';
 import { countRequests, type RequestCounter } from '../../../testkit/aws-request-counter';
-import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
+import { usersAccountsApi } from '../../helpers/users-accounts-api';
 
 const PASSWORD = 'Drain-Off-2024!';
 
@@ -30,7 +32,7 @@ let dynamo: EmbeddedDynamo;
 let cognitoRequests: RequestCounter;
 let dynamoRequests: RequestCounter;
 let api: ReturnType<typeof usersAccountsApi>;
-const admin = adminIdentity('admin-sub-0001');
+const admin = adminWithSub('admin-sub-0001');
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'yvr-accounts-'));
@@ -62,7 +64,7 @@ beforeEach(() => {
 });
 
 const addAccount = async (input: Record<string, unknown>) =>
-  dataOf<UserAccount>(await api.resolve(mutation('addUserAccount', admin, { input })));
+  dataOf<UserAccount>(await api.resolve(mutation('addUserAccount', { input }, { identity: admin })));
 
 const signIn = (email: string, password: string) =>
   cognito.client.send(
@@ -82,7 +84,7 @@ const groupsOf = async (username: string) =>
 
 /** The identity an account's own ID token gives (its sub is its username in this pool). */
 const identityOf = (account: UserAccount, withEmailClaim = true): TestIdentity =>
-  userIdentity(account.username, withEmailClaim ? account.email : undefined);
+  userWithSub(account.username, withEmailClaim ? account.email : undefined);
 
 describe('addUserAccount', () => {
   it('creates a confirmed account in its group when a password is given, with 3 Cognito calls', async () => {
@@ -115,7 +117,11 @@ describe('addUserAccount', () => {
     await addAccount({ email: 'twice@example.com', role: 'USER', password: PASSWORD });
     const error = errorOf(
       await api.resolve(
-        mutation('addUserAccount', admin, { input: { email: 'twice@example.com', role: 'USER' } }),
+        mutation(
+          'addUserAccount',
+          { input: { email: 'twice@example.com', role: 'USER' } },
+          { identity: admin },
+        ),
       ),
     );
     expect(error.errorType).toBe('Conflict');
@@ -125,9 +131,13 @@ describe('addUserAccount', () => {
   it('refuses a user with Unauthorized before calling Cognito', async () => {
     const error = errorOf(
       await api.resolve(
-        mutation('addUserAccount', userIdentity('someone'), {
-          input: { email: 'x@example.com', role: 'ADMIN' },
-        }),
+        mutation(
+          'addUserAccount',
+          {
+            input: { email: 'x@example.com', role: 'ADMIN' },
+          },
+          { identity: userWithSub('someone') },
+        ),
       ),
     );
     expect(error.errorType).toBe('Unauthorized');
@@ -154,7 +164,9 @@ describe('userAccounts', () => {
     do {
       cognitoRequests.reset();
       const page: UserAccountConnection = dataOf<UserAccountConnection>(
-        await api.resolve(query('userAccounts', admin, { limit: 3, ...(nextToken ? { nextToken } : {}) })),
+        await api.resolve(
+          query('userAccounts', { limit: 3, ...(nextToken ? { nextToken } : {}) }, { identity: admin }),
+        ),
       );
       callsPerPage.push(cognitoRequests.counts());
       expect(page.items.length).toBeLessThanOrEqual(3);
@@ -176,9 +188,9 @@ describe('userAccounts', () => {
   });
 
   it('refuses a user with Unauthorized', async () => {
-    expect(errorOf(await api.resolve(query('userAccounts', userIdentity('someone'), {}))).errorType).toBe(
-      'Unauthorized',
-    );
+    expect(
+      errorOf(await api.resolve(query('userAccounts', {}, { identity: userWithSub('someone') }))).errorType,
+    ).toBe('Unauthorized');
   });
 });
 
@@ -191,7 +203,7 @@ describe('userRole', () => {
 
   it('gives an admin the role of any email with 2 Cognito calls', async () => {
     const account = dataOf<UserAccount>(
-      await api.resolve(query('userRole', admin, { email: 'role.other@example.com' })),
+      await api.resolve(query('userRole', { email: 'role.other@example.com' }, { identity: admin })),
     );
     expect(account).toMatchObject({ email: 'role.other@example.com', role: 'ADMIN' });
     expect(cognitoRequests.counts()).toEqual({ ListUsers: 1, AdminListGroupsForUser: 1 });
@@ -199,14 +211,18 @@ describe('userRole', () => {
 
   it('gives a user its own role', async () => {
     const account = dataOf<UserAccount>(
-      await api.resolve(query('userRole', identityOf(member), { email: 'role.member@example.com' })),
+      await api.resolve(
+        query('userRole', { email: 'role.member@example.com' }, { identity: identityOf(member) }),
+      ),
     );
     expect(account).toMatchObject({ username: member.username, role: 'USER' });
   });
 
   it('gives a user its own role from an access token, which carries no email', async () => {
     const account = dataOf<UserAccount>(
-      await api.resolve(query('userRole', identityOf(member, false), { email: 'role.member@example.com' })),
+      await api.resolve(
+        query('userRole', { email: 'role.member@example.com' }, { identity: identityOf(member, false) }),
+      ),
     );
     expect(account.role).toBe('USER');
   });
@@ -214,14 +230,16 @@ describe('userRole', () => {
   it("refuses a user another account's role with Unauthorized", async () => {
     for (const identity of [identityOf(member), identityOf(member, false)]) {
       const error = errorOf(
-        await api.resolve(query('userRole', identity, { email: 'role.other@example.com' })),
+        await api.resolve(query('userRole', { email: 'role.other@example.com' }, { identity: identity })),
       );
       expect(error.errorType).toBe('Unauthorized');
     }
   });
 
   it('answers an admin null for an email without an account', async () => {
-    expect(await api.resolve(query('userRole', admin, { email: 'nobody@example.com' }))).toBeNull();
+    expect(
+      await api.resolve(query('userRole', { email: 'nobody@example.com' }, { identity: admin })),
+    ).toBeNull();
   });
 });
 
@@ -233,7 +251,7 @@ describe('updateUserAccount', () => {
     const account = await addAccount({ email, role, password: PASSWORD });
     dataOf<User>(
       await api.resolve(
-        mutation('createUser', admin, { input: { id: account.username, email, name: 'Erin' } }),
+        mutation('createUser', { input: { id: account.username, email, name: 'Erin' } }, { identity: admin }),
       ),
     );
     cognitoRequests.reset();
@@ -241,7 +259,7 @@ describe('updateUserAccount', () => {
     return account;
   };
   const update = async (input: Record<string, unknown>) =>
-    dataOf<UserAccount>(await api.resolve(mutation('updateUserAccount', admin, { input })));
+    dataOf<UserAccount>(await api.resolve(mutation('updateUserAccount', { input }, { identity: admin })));
 
   it('changes the email in Cognito and in the profile, which stays linked', async () => {
     const account = await freshAccount();
@@ -259,13 +277,15 @@ describe('updateUserAccount', () => {
     });
     expect(dynamoRequests.counts()).toEqual({ UpdateItem: 1 });
 
-    const profile = dataOf<User>(await api.resolve(query('user', admin, { id: account.username })));
+    const profile = dataOf<User>(
+      await api.resolve(query('user', { id: account.username }, { identity: admin })),
+    );
     expect(profile).toMatchObject({ id: account.username, email: `moved.${n}@example.com`, name: 'Erin' });
     const auth = await signIn(`moved.${n}@example.com`, PASSWORD);
     expect(auth.AuthenticationResult?.AccessToken).toBeTruthy();
     await expect(signIn(account.email, PASSWORD)).rejects.toThrow();
     const role = dataOf<UserAccount>(
-      await api.resolve(query('userRole', admin, { email: `moved.${n}@example.com` })),
+      await api.resolve(query('userRole', { email: `moved.${n}@example.com` }, { identity: admin })),
     );
     expect(role.username).toBe(account.username);
   });
@@ -275,7 +295,11 @@ describe('updateUserAccount', () => {
     const account = await freshAccount();
     const error = errorOf(
       await api.resolve(
-        mutation('updateUserAccount', admin, { input: { username: account.username, email: other.email } }),
+        mutation(
+          'updateUserAccount',
+          { input: { username: account.username, email: other.email } },
+          { identity: admin },
+        ),
       ),
     );
     expect(error.errorType).toBe('Conflict');
@@ -304,7 +328,7 @@ describe('updateUserAccount', () => {
     const account = await freshAccount();
     expect((await update({ username: account.username, enabled: false })).enabled).toBe(false);
     const listed = dataOf<UserAccountConnection>(
-      await api.resolve(query('userAccounts', admin, { limit: 60 })),
+      await api.resolve(query('userAccounts', { limit: 60 }, { identity: admin })),
     );
     expect(listed.items.find((a) => a.username === account.username)?.enabled).toBe(false);
     expect((await update({ username: account.username, enabled: true })).enabled).toBe(true);
@@ -313,7 +337,11 @@ describe('updateUserAccount', () => {
   it('answers NotFound for an unknown username', async () => {
     const error = errorOf(
       await api.resolve(
-        mutation('updateUserAccount', admin, { input: { username: 'no-such-user', enabled: false } }),
+        mutation(
+          'updateUserAccount',
+          { input: { username: 'no-such-user', enabled: false } },
+          { identity: admin },
+        ),
       ),
     );
     expect(error.errorType).toBe('NotFound');
@@ -325,13 +353,17 @@ describe('deleteUserAccount', () => {
     const account = await addAccount({ email: 'leaving@example.com', role: 'USER', password: PASSWORD });
     dataOf<User>(
       await api.resolve(
-        mutation('createUser', admin, { input: { id: account.username, email: 'leaving@example.com' } }),
+        mutation(
+          'createUser',
+          { input: { id: account.username, email: 'leaving@example.com' } },
+          { identity: admin },
+        ),
       ),
     );
     cognitoRequests.reset();
     dynamoRequests.reset();
     const deleted = dataOf<UserAccount>(
-      await api.resolve(mutation('deleteUserAccount', admin, { username: account.username })),
+      await api.resolve(mutation('deleteUserAccount', { username: account.username }, { identity: admin })),
     );
     expect(deleted).toMatchObject({ username: account.username, email: 'leaving@example.com', role: 'USER' });
     expect(cognitoRequests.counts()).toEqual({
@@ -342,22 +374,28 @@ describe('deleteUserAccount', () => {
       AdminDeleteUser: 1,
     });
     expect(dynamoRequests.counts()).toEqual({ DeleteItem: 1 });
-    expect(await api.resolve(query('user', admin, { id: account.username }))).toBeNull();
-    expect(await api.resolve(query('userRole', admin, { email: 'leaving@example.com' }))).toBeNull();
+    expect(await api.resolve(query('user', { id: account.username }, { identity: admin }))).toBeNull();
+    expect(
+      await api.resolve(query('userRole', { email: 'leaving@example.com' }, { identity: admin })),
+    ).toBeNull();
     await expect(signIn('leaving@example.com', PASSWORD)).rejects.toThrow();
   });
 
   it('answers NotFound for an unknown username', async () => {
     expect(
-      errorOf(await api.resolve(mutation('deleteUserAccount', admin, { username: 'no-such-user' })))
-        .errorType,
+      errorOf(
+        await api.resolve(mutation('deleteUserAccount', { username: 'no-such-user' }, { identity: admin })),
+      ).errorType,
     ).toBe('NotFound');
   });
 
   it('refuses a user with Unauthorized', async () => {
     expect(
-      errorOf(await api.resolve(mutation('deleteUserAccount', userIdentity('someone'), { username: 'x' })))
-        .errorType,
+      errorOf(
+        await api.resolve(
+          mutation('deleteUserAccount', { username: 'x' }, { identity: userWithSub('someone') }),
+        ),
+      ).errorType,
     ).toBe('Unauthorized');
   });
 });
@@ -487,7 +525,10 @@ describe('invalid input', () => {
   it.each(cases)(
     'answers %s with a ValidationError naming the field',
     async (_what, field, type, args, name, says) => {
-      const event = type === 'Query' ? query(field, admin, args) : mutation(field, admin, args);
+      const event =
+        type === 'Query'
+          ? query(field, args, { identity: admin })
+          : mutation(field, args, { identity: admin });
       const error = errorOf(await api.resolve(event));
       expect(error.errorType).toBe('ValidationError');
       expect(error.message.startsWith(`${name}: `)).toBe(true);
@@ -498,7 +539,9 @@ describe('invalid input', () => {
   );
 
   it('says every missing part of a weak password at once', async () => {
-    const error = errorOf(await api.resolve(mutation('addUserAccount', admin, add({ password: 'abc' }))));
+    const error = errorOf(
+      await api.resolve(mutation('addUserAccount', add({ password: 'abc' }), { identity: admin })),
+    );
     expect(error.message).toMatch(
       /at least 8 characters.*a number.*an upper-case letter.*a special character/,
     );

@@ -2,17 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { buildASTSchema, parse, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type Api } from '../../../resolvers/api/app';
-import { buildApiDeps } from '../../../resolvers/api/deps';
+import { MissingClientError, buildApiDeps } from '../../../resolvers/api/deps';
 import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { GENERIC_ERROR_MESSAGE, isErrorEnvelope } from '../../../core/shared/errors';
 import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { admin, appSyncEvent, backend } from '../../../testkit/appsync-event';
+import { FakePublisher } from '../../helpers/devices-harness';
 
 // The schema decides which fields exist; this suite proves the API Lambda's
 // full wiring (buildApiDeps + createApi, as handler.ts and the local mode use
@@ -53,7 +53,7 @@ beforeAll(async () => {
     buildApiDeps({
       dynamo: dynamo.client,
       tableName: dynamo.tableName,
-      iotData: new IoTDataPlaneClient({ endpoint: 'http://127.0.0.1:9', region: 'local', maxAttempts: 1 }),
+      configPublisher: new FakePublisher(),
       cognito: cognito.client,
       userPoolId: cognito.userPoolId,
       telemetryStore: telemetry,
@@ -82,6 +82,27 @@ describe('API wiring', () => {
       appSyncEvent('Query', 'userAccounts', {}, { identity: admin() }),
     );
     expect(answer).toMatchObject({ __error: { errorType: 'InternalError', message: GENERIC_ERROR_MESSAGE } });
+  });
+
+  it('builds one area from the table alone, without the clients of the others', async () => {
+    const usersOnly = createApi(
+      buildApiDeps({ dynamo: dynamo.client, tableName: dynamo.tableName }, ['users', 'alerts']),
+    );
+    expect(
+      await usersOnly.resolve(appSyncEvent('Query', 'me', {}, { identity: admin('nobody-yet') })),
+    ).toBeNull();
+    expect(await usersOnly.resolve(appSyncEvent('Query', 'alerts', {}, { identity: admin() }))).toMatchObject(
+      { items: [] },
+    );
+  });
+
+  it.each([
+    ['devices', 'iotData'],
+    ['accounts', 'cognito'],
+  ] as const)('refuses to build the %s area without its %s, naming both', (area, client) => {
+    const build = () => buildApiDeps({ dynamo: dynamo.client, tableName: dynamo.tableName }, [area]);
+    expect(build).toThrow(MissingClientError);
+    expect(build).toThrow(`the ${area} area needs ${client}`);
   });
 
   it.each(rootFields.map((f) => [`${f.type}.${f.name}`, f] as const))('routes %s', async (_, field) => {

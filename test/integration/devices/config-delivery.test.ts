@@ -9,17 +9,11 @@ import {
 import type { Device, DeviceConfigVersionConnection } from '../../../core/generated/graphql';
 import { isErrorEnvelope } from '../../../core/shared/errors';
 import { documentClientOf } from '../../../resolvers/api/deps';
-import { mutation, query } from '../../../testkit/appsync-event';
+import { dataOf, errorOf, mutation, query } from '../../../testkit/appsync-event';
 import { PH_SENSOR, sensorInput } from '../../../testkit/device-inputs';
 import { allItems } from '../../../testkit/pages';
 import { waitFor } from '../../../testkit/wait-for';
-import {
-  FakePublisher,
-  dataOf,
-  errorOf,
-  startDevicesHarness,
-  type DevicesHarness,
-} from '../../helpers/devices-harness';
+import { FakePublisher, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 let h: DevicesHarness;
 let store: DynamoDeviceStore;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Device, DeviceConnection } from '../../../core/generated/graphql';
-import { admin, backend, mutation, query, user } from '../../../testkit/appsync-event';
-import { dataOf, errorOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
+import { admin, backend, dataOf, errorOf, mutation, query, user } from '../../../testkit/appsync-event';
+import { startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 let h: DevicesHarness;
 

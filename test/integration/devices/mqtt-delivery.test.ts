@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../../core/generated/graphql';
-import { mutation } from '../../../testkit/appsync-event';
+import { dataOf, mutation } from '../../../testkit/appsync-event';
 import { dataPlaneClientOf, useMqtt } from '../../../testkit/embedded';
 import { byTopic, receivedOnSubscribe } from '../../../testkit/mqtt-subscriber';
-import { dataOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
+import { startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 // The real IotConfigPublisher and IoTDataPlaneClient, against the embedded broker's Data Plane route.
 const broker = useMqtt();

@@ -1,6 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   CalibrationLogConnection,
@@ -17,8 +15,8 @@ import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { createApi, type Api } from '../../../resolvers/api/app';
 import { buildApiDeps, documentClientOf } from '../../../resolvers/api/deps';
-import { admin, mutation, query, user } from '../../../testkit/appsync-event';
-import { dataOf, errorOf, FakePublisher } from '../../helpers/devices-harness';
+import { admin, dataOf, errorOf, mutation, query, user } from '../../../testkit/appsync-event';
+import { FakePublisher } from '../../helpers/devices-harness';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 20, 8);
@@ -27,7 +25,6 @@ const encoder = new TextEncoder();
 let dynamo: EmbeddedDynamo;
 let telemetry: DuckDbTelemetryStore;
 let api: Api;
-let cognito: CognitoIdentityProviderClient;
 let process: (values: number[], start: number) => Promise<void>;
 
 const calibration = (slope: number) => ({
@@ -40,17 +37,17 @@ const calibration = (slope: number) => ({
 beforeAll(async () => {
   dynamo = await startDynamo({ tableName: 'yvr-test-data' });
   telemetry = await DuckDbTelemetryStore.open({ path: ':memory:' });
-  cognito = new CognitoIdentityProviderClient({ endpoint: 'http://127.0.0.1:9', region: 'local' });
-  const deps = buildApiDeps({
-    dynamo: dynamo.client,
-    tableName: dynamo.tableName,
-    iotData: new IoTDataPlaneClient({ endpoint: 'http://127.0.0.1:9', region: 'local' }),
-    cognito,
-    userPoolId: 'local_unused',
-    telemetryStore: telemetry,
-    configPublisher: new FakePublisher(),
-    logger: new Logger({ serviceName: 'quality-test', logLevel: 'SILENT' }),
-  });
+  // Only the areas these tests drive: no Cognito or IoT client.
+  const deps = buildApiDeps(
+    {
+      dynamo: dynamo.client,
+      tableName: dynamo.tableName,
+      telemetryStore: telemetry,
+      configPublisher: new FakePublisher(),
+      logger: new Logger({ serviceName: 'quality-test', logLevel: 'SILENT' }),
+    },
+    ['devices', 'telemetry', 'quality'],
+  );
   api = createApi(deps);
   const store = new DynamoDeviceStore({
     client: documentClientOf(dynamo.client),
@@ -100,7 +97,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  cognito.destroy();
   await telemetry.close();
   await dynamo.stop();
 });

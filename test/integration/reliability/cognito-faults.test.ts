@@ -11,10 +11,10 @@ import { localClientConfig } from '../../../local/embedded/dynamodb';
 import { generateLocalCredentials } from '../../../local/embedded/local-credentials';
 import { documentClientOf } from '../../../resolvers/api/deps';
 import { useCognito, useDynamo } from '../../../testkit/embedded';
-import { adminIdentity, mutation, query } from '../../helpers/appsync-event-users';
+import { adminWithSub, dataOf, errorOf, mutation, query } from '../../../testkit/appsync-event';
 import { LEAKS, SERVER_ERROR, THROTTLED, always, faultOn, injectFaults } from '../../helpers/fault-injection';
 import { silentLogger } from '../../helpers/reliability-harness';
-import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
+import { usersAccountsApi } from '../../helpers/users-accounts-api';
 
 // Cognito failing under the real client against cognito-local: faults are
 // answered on the wire inside the SDK's retries, so the directory adapter
@@ -26,7 +26,7 @@ const dynamo = useDynamo('yvr-test-reliability-accounts');
 let faulty: CognitoIdentityProviderClient;
 let faults: ReturnType<typeof injectFaults>;
 let api: ReturnType<typeof usersAccountsApi>;
-const admin = adminIdentity('admin-sub-0001');
+const admin = adminWithSub('admin-sub-0001');
 
 beforeAll(async () => {
   faulty = new CognitoIdentityProviderClient({
@@ -68,10 +68,10 @@ const groupsOf = async (username: string) =>
     )
   ).Groups?.map((g) => g.GroupName) ?? [];
 const addAccount = async (input: Record<string, unknown>) =>
-  dataOf<UserAccount>(await api.resolve(mutation('addUserAccount', admin, { input })));
+  dataOf<UserAccount>(await api.resolve(mutation('addUserAccount', { input }, { identity: admin })));
 /** The error addUserAccount answers while a fault is on. */
 const refusedAdd = async (input: Record<string, unknown>) =>
-  errorOf(await api.resolve(mutation('addUserAccount', admin, { input })));
+  errorOf(await api.resolve(mutation('addUserAccount', { input }, { identity: admin })));
 
 describe('account operations while Cognito fails', () => {
   for (const [name, failure] of [
@@ -82,13 +82,21 @@ describe('account operations while Cognito fails', () => {
       const existing = await addAccount({ email: `exists-${name.length}@example.com`, role: 'USER' });
       faults.fail(always(failure));
       const calls = [
-        query('userAccounts', admin, {}),
-        query('userRole', admin, { email: existing.email }),
-        mutation('addUserAccount', admin, {
-          input: { email: `new-${name.length}@example.com`, role: 'USER' },
-        }),
-        mutation('updateUserAccount', admin, { input: { username: existing.username, role: 'ADMIN' } }),
-        mutation('deleteUserAccount', admin, { username: existing.username }),
+        query('userAccounts', {}, { identity: admin }),
+        query('userRole', { email: existing.email }, { identity: admin }),
+        mutation(
+          'addUserAccount',
+          {
+            input: { email: `new-${name.length}@example.com`, role: 'USER' },
+          },
+          { identity: admin },
+        ),
+        mutation(
+          'updateUserAccount',
+          { input: { username: existing.username, role: 'ADMIN' } },
+          { identity: admin },
+        ),
+        mutation('deleteUserAccount', { username: existing.username }, { identity: admin }),
       ];
       for (const event of calls) {
         const error = errorOf(await api.resolve(event));
@@ -131,9 +139,11 @@ describe('account operations while Cognito fails', () => {
   it('leaves fewer rights, never more, when a role move fails halfway, and a retry finishes it', async () => {
     const account = await addAccount({ email: 'mover@example.com', role: 'ADMIN', password: PASSWORD });
     faults.fail(faultOn('AdminAddUserToGroup', THROTTLED('TooManyRequestsException')));
-    const move = mutation('updateUserAccount', admin, {
-      input: { username: account.username, role: 'USER' },
-    });
+    const move = mutation(
+      'updateUserAccount',
+      { input: { username: account.username, role: 'USER' } },
+      { identity: admin },
+    );
     expect(errorOf(await api.resolve(move)).errorType).toBe('ServiceUnavailable');
     expect(await groupsOf(account.username)).toEqual([]);
 

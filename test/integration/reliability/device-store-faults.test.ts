@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../../core/generated/graphql';
 import type { Api } from '../../../resolvers/api/app';
-import { mutation, query } from '../../../testkit/appsync-event';
+import { dataOf, errorOf, mutation, query } from '../../../testkit/appsync-event';
 import { useDuckDb, useDynamo } from '../../../testkit/embedded';
-import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
+import { FakePublisher } from '../../helpers/devices-harness';
 import { LEAKS, SERVER_ERROR, THROTTLED, always, faultOn, injectFaults } from '../../helpers/fault-injection';
 import {
   TWO_SENSORS,

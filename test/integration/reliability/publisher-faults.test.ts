@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../../core/generated/graphql';
 import { DynamoDeviceStore, IotConfigPublisher } from '../../../core/devices';
 import { documentClientOf } from '../../../resolvers/api/deps';
-import { mutation, query } from '../../../testkit/appsync-event';
+import { dataOf, mutation, query } from '../../../testkit/appsync-event';
 import { dataPlaneClientOf, useMqtt } from '../../../testkit/embedded';
 import { receivedOnSubscribe } from '../../../testkit/mqtt-subscriber';
-import { dataOf, startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
+import { startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 import { FlakyPublisher, SERVER_ERROR, THROTTLED, always, injectFaults } from '../../helpers/fault-injection';
 import {
   DISCARD_TELEMETRY,

@@ -10,8 +10,8 @@ import type { TelemetryStore } from '../../../core/telemetry';
 import { DuckDbTelemetryStore } from '../../../core/telemetry';
 import { useDynamo } from '../../../testkit/embedded';
 import { FakeTimestream, TEST_TIMESTREAM, timestreamOnFake } from '../../../testkit/fake-timestream';
-import { mutation, query } from '../../../testkit/appsync-event';
-import { FakePublisher, dataOf, errorOf } from '../../helpers/devices-harness';
+import { dataOf, errorOf, mutation, query } from '../../../testkit/appsync-event';
+import { FakePublisher } from '../../helpers/devices-harness';
 import { FlakyTelemetryStore, LEAKS } from '../../helpers/fault-injection';
 import { batchesOf, expectAccountedFor, mixedTraffic, type Expected } from '../../helpers/message-ledger';
 import {

@@ -3,13 +3,21 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { User, UserConnection } from '../../../core/generated/graphql';
 import { DynamoUserStore, UserService } from '../../../core/users';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
-import { adminIdentity, mutation, query, userIdentity } from '../../helpers/appsync-event-users';
+import {
+  adminWithSub,
+  dataOf,
+  errorOf,
+  mutation,
+  nobody,
+  query,
+  userWithSub,
+} from '../../../testkit/appsync-event';
 import { countRequests, type RequestCounter } from '../../../testkit/aws-request-counter';
-import { dataOf, errorOf, usersAccountsApi } from '../../helpers/users-accounts-api';
+import { usersAccountsApi } from '../../helpers/users-accounts-api';
 
-const admin = adminIdentity('admin-0001');
-const alice = userIdentity('alice-0001', 'alice@example.com');
-const bob = userIdentity('bob-0001', 'bob@example.com');
+const admin = adminWithSub('admin-0001');
+const alice = userWithSub('alice-0001', 'alice@example.com');
+const bob = userWithSub('bob-0001', 'bob@example.com');
 
 let dynamo: EmbeddedDynamo;
 let dynamoRequests: RequestCounter;
@@ -40,7 +48,7 @@ beforeEach(() => {
 });
 
 const createUser = async (input: Record<string, unknown>) =>
-  dataOf<User>(await api.resolve(mutation('createUser', admin, { input })));
+  dataOf<User>(await api.resolve(mutation('createUser', { input }, { identity: admin })));
 
 describe('createUser', () => {
   it('creates a profile with one conditional PutItem', async () => {
@@ -66,7 +74,9 @@ describe('createUser', () => {
   it('rejects a duplicate id with Conflict', async () => {
     await createUser({ id: 'dup-0001', email: 'dup@example.com' });
     const error = errorOf(
-      await api.resolve(mutation('createUser', admin, { input: { id: 'dup-0001', email: 'x@example.com' } })),
+      await api.resolve(
+        mutation('createUser', { input: { id: 'dup-0001', email: 'x@example.com' } }, { identity: admin }),
+      ),
     );
     expect(error.errorType).toBe('Conflict');
     expect(error.message).toContain('dup-0001');
@@ -75,7 +85,9 @@ describe('createUser', () => {
   it('refuses a user with Unauthorized and touches no table', async () => {
     dynamoRequests.reset();
     const error = errorOf(
-      await api.resolve(mutation('createUser', alice, { input: { id: 'x-1', email: 'x@example.com' } })),
+      await api.resolve(
+        mutation('createUser', { input: { id: 'x-1', email: 'x@example.com' } }, { identity: alice }),
+      ),
     );
     expect(error.errorType).toBe('Unauthorized');
     expect(dynamoRequests.operations).toEqual([]);
@@ -89,49 +101,49 @@ describe('user', () => {
 
   it('gives an admin any profile with one GetItem', async () => {
     dynamoRequests.reset();
-    const found = dataOf<User>(await api.resolve(query('user', admin, { id: 'bob-0001' })));
+    const found = dataOf<User>(await api.resolve(query('user', { id: 'bob-0001' }, { identity: admin })));
     expect(found).toMatchObject({ id: 'bob-0001', email: 'bob@example.com', name: 'Bob', phone: null });
     expect(dynamoRequests.counts()).toEqual({ GetItem: 1 });
   });
 
   it('gives a user its own profile', async () => {
-    const found = dataOf<User>(await api.resolve(query('user', bob, { id: 'bob-0001' })));
+    const found = dataOf<User>(await api.resolve(query('user', { id: 'bob-0001' }, { identity: bob })));
     expect(found.id).toBe('bob-0001');
   });
 
   it("refuses a user another user's profile with Unauthorized, before any read", async () => {
     dynamoRequests.reset();
-    const error = errorOf(await api.resolve(query('user', alice, { id: 'bob-0001' })));
+    const error = errorOf(await api.resolve(query('user', { id: 'bob-0001' }, { identity: alice })));
     expect(error.errorType).toBe('Unauthorized');
     expect(dynamoRequests.operations).toEqual([]);
   });
 
   it('answers null for a missing profile', async () => {
-    expect(await api.resolve(query('user', admin, { id: 'nobody-0001' }))).toBeNull();
+    expect(await api.resolve(query('user', { id: 'nobody-0001' }, { identity: admin }))).toBeNull();
   });
 
   it('refuses an unsigned request with Unauthorized', async () => {
-    expect(errorOf(await api.resolve(query('user', null, { id: 'bob-0001' }))).errorType).toBe(
-      'Unauthorized',
-    );
+    expect(
+      errorOf(await api.resolve(query('user', { id: 'bob-0001' }, { identity: nobody() }))).errorType,
+    ).toBe('Unauthorized');
   });
 });
 
 describe('me', () => {
-  const erin = userIdentity('erin-0001');
+  const erin = userWithSub('erin-0001');
   beforeAll(async () => {
     await createUser({ id: 'erin-0001', email: 'erin@example.com' });
   });
 
   it("returns the caller's own profile with one GetItem", async () => {
     dynamoRequests.reset();
-    const mine = dataOf<User>(await api.resolve(query('me', erin)));
+    const mine = dataOf<User>(await api.resolve(query('me', {}, { identity: erin })));
     expect(mine.id).toBe('erin-0001');
     expect(dynamoRequests.counts()).toEqual({ GetItem: 1 });
   });
 
   it('returns null when the caller has no profile yet', async () => {
-    expect(await api.resolve(query('me', userIdentity('newcomer-0001')))).toBeNull();
+    expect(await api.resolve(query('me', {}, { identity: userWithSub('newcomer-0001') }))).toBeNull();
   });
 });
 
@@ -149,7 +161,9 @@ describe('users', () => {
     do {
       dynamoRequests.reset();
       const page: UserConnection = dataOf<UserConnection>(
-        await api.resolve(query('users', admin, { limit: 3, ...(nextToken ? { nextToken } : {}) })),
+        await api.resolve(
+          query('users', { limit: 3, ...(nextToken ? { nextToken } : {}) }, { identity: admin }),
+        ),
       );
       queriesPerPage.push(dynamoRequests.counts());
       expect(page.items.length).toBeLessThanOrEqual(3);
@@ -165,19 +179,23 @@ describe('users', () => {
   });
 
   it('ends without a token when the last page is exactly full', async () => {
-    const all = dataOf<UserConnection>(await api.resolve(query('users', admin, { limit: 100 })));
+    const all = dataOf<UserConnection>(
+      await api.resolve(query('users', { limit: 100 }, { identity: admin })),
+    );
     const first = dataOf<UserConnection>(
-      await api.resolve(query('users', admin, { limit: all.items.length - 1 })),
+      await api.resolve(query('users', { limit: all.items.length - 1 }, { identity: admin })),
     );
     const last = dataOf<UserConnection>(
-      await api.resolve(query('users', admin, { limit: 1, nextToken: first.nextToken })),
+      await api.resolve(query('users', { limit: 1, nextToken: first.nextToken }, { identity: admin })),
     );
     expect(last.items).toHaveLength(1);
     expect(last.nextToken).toBeNull();
   });
 
   it('refuses a user with Unauthorized', async () => {
-    expect(errorOf(await api.resolve(query('users', alice, {}))).errorType).toBe('Unauthorized');
+    expect(errorOf(await api.resolve(query('users', {}, { identity: alice }))).errorType).toBe(
+      'Unauthorized',
+    );
   });
 });
 
@@ -194,7 +212,9 @@ describe('updateUser', () => {
   it('changes only the given fields with one UpdateItem', async () => {
     const id = await freshProfile();
     const updated = dataOf<User>(
-      await api.resolve(mutation('updateUser', admin, { input: { id, organization: 'Airside Ops' } })),
+      await api.resolve(
+        mutation('updateUser', { input: { id, organization: 'Airside Ops' } }, { identity: admin }),
+      ),
     );
     expect(updated).toMatchObject({ name: 'Carol', phone: '604 555 0101', organization: 'Airside Ops' });
     expect(updated.updatedAt >= updated.createdAt).toBe(true);
@@ -204,7 +224,7 @@ describe('updateUser', () => {
   it('clears a field given as null', async () => {
     const id = await freshProfile();
     const updated = dataOf<User>(
-      await api.resolve(mutation('updateUser', admin, { input: { id, phone: null } })),
+      await api.resolve(mutation('updateUser', { input: { id, phone: null } }, { identity: admin })),
     );
     expect(updated.phone).toBeNull();
     expect(updated.name).toBe('Carol');
@@ -214,7 +234,11 @@ describe('updateUser', () => {
     const id = await freshProfile();
     const updated = dataOf<User>(
       await api.resolve(
-        mutation('updateUser', userIdentity(id), { input: { id, preferences: '{"units":"imperial"}' } }),
+        mutation(
+          'updateUser',
+          { input: { id, preferences: '{"units":"imperial"}' } },
+          { identity: userWithSub(id) },
+        ),
       ),
     );
     expect(JSON.parse(updated.preferences ?? 'null')).toEqual({ units: 'imperial' });
@@ -223,20 +247,22 @@ describe('updateUser', () => {
   it("refuses a user updating another user's profile with Unauthorized and changes nothing", async () => {
     const id = await freshProfile();
     const error = errorOf(
-      await api.resolve(mutation('updateUser', alice, { input: { id, name: 'Mallory' } })),
+      await api.resolve(mutation('updateUser', { input: { id, name: 'Mallory' } }, { identity: alice })),
     );
     expect(error.errorType).toBe('Unauthorized');
     expect(dynamoRequests.operations).toEqual([]);
-    const carol = dataOf<User>(await api.resolve(query('user', admin, { id })));
+    const carol = dataOf<User>(await api.resolve(query('user', { id }, { identity: admin })));
     expect(carol.name).toBe('Carol');
   });
 
   it('answers NotFound for a missing profile and creates nothing', async () => {
     const error = errorOf(
-      await api.resolve(mutation('updateUser', admin, { input: { id: 'ghost-0001', name: 'Ghost' } })),
+      await api.resolve(
+        mutation('updateUser', { input: { id: 'ghost-0001', name: 'Ghost' } }, { identity: admin }),
+      ),
     );
     expect(error.errorType).toBe('NotFound');
-    expect(await api.resolve(query('user', admin, { id: 'ghost-0001' }))).toBeNull();
+    expect(await api.resolve(query('user', { id: 'ghost-0001' }, { identity: admin }))).toBeNull();
   });
 });
 
@@ -244,22 +270,24 @@ describe('deleteUser', () => {
   it('removes a profile with one DeleteItem and returns it', async () => {
     await createUser({ id: 'dave-0001', email: 'dave@example.com' });
     dynamoRequests.reset();
-    const deleted = dataOf<User>(await api.resolve(mutation('deleteUser', admin, { id: 'dave-0001' })));
+    const deleted = dataOf<User>(
+      await api.resolve(mutation('deleteUser', { id: 'dave-0001' }, { identity: admin })),
+    );
     expect(deleted.id).toBe('dave-0001');
     expect(dynamoRequests.counts()).toEqual({ DeleteItem: 1 });
-    expect(await api.resolve(query('user', admin, { id: 'dave-0001' }))).toBeNull();
+    expect(await api.resolve(query('user', { id: 'dave-0001' }, { identity: admin }))).toBeNull();
   });
 
   it('answers NotFound for a missing profile', async () => {
-    expect(errorOf(await api.resolve(mutation('deleteUser', admin, { id: 'ghost-0002' }))).errorType).toBe(
-      'NotFound',
-    );
+    expect(
+      errorOf(await api.resolve(mutation('deleteUser', { id: 'ghost-0002' }, { identity: admin }))).errorType,
+    ).toBe('NotFound');
   });
 
   it('refuses a user, even for its own profile, with Unauthorized', async () => {
-    expect(errorOf(await api.resolve(mutation('deleteUser', alice, { id: 'alice-0001' }))).errorType).toBe(
-      'Unauthorized',
-    );
+    expect(
+      errorOf(await api.resolve(mutation('deleteUser', { id: 'alice-0001' }, { identity: alice }))).errorType,
+    ).toBe('Unauthorized');
   });
 });
 
@@ -327,7 +355,9 @@ describe('invalid input', () => {
 
   it.each(cases)('answers %s with a ValidationError naming the field', async (_what, field, args, name) => {
     const event =
-      field === 'user' || field === 'users' ? query(field, admin, args) : mutation(field, admin, args);
+      field === 'user' || field === 'users'
+        ? query(field, args, { identity: admin })
+        : mutation(field, args, { identity: admin });
     dynamoRequests.reset();
     const error = errorOf(await api.resolve(event));
     expect(error.errorType).toBe('ValidationError');

@@ -1,13 +1,10 @@
-import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { RejectedMessage } from '../../../core/generated/graphql';
 import { RejectedMessageService, type RejectedMessageStore } from '../../../core/rejected';
 import { TelemetryService } from '../../../core/telemetry';
 import type { RangeQuery } from '../../../core/telemetry/types';
-import { rejectedRouter } from '../../../resolvers/api/rejected-router';
-import { telemetryRouter } from '../../../resolvers/api/telemetry-router';
+import { createApi } from '../../../resolvers/api/app';
 import { admin, appSyncEvent, user } from '../../../testkit/appsync-event';
 
 const silent = new Logger({ serviceName: 'routers-test', logLevel: 'SILENT' });
@@ -54,9 +51,8 @@ function api() {
         })),
     },
   });
-  const app = new AppSyncGraphQLResolver({ logger: silent });
-  app.includeRouter([telemetryRouter(telemetry, silent), rejectedRouter(rejected, silent)]);
-  return { resolve: (event: unknown) => app.resolve(event, {} as Context), ranges };
+  const app = createApi({ telemetry, rejected, logger: silent });
+  return { resolve: (event: unknown) => app.resolve(event), ranges };
 }
 
 const readingsArgs = {
@@ -84,6 +80,37 @@ describe('telemetry and rejected routers', () => {
     );
     expect(answer).toMatchObject({ __error: { errorType: 'ValidationError' } });
   });
+
+  // AppSync checks only the GraphQL types; a hostile event still gets the argument named.
+  it.each([
+    ['readings', { ...readingsArgs, limit: 'ten' }, 'limit: must be a number'],
+    ['readings', { ...readingsArgs, limit: 2.5 }, 'limit: must be an int'],
+    ['readings', { sensor: 'ph', from: readingsArgs.from, to: readingsArgs.to }, 'deviceId: is required'],
+    ['readings', { ...readingsArgs, minQuality: '1' }, 'minQuality: must be a number'],
+    ['latestReadings', {}, 'deviceId: is required'],
+    ['latestReadings', { deviceId: 42 }, 'deviceId: must be a string'],
+    ['latestReadings', { deviceId: 'no spaces' }, 'deviceId: is not a device id'],
+  ])('answers %s with %j as a ValidationError naming the argument', async (field, args, message) => {
+    const { resolve } = api();
+    expect(await resolve(appSyncEvent('Query', field, args, { identity: user() }))).toEqual({
+      __error: { errorType: 'ValidationError', message },
+    });
+  });
+
+  it.each([
+    ['Query', 'rejectedMessages', { deviceId: 42 }, 'deviceId: must be a string'],
+    ['Query', 'rejectedMessages', { limit: 'all' }, 'limit: must be a number'],
+    ['Mutation', 'replayRejectedMessage', {}, 'id: is required'],
+    ['Mutation', 'replayRejectedMessage', { id: ['abc'] }, 'id: must be a string'],
+  ] as const)(
+    'answers %s %s with %j as a ValidationError naming the argument',
+    async (type, field, args, message) => {
+      const { resolve } = api();
+      expect(await resolve(appSyncEvent(type, field, args, { identity: admin() }))).toEqual({
+        __error: { errorType: 'ValidationError', message },
+      });
+    },
+  );
 
   it('refuses rejected messages to a user', async () => {
     const { resolve } = api();

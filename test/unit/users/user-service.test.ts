@@ -51,7 +51,8 @@ describe('UserService.createUser', () => {
     const fromObject = await service.createUser(admin, {
       id: 'b-1',
       email: 'b@example.com',
-      preferences: { a: 1 },
+      // AWSJSON may arrive parsed (the local engine); the type says text.
+      preferences: { a: 1 } as unknown as string,
     });
     expect(fromText.preferences).toBe('{"a":1}');
     expect(fromObject.preferences).toBe('{"a":1}');
