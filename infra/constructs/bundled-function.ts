@@ -46,8 +46,11 @@ export const LAMBDA_ESBUILD_OPTIONS = {
     js: "import { createRequire as __yvrCreateRequire } from 'node:module'; const require = __yvrCreateRequire(import.meta.url);",
   },
   minify: true,
-  // The API maps errors to GraphQL errorType by class name.
-  keepNames: true,
+  // Off: keeping every function and class name costs the API bundle ~44 KB. What reads a class's
+  // name spells it out instead: Powertools matches exception handlers by the error class's `name`,
+  // so core/shared/errors.ts declares it (static and instance); the SDK's errors carry theirs and
+  // its `instanceof` checks fall back to the prototype chain.
+  keepNames: false,
   sourcemap: true,
   sourcesContent: false,
   treeShaking: true,
