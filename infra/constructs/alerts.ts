@@ -2,6 +2,7 @@ import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { resourceName } from '../stage';
+import { checkStage } from './props';
 
 export interface AlertsProps {
   readonly stage: string;
@@ -18,6 +19,7 @@ export class Alerts extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
+    checkStage(this, props.stage);
     this.topic = new Topic(this, 'AlertTopic', {
       topicName: resourceName(props.stage, 'alerts'),
       displayName: `YVR water quality (${props.stage}) alerts`,

@@ -29,6 +29,7 @@ import { BundledFunction } from './bundled-function';
 import { EXPORT_PREFIX } from './exports';
 import type { Exports } from './exports';
 import type { Telemetry } from './telemetry';
+import { checkDuration, checkPresent, checkRetention, checkStage, checkText } from './props';
 
 export interface ApiProps {
   readonly stage: string;
@@ -126,6 +127,14 @@ export class Api extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
+    checkStage(this, props.stage);
+    for (const prop of ['schemaPath', 'entry', 'resolversPath', 'iotEndpoint'] as const)
+      checkText(this, prop, props[prop]);
+    for (const prop of ['table', 'userPool', 'telemetry', 'exports', 'alertTopic'] as const)
+      checkPresent(this, prop, props[prop]);
+    checkRetention(this, 'logRetention', props.logRetention);
+    // An EventBridge rate is at least a minute.
+    checkDuration(this, 'reconcileEvery', props.reconcileEvery, { minSeconds: 60, maxSeconds: 86400 });
     const { stage } = props;
     const logRemovalPolicy = isProduction(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 

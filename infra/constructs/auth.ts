@@ -15,6 +15,7 @@ import {
   TEMPORARY_PASSWORD_VALIDITY_DAYS,
   USER_POOL_TOKEN_VALIDITY,
 } from '../../core/accounts/user-pool-settings';
+import { checkStage } from './props';
 
 export interface AuthProps {
   readonly stage: string;
@@ -39,6 +40,7 @@ export class Auth extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
+    checkStage(this, props.stage);
     const prod = isProduction(props.stage);
 
     const pool = new UserPool(this, 'UserPool', {

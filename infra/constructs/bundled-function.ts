@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { InvalidConstructPropsError, checkRetention, checkText, checkWhole } from './props';
 
 /** What `@duckdb/node-api` resolves to in the bundles (see the file). */
 export const DUCKDB_STAND_IN = fileURLToPath(new URL('../bundling/duckdb-unavailable.ts', import.meta.url));
@@ -129,6 +130,17 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
+    for (const prop of ['functionName', 'entry', 'description'] as const) checkText(this, prop, props[prop]);
+    // Lambda function names: letters, digits, hyphens and underscores, at most 64.
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
+      throw new InvalidConstructPropsError(
+        this,
+        'functionName',
+        `must be 1-64 letters, digits, hyphens or underscores; got "${props.functionName}".`,
+      );
+    }
+    checkWhole(this, 'memorySize', props.memorySize, { min: 128, max: 10240 });
+    checkRetention(this, 'logRetention', props.logRetention);
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${props.functionName}`,

@@ -13,6 +13,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources, nagRef } from '../nag';
 import { isProduction, resourceName } from '../stage';
+import { checkRetention, checkStage, checkText } from './props';
 
 export interface OperatorConsoleProps {
   readonly stage: string;
@@ -42,6 +43,9 @@ export class OperatorConsole extends Construct {
 
   constructor(scope: Construct, id: string, props: OperatorConsoleProps) {
     super(scope, id);
+    checkStage(this, props.stage);
+    checkText(this, 'sourceDir', props.sourceDir);
+    checkRetention(this, 'logRetention', props.logRetention);
     const prod = isProduction(props.stage);
     // Deleting the stack empties the bucket through the deployment (retainOnDelete: false), then deletes it.
     const removalPolicy = RemovalPolicy.DESTROY;

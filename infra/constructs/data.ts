@@ -10,6 +10,7 @@ import {
 import { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS, tableNameFor } from '../../core/shared/table';
 import { isProduction } from '../stage';
+import { checkStage } from './props';
 
 export interface DataProps {
   readonly stage: string;
@@ -35,6 +36,7 @@ export class Data extends Construct {
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
+    checkStage(this, props.stage);
     const prod = isProduction(props.stage);
 
     const table = new Table(this, 'Table', {

@@ -3,6 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { resourceName } from '../stage';
+import { checkStage, checkWhole } from './props';
 
 /** Where exportReadings puts its files inside the bucket (core/telemetry/export/service.ts makes the keys). */
 export const EXPORT_PREFIX = 'exports/';
@@ -27,6 +28,8 @@ export class Exports extends Construct {
 
   constructor(scope: Construct, id: string, props: ExportsProps) {
     super(scope, id);
+    checkStage(this, props.stage);
+    checkWhole(this, 'expireAfterDays', props.expireAfterDays, { min: 1, max: 3650 });
     const days = props.expireAfterDays ?? 1;
     this.bucket = new Bucket(this, 'Bucket', {
       // Bucket names are global: the account and region make this one unique.

@@ -15,6 +15,7 @@ import { acknowledgeWildcardResources } from '../nag';
 import { isProduction, resourceName, underscoreName } from '../stage';
 import { BundledFunction } from './bundled-function';
 import type { Telemetry } from './telemetry';
+import { checkDuration, checkPresent, checkRetention, checkStage, checkText, checkWhole } from './props';
 
 export interface IngestionProps {
   readonly stage: string;
@@ -119,6 +120,18 @@ export class Ingestion extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
+    checkStage(this, props.stage);
+    checkText(this, 'entry', props.entry);
+    for (const prop of ['table', 'telemetry', 'graphqlApi', 'alertTopic'] as const)
+      checkPresent(this, prop, props[prop]);
+    checkRetention(this, 'logRetention', props.logRetention);
+    // Lambda's and SQS's limits: a 15-minute timeout, batches of 10,000 with a 5-minute window,
+    // 2 to 1,000 concurrent batches, and a redrive after 1 to 1,000 receives.
+    checkDuration(this, 'processorTimeout', props.processorTimeout, { minSeconds: 1, maxSeconds: 900 });
+    checkWhole(this, 'batchSize', props.batchSize, { min: 1, max: 10000 });
+    checkDuration(this, 'batchingWindow', props.batchingWindow, { minSeconds: 0, maxSeconds: 300 });
+    checkWhole(this, 'maxReceiveCount', props.maxReceiveCount, { min: 1, max: 1000 });
+    checkWhole(this, 'maxConcurrency', props.maxConcurrency, { min: 2, max: 1000 });
     const { stage } = props;
     const timeout = props.processorTimeout ?? Duration.seconds(60);
     const maxReceiveCount = props.maxReceiveCount ?? 5;

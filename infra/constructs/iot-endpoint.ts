@@ -3,6 +3,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../nag';
+import { InvalidConstructPropsError, checkRetention } from './props';
 
 export interface IotEndpointProps {
   /**
@@ -26,6 +27,17 @@ export class IotEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: IotEndpointProps) {
     super(scope, id);
+    checkRetention(this, 'logRetention', props.logRetention);
+    if (
+      props.endpoint !== undefined &&
+      !/^[a-z0-9]+(-ats)?\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(props.endpoint)
+    ) {
+      throw new InvalidConstructPropsError(
+        this,
+        'endpoint',
+        `must be the account's iot:Data-ATS host, e.g. "abc123-ats.iot.us-west-2.amazonaws.com"; got "${props.endpoint}".`,
+      );
+    }
     if (props.endpoint) {
       this.host = props.endpoint;
       return;

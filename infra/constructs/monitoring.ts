@@ -14,6 +14,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { resourceName } from '../stage';
+import { InvalidConstructPropsError, checkDuration, checkPresent, checkStage } from './props';
 
 export interface MonitoringProps {
   readonly stage: string;
@@ -49,6 +50,25 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    checkStage(this, props.stage);
+    for (const prop of [
+      'apiFunction',
+      'processor',
+      'graphqlApi',
+      'queue',
+      'deadLetterQueue',
+      'ruleErrorQueue',
+    ] as const) {
+      checkPresent(this, prop, props[prop]);
+    }
+    checkDuration(this, 'maxQueueAge', props.maxQueueAge, { minSeconds: 60, maxSeconds: 14 * 86400 });
+    if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
+      throw new InvalidConstructPropsError(
+        this,
+        'alarmEmail',
+        `must be an e-mail address; got "${props.alarmEmail}".`,
+      );
+    }
     const { stage } = props;
 
     const topic = new Topic(this, 'AlarmTopic', {

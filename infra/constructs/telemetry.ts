@@ -18,6 +18,7 @@ import {
 } from '../../core/telemetry/dynamodb/layout';
 import { TELEMETRY_ENV, type AwsTelemetryStoreKind } from '../../core/telemetry/config';
 import { isProduction, resourceName } from '../stage';
+import { checkStage, checkWhole } from './props';
 
 /** The table name is part of CONTRACT.md section 4 and does not carry the stage (the database does). */
 export const TELEMETRY_TABLE_NAME = 'calibrated_device_data';
@@ -76,6 +77,10 @@ export class Telemetry extends Construct {
 
   constructor(scope: Construct, id: string, props: TelemetryProps) {
     super(scope, id);
+    checkStage(this, props.stage);
+    // Timestream's limits: memory store 1 hour to 1 year, magnetic store 1 day to 200 years.
+    checkWhole(this, 'memoryStoreRetentionHours', props.memoryStoreRetentionHours, { min: 1, max: 8766 });
+    checkWhole(this, 'magneticStoreRetentionDays', props.magneticStoreRetentionDays, { min: 1, max: 73000 });
     const prod = isProduction(props.stage);
     const removalPolicy = props.removalPolicy ?? (prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
 
