@@ -1,4 +1,4 @@
-import { DockerImage, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { DockerImage, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   Distribution,
   HttpVersion,
@@ -11,7 +11,12 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources, nagRef } from '../nag';
+import {
+  BASIC_EXECUTION_ROLE_FINDING,
+  acknowledgeOnStackSingleton,
+  nagRef,
+  wildcardResourceFindings,
+} from '../nag';
 import { isProduction, resourceName } from '../stage';
 import { checkRetention, checkStage, checkText } from './props';
 
@@ -136,42 +141,36 @@ export class OperatorConsole extends Construct {
       }),
     });
     // The provider is a stack-wide singleton that BucketDeployment creates next to the stack's root.
-    const provider = Stack.of(this).node.children.find((c) =>
-      c.node.id.startsWith('Custom::CDKBucketDeployment'),
-    );
-    if (provider) {
-      Validations.of(provider).acknowledge({
+    const wildcardReason =
+      "CDK's BucketDeployment provider copies the console asset into this bucket and invalidates this " +
+      'distribution at deploy time: object wildcards on the asset bucket and this bucket, and ' +
+      'cloudfront:CreateInvalidation, which CDK grants on "*".';
+    acknowledgeOnStackSingleton(this, (c) => c.node.id.startsWith('Custom::CDKBucketDeployment'), [
+      {
         id: 'AwsSolutions-L1',
         reason:
           "The BucketDeployment provider's runtime is chosen by aws-cdk-lib and moves with its upgrades; it " +
           'runs only at deploy time, copying files, and handles no request from outside.',
-      });
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      },
+      {
+        id: BASIC_EXECUTION_ROLE_FINDING,
         reason:
           "CDK's BucketDeployment provider writes its own logs with the basic execution role; its role is " +
           'created by aws-cdk-lib and grants nothing beyond CloudWatch Logs.',
-      });
-      const wildcardReason =
-        "CDK's BucketDeployment provider copies the console asset into this bucket and invalidates this " +
-        'distribution at deploy time: object wildcards on the asset bucket and this bucket, and ' +
-        'cloudfront:CreateInvalidation, which CDK grants on "*".';
-      acknowledgeWildcardResources(
-        provider,
+      },
+      ...wildcardResourceFindings(
         [
           'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
           `${nagRef(this.bucket)}/*`,
           '*',
         ],
         wildcardReason,
-      );
-      Validations.of(provider).acknowledge(
-        ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
-          id: `AwsSolutions-IAM5[Action::${action}]`,
-          reason: wildcardReason,
-        })),
-      );
-    }
+      ),
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: wildcardReason,
+      })),
+    ]);
     this.url = `https://${this.distribution.distributionDomainName}/`;
   }
 }

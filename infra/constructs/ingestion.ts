@@ -136,35 +136,25 @@ export class Ingestion extends Construct {
     const timeout = props.processorTimeout ?? Duration.seconds(60);
     const maxReceiveCount = props.maxReceiveCount ?? 5;
 
-    // ---- queues
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      queueName: resourceName(stage, 'calibration-dlq'),
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.queue = new Queue(this, 'Queue', {
-      queueName: resourceName(stage, 'calibration-input'),
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
-    this.ackQueue = new Queue(this, 'AckQueue', {
-      queueName: resourceName(stage, 'config-acks'),
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
-    this.ruleErrorQueue = new Queue(this, 'RuleErrorQueue', {
-      queueName: resourceName(stage, 'iot-rule-errors'),
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    // ---- queues: encrypted, TLS only; the dead-letter ones keep 14 days, the processor's inputs 4
+    // with a visibility of six processor timeouts (AWS's advice for Lambda event sources).
+    const queue = (queueId: string, suffix: string, input: boolean): Queue =>
+      new Queue(this, queueId, {
+        queueName: resourceName(stage, suffix),
+        retentionPeriod: Duration.days(input ? 4 : 14),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        ...(input
+          ? {
+              visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+              deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+            }
+          : {}),
+      });
+    this.deadLetterQueue = queue('DeadLetterQueue', 'calibration-dlq', false);
+    this.queue = queue('Queue', 'calibration-input', true);
+    this.ackQueue = queue('AckQueue', 'config-acks', true);
+    this.ruleErrorQueue = queue('RuleErrorQueue', 'iot-rule-errors', false);
     Validations.of(this.ruleErrorQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:

@@ -86,7 +86,53 @@ export class Monitoring extends Construct {
     this.alarmTopic = topic;
 
     const period = Duration.minutes(5);
-    const add = (name: string, description: string, metric: IMetric, threshold: number): void => {
+    const maximum = { period, statistic: 'Maximum' };
+    const sum = { period, statistic: 'Sum' };
+    // Each alarm: its name, what it means, its metric and the threshold it fires at (or above).
+    const alarms: [string, string, IMetric, number][] = [
+      [
+        'calibration-dlq-depth',
+        'Messages the calibration processor failed repeatedly are waiting in its dead-letter queue.',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
+        1,
+      ],
+      [
+        'iot-rule-errors-depth',
+        'IoT rules could not deliver device messages to the input queue; they wait in the rule error queue.',
+        props.ruleErrorQueue.metricApproximateNumberOfMessagesVisible(maximum),
+        1,
+      ],
+      [
+        'calibration-errors',
+        'The calibration processor failed whole invocations (crash or timeout).',
+        props.processor.metricErrors(sum),
+        1,
+      ],
+      [
+        'calibration-queue-age',
+        'The oldest message in the calibration input queue is old: the processor is falling behind or failing.',
+        props.queue.metricApproximateAgeOfOldestMessage(maximum),
+        (props.maxQueueAge ?? Duration.minutes(10)).toSeconds(),
+      ],
+      [
+        'api-errors',
+        'The API Lambda failed invocations (crash or timeout); typed errors are answers, not failures.',
+        props.apiFunction.metricErrors(sum),
+        1,
+      ],
+      [
+        'appsync-5xx',
+        'AppSync answered with server errors.',
+        new Metric({
+          namespace: 'AWS/AppSync',
+          metricName: '5XXError',
+          dimensionsMap: { GraphQLAPIId: props.graphqlApi.apiId },
+          ...sum,
+        }),
+        1,
+      ],
+    ];
+    for (const [name, description, metric, threshold] of alarms) {
       const alarm = new Alarm(this, name, {
         alarmName: resourceName(stage, name),
         alarmDescription: description,
@@ -99,49 +145,6 @@ export class Monitoring extends Construct {
       alarm.addAlarmAction(new SnsAction(topic));
       alarm.addOkAction(new SnsAction(topic));
       this.alarms.push(alarm);
-    };
-
-    add(
-      'calibration-dlq-depth',
-      'Messages the calibration processor failed repeatedly are waiting in its dead-letter queue.',
-      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      1,
-    );
-    add(
-      'iot-rule-errors-depth',
-      'IoT rules could not deliver device messages to the input queue; they wait in the rule error queue.',
-      props.ruleErrorQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      1,
-    );
-    add(
-      'calibration-errors',
-      'The calibration processor failed whole invocations (crash or timeout).',
-      props.processor.metricErrors({ period, statistic: 'Sum' }),
-      1,
-    );
-    add(
-      'calibration-queue-age',
-      'The oldest message in the calibration input queue is old: the processor is falling behind or failing.',
-      props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
-      (props.maxQueueAge ?? Duration.minutes(10)).toSeconds(),
-    );
-    add(
-      'api-errors',
-      'The API Lambda failed invocations (crash or timeout); typed errors are answers, not failures.',
-      props.apiFunction.metricErrors({ period, statistic: 'Sum' }),
-      1,
-    );
-    add(
-      'appsync-5xx',
-      'AppSync answered with server errors.',
-      new Metric({
-        namespace: 'AWS/AppSync',
-        metricName: '5XXError',
-        dimensionsMap: { GraphQLAPIId: props.graphqlApi.apiId },
-        period,
-        statistic: 'Sum',
-      }),
-      1,
-    );
+    }
   }
 }

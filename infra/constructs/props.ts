@@ -68,13 +68,13 @@ export function checkDuration(
   value: Duration | undefined,
   range: { minSeconds: number; maxSeconds: number },
 ): void {
-  if (value === undefined) return;
-  const seconds = value.toSeconds();
-  if (seconds < range.minSeconds || seconds > range.maxSeconds) {
+  const seconds = value?.toSeconds();
+  if (seconds !== undefined && (seconds < range.minSeconds || seconds > range.maxSeconds)) {
+    const got = value!.toHumanString();
     throw new InvalidConstructPropsError(
       construct,
       prop,
-      `must be from ${range.minSeconds} s to ${range.maxSeconds} s; got ${value.toHumanString()}.`,
+      `must be from ${range.minSeconds} s to ${range.maxSeconds} s; got ${got}.`,
     );
   }
 }
