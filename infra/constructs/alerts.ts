@@ -1,8 +1,8 @@
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { resourceName } from '../stage';
-import { checkStage } from './props';
+import { StageConstruct } from './props';
 
 export interface AlertsProps {
   readonly stage: string;
@@ -14,12 +14,11 @@ export interface AlertsProps {
  * user profiles (notifyByEmail, notifyBySms, followedDeviceIds), one per
  * opted-in channel with a filter policy on the `deviceId` attribute.
  */
-export class Alerts extends Construct {
+export class Alerts extends StageConstruct {
   readonly topic: ITopic;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
-    super(scope, id);
-    checkStage(this, props.stage);
+    super(scope, id, props);
     this.topic = new Topic(this, 'AlertTopic', {
       topicName: resourceName(props.stage, 'alerts'),
       displayName: `YVR water quality (${props.stage}) alerts`,

@@ -10,15 +10,15 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
   BASIC_EXECUTION_ROLE_FINDING,
   acknowledgeOnStackSingleton,
   nagRef,
   wildcardResourceFindings,
 } from '../nag';
-import { isProduction, resourceName } from '../stage';
-import { checkRetention, checkStage, checkText } from './props';
+import { resourceName } from '../stage';
+import { StageConstruct, checkRetention, checkText } from './props';
 
 export interface OperatorConsoleProps {
   readonly stage: string;
@@ -40,18 +40,16 @@ export interface OperatorConsoleProps {
  * CloudFront through origin access control (the bucket is never public), and
  * config.json written at deploy time from the stack's outputs.
  */
-export class OperatorConsole extends Construct {
+export class OperatorConsole extends StageConstruct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   /** `https://<distribution domain>/` */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: OperatorConsoleProps) {
-    super(scope, id);
-    checkStage(this, props.stage);
+    super(scope, id, props);
     checkText(this, 'sourceDir', props.sourceDir);
     checkRetention(this, 'logRetention', props.logRetention);
-    const prod = isProduction(props.stage);
     // Deleting the stack empties the bucket through the deployment (retainOnDelete: false), then deletes it.
     const removalPolicy = RemovalPolicy.DESTROY;
 
@@ -137,7 +135,7 @@ export class OperatorConsole extends Construct {
       logGroup: new LogGroup(this, 'DeployLogs', {
         logGroupName: `/aws/lambda/${resourceName(props.stage, 'console-deploy')}`,
         retention: props.logRetention,
-        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        removalPolicy: this.stageRemovalPolicy,
       }),
     });
     // The provider is a stack-wide singleton that BucketDeployment creates next to the stack's root.

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -8,14 +8,14 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { ACK_TOPIC_FILTER, READING_TOPIC_FILTERS } from '../../core/ingestion/topics';
 import { devicePolicyTopics } from '../../core/ingestion/device-policy';
 import { acknowledgeWildcardResources } from '../nag';
-import { isProduction, resourceName, underscoreName } from '../stage';
+import { resourceName, underscoreName } from '../stage';
 import { BundledFunction } from './bundled-function';
 import type { Telemetry } from './telemetry';
-import { checkDuration, checkPresent, checkRetention, checkStage, checkText, checkWhole } from './props';
+import { StageConstruct, checkDuration, checkPresent, checkRetention, checkText, checkWhole } from './props';
 
 export interface IngestionProps {
   readonly stage: string;
@@ -105,7 +105,7 @@ export const ruleSql = (topicFilter: string): string =>
  * partial batch failure, and the IoT policy that confines each device to its
  * own topics.
  */
-export class Ingestion extends Construct {
+export class Ingestion extends StageConstruct {
   /** Readings (new and legacy topics), batched with a window. */
   readonly queue: Queue;
   /** Config acknowledgements: no batching window, so APPLIED reaches the dashboard at once. */
@@ -119,8 +119,7 @@ export class Ingestion extends Construct {
   readonly devicePolicyName: string;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
-    super(scope, id);
-    checkStage(this, props.stage);
+    super(scope, id, props);
     checkText(this, 'entry', props.entry);
     for (const prop of ['table', 'telemetry', 'graphqlApi', 'alertTopic'] as const)
       checkPresent(this, prop, props[prop]);
@@ -170,7 +169,7 @@ export class Ingestion extends Construct {
       entry: props.entry,
       timeout,
       logRetention: props.logRetention,
-      logRemovalPolicy: isProduction(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      logRemovalPolicy: this.stageRemovalPolicy,
       environment: {
         TABLE_NAME: props.table.tableName,
         ...props.telemetry.environment(),

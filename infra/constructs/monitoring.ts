@@ -12,9 +12,9 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { resourceName } from '../stage';
-import { InvalidConstructPropsError, checkDuration, checkPresent, checkStage } from './props';
+import { InvalidConstructPropsError, StageConstruct, checkDuration, checkPresent } from './props';
 
 export interface MonitoringProps {
   readonly stage: string;
@@ -44,13 +44,12 @@ export interface MonitoringProps {
  * processor or API function error, a queue that is not draining, AppSync 5xx.
  * All go to one SNS topic.
  */
-export class Monitoring extends Construct {
+export class Monitoring extends StageConstruct {
   readonly alarmTopic: ITopic;
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
-    super(scope, id);
-    checkStage(this, props.stage);
+    super(scope, id, props);
     for (const prop of [
       'apiFunction',
       'processor',

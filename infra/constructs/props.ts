@@ -1,6 +1,6 @@
-import type { Duration } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
-import { parseStage } from '../stage';
+import { RemovalPolicy, type Duration } from 'aws-cdk-lib';
+import { Construct, type IConstruct } from 'constructs';
+import { isProduction, parseStage } from '../stage';
 
 /**
  * A construct was given props it cannot build from. Thrown while the app is
@@ -91,5 +91,25 @@ export function checkRetention(construct: IConstruct, prop: string, days: number
       prop,
       `must be a RetentionDays value (1 day or more, or INFINITE); got ${String(days)}.`,
     );
+  }
+}
+
+/**
+ * A construct of one stage: its `stage` prop checked against the stage rule
+ * when it is built, and what follows from the stage in one place.
+ */
+export abstract class StageConstruct extends Construct {
+  readonly stage: string;
+  /** Whether the stage holds data people depend on (infra/stage.ts, PRODUCTION_STAGES). */
+  protected readonly production: boolean;
+  /** RETAIN on production stages (their data and logs outlive the stack), DESTROY elsewhere. */
+  protected readonly stageRemovalPolicy: RemovalPolicy;
+
+  constructor(scope: Construct, id: string, props: { readonly stage: string }) {
+    super(scope, id);
+    checkStage(this, props.stage);
+    this.stage = props.stage;
+    this.production = isProduction(props.stage);
+    this.stageRemovalPolicy = this.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   }
 }

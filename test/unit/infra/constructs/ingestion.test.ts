@@ -20,6 +20,29 @@ function ingestionProps(stack: Stack): IngestionProps {
   };
 }
 
+/** The processor's event source and input queue as the template has them. */
+function expectFeeding(
+  template: ReturnType<typeof templateOf>,
+  expected: {
+    batch: number;
+    windowSeconds: number;
+    concurrency: number;
+    visibility: number;
+    receives: number;
+  },
+): void {
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    BatchSize: expected.batch,
+    MaximumBatchingWindowInSeconds: expected.windowSeconds,
+    ScalingConfig: { MaximumConcurrency: expected.concurrency },
+  });
+  template.hasResourceProperties('AWS::SQS::Queue', {
+    QueueName: 'yvr-dev-calibration-input',
+    VisibilityTimeout: expected.visibility,
+    RedrivePolicy: { maxReceiveCount: expected.receives },
+  });
+}
+
 describe('the Ingestion construct', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('feeds the processor from its input queue in batches of 100 within 5 s, redriving after 5 receives', () => {
     const template = templateOf((stack) => new Ingestion(stack, 'Ingestion', ingestionProps(stack)));
@@ -27,16 +50,7 @@ describe('the Ingestion construct', { timeout: SYNTH_TIMEOUT_MS }, () => {
       FunctionName: 'yvr-dev-calibration',
       Timeout: 60,
     });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 5,
-      ScalingConfig: { MaximumConcurrency: 10 },
-    });
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: 'yvr-dev-calibration-input',
-      VisibilityTimeout: 360,
-      RedrivePolicy: { maxReceiveCount: 5 },
-    });
+    expectFeeding(template, { batch: 100, windowSeconds: 5, concurrency: 10, visibility: 360, receives: 5 });
   });
 
   it('takes its batching, timeout and redrive from its props', () => {
@@ -51,16 +65,7 @@ describe('the Ingestion construct', { timeout: SYNTH_TIMEOUT_MS }, () => {
           maxConcurrency: 4,
         }),
     );
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 50,
-      MaximumBatchingWindowInSeconds: 1,
-      ScalingConfig: { MaximumConcurrency: 4 },
-    });
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: 'yvr-dev-calibration-input',
-      VisibilityTimeout: 180,
-      RedrivePolicy: { maxReceiveCount: 3 },
-    });
+    expectFeeding(template, { batch: 50, windowSeconds: 1, concurrency: 4, visibility: 180, receives: 3 });
   });
 
   it.each([
