@@ -18,7 +18,7 @@ export class Alerts extends StageConstruct {
   readonly topic: ITopic;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     this.topic = new Topic(this, 'AlertTopic', {
       topicName: resourceName(props.stage, 'alerts'),
       displayName: `YVR water quality (${props.stage}) alerts`,

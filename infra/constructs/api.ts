@@ -126,7 +126,7 @@ export class Api extends StageConstruct {
   readonly realtimeUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     for (const prop of ['schemaPath', 'entry', 'resolversPath', 'iotEndpoint'] as const)
       checkText(this, prop, props[prop]);
     for (const prop of ['table', 'userPool', 'telemetry', 'exports', 'alertTopic'] as const)

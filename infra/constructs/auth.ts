@@ -40,7 +40,7 @@ export class Auth extends StageConstruct {
   readonly userPoolClient: IUserPoolClient;
 
   constructor(scope: Construct, id: string, props: AuthProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     const prod = this.production;
 
     const pool = new UserPool(this, 'UserPool', {

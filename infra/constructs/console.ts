@@ -47,7 +47,7 @@ export class OperatorConsole extends StageConstruct {
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: OperatorConsoleProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     checkText(this, 'sourceDir', props.sourceDir);
     checkRetention(this, 'logRetention', props.logRetention);
     // Deleting the stack empties the bucket through the deployment (retainOnDelete: false), then deletes it.

@@ -35,7 +35,7 @@ export class Data extends StageConstruct {
   readonly table: ITable;
 
   constructor(scope: Construct, id: string, props: DataProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     const prod = this.production;
 
     const table = new Table(this, 'Table', {

@@ -27,7 +27,7 @@ export class Exports extends StageConstruct {
   readonly bucket: Bucket;
 
   constructor(scope: Construct, id: string, props: ExportsProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     checkWhole(this, 'expireAfterDays', props.expireAfterDays, { min: 1, max: 3650 });
     const days = props.expireAfterDays ?? 1;
     this.bucket = new Bucket(this, 'Bucket', {

@@ -119,7 +119,7 @@ export class Ingestion extends StageConstruct {
   readonly devicePolicyName: string;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     checkText(this, 'entry', props.entry);
     for (const prop of ['table', 'telemetry', 'graphqlApi', 'alertTopic'] as const)
       checkPresent(this, prop, props[prop]);

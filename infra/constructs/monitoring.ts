@@ -49,7 +49,7 @@ export class Monitoring extends StageConstruct {
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     for (const prop of [
       'apiFunction',
       'processor',

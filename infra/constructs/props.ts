@@ -105,11 +105,12 @@ export abstract class StageConstruct extends Construct {
   /** RETAIN on production stages (their data and logs outlive the stack), DESTROY elsewhere. */
   protected readonly stageRemovalPolicy: RemovalPolicy;
 
-  constructor(scope: Construct, id: string, props: { readonly stage: string }) {
+  /** `stage`: the construct's `stage` prop, checked here. */
+  constructor(scope: Construct, id: string, stage: string) {
     super(scope, id);
-    checkStage(this, props.stage);
-    this.stage = props.stage;
-    this.production = isProduction(props.stage);
+    checkStage(this, stage);
+    this.stage = stage;
+    this.production = isProduction(stage);
     this.stageRemovalPolicy = this.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   }
 }

@@ -78,7 +78,7 @@ export class Telemetry extends StageConstruct {
   readonly rejectedDataBucket?: Bucket;
 
   constructor(scope: Construct, id: string, props: TelemetryProps) {
-    super(scope, id, props);
+    super(scope, id, props.stage);
     // Timestream's limits: memory store 1 hour to 1 year, magnetic store 1 day to 200 years.
     checkWhole(this, 'memoryStoreRetentionHours', props.memoryStoreRetentionHours, { min: 1, max: 8766 });
     checkWhole(this, 'magneticStoreRetentionDays', props.magneticStoreRetentionDays, { min: 1, max: 73000 });
