@@ -19,7 +19,34 @@ export function nagRef(construct: IConstruct, attribute = 'Arn'): string {
  * finding at a time (cdk-nag 3 has no prefix matching), with one reason.
  */
 export function acknowledgeWildcardResources(scope: IConstruct, resources: string[], reason: string): void {
-  Validations.of(scope).acknowledge(
-    ...resources.map((resource) => ({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason })),
-  );
+  Validations.of(scope).acknowledge(...wildcardResourceFindings(resources, reason));
+}
+
+/** The AwsSolutions-IAM5 finding of each wildcard resource, with one reason. */
+export const wildcardResourceFindings = (resources: string[], reason: string): NagFinding[] =>
+  resources.map((resource) => ({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason }));
+
+/** A cdk-nag finding id and why it is acknowledged. */
+export interface NagFinding {
+  id: string;
+  reason: string;
+}
+
+/** The finding of CDK's own providers that log with the basic execution role they create. */
+export const BASIC_EXECUTION_ROLE_FINDING =
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+
+/**
+ * Acknowledges findings on a stack-wide singleton that an aws-cdk-lib construct
+ * creates next to the stack's root (BucketDeployment's and AwsCustomResource's
+ * providers), if `scope`'s stack has it: cdk-nag reports them there, not on
+ * the construct that asked for them.
+ */
+export function acknowledgeOnStackSingleton(
+  scope: IConstruct,
+  isSingleton: (child: IConstruct) => boolean,
+  findings: NagFinding[],
+): void {
+  const singleton = Stack.of(scope).node.children.find(isSingleton);
+  if (singleton) Validations.of(singleton).acknowledge(...findings);
 }

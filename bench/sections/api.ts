@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,17 @@ const FUNCTION_ENV = {
   APPSYNC_GRAPHQL_URL: 'https://bench.appsync-api.us-west-2.amazonaws.com/graphql',
 };
 
+/** The figure as bench/results.json last recorded it (before this run overwrites it), if it did. */
+function previousRun(name: string): number | undefined {
+  const file = join(repoRoot, 'bench', 'results.json');
+  if (!existsSync(file)) return undefined;
+  const results = JSON.parse(readFileSync(file, 'utf8')) as { sections?: BenchSection[] };
+  return results.sections?.flatMap((s) => s.figures).find((f) => f.name === name)?.value;
+}
+
+const SIZE_FIGURE = 'API bundle size (minified)';
+const LOAD_FIGURE = 'API bundle load + init';
+
 export default async function api(): Promise<BenchSection> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
@@ -52,7 +64,10 @@ async function bundleFigures(figures: BenchFigure[], notes: string[]): Promise<v
   const dir = await mkdtemp(join(tmpdir(), 'yvr-bench-bundles-'));
   const inRepoDir = join(repoRoot, 'node_modules', '.cache', 'yvr-bench-api');
   try {
+    const before = { size: previousRun(SIZE_FIGURE), load: previousRun(LOAD_FIGURE) };
     const apiBundle = await bundle(API_ENTRY, join(dir, 'api'));
+    // What-if: every function and class name kept (esbuild keepNames), as the bundles were built before.
+    const apiKeepNames = await bundle(API_ENTRY, join(dir, 'api-keep-names'), { keepNames: true });
     const processorBundle = await bundle(PROCESSOR_ENTRY, join(dir, 'processor'));
     // What-if: the SDK left to the Lambda runtime (CDK's default). It must sit inside the
     // repository to resolve the SDK from node_modules, unminified like the runtime's copy.
@@ -70,6 +85,7 @@ async function bundleFigures(figures: BenchFigure[], notes: string[]): Promise<v
         { name: 'api-tsx', file: join(repoRoot, API_ENTRY), tsx: true },
         { name: 'api-sdk-external', file: apiSdkExternal.file },
         { name: 'api-no-source-maps', file: apiBundle.file, nodeOptions: '' },
+        { name: 'api-keep-names', file: apiKeepNames.file },
         { name: 'processor', file: processorBundle.file },
         { name: 'processor-tsx', file: join(repoRoot, PROCESSOR_ENTRY), tsx: true },
       ],
@@ -80,19 +96,42 @@ async function bundleFigures(figures: BenchFigure[], notes: string[]): Promise<v
 
     figures.push(
       {
-        name: 'API bundle size (minified)',
+        name: SIZE_FIGURE,
         value: apiBundle.bytes / KB,
         unit: 'KB',
+        ...(before.size === undefined ? {} : { reference: { name: 'previous run', value: before.size } }),
         target: '<= 400 KB',
         met: apiBundle.bytes / KB <= 400,
       },
       {
-        name: 'API bundle load + init',
+        name: LOAD_FIGURE,
         value: ms('api'),
         unit: 'ms',
         reference: { name: 'unbundled (tsx)', value: ms('api-tsx') },
         target: '<= 80 ms',
         met: ms('api') <= 80,
+      },
+      ...(before.load === undefined
+        ? []
+        : [
+            {
+              name: 'API bundle load + init, previous run',
+              value: before.load,
+              unit: 'ms',
+              reference: { name: 'this run', value: ms('api') },
+            },
+          ]),
+      {
+        name: 'API bundle with keepNames: size',
+        value: apiKeepNames.bytes / KB,
+        unit: 'KB',
+        reference: { name: 'without', value: apiBundle.bytes / KB },
+      },
+      {
+        name: 'API bundle with keepNames: load + init',
+        value: ms('api-keep-names'),
+        unit: 'ms',
+        reference: { name: 'without', value: ms('api') },
       },
       {
         name: 'API bundle load + init, no --enable-source-maps',

@@ -5,6 +5,9 @@
  */
 export type ErrorType = 'NotFound' | 'Conflict' | 'ValidationError' | 'Unauthorized' | 'ServiceUnavailable';
 
+// The bundles are minified without keepNames (infra/constructs/bundled-function.ts), which
+// renames classes; Powertools' exception handlers match an error's `name` against the class's
+// `name`, so each class below spells both out.
 export abstract class AppError extends Error {
   abstract readonly errorType: ErrorType;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -13,22 +16,26 @@ export abstract class AppError extends Error {
 }
 
 export class NotFoundError extends AppError {
+  static override readonly name = 'NotFoundError';
   override readonly name = 'NotFoundError';
   readonly errorType = 'NotFound' as const;
 }
 
 export class ConflictError extends AppError {
+  static override readonly name = 'ConflictError';
   override readonly name = 'ConflictError';
   readonly errorType = 'Conflict' as const;
 }
 
 export class UnauthorizedError extends AppError {
+  static override readonly name = 'UnauthorizedError';
   override readonly name = 'UnauthorizedError';
   readonly errorType = 'Unauthorized' as const;
 }
 
 /** A dependency (DynamoDB, Cognito, IoT, Timestream) failed; the caller may retry. */
 export class ServiceUnavailableError extends AppError {
+  static override readonly name = 'ServiceUnavailableError';
   override readonly name = 'ServiceUnavailableError';
   readonly errorType = 'ServiceUnavailable' as const;
 }
@@ -41,6 +48,7 @@ export interface FieldIssue {
 }
 
 export class ValidationError extends AppError {
+  static override readonly name = 'ValidationError';
   override readonly name = 'ValidationError';
   readonly errorType = 'ValidationError' as const;
   readonly issues: FieldIssue[];

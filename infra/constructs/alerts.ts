@@ -1,7 +1,8 @@
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { resourceName } from '../stage';
+import { StageConstruct } from './props';
 
 export interface AlertsProps {
   readonly stage: string;
@@ -13,11 +14,11 @@ export interface AlertsProps {
  * user profiles (notifyByEmail, notifyBySms, followedDeviceIds), one per
  * opted-in channel with a filter policy on the `deviceId` attribute.
  */
-export class Alerts extends Construct {
+export class Alerts extends StageConstruct {
   readonly topic: ITopic;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
-    super(scope, id);
+    super(scope, id, props.stage);
     this.topic = new Topic(this, 'AlertTopic', {
       topicName: resourceName(props.stage, 'alerts'),
       displayName: `YVR water quality (${props.stage}) alerts`,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { CfnGraphQLApi } from 'aws-cdk-lib/aws-appsync';
 import {
   AuthorizationType,
@@ -19,17 +19,18 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { QUERY_LIMITS } from '../../core/shared/query-limits';
 import { acknowledgeWildcardResources, nagRef } from '../nag';
-import { isProduction, resourceName, underscoreName } from '../stage';
+import { resourceName, underscoreName } from '../stage';
 import { TELEMETRY_ENV } from '../../core/telemetry/config';
 import { BundledFunction } from './bundled-function';
 import { EXPORT_PREFIX } from './exports';
 import type { Exports } from './exports';
 import type { Telemetry } from './telemetry';
 import { CONFIG_TOPIC_WILDCARDS } from '../../core/ingestion/topics';
+import { StageConstruct, checkDuration, checkPresent, checkRetention, checkText } from './props';
 
 export interface ApiProps {
   readonly stage: string;
@@ -118,7 +119,7 @@ export function rootFields(schemaSource: string, typeName: 'Query' | 'Mutation' 
  * every Query and Mutation field, the filtered subscription on a NONE data
  * source, and the schedule that re-sends undelivered device config.
  */
-export class Api extends Construct {
+export class Api extends StageConstruct {
   readonly graphqlApi: GraphqlApi;
   readonly function: IFunction;
   readonly functionLogGroup: LogGroup;
@@ -126,9 +127,16 @@ export class Api extends Construct {
   readonly realtimeUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
-    super(scope, id);
+    super(scope, id, props.stage);
+    for (const prop of ['schemaPath', 'entry', 'resolversPath', 'iotEndpoint'] as const)
+      checkText(this, prop, props[prop]);
+    for (const prop of ['table', 'userPool', 'telemetry', 'exports', 'alertTopic'] as const)
+      checkPresent(this, prop, props[prop]);
+    checkRetention(this, 'logRetention', props.logRetention);
+    // An EventBridge rate is at least a minute.
+    checkDuration(this, 'reconcileEvery', props.reconcileEvery, { minSeconds: 60, maxSeconds: 86400 });
     const { stage } = props;
-    const logRemovalPolicy = isProduction(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRemovalPolicy = this.stageRemovalPolicy;
 
     // ---- the Lambda
     const fn = new BundledFunction(this, 'Handler', {

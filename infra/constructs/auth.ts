@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -8,13 +9,14 @@ import {
   type IUserPool,
   type IUserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import { Construct } from 'constructs';
-import { isProduction, resourceName } from '../stage';
+import type { Construct } from 'constructs';
+import { resourceName } from '../stage';
 import {
   SELF_SIGN_UP_ENABLED,
   TEMPORARY_PASSWORD_VALIDITY_DAYS,
   USER_POOL_TOKEN_VALIDITY,
 } from '../../core/accounts/user-pool-settings';
+import { StageConstruct } from './props';
 
 export interface AuthProps {
   readonly stage: string;
@@ -33,13 +35,13 @@ export const USER_GROUPS = ['admin', 'user'] as const;
  * email, the groups `admin` and `user`, and the dashboard's app client.
  * Accounts are created by admins (`addUserAccount`), never by self sign-up.
  */
-export class Auth extends Construct {
+export class Auth extends StageConstruct {
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
 
   constructor(scope: Construct, id: string, props: AuthProps) {
-    super(scope, id);
-    const prod = isProduction(props.stage);
+    super(scope, id, props.stage);
+    const prod = this.production;
 
     const pool = new UserPool(this, 'UserPool', {
       userPoolName: resourceName(props.stage, 'users'),
@@ -62,7 +64,7 @@ export class Auth extends Construct {
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       featurePlan: FeaturePlan.ESSENTIALS,
       deletionProtection: prod,
-      removalPolicy: props.removalPolicy ?? (prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY),
+      removalPolicy: props.removalPolicy ?? this.stageRemovalPolicy,
     });
 
     for (const group of USER_GROUPS) {

@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { InvalidConstructPropsError, checkRetention, checkText, checkWhole } from './props';
 
 /** What `@duckdb/node-api` resolves to in the bundles (see the file). */
 export const DUCKDB_STAND_IN = fileURLToPath(new URL('../bundling/duckdb-unavailable.ts', import.meta.url));
@@ -46,8 +47,11 @@ export const LAMBDA_ESBUILD_OPTIONS = {
     js: "import { createRequire as __yvrCreateRequire } from 'node:module'; const require = __yvrCreateRequire(import.meta.url);",
   },
   minify: true,
-  // The API maps errors to GraphQL errorType by class name.
-  keepNames: true,
+  // Off: keeping every function and class name costs the API bundle ~44 KB. What reads a class's
+  // name spells it out instead: Powertools matches exception handlers by the error class's `name`,
+  // so core/shared/errors.ts declares it (static and instance); the SDK's errors carry theirs and
+  // its `instanceof` checks fall back to the prototype chain.
+  keepNames: false,
   sourcemap: true,
   sourcesContent: false,
   treeShaking: true,
@@ -126,6 +130,17 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
+    for (const prop of ['functionName', 'entry', 'description'] as const) checkText(this, prop, props[prop]);
+    // Lambda function names: letters, digits, hyphens and underscores, at most 64.
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
+      throw new InvalidConstructPropsError(
+        this,
+        'functionName',
+        `must be 1-64 letters, digits, hyphens or underscores; got "${props.functionName}".`,
+      );
+    }
+    checkWhole(this, 'memorySize', props.memorySize, { min: 128, max: 10240 });
+    checkRetention(this, 'logRetention', props.logRetention);
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${props.functionName}`,

@@ -1,4 +1,4 @@
-import { DockerImage, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { DockerImage, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   Distribution,
   HttpVersion,
@@ -10,9 +10,15 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { acknowledgeWildcardResources, nagRef } from '../nag';
-import { isProduction, resourceName } from '../stage';
+import type { Construct } from 'constructs';
+import {
+  BASIC_EXECUTION_ROLE_FINDING,
+  acknowledgeOnStackSingleton,
+  nagRef,
+  wildcardResourceFindings,
+} from '../nag';
+import { resourceName } from '../stage';
+import { StageConstruct, checkRetention, checkText } from './props';
 
 export interface OperatorConsoleProps {
   readonly stage: string;
@@ -34,15 +40,16 @@ export interface OperatorConsoleProps {
  * CloudFront through origin access control (the bucket is never public), and
  * config.json written at deploy time from the stack's outputs.
  */
-export class OperatorConsole extends Construct {
+export class OperatorConsole extends StageConstruct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   /** `https://<distribution domain>/` */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: OperatorConsoleProps) {
-    super(scope, id);
-    const prod = isProduction(props.stage);
+    super(scope, id, props.stage);
+    checkText(this, 'sourceDir', props.sourceDir);
+    checkRetention(this, 'logRetention', props.logRetention);
     // Deleting the stack empties the bucket through the deployment (retainOnDelete: false), then deletes it.
     const removalPolicy = RemovalPolicy.DESTROY;
 
@@ -128,46 +135,40 @@ export class OperatorConsole extends Construct {
       logGroup: new LogGroup(this, 'DeployLogs', {
         logGroupName: `/aws/lambda/${resourceName(props.stage, 'console-deploy')}`,
         retention: props.logRetention,
-        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        removalPolicy: this.stageRemovalPolicy,
       }),
     });
     // The provider is a stack-wide singleton that BucketDeployment creates next to the stack's root.
-    const provider = Stack.of(this).node.children.find((c) =>
-      c.node.id.startsWith('Custom::CDKBucketDeployment'),
-    );
-    if (provider) {
-      Validations.of(provider).acknowledge({
+    const wildcardReason =
+      "CDK's BucketDeployment provider copies the console asset into this bucket and invalidates this " +
+      'distribution at deploy time: object wildcards on the asset bucket and this bucket, and ' +
+      'cloudfront:CreateInvalidation, which CDK grants on "*".';
+    acknowledgeOnStackSingleton(this, (c) => c.node.id.startsWith('Custom::CDKBucketDeployment'), [
+      {
         id: 'AwsSolutions-L1',
         reason:
           "The BucketDeployment provider's runtime is chosen by aws-cdk-lib and moves with its upgrades; it " +
           'runs only at deploy time, copying files, and handles no request from outside.',
-      });
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      },
+      {
+        id: BASIC_EXECUTION_ROLE_FINDING,
         reason:
           "CDK's BucketDeployment provider writes its own logs with the basic execution role; its role is " +
           'created by aws-cdk-lib and grants nothing beyond CloudWatch Logs.',
-      });
-      const wildcardReason =
-        "CDK's BucketDeployment provider copies the console asset into this bucket and invalidates this " +
-        'distribution at deploy time: object wildcards on the asset bucket and this bucket, and ' +
-        'cloudfront:CreateInvalidation, which CDK grants on "*".';
-      acknowledgeWildcardResources(
-        provider,
+      },
+      ...wildcardResourceFindings(
         [
           'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
           `${nagRef(this.bucket)}/*`,
           '*',
         ],
         wildcardReason,
-      );
-      Validations.of(provider).acknowledge(
-        ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
-          id: `AwsSolutions-IAM5[Action::${action}]`,
-          reason: wildcardReason,
-        })),
-      );
-    }
+      ),
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: wildcardReason,
+      })),
+    ]);
     this.url = `https://${this.distribution.distributionDomainName}/`;
   }
 }

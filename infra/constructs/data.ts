@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -7,9 +7,10 @@ import {
   TableEncryption,
   type ITable,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS, tableNameFor } from '../../core/shared/table';
-import { isProduction } from '../stage';
+
+import { StageConstruct } from './props';
 
 export interface DataProps {
   readonly stage: string;
@@ -30,12 +31,12 @@ export interface DataProps {
  * messages), built from core/shared/table.ts so that its keys and indexes are
  * the ones the code queries: on demand, point-in-time recovery always on.
  */
-export class Data extends Construct {
+export class Data extends StageConstruct {
   readonly table: ITable;
 
   constructor(scope: Construct, id: string, props: DataProps) {
-    super(scope, id);
-    const prod = isProduction(props.stage);
+    super(scope, id, props.stage);
+    const prod = this.production;
 
     const table = new Table(this, 'Table', {
       tableName: tableNameFor(props.stage),
@@ -45,7 +46,7 @@ export class Data extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: props.deletionProtection ?? prod,
-      removalPolicy: props.removalPolicy ?? (prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY),
+      removalPolicy: props.removalPolicy ?? this.stageRemovalPolicy,
     });
     for (const index of TABLE_INDEXES) {
       table.addGlobalSecondaryIndex({

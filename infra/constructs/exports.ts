@@ -1,8 +1,9 @@
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { resourceName } from '../stage';
+import { StageConstruct, checkWhole } from './props';
 
 /** Where exportReadings puts its files inside the bucket (core/telemetry/export/service.ts makes the keys). */
 export const EXPORT_PREFIX = 'exports/';
@@ -22,11 +23,12 @@ export interface ExportsProps {
  * unfinished multipart upload) after a day. People download through the
  * presigned URL the API answers; the files are copies of readings, not a record.
  */
-export class Exports extends Construct {
+export class Exports extends StageConstruct {
   readonly bucket: Bucket;
 
   constructor(scope: Construct, id: string, props: ExportsProps) {
-    super(scope, id);
+    super(scope, id, props.stage);
+    checkWhole(this, 'expireAfterDays', props.expireAfterDays, { min: 1, max: 3650 });
     const days = props.expireAfterDays ?? 1;
     this.bucket = new Bucket(this, 'Bucket', {
       // Bucket names are global: the account and region make this one unique.

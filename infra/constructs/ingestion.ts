@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -8,13 +8,14 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { topicFilter } from '../../core/ingestion/topics';
 import { devicePolicyTopics } from '../../core/ingestion/device-policy';
 import { acknowledgeWildcardResources } from '../nag';
-import { isProduction, resourceName, underscoreName } from '../stage';
+import { resourceName, underscoreName } from '../stage';
 import { BundledFunction } from './bundled-function';
 import type { Telemetry } from './telemetry';
+import { StageConstruct, checkDuration, checkPresent, checkRetention, checkText, checkWhole } from './props';
 
 export interface IngestionProps {
   readonly stage: string;
@@ -104,7 +105,7 @@ export const ruleSql = (topicFilter: string): string =>
  * partial batch failure, and the IoT policy that confines each device to its
  * own topics.
  */
-export class Ingestion extends Construct {
+export class Ingestion extends StageConstruct {
   /** Readings (new and legacy topics), batched with a window. */
   readonly queue: Queue;
   /** Config acknowledgements: no batching window, so APPLIED reaches the dashboard at once. */
@@ -118,40 +119,41 @@ export class Ingestion extends Construct {
   readonly devicePolicyName: string;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
-    super(scope, id);
+    super(scope, id, props.stage);
+    checkText(this, 'entry', props.entry);
+    for (const prop of ['table', 'telemetry', 'graphqlApi', 'alertTopic'] as const)
+      checkPresent(this, prop, props[prop]);
+    checkRetention(this, 'logRetention', props.logRetention);
+    // Lambda's and SQS's limits: a 15-minute timeout, batches of 10,000 with a 5-minute window,
+    // 2 to 1,000 concurrent batches, and a redrive after 1 to 1,000 receives.
+    checkDuration(this, 'processorTimeout', props.processorTimeout, { minSeconds: 1, maxSeconds: 900 });
+    checkWhole(this, 'batchSize', props.batchSize, { min: 1, max: 10000 });
+    checkDuration(this, 'batchingWindow', props.batchingWindow, { minSeconds: 0, maxSeconds: 300 });
+    checkWhole(this, 'maxReceiveCount', props.maxReceiveCount, { min: 1, max: 1000 });
+    checkWhole(this, 'maxConcurrency', props.maxConcurrency, { min: 2, max: 1000 });
     const { stage } = props;
     const timeout = props.processorTimeout ?? Duration.seconds(60);
     const maxReceiveCount = props.maxReceiveCount ?? 5;
 
-    // ---- queues
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      queueName: resourceName(stage, 'calibration-dlq'),
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.queue = new Queue(this, 'Queue', {
-      queueName: resourceName(stage, 'calibration-input'),
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
-    this.ackQueue = new Queue(this, 'AckQueue', {
-      queueName: resourceName(stage, 'config-acks'),
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
-    this.ruleErrorQueue = new Queue(this, 'RuleErrorQueue', {
-      queueName: resourceName(stage, 'iot-rule-errors'),
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    // ---- queues: encrypted, TLS only; the dead-letter ones keep 14 days, the processor's inputs 4
+    // with a visibility of six processor timeouts (AWS's advice for Lambda event sources).
+    const queue = (queueId: string, suffix: string, input: boolean): Queue =>
+      new Queue(this, queueId, {
+        queueName: resourceName(stage, suffix),
+        retentionPeriod: Duration.days(input ? 4 : 14),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        ...(input
+          ? {
+              visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+              deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+            }
+          : {}),
+      });
+    this.deadLetterQueue = queue('DeadLetterQueue', 'calibration-dlq', false);
+    this.queue = queue('Queue', 'calibration-input', true);
+    this.ackQueue = queue('AckQueue', 'config-acks', true);
+    this.ruleErrorQueue = queue('RuleErrorQueue', 'iot-rule-errors', false);
     Validations.of(this.ruleErrorQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
@@ -167,7 +169,7 @@ export class Ingestion extends Construct {
       entry: props.entry,
       timeout,
       logRetention: props.logRetention,
-      logRemovalPolicy: isProduction(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      logRemovalPolicy: this.stageRemovalPolicy,
       environment: {
         TABLE_NAME: props.table.tableName,
         ...props.telemetry.environment(),

@@ -1,8 +1,13 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources } from '../nag';
+import {
+  BASIC_EXECUTION_ROLE_FINDING,
+  acknowledgeOnStackSingleton,
+  acknowledgeWildcardResources,
+} from '../nag';
+import { InvalidConstructPropsError, checkRetention } from './props';
 
 export interface IotEndpointProps {
   /**
@@ -26,6 +31,17 @@ export class IotEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: IotEndpointProps) {
     super(scope, id);
+    checkRetention(this, 'logRetention', props.logRetention);
+    if (
+      props.endpoint !== undefined &&
+      !/^[a-z0-9]+(-ats)?\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(props.endpoint)
+    ) {
+      throw new InvalidConstructPropsError(
+        this,
+        'endpoint',
+        `must be the account's iot:Data-ATS host, e.g. "abc123-ats.iot.us-west-2.amazonaws.com"; got "${props.endpoint}".`,
+      );
+    }
     if (props.endpoint) {
       this.host = props.endpoint;
       return;
@@ -53,16 +69,14 @@ export class IotEndpoint extends Construct {
       'iot:DescribeEndpoint has no resource type; IAM accepts only "*" for it.',
     );
     // The provider is a stack-wide singleton that AwsCustomResource creates next to the stack's root.
-    const provider = Stack.of(this).node.tryFindChild(
-      `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
-    );
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    const providerId = `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+    acknowledgeOnStackSingleton(this, (c) => c.node.id === providerId, [
+      {
+        id: BASIC_EXECUTION_ROLE_FINDING,
         reason:
           'The CDK-provided AwsCustomResource handler (one call to iot:DescribeEndpoint at deploy time) ' +
           'uses the basic execution role for its own logs; its role is not configurable.',
-      });
-    }
+      },
+    ]);
   }
 }

@@ -12,8 +12,9 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { resourceName } from '../stage';
+import { InvalidConstructPropsError, StageConstruct, checkDuration, checkPresent } from './props';
 
 export interface MonitoringProps {
   readonly stage: string;
@@ -43,12 +44,30 @@ export interface MonitoringProps {
  * processor or API function error, a queue that is not draining, AppSync 5xx.
  * All go to one SNS topic.
  */
-export class Monitoring extends Construct {
+export class Monitoring extends StageConstruct {
   readonly alarmTopic: ITopic;
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
-    super(scope, id);
+    super(scope, id, props.stage);
+    for (const prop of [
+      'apiFunction',
+      'processor',
+      'graphqlApi',
+      'queue',
+      'deadLetterQueue',
+      'ruleErrorQueue',
+    ] as const) {
+      checkPresent(this, prop, props[prop]);
+    }
+    checkDuration(this, 'maxQueueAge', props.maxQueueAge, { minSeconds: 60, maxSeconds: 14 * 86400 });
+    if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
+      throw new InvalidConstructPropsError(
+        this,
+        'alarmEmail',
+        `must be an e-mail address; got "${props.alarmEmail}".`,
+      );
+    }
     const { stage } = props;
 
     const topic = new Topic(this, 'AlarmTopic', {
@@ -66,7 +85,53 @@ export class Monitoring extends Construct {
     this.alarmTopic = topic;
 
     const period = Duration.minutes(5);
-    const add = (name: string, description: string, metric: IMetric, threshold: number): void => {
+    const maximum = { period, statistic: 'Maximum' };
+    const sum = { period, statistic: 'Sum' };
+    // Each alarm: its name, what it means, its metric and the threshold it fires at (or above).
+    const alarms: [string, string, IMetric, number][] = [
+      [
+        'calibration-dlq-depth',
+        'Messages the calibration processor failed repeatedly are waiting in its dead-letter queue.',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
+        1,
+      ],
+      [
+        'iot-rule-errors-depth',
+        'IoT rules could not deliver device messages to the input queue; they wait in the rule error queue.',
+        props.ruleErrorQueue.metricApproximateNumberOfMessagesVisible(maximum),
+        1,
+      ],
+      [
+        'calibration-errors',
+        'The calibration processor failed whole invocations (crash or timeout).',
+        props.processor.metricErrors(sum),
+        1,
+      ],
+      [
+        'calibration-queue-age',
+        'The oldest message in the calibration input queue is old: the processor is falling behind or failing.',
+        props.queue.metricApproximateAgeOfOldestMessage(maximum),
+        (props.maxQueueAge ?? Duration.minutes(10)).toSeconds(),
+      ],
+      [
+        'api-errors',
+        'The API Lambda failed invocations (crash or timeout); typed errors are answers, not failures.',
+        props.apiFunction.metricErrors(sum),
+        1,
+      ],
+      [
+        'appsync-5xx',
+        'AppSync answered with server errors.',
+        new Metric({
+          namespace: 'AWS/AppSync',
+          metricName: '5XXError',
+          dimensionsMap: { GraphQLAPIId: props.graphqlApi.apiId },
+          ...sum,
+        }),
+        1,
+      ],
+    ];
+    for (const [name, description, metric, threshold] of alarms) {
       const alarm = new Alarm(this, name, {
         alarmName: resourceName(stage, name),
         alarmDescription: description,
@@ -79,49 +144,6 @@ export class Monitoring extends Construct {
       alarm.addAlarmAction(new SnsAction(topic));
       alarm.addOkAction(new SnsAction(topic));
       this.alarms.push(alarm);
-    };
-
-    add(
-      'calibration-dlq-depth',
-      'Messages the calibration processor failed repeatedly are waiting in its dead-letter queue.',
-      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      1,
-    );
-    add(
-      'iot-rule-errors-depth',
-      'IoT rules could not deliver device messages to the input queue; they wait in the rule error queue.',
-      props.ruleErrorQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      1,
-    );
-    add(
-      'calibration-errors',
-      'The calibration processor failed whole invocations (crash or timeout).',
-      props.processor.metricErrors({ period, statistic: 'Sum' }),
-      1,
-    );
-    add(
-      'calibration-queue-age',
-      'The oldest message in the calibration input queue is old: the processor is falling behind or failing.',
-      props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
-      (props.maxQueueAge ?? Duration.minutes(10)).toSeconds(),
-    );
-    add(
-      'api-errors',
-      'The API Lambda failed invocations (crash or timeout); typed errors are answers, not failures.',
-      props.apiFunction.metricErrors({ period, statistic: 'Sum' }),
-      1,
-    );
-    add(
-      'appsync-5xx',
-      'AppSync answered with server errors.',
-      new Metric({
-        namespace: 'AWS/AppSync',
-        metricName: '5XXError',
-        dimensionsMap: { GraphQLAPIId: props.graphqlApi.apiId },
-        period,
-        statistic: 'Sum',
-      }),
-      1,
-    );
+    }
   }
 }

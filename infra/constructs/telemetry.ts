@@ -1,9 +1,11 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
-import { Construct, type IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
+import { type IConstruct } from 'constructs';
 import { acknowledgeWildcardResources, nagRef } from '../nag';
 import { DEVICE_DIMENSION } from '../../core/telemetry/timestream/layout';
 import {
@@ -17,7 +19,8 @@ import {
   telemetryTableNameFor,
 } from '../../core/telemetry/dynamodb/layout';
 import { TELEMETRY_ENV, type AwsTelemetryStoreKind } from '../../core/telemetry/config';
-import { isProduction, resourceName } from '../stage';
+import { resourceName } from '../stage';
+import { StageConstruct, checkWhole } from './props';
 
 /** The table name is part of CONTRACT.md section 4 and does not carry the stage (the database does). */
 export const TELEMETRY_TABLE_NAME = 'calibrated_device_data';
@@ -57,7 +60,7 @@ export interface TelemetryProps {
  * then this is the DynamoDB telemetry table `yvr-<stage>-telemetry` instead
  * (core/telemetry/dynamodb/layout.ts; docs/DEPLOY.md, docs/TELEMETRY.md).
  */
-export class Telemetry extends Construct {
+export class Telemetry extends StageConstruct {
   readonly store: AwsTelemetryStoreKind;
   /** The DynamoDB telemetry table, with store `dynamodb`. */
   readonly dynamoTable?: Table;
@@ -75,9 +78,12 @@ export class Telemetry extends Construct {
   readonly rejectedDataBucket?: Bucket;
 
   constructor(scope: Construct, id: string, props: TelemetryProps) {
-    super(scope, id);
-    const prod = isProduction(props.stage);
-    const removalPolicy = props.removalPolicy ?? (prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    super(scope, id, props.stage);
+    // Timestream's limits: memory store 1 hour to 1 year, magnetic store 1 day to 200 years.
+    checkWhole(this, 'memoryStoreRetentionHours', props.memoryStoreRetentionHours, { min: 1, max: 8766 });
+    checkWhole(this, 'magneticStoreRetentionDays', props.magneticStoreRetentionDays, { min: 1, max: 73000 });
+    const prod = this.production;
+    const removalPolicy = props.removalPolicy ?? this.stageRemovalPolicy;
 
     this.store = props.store ?? 'timestream';
     this.databaseName = resourceName(props.stage, 'db');

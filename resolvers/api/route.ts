@@ -56,6 +56,7 @@ export interface Routes {
  * themselves.
  */
 export class RouteError extends Error {
+  static override readonly name = 'RouteError';
   override readonly name = 'RouteError';
   constructor(
     readonly fieldName: string,

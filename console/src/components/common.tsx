@@ -98,3 +98,24 @@ export function describedBy(id: string, error?: string, hint?: boolean) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return { 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined } as const;
 }
+
+/**
+ * A table's caption (for screen readers) and its header row: one column
+ * heading per name, as every table of the console starts.
+ */
+export function TableHead({ caption, columns }: { caption: ReactNode; columns: readonly string[] }) {
+  return (
+    <>
+      <caption className="sr-only">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+    </>
+  );
+}

@@ -4,7 +4,7 @@ import { toApiError, type ApiError } from '../lib/errors';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import type { Connection, Device, DeviceConfigVersion } from '../lib/types';
-import { ErrorBox, Loading } from './common';
+import { ErrorBox, Loading, TableHead } from './common';
 
 const show = (json: string | null | undefined) => (json === null || json === undefined ? '(none)' : json);
 
@@ -61,14 +61,10 @@ export function ConfigHistory({ device, onChanged }: { device: Device; onChanged
             </div>
             {v.diff.length ? (
               <table className="diff">
-                <caption className="sr-only">Changes in version {v.version}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Field</th>
-                    <th scope="col">Before</th>
-                    <th scope="col">After</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  caption={<>Changes in version {v.version}</>}
+                  columns={['Field', 'Before', 'After']}
+                />
                 <tbody>
                   {v.diff.map((c) => (
                     <tr key={c.path}>

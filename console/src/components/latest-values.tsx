@@ -1,5 +1,6 @@
 import { QC_LABELS, ago, formatValue } from '../lib/format';
 import type { Device, Reading } from '../lib/types';
+import { TableHead } from './common';
 
 /** The newest value of each sensor, with its unit and out-of-range and quality marks. */
 export function LatestValues({
@@ -14,16 +15,10 @@ export function LatestValues({
   const bySensor = new Map(readings.map((r) => [r.sensor, r]));
   return (
     <table className="latest responsive">
-      <caption className="sr-only">Latest value of each sensor</caption>
-      <thead>
-        <tr>
-          <th scope="col">Sensor</th>
-          <th scope="col">Value</th>
-          <th scope="col">Range</th>
-          <th scope="col">Quality</th>
-          <th scope="col">When</th>
-        </tr>
-      </thead>
+      <TableHead
+        caption="Latest value of each sensor"
+        columns={['Sensor', 'Value', 'Range', 'Quality', 'When']}
+      />
       <tbody>
         {device.sensors.map((s) => {
           const r = bySensor.get(s.id);

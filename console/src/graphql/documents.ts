@@ -63,6 +63,17 @@ export function deviceFields(caps: Capabilities): string {
   `;
 }
 
+/** A sign-in account's fields, as the accounts page shows them. */
+const ACCOUNT_FIELDS = /* GraphQL */ `
+  username
+  email
+  role
+  status
+  enabled
+  createdAt
+  updatedAt
+`;
+
 const QC_FIELDS = (caps: Capabilities) => (caps.quality ? 'qcFlag\nqcTests' : '');
 const QC_POINT_FIELDS = (caps: Capabilities) => (caps.quality ? 'qcFlag' : '');
 
@@ -201,15 +212,7 @@ export function documents(caps: Capabilities) {
     userAccounts: /* GraphQL */ `
       query UserAccounts($limit: Int, $nextToken: String) {
         userAccounts(limit: $limit, nextToken: $nextToken) {
-          items {
-            username
-            email
-            role
-            status
-            enabled
-            createdAt
-            updatedAt
-          }
+          items { ${ACCOUNT_FIELDS} }
           nextToken
         }
       }
@@ -249,28 +252,12 @@ export function documents(caps: Capabilities) {
     `,
     addUserAccount: /* GraphQL */ `
       mutation AddUserAccount($input: AddUserAccountInput!) {
-        addUserAccount(input: $input) {
-          username
-          email
-          role
-          status
-          enabled
-          createdAt
-          updatedAt
-        }
+        addUserAccount(input: $input) { ${ACCOUNT_FIELDS} }
       }
     `,
     updateUserAccount: /* GraphQL */ `
       mutation UpdateUserAccount($input: UpdateUserAccountInput!) {
-        updateUserAccount(input: $input) {
-          username
-          email
-          role
-          status
-          enabled
-          createdAt
-          updatedAt
-        }
+        updateUserAccount(input: $input) { ${ACCOUNT_FIELDS} }
       }
     `,
     deleteUserAccount: /* GraphQL */ `

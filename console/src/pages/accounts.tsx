@@ -4,7 +4,7 @@ import { toApiError, type ApiError } from '../lib/errors';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import type { Connection, Role, UserAccount } from '../lib/types';
-import { ErrorBox, Field, Loading, describedBy } from '../components/common';
+import { ErrorBox, Field, Loading, describedBy, TableHead } from '../components/common';
 
 /** Admin: the Cognito accounts; add, change role, disable or enable, delete. */
 export function AccountsPage() {
@@ -57,16 +57,7 @@ export function AccountsPage() {
       {accounts.loading && !accounts.data ? <Loading what="accounts" /> : null}
       {accounts.data ? (
         <table className="accounts responsive">
-          <caption className="sr-only">Accounts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead caption="Accounts" columns={['Email', 'Role', 'Status', 'Created', 'Actions']} />
           <tbody>
             {accounts.data.map((a) => {
               const self = a.email === user.email;

@@ -68,49 +68,45 @@ export function SignIn({ config, onSignedIn, auth }: SignInProps) {
         </p>
         {step === 'password' ? (
           <>
-            <label htmlFor="email">Email</label>
-            <input
+            <SignInInput
               id="email"
+              label="Email"
               type="email"
               autoComplete="username"
-              required
               value={email}
-              onChange={(e) => setEmail(e.target.value)}
+              onChange={setEmail}
             />
-            <label htmlFor="password">Password</label>
-            <input
+            <SignInInput
               id="password"
+              label="Password"
               type="password"
               autoComplete="current-password"
-              required
               value={password}
-              onChange={(e) => setPassword(e.target.value)}
+              onChange={setPassword}
             />
           </>
         ) : (
           <>
             <p>Your account has a temporary password. Set your own to continue.</p>
-            <label htmlFor="new-password">New password</label>
-            <input
+            <SignInInput
               id="new-password"
+              label="New password"
               type="password"
               autoComplete="new-password"
-              required
-              aria-describedby="password-rule"
+              describedBy="password-rule"
               value={newPassword}
-              onChange={(e) => setNewPassword(e.target.value)}
+              onChange={setNewPassword}
             />
             <small id="password-rule" className="hint">
               At least 8 characters with upper and lower case letters, a digit and a symbol.
             </small>
-            <label htmlFor="repeat-password">Repeat the new password</label>
-            <input
+            <SignInInput
               id="repeat-password"
+              label="Repeat the new password"
               type="password"
               autoComplete="new-password"
-              required
               value={repeat}
-              onChange={(e) => setRepeat(e.target.value)}
+              onChange={setRepeat}
             />
           </>
         )}
@@ -125,5 +121,31 @@ export function SignIn({ config, onSignedIn, auth }: SignInProps) {
         {config.Stage ? <p className="muted small">Stage: {config.Stage}</p> : null}
       </form>
     </main>
+  );
+}
+
+/** A labelled, required input of the form, bound to one piece of state. */
+function SignInInput(props: {
+  id: string;
+  label: string;
+  type: 'email' | 'password';
+  autoComplete: string;
+  describedBy?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type={props.type}
+        autoComplete={props.autoComplete}
+        required
+        aria-describedby={props.describedBy}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </>
   );
 }

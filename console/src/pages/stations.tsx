@@ -13,6 +13,7 @@ import {
   LiveIndicator,
   Loading,
   describedBy,
+  TableHead,
 } from '../components/common';
 import { navigate } from '../lib/router';
 
@@ -84,16 +85,10 @@ export function StationTable({ devices, alerts }: { devices: readonly Device[]; 
   }, []);
   return (
     <table className="stations responsive">
-      <caption className="sr-only">Stations, their config status, last reading and open alerts</caption>
-      <thead>
-        <tr>
-          <th scope="col">Station</th>
-          <th scope="col">Config</th>
-          <th scope="col">Last seen</th>
-          <th scope="col">Open alerts</th>
-          <th scope="col">Sensors</th>
-        </tr>
-      </thead>
+      <TableHead
+        caption="Stations, their config status, last reading and open alerts"
+        columns={['Station', 'Config', 'Last seen', 'Open alerts', 'Sensors']}
+      />
       <tbody>
         {devices.map((d) => (
           <tr key={d.id} data-testid={`station-${d.id}`}>

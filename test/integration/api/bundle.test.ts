@@ -101,6 +101,22 @@ describe('the bundled API handler', () => {
     expect(read).toMatchObject({ id: 'bundle-1', name: 'Bundled buoy', delivery: { status: 'UNDELIVERED' } });
   });
 
+  it('answers each typed error with its errorType, though the bundle is minified without keepNames', async () => {
+    const [invalid, missing] = await runBundle(
+      [
+        mutation('createDevice', { input: { id: 'not an id!', name: 'Bad' } }, { identity: admin() }),
+        mutation('deleteDevice', { id: 'bundle-never-created' }, { identity: admin() }),
+      ],
+      true,
+    );
+    // Whichever net maps them (the routes' own or Powertools' exception handler, which finds the
+    // handler by the error class's name that minifying renames), the bundle answers the typed error.
+    expect(invalid).toMatchObject({
+      __error: { errorType: 'ValidationError', message: expect.stringContaining('id') },
+    });
+    expect(missing).toMatchObject({ __error: { errorType: 'NotFound' } });
+  });
+
   it('answers with a typed error, not a crash, when the environment has no credentials', async () => {
     const [answer] = await runBundle([query('device', { id: 'bundle-1' }, { identity: admin() })], false);
     // Our misconfiguration, not the caller's: logged whole, answered generically.

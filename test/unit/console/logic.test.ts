@@ -94,16 +94,19 @@ describe('device list events', () => {
   });
 });
 
+/** A pH probe's two-point calibration: 0 counts are pH 0, full scale (4095) is pH 14. */
+const PH_POINTS = [
+  { raw: 0, actual: 0 },
+  { raw: 4095, actual: 14 },
+];
+
 describe('config form', () => {
   const device = deviceFixture({
     sensors: [
       sensorFixture('ph', {
         min: 1,
         calibration: {
-          points: [
-            { raw: 0, actual: 0 },
-            { raw: 4095, actual: 14 },
-          ],
+          points: PH_POINTS,
           calibratedAt: null,
         },
       }),
@@ -124,12 +127,7 @@ describe('config form', () => {
         id: 'ph',
         min: 1,
         max: 14,
-        calibration: {
-          points: [
-            { raw: 0, actual: 0 },
-            { raw: 4095, actual: 14 },
-          ],
-        },
+        calibration: { points: PH_POINTS },
       }),
     ]);
   });

@@ -11,6 +11,7 @@ import { TABLE_INDEXES } from '../../../core/shared/table';
 import { DEVICE_DIMENSION } from '../../../core/telemetry/timestream/layout';
 import { DEFAULT_LIMITS } from '../../../local/server/limits';
 import { USER_POOL_TOKEN_VALIDITY } from '../../../core/accounts/user-pool-settings';
+import { API_TABLE_ACTIONS, COGNITO_ACTIONS } from '../../../infra/constructs/api';
 import {
   buildStage,
   findOne,
@@ -49,7 +50,11 @@ const DYNAMO_ACTION: Record<string, string> = {
  * The DynamoDB actions the code reachable from `entry` can send: every command class it imports from
  * the DynamoDB clients and constructs. Read from the project's own files that the entry's bundle takes in.
  */
-async function dynamoActionsSentBy(entry: string): Promise<Set<string>> {
+async function actionsSentBy(
+  entry: string,
+  client: RegExp,
+  actionOf: (command: string) => string | undefined,
+): Promise<Set<string>> {
   const result = await build({
     entryPoints: [`${repoRoot}${entry}`],
     bundle: true,
@@ -64,10 +69,12 @@ async function dynamoActionsSentBy(entry: string): Promise<Set<string>> {
   const actions = new Set<string>();
   for (const file of Object.keys(result.metafile.inputs)) {
     const source = readFileSync(`${repoRoot}${file}`, 'utf8');
-    for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(?:lib|client)-dynamodb'/g)) {
+    for (const m of source.matchAll(
+      new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*'${client.source}'`, 'g'),
+    )) {
       for (const name of m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
-        const action = DYNAMO_ACTION[name];
-        if (action && new RegExp(`new ${name}\\(`).test(source)) actions.add(`dynamodb:${action}`);
+        const action = actionOf(name);
+        if (action && new RegExp(`new ${name}\\(`).test(source)) actions.add(action);
       }
     }
   }
@@ -92,6 +99,23 @@ interface Acknowledged {
 /** The logical id of the stage's alert topic. */
 const alertTopicOf = (built: Built): string =>
   findOne(built.template, 'AWS::SNS::Topic', 'TopicName', 'yvr-stage-alerts')[0];
+
+/** Both functions' Timestream writes (Telemetry.writeStatements): the table, and its magnetic-store reject reports. */
+const timestreamWriteGrants = (t: Built['template']) => {
+  const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket', 'MagneticRejects'));
+  return [
+    {
+      Action: 'timestream:WriteRecords',
+      Effect: 'Allow',
+      Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
+    },
+    {
+      Action: ['s3:PutObject', 's3:GetBucketAcl'],
+      Effect: 'Allow',
+      Resource: [rejects, { 'Fn::Join': ['', [rejects, '/magnetic-store-rejects/*']] }],
+    },
+  ];
+};
 
 /** The appsync:GraphQL grant of one backend mutation. */
 const mutationGrant = (t: Built['template'], field: string) => ({
@@ -292,38 +316,18 @@ describe('functions', () => {
     const logGroup = Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup')).find(
       ([, g]) => g.Properties?.LogGroupName === '/aws/lambda/yvr-stage-api',
     )![0];
-    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket', 'MagneticRejects'));
     expect(statementsOfFunction(t, 'yvr-stage-api')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
-        Action: [
-          'dynamodb:GetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-        ],
+        // Each one sent by the code: 'grants yvr-stage-api no DynamoDB action that its code cannot send'.
+        Action: [...API_TABLE_ACTIONS],
         Effect: 'Allow',
         Resource: table,
       },
       { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [table, '/index/*']] } },
       {
-        Action: [
-          'cognito-idp:AdminAddUserToGroup',
-          'cognito-idp:AdminCreateUser',
-          'cognito-idp:AdminDeleteUser',
-          'cognito-idp:AdminDisableUser',
-          'cognito-idp:AdminEnableUser',
-          'cognito-idp:AdminGetUser',
-          'cognito-idp:AdminListGroupsForUser',
-          'cognito-idp:AdminRemoveUserFromGroup',
-          'cognito-idp:AdminSetUserPassword',
-          'cognito-idp:AdminUpdateUserAttributes',
-          'cognito-idp:AdminUserGlobalSignOut',
-          'cognito-idp:ListUsers',
-          'cognito-idp:ListUsersInGroup',
-        ],
+        // The very calls core/accounts sends: see 'grants yvr-stage-api exactly the Cognito calls ...' below.
+        Action: [...COGNITO_ACTIONS],
         Effect: 'Allow',
         Resource: getAtt(logicalIdOf(t, 'AWS::Cognito::UserPool')),
       },
@@ -348,16 +352,7 @@ describe('functions', () => {
         Effect: 'Allow',
         Resource: { Ref: alertTopicOf(stage) },
       },
-      {
-        Action: 'timestream:WriteRecords',
-        Effect: 'Allow',
-        Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
-      },
-      {
-        Action: ['s3:PutObject', 's3:GetBucketAcl'],
-        Effect: 'Allow',
-        Resource: [rejects, { 'Fn::Join': ['', [rejects, '/magnetic-store-rejects/*']] }],
-      },
+      ...timestreamWriteGrants(t),
       {
         Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
         Effect: 'Allow',
@@ -373,8 +368,6 @@ describe('functions', () => {
       ([, g]) => g.Properties?.LogGroupName === '/aws/lambda/yvr-stage-calibration',
     )![0];
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
-    const apiId = getAtt(logicalIdOf(t, 'AWS::AppSync::GraphQLApi'), 'ApiId');
-    const rejects = getAtt(logicalIdOf(t, 'AWS::S3::Bucket', 'MagneticRejects'));
     expect(statementsOfFunction(t, 'yvr-stage-calibration')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(logGroup) },
       {
@@ -382,40 +375,13 @@ describe('functions', () => {
         Effect: 'Allow',
         Resource: getAtt(logicalIdOf(t, 'AWS::DynamoDB::Table')),
       },
-      {
-        Action: 'timestream:WriteRecords',
-        Effect: 'Allow',
-        Resource: pseudoArn('timestream', 'database/yvr-stage-db/table/calibrated_device_data'),
-      },
-      {
-        Action: ['s3:PutObject', 's3:GetBucketAcl'],
-        Effect: 'Allow',
-        Resource: [rejects, { 'Fn::Join': ['', [rejects, '/magnetic-store-rejects/*']] }],
-      },
+      ...timestreamWriteGrants(t),
       { Action: 'timestream:DescribeEndpoints', Effect: 'Allow', Resource: '*' },
-      {
-        Action: 'appsync:GraphQL',
-        Effect: 'Allow',
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':appsync:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':apis/',
-              apiId,
-              '/types/Mutation/fields/notifyDeviceConfigChanged',
-            ],
-          ],
-        },
-      },
+      mutationGrant(t, 'notifyDeviceConfigChanged'),
       mutationGrant(t, 'notifyAlertChanged'),
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: alertTopicOf(stage) } },
-      {
+      // The event source's consumer actions, on each of its two queues.
+      ...[queue, findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks')[0]].map((q) => ({
         Action: [
           'sqs:ReceiveMessage',
           'sqs:ChangeMessageVisibility',
@@ -424,19 +390,8 @@ describe('functions', () => {
           'sqs:GetQueueAttributes',
         ],
         Effect: 'Allow',
-        Resource: getAtt(queue),
-      },
-      {
-        Action: [
-          'sqs:ReceiveMessage',
-          'sqs:ChangeMessageVisibility',
-          'sqs:GetQueueUrl',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-        ],
-        Effect: 'Allow',
-        Resource: getAtt(findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks')[0]),
-      },
+        Resource: getAtt(q),
+      })),
     ]);
   });
 
@@ -558,6 +513,12 @@ describe('ingestion', () => {
     const [, policy] = findOne(stage.template, 'AWS::IoT::Policy', 'PolicyName', 'yvr-stage-device');
     const thing = '${iot:Connection.Thing.ThingName}';
     const arn = (rest: string) => pseudoArn('iot', rest);
+    // The config topics, new and legacy, as topics (to receive) or topic filters (to subscribe).
+    const configTopics = (kind: 'topic' | 'topicfilter') => [
+      arn(`${kind}/devices/${thing}/config`),
+      arn(`${kind}/${thing}/config`),
+      arn(`${kind}/${thing}/config/sensor/*`),
+    ];
     expect(policy.Properties?.PolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -579,20 +540,12 @@ describe('ingestion', () => {
         {
           Effect: 'Allow',
           Action: 'iot:Subscribe',
-          Resource: [
-            arn(`topicfilter/devices/${thing}/config`),
-            arn(`topicfilter/${thing}/config`),
-            arn(`topicfilter/${thing}/config/sensor/*`),
-          ],
+          Resource: configTopics('topicfilter'),
         },
         {
           Effect: 'Allow',
           Action: 'iot:Receive',
-          Resource: [
-            arn(`topic/devices/${thing}/config`),
-            arn(`topic/${thing}/config`),
-            arn(`topic/${thing}/config/sensor/*`),
-          ],
+          Resource: configTopics('topic'),
         },
       ],
     });
@@ -820,8 +773,24 @@ describe('permissions and limits the first real request meets', () => {
     const granted = statementsOfFunction(stage.template, name)
       .flatMap((st) => [(st as { Action: string | string[] }).Action].flat())
       .filter((a) => a.startsWith('dynamodb:'));
-    const sent = await dynamoActionsSentBy(entry);
+    const sent = await actionsSentBy(entry, /@aws-sdk\/(?:lib|client)-dynamodb/, (command) =>
+      DYNAMO_ACTION[command] ? `dynamodb:${DYNAMO_ACTION[command]}` : undefined,
+    );
     expect(granted.filter((a) => !sent.has(a))).toEqual([]);
+  });
+
+  it('grants yvr-stage-api exactly the Cognito calls its code sends', async () => {
+    const granted = statementsOfFunction(stage.template, 'yvr-stage-api')
+      .flatMap((st) => [(st as { Action: string | string[] }).Action].flat())
+      .filter((a) => a.startsWith('cognito-idp:'));
+    const sent = await actionsSentBy(
+      'resolvers/api/handler.ts',
+      /@aws-sdk\/client-cognito-identity-provider/,
+      (command) =>
+        command.endsWith('Command') ? `cognito-idp:${command.replace(/Command$/, '')}` : undefined,
+    );
+    expect(sent.size).toBeGreaterThan(0);
+    expect([...granted].sort()).toEqual([...sent].sort());
   });
 });
 

@@ -1,4 +1,11 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { S3ExportSink } from '../../../core/telemetry/export/s3-sink';
@@ -48,5 +55,68 @@ describe('S3ExportSink', () => {
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(link.expiresAt).toBe(new Date(now + 900_000).toISOString());
+  });
+});
+
+describe('S3ExportSink, a file larger than one part', () => {
+  async function* lines(count: number) {
+    for (let i = 0; i < count; i++) yield `row-${String(i).padStart(4, '0')}\n`;
+  }
+
+  it('uploads it in parts with the client, then completes them in order with their ETags', async () => {
+    s3.reset();
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'up-1' });
+    s3.on(UploadPartCommand).callsFake(async (input: { PartNumber: number }) => ({
+      ETag: `"etag-${input.PartNumber}"`,
+    }));
+    s3.on(CompleteMultipartUploadCommand).resolves({});
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    const sink = new S3ExportSink({ client, bucket: 'yvr-test-exports', partBytes: 40 });
+    // 9 bytes a row: parts of 45, 45 and a last one of 18 bytes.
+    await sink.put('exports/b1/big.csv', lines(12), 'text/csv; charset=utf-8', 'big.csv');
+
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input).toMatchObject({
+      Bucket: 'yvr-test-exports',
+      Key: 'exports/b1/big.csv',
+      ContentType: 'text/csv; charset=utf-8',
+      ContentDisposition: 'attachment; filename="big.csv"',
+    });
+    const parts = s3.commandCalls(UploadPartCommand).map((c) => c.args[0].input);
+    expect(parts.map((p) => [p.PartNumber, p.UploadId])).toEqual([
+      [1, 'up-1'],
+      [2, 'up-1'],
+      [3, 'up-1'],
+    ]);
+    const uploaded = parts.map((p) => Buffer.from(p.Body as Uint8Array).toString()).join('');
+    expect(uploaded).toBe([...Array(12).keys()].map((i) => `row-${String(i).padStart(4, '0')}\n`).join(''));
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input).toMatchObject({
+      UploadId: 'up-1',
+      MultipartUpload: {
+        Parts: [
+          { PartNumber: 1, ETag: '"etag-1"' },
+          { PartNumber: 2, ETag: '"etag-2"' },
+          { PartNumber: 3, ETag: '"etag-3"' },
+        ],
+      },
+    });
+  });
+
+  it('aborts the upload and throws when a part fails, leaving no parts behind', async () => {
+    s3.reset();
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'up-2' });
+    s3.on(UploadPartCommand).resolvesOnce({ ETag: '"etag-1"' }).rejects(new Error('part refused'));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    const sink = new S3ExportSink({ client, bucket: 'yvr-test-exports', partBytes: 40 });
+
+    await expect(sink.put('exports/b1/big.csv', lines(12), 'text/csv', 'big.csv')).rejects.toThrow(
+      'part refused',
+    );
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+    expect(s3.commandCalls(AbortMultipartUploadCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'yvr-test-exports',
+      Key: 'exports/b1/big.csv',
+      UploadId: 'up-2',
+    });
   });
 });
