@@ -6,8 +6,8 @@
 export type ErrorType = 'NotFound' | 'Conflict' | 'ValidationError' | 'Unauthorized' | 'ServiceUnavailable';
 
 // The bundles are minified without keepNames (infra/constructs/bundled-function.ts), which
-// renames classes; Powertools' exception handlers match an error's `name` against the class's
-// `name`, so each class below spells both out.
+// renames classes: each error spells out its `name` so logs read the same in a bundle. Only a
+// class registered with Powertools' exceptionHandler also needs a static name (RouteError).
 export abstract class AppError extends Error {
   abstract readonly errorType: ErrorType;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -16,26 +16,22 @@ export abstract class AppError extends Error {
 }
 
 export class NotFoundError extends AppError {
-  static override readonly name = 'NotFoundError';
   override readonly name = 'NotFoundError';
   readonly errorType = 'NotFound' as const;
 }
 
 export class ConflictError extends AppError {
-  static override readonly name = 'ConflictError';
   override readonly name = 'ConflictError';
   readonly errorType = 'Conflict' as const;
 }
 
 export class UnauthorizedError extends AppError {
-  static override readonly name = 'UnauthorizedError';
   override readonly name = 'UnauthorizedError';
   readonly errorType = 'Unauthorized' as const;
 }
 
 /** A dependency (DynamoDB, Cognito, IoT, Timestream) failed; the caller may retry. */
 export class ServiceUnavailableError extends AppError {
-  static override readonly name = 'ServiceUnavailableError';
   override readonly name = 'ServiceUnavailableError';
   readonly errorType = 'ServiceUnavailable' as const;
 }
@@ -48,7 +44,6 @@ export interface FieldIssue {
 }
 
 export class ValidationError extends AppError {
-  static override readonly name = 'ValidationError';
   override readonly name = 'ValidationError';
   readonly errorType = 'ValidationError' as const;
   readonly issues: FieldIssue[];

@@ -6,7 +6,6 @@ import type {
   MutationNotifyAlertChangedArgs,
   QueryAlertsArgs,
 } from '../../core/generated/graphql';
-import { logger as defaultLogger } from '../../core/shared/logger';
 import { areaRouter } from './route';
 
 /**
@@ -14,7 +13,7 @@ import { areaRouter } from './route';
  * read and acknowledge alerts; only admins change the rules, through
  * updateDevice), `notifyAlertChanged` for the backend only.
  */
-export function alertsRouter(alerts: AlertService, log: Logger = defaultLogger): Router {
+export function alertsRouter(alerts: AlertService, log?: Logger): Router {
   return areaRouter(log, (on) => {
     on.query<QueryAlertsArgs>('alerts', ['admin', 'user'], async (args) => alerts.alerts(args));
     on.mutation<MutationAcknowledgeAlertArgs>('acknowledgeAlert', ['admin', 'user'], async (args, caller) =>

@@ -6,11 +6,10 @@ import type {
   QueryCalibrationLogArgs,
 } from '../../core/generated/graphql';
 import type { QualityService } from '../../core/quality/service';
-import { logger as defaultLogger } from '../../core/shared/logger';
 import { areaRouter } from './route';
 
 /** `calibrationLog` for admin and user; `addMaintenanceNote` and `recalibrateReadings` for admin. */
-export function qualityRouter(quality: QualityService, log: Logger = defaultLogger): Router {
+export function qualityRouter(quality: QualityService, log?: Logger): Router {
   return areaRouter(log, (on) => {
     on.query<QueryCalibrationLogArgs>('calibrationLog', ['admin', 'user'], async (args) =>
       quality.calibrationLog(args),

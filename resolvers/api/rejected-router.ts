@@ -5,11 +5,10 @@ import type {
   QueryRejectedMessagesArgs,
 } from '../../core/generated/graphql';
 import type { RejectedMessageService } from '../../core/rejected';
-import { logger as defaultLogger } from '../../core/shared/logger';
 import { areaRouter } from './route';
 
 /** `rejectedMessages` and `replayRejectedMessage`: admin only. */
-export function rejectedRouter(rejected: RejectedMessageService, log: Logger = defaultLogger): Router {
+export function rejectedRouter(rejected: RejectedMessageService, log?: Logger): Router {
   return areaRouter(log, (on) => {
     on.query<QueryRejectedMessagesArgs>('rejectedMessages', ['admin'], async (args) => rejected.list(args));
     on.mutation<MutationReplayRejectedMessageArgs>('replayRejectedMessage', ['admin'], async (args) =>

@@ -72,8 +72,8 @@ export class RouteError extends Error {
  * access, and its arguments as AppSync sent them; the service it calls
  * validates them.
  */
-export function areaRouter(log: Logger | undefined, define: (routes: Routes) => void): Router {
-  const router = new Router(log ? { logger: log } : {});
+export function areaRouter(log: Logger = defaultLogger, define: (routes: Routes) => void): Router {
+  const router = new Router({ logger: log });
   const adapt =
     <TArgs extends Args>(
       field: string,

@@ -5,7 +5,6 @@ import type {
   QueryLatestReadingsArgs,
   QueryReadingsArgs,
 } from '../../core/generated/graphql';
-import { logger as defaultLogger } from '../../core/shared/logger';
 import type { TelemetryService } from '../../core/telemetry';
 import type { ExportService } from '../../core/telemetry/export';
 import { areaRouter } from './route';
@@ -14,11 +13,7 @@ import { areaRouter } from './route';
  * `latestReadings`, `readings` and (given the export service) `exportReadings`,
  * for `admin` and `user` (checked again here: defence in depth).
  */
-export function telemetryRouter(
-  telemetry: TelemetryService,
-  log: Logger = defaultLogger,
-  exports?: ExportService,
-): Router {
+export function telemetryRouter(telemetry: TelemetryService, log?: Logger, exports?: ExportService): Router {
   const people = ['admin', 'user'] as const;
   return areaRouter(log, (on) => {
     on.query<QueryLatestReadingsArgs>('latestReadings', people, async (args) =>
