@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalMode, LocalOutputs } from '../../local/start-local';
 import {
@@ -15,7 +13,7 @@ import {
   tempDir,
 } from '../../testkit/local-mode';
 import { waitFor } from '../../testkit/wait-for';
-import { childLocalEnv } from '../helpers/soak';
+import { spawnLocal } from '../helpers/soak';
 
 const dirs: { remove: () => void }[] = [];
 const running: LocalMode[] = [];
@@ -71,21 +69,8 @@ describe('local mode: nothing acknowledged is lost', () => {
     const data = tempDir();
     dirs.push(data);
     // Nothing is processed before the signal: the window is longer than the test.
-    const env = await childLocalEnv(data.dir, 300_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-      cwd: process.cwd(),
-      env,
-      stdio: 'ignore',
-    });
+    const { child, outputs } = await spawnLocal(data.dir, 300_000);
     children.push(child);
-    const outputsFile = join(data.dir, 'outputs.json');
-    const started = await waitFor(
-      () =>
-        child.exitCode !== null ? { exited: child.exitCode } : existsSync(outputsFile) && { exited: null },
-      { timeoutMs: 60_000, everyMs: 100, describe: () => `${outputsFile} of npm start` },
-    );
-    if (started.exited !== null) throw new Error(`npm start exited with ${started.exited}`);
-    const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as LocalOutputs;
     await createDevice(outputs, 'signal-1');
     await publishReadings(outputs, 'signal-1', 5);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
