@@ -15,6 +15,7 @@ import { startLocal, type LocalMode, type LocalOptions, type LocalOutputs } from
 import type { LocalCredentials } from '../local/embedded/local-credentials';
 import type { ProcessorStats } from '../local/processor/local-processor';
 import type { OutboxEntry } from '../core/alerts/outbox-notification-sender';
+import { waitFor } from './wait-for';
 
 export const ADMIN = { email: 'admin@example.com', password: 'Admin123!' };
 export const FREE_PORTS = { graphql: 0, mqtt: 0, mqttWs: 0, cognito: 0, dynamodb: 0 };
@@ -317,4 +318,22 @@ export function graphqlWsClient(
     retryAttempts: 0,
     ...options,
   });
+}
+
+/**
+ * Waits until at least `atLeast` (1) rejected messages are kept for
+ * `deviceId` (or for all devices), and answers them with the given fields.
+ */
+export function waitForRejected<T = { id: string; payload: string; reason: string }>(
+  outputs: LocalOutputs,
+  token: string,
+  { deviceId, fields, atLeast = 1 }: { deviceId?: string; fields?: string; atLeast?: number } = {},
+): Promise<T[]> {
+  return waitFor(
+    async () => {
+      const kept = await rejectedMessages<T>(outputs, token, deviceId, fields);
+      return kept.length >= atLeast && kept;
+    },
+    { describe: () => `${atLeast} rejected message(s) of ${deviceId ?? 'any device'}` },
+  );
 }

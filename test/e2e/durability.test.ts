@@ -8,7 +8,7 @@ import {
   createDevice as createDeviceAs,
   latestReadings,
   publishReadings as publish,
-  rejectedMessages,
+  waitForRejected,
   startTestLocal,
   tempDir,
 } from '../../testkit/local-mode';
@@ -96,18 +96,12 @@ describe('local mode: nothing acknowledged is lost', () => {
     await device.publishAsync('devices/ghost-1/readings', Buffer.alloc(100 * 1024, 0xff), { qos: 1 });
     await device.endAsync();
     const token = await adminToken(local.outputs);
-    const items = await waitFor(
-      async () => {
-        const kept = await rejectedMessages<{ topic: string; reason: string; payload: string }>(
-          local.outputs,
-          token,
-          'ghost-1',
-          'topic reason payload',
-        );
-        return kept.length === 3 && kept;
-      },
-      { describe: () => 'three rejected messages of ghost-1' },
-    );
+    const items = await waitForRejected<{ reason: string; payload: string }>(local.outputs, token, {
+      deviceId: 'ghost-1',
+      fields: 'topic reason payload',
+      atLeast: 3,
+    });
+    expect(items).toHaveLength(3);
     expect(items.map((i) => i.payload)).toEqual(
       expect.arrayContaining(['not json', '{"readings": {"ph": 1}}']),
     );

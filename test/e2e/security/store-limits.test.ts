@@ -9,7 +9,7 @@ import {
   latestReadings,
   linearSensor,
   publishReadings,
-  rejectedMessages,
+  waitForRejected,
   startTestLocal,
 } from '../../../testkit/local-mode';
 import { waitFor } from '../../../testkit/wait-for';
@@ -120,12 +120,8 @@ describe('the local DuckDB store takes any value that passes validation', () => 
       [linearSensor('ph', 'ph', 1, 10), linearSensor('tmp', 'temperature', 1, 1)],
       [{ ts: Date.now() - 1_000, readings: { ph: 1e308, tmp: 21 } }],
     );
-    const reasons = await waitFor(
-      async () => {
-        const kept = await rejectedMessages(local.outputs, token, 'limits-inf');
-        return kept.length > 0 && kept.map((m) => m.reason);
-      },
-      { describe: () => 'the rejected message of limits-inf' },
+    const reasons = (await waitForRejected(local.outputs, token, { deviceId: 'limits-inf' })).map(
+      (m) => m.reason,
     );
     expect(reasons.join('\n')).toMatch(/sensor "ph": raw 1e\+308 calibrates to Infinity/);
     const latest = await latestReadings(local.outputs, token, 'limits-inf', 'sensor raw');

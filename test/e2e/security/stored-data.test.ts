@@ -11,7 +11,7 @@ import {
   createDevice as createDeviceAs,
   latestReadings,
   linearSensor,
-  rejectedMessages,
+  waitForRejected,
   startTestLocal,
   tempDir,
 } from '../../../testkit/local-mode';
@@ -75,17 +75,10 @@ describe('stored data is never lost or wrong in silence', () => {
 
     const second = await start(dir);
     const token = await adminToken(second.outputs);
-    const items = await waitFor(
-      async () => {
-        const kept = await rejectedMessages<{ payload: string; payloadEncoding: string; reason: string }>(
-          second.outputs,
-          token,
-          undefined,
-          'payload payloadEncoding reason topic',
-        );
-        return kept.length > 0 && kept;
-      },
-      { describe: () => 'the damaged inbox line kept as a rejected message' },
+    const items = await waitForRejected<{ payload: string; payloadEncoding: string; reason: string }>(
+      second.outputs,
+      token,
+      { fields: 'payload payloadEncoding reason topic' },
     );
     expect(items).toHaveLength(1);
     expect(items[0]!.reason).toMatch(/could not be read back/);
