@@ -15,6 +15,7 @@ import { startLocal, type LocalMode, type LocalOptions, type LocalOutputs } from
 import type { LocalCredentials } from '../local/embedded/local-credentials';
 import type { ProcessorStats } from '../local/processor/local-processor';
 import type { OutboxEntry } from '../core/alerts/outbox-notification-sender';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../local/simulator/simulator';
 import { waitFor } from './wait-for';
 
 export const ADMIN = { email: 'admin@example.com', password: 'Admin123!' };
@@ -336,4 +337,18 @@ export function waitForRejected<T = { id: string; payload: string; reason: strin
     },
     { describe: () => `${atLeast} rejected message(s) of ${deviceId ?? 'any device'}` },
   );
+}
+
+/** The device simulator as the seeded admin, one reading a second per station unless told otherwise. */
+export function startTestSimulator(
+  outputs: SimulatorOptions['outputs'],
+  options: Partial<Omit<SimulatorOptions, 'outputs'>> & Pick<SimulatorOptions, 'devices'>,
+): Promise<Simulator> {
+  return startSimulator({
+    outputs,
+    intervalMs: 1_000,
+    email: ADMIN.email,
+    password: ADMIN.password,
+    ...options,
+  });
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
-import { startSimulator, type Simulator } from '../../local/simulator/simulator';
+import type { Simulator } from '../../local/simulator/simulator';
 import { ALERT_SELECTION } from '../../core/alerts/notifier';
 import { AppSyncRealtimeClient } from '../helpers/appsync-realtime-client';
 import {
@@ -14,6 +14,7 @@ import {
   outbox as outboxOf,
   signedInAccount,
   startTestLocal,
+  startTestSimulator,
 } from '../../testkit/local-mode';
 import { waitFor } from '../../testkit/wait-for';
 
@@ -96,14 +97,7 @@ describe('alerts in the local mode', () => {
     );
     expect(opted.errors).toBeUndefined();
 
-    simulator = await startSimulator({
-      outputs: local.outputs,
-      devices: 1,
-      intervalMs: 1_000,
-      legacyDevices: 0,
-      email: ADMIN.email,
-      password: ADMIN.password,
-    });
+    simulator = await startTestSimulator(local.outputs, { devices: 1, legacyDevices: 0 });
     const overWs = graphqlWs('sim-1');
     const elsewhere = graphqlWs('sim-2');
     const { client: appsync } = await AppSyncRealtimeClient.connect(local.outputs.RealtimeUrl, userToken);

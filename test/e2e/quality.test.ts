@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
-import { startSimulator, type Simulator } from '../../local/simulator/simulator';
-import { ADMIN, adminToken, gql, startTestLocal } from '../../testkit/local-mode';
+import type { Simulator } from '../../local/simulator/simulator';
+import { adminToken, gql, startTestLocal, startTestSimulator } from '../../testkit/local-mode';
 import { waitFor } from '../../testkit/wait-for';
 
 let local: LocalMode;
@@ -43,13 +43,9 @@ const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
 
 describe('quality flags in the local mode', () => {
   it('flags a simulated spike and out-of-span value, and a recalibration changes stored values while raw stays', async () => {
-    simulator = await startSimulator({
-      outputs: local.outputs,
+    simulator = await startTestSimulator(local.outputs, {
       devices: 1,
       legacyDevices: 0,
-      intervalMs: 1_000,
-      email: ADMIN.email,
-      password: ADMIN.password,
       randomSpikes: false,
     });
     await until('three pH readings', async () => (await points('ph')).length >= 3);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
-import { startSimulator, type Simulator } from '../../local/simulator/simulator';
-import { ADMIN, adminToken, gqlData, startTestLocal } from '../../testkit/local-mode';
+import type { Simulator } from '../../local/simulator/simulator';
+import { adminToken, gqlData, startTestLocal, startTestSimulator } from '../../testkit/local-mode';
 import { waitFor } from '../../testkit/wait-for';
 
 let local: LocalMode;
@@ -17,13 +17,7 @@ afterAll(async () => {
 
 describe('the device simulator', () => {
   it('creates its devices, follows their config, acknowledges it and reports over both topic forms', async () => {
-    simulator = await startSimulator({
-      outputs: local.outputs,
-      devices: 2,
-      intervalMs: 1_000,
-      email: ADMIN.email,
-      password: ADMIN.password,
-    });
+    simulator = await startTestSimulator(local.outputs, { devices: 2 });
     const token = await adminToken(local.outputs);
     const seen = await waitFor(
       async () => {
