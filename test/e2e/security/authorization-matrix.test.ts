@@ -264,29 +264,23 @@ describe('authorization matrix generated from schema.graphql', () => {
     ).toMatchObject({ expected: 'deny' });
   });
 
-  const calls = MATRIX.filter((r) => r.root.kind !== 'subscription');
-  it.each(
-    calls.map(
+  /** Each row with its name, for it.each. */
+  const named = (rows: Row[]) =>
+    rows.map(
       (row) =>
         [
           `${row.coordinate} ${row.expected === 'allow' ? 'admits' : 'refuses'} ${row.caller} (${row.because})`,
           row,
         ] as const,
-    ),
-  )('%s over HTTP', async (_name, row) => {
+    );
+
+  const calls = MATRIX.filter((r) => r.root.kind !== 'subscription');
+  it.each(named(calls))('%s over HTTP', async (_name, row) => {
     expectHttpOutcome(row, await callOverHttp(row));
   });
 
   const subscriptions = MATRIX.filter((r) => r.root.kind === 'subscription');
-  it.each(
-    subscriptions.map(
-      (row) =>
-        [
-          `${row.coordinate} ${row.expected === 'allow' ? 'admits' : 'refuses'} ${row.caller} (${row.because})`,
-          row,
-        ] as const,
-    ),
-  )('%s over graphql-ws and the AppSync protocol', async (_name, row) => {
+  it.each(named(subscriptions))('%s over graphql-ws and the AppSync protocol', async (_name, row) => {
     const graphqlWs = await subscribeOverGraphqlWs(row);
     expect(graphqlWs.outcome, JSON.stringify(graphqlWs.detail)).toBe(row.expected);
     if (row.expected === 'deny') expectRefusalIsUnauthorized(row, graphqlWs.detail);
