@@ -328,14 +328,19 @@ export function graphqlWsClient(
 export function waitForRejected<T = { id: string; payload: string; reason: string }>(
   outputs: LocalOutputs,
   token: string,
-  { deviceId, fields, atLeast = 1 }: { deviceId?: string; fields?: string; atLeast?: number } = {},
+  {
+    deviceId,
+    fields,
+    atLeast = 1,
+    timeoutMs,
+  }: { deviceId?: string; fields?: string; atLeast?: number; timeoutMs?: number } = {},
 ): Promise<T[]> {
   return waitFor(
     async () => {
       const kept = await rejectedMessages<T>(outputs, token, deviceId, fields);
       return kept.length >= atLeast && kept;
     },
-    { describe: () => `${atLeast} rejected message(s) of ${deviceId ?? 'any device'}` },
+    { timeoutMs, describe: () => `${atLeast} rejected message(s) of ${deviceId ?? 'any device'}` },
   );
 }
 

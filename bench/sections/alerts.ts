@@ -1,7 +1,7 @@
-import { percentile, type BenchFigure, type BenchSection } from '../lib';
+import { batchesOf, benchPipeline, percentile, type BenchFigure, type BenchSection } from '../lib';
 import { AlertService, DynamoAlertStore, type AlertStore } from '../../core/alerts';
 import { DeviceService, DynamoDeviceStore } from '../../core/devices';
-import { createIngestionPipeline, type InboundMessage, type IngestionDevice } from '../../core/ingestion';
+import type { InboundMessage, IngestionDevice } from '../../core/ingestion';
 import type { TelemetryRecord, WriteResult } from '../../core/telemetry/types';
 import { startDynamo } from '../../local/embedded/dynamodb';
 import { DeviceCache } from '../../processors/calibration/device-cache';
@@ -67,9 +67,6 @@ const sink = {
     return { failures: [] };
   },
 };
-const acks = { recordAck: async () => Promise.reject(new Error('no acks in this run')) };
-const notifier = { deviceChanged: async () => undefined };
-const noLastSeen = { touchLastSeen: async () => undefined };
 
 /** An alert store that only counts: the in-memory throughput run must not measure a database. */
 function countingStore(): AlertStore & { calls: number } {
@@ -103,8 +100,7 @@ export default async function alertsBench(): Promise<BenchSection> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
   const messages = makeMessages(MESSAGES);
-  const batches: InboundMessage[][] = [];
-  for (let i = 0; i < messages.length; i += BATCH) batches.push(messages.slice(i, i + BATCH));
+  const batches = batchesOf(messages, BATCH);
 
   // --- throughput: rules off beside rules on, alternating batch by batch -----------------------
   const pipelineOf = (rules: boolean) => {
@@ -116,12 +112,9 @@ export default async function alertsBench(): Promise<BenchSection> {
     );
     const store = countingStore();
     const alerts = rules ? new AlertService({ store, clock: () => NOW }) : undefined;
-    const pipeline = createIngestionPipeline({
+    const pipeline = benchPipeline({
       devices: new DeviceCache({ source: { get: async (id) => devices.get(id) }, clock: () => NOW }),
       telemetry: sink,
-      acks,
-      notifier,
-      lastSeen: noLastSeen,
       ...(alerts ? { alerts } : {}),
       clock: () => NOW,
     });
@@ -214,11 +207,9 @@ export default async function alertsBench(): Promise<BenchSection> {
         : undefined;
       return {
         alerts,
-        pipeline: createIngestionPipeline({
+        pipeline: benchPipeline({
           devices: new DeviceCache({ source: { get: (id) => deviceStore.getWithAlerts(id) } }),
           telemetry: sink,
-          acks,
-          notifier,
           lastSeen: deviceStore,
           ...(alerts ? { alerts } : {}),
         }),
