@@ -1,4 +1,5 @@
 import { createIngestionPipeline, type IngestionDeps, type IngestionPipeline } from '../core/ingestion';
+import { TEN_SENSORS } from '../testkit/telemetry-fixtures';
 
 /**
  * The shape every benchmark section returns. `npm run bench` (bench/run.ts)
@@ -78,4 +79,36 @@ export function batchesOf<T>(items: readonly T[], size: number): T[][] {
   const batches: T[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   return batches;
+}
+
+/** The ten sensors of the benchmarks' stations, and their units in the same order. */
+export const BENCH_SENSORS = TEN_SENSORS;
+export const BENCH_UNITS = ['ppm', 'ppm', 'uS/cm', 'mg/L', 'L/s', 'm', 'pH', 'C', 'mg/L', 'NTU'] as const;
+
+/**
+ * The ten sensors, enabled, two decimals, each with a three-point
+ * calibration (0 -> i, 500 -> 50 + i, 1000 -> 120 + i), plus `fields(i)`.
+ */
+export function benchSensors<F extends object>(fields: (index: number) => F) {
+  return BENCH_SENSORS.map((id, i) => ({
+    id,
+    enabled: true,
+    decimals: 2,
+    calibration: {
+      points: [
+        { raw: 0, actual: i },
+        { raw: 500, actual: 50 + i },
+        { raw: 1000, actual: 120 + i },
+      ],
+      calibratedAt: null,
+    },
+    ...fields(i),
+  }));
+}
+
+/** The raw readings of message `k`: every sensor a different value in 0..1000, two decimals. */
+export function benchReadings(k: number): Record<string, number> {
+  const readings: Record<string, number> = {};
+  BENCH_SENSORS.forEach((s, i) => (readings[s] = Math.round(((k * 31 + i * 97) % 1000) * 100) / 100));
+  return readings;
 }

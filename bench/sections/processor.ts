@@ -1,7 +1,11 @@
 import type { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { loadavg } from 'node:os';
 import {
+  BENCH_SENSORS,
+  BENCH_UNITS,
   batchesOf,
+  benchReadings,
+  benchSensors,
   benchPipeline,
   percentile,
   timeSideBySide,
@@ -18,8 +22,8 @@ import { DeviceCache } from '../../processors/calibration/device-cache';
 // The calibration processor's figures, measured side by side in one run
 // (targets: each figure's `target`; the arithmetic: docs/TELEMETRY.md).
 
-const SENSORS = ['ch4', 'co2', 'cond', 'do', 'flw', 'lvl', 'ph', 'tmp', 'tds', 'tbd'];
-const UNITS = ['ppm', 'ppm', 'uS/cm', 'mg/L', 'L/s', 'm', 'pH', 'C', 'mg/L', 'NTU'];
+const SENSORS = BENCH_SENSORS;
+const UNITS = BENCH_UNITS;
 const DEVICES = 20;
 const MESSAGES = 20_000;
 const BATCH = 100;
@@ -30,22 +34,7 @@ function makeDevice(id: string): IngestionDevice {
     id,
     enabled: true,
     configVersion: 7,
-    sensors: SENSORS.map((s, i) => ({
-      id: s,
-      unit: UNITS[i]!,
-      enabled: true,
-      min: 0,
-      max: 1000,
-      decimals: 2,
-      calibration: {
-        points: [
-          { raw: 0, actual: i },
-          { raw: 500, actual: 50 + i },
-          { raw: 1000, actual: 120 + i },
-        ],
-        calibratedAt: null,
-      },
-    })),
+    sensors: benchSensors((i) => ({ unit: BENCH_UNITS[i]!, min: 0, max: 1000 })),
   };
 }
 
@@ -62,8 +51,7 @@ function makeMessages(count: number): { messages: InboundMessage[]; texts: strin
   const texts: string[] = [];
   const messages: InboundMessage[] = [];
   for (let k = 0; k < count; k++) {
-    const readings: Record<string, number> = {};
-    SENSORS.forEach((s, i) => (readings[s] = Math.round(((k * 31 + i * 97) % 1000) * 100) / 100));
+    const readings = benchReadings(k);
     const text = JSON.stringify({ ts: NOW - (count - k) * 1000, seq: k, readings });
     texts.push(text);
     messages.push({

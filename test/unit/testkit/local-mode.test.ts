@@ -15,7 +15,7 @@ import { WaitTimeoutError } from '../../../testkit/wait-for';
 // tests run them against the real local mode.
 
 const outputs = { GraphQLUrl: 'http://local.test/graphql' } as LocalOutputs;
-const stats = { received: 5, accepted: 3, rejected: 1, deadLettered: 1, waiting: 0 };
+const stats = { received: 5, accepted: 3, rejected: 1, deadLettered: 1, waiting: 0, retried: 0, batches: 2 };
 
 /** Answers each GraphQL POST with the next of `bodies`, and keeps the requests. */
 function answer(...bodies: unknown[]) {
@@ -24,7 +24,10 @@ function answer(...bodies: unknown[]) {
     'fetch',
     vi.fn(async (_url: string, init: RequestInit) => {
       const headers = init.headers as Record<string, string>;
-      requests.push({ ...(JSON.parse(init.body as string) as never), authorization: headers.authorization });
+      requests.push({
+        ...(JSON.parse(init.body as string) as { query: string; variables: Record<string, unknown> }),
+        authorization: headers.authorization,
+      });
       const body = bodies[Math.min(requests.length - 1, bodies.length - 1)];
       return new Response(JSON.stringify(body), { status: 200 });
     }),
