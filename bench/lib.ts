@@ -112,3 +112,16 @@ export function benchReadings(k: number): Record<string, number> {
   BENCH_SENSORS.forEach((s, i) => (readings[s] = Math.round(((k * 31 + i * 97) % 1000) * 100) / 100));
   return readings;
 }
+
+/**
+ * A baseline figure and one measured beside it in the same run, in the
+ * baseline's unit and printed as a ratio against it (`as` names the baseline
+ * in the ratio column).
+ */
+export function againstBaseline(
+  baseline: BenchFigure,
+  measured: Omit<BenchFigure, 'unit' | 'reference'>,
+  as = baseline.name,
+): [BenchFigure, BenchFigure] {
+  return [baseline, { ...measured, unit: baseline.unit, reference: { name: as, value: baseline.value } }];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchesOf, timeSideBySide } from '../../../bench/lib';
+import { againstBaseline, batchesOf, timeSideBySide } from '../../../bench/lib';
 
 describe('batchesOf', () => {
   it('splits into batches of the size, the last one shorter', () => {
@@ -28,5 +28,24 @@ describe('timeSideBySide', () => {
     );
     expect(slow).toBeGreaterThanOrEqual(25);
     expect(quick).toBeLessThan(slow!);
+  });
+});
+
+describe('againstBaseline', () => {
+  it('gives the measured figure the baseline unit and a reference to it', () => {
+    const [base, measured] = againstBaseline(
+      { name: 'bare', value: 2, unit: 'ms' },
+      { name: 'guarded', value: 3, target: '<= 2x', met: true },
+      'bare dynalite',
+    );
+    expect(base).toEqual({ name: 'bare', value: 2, unit: 'ms' });
+    expect(measured).toEqual({
+      name: 'guarded',
+      value: 3,
+      unit: 'ms',
+      target: '<= 2x',
+      met: true,
+      reference: { name: 'bare dynalite', value: 2 },
+    });
   });
 });
