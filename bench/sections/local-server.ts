@@ -151,9 +151,8 @@ async function fanOut(
   const perDevice = CHANGES / DEVICES;
   let next = 0;
   const worker = async () => {
-    for (;;) {
-      const d = next++;
-      if (d >= DEVICES) return;
+    // A work queue of devices, not a wait: each worker takes the next until none is left.
+    for (let d = next++; d < DEVICES; d = next++) {
       const id = `bench-${d + 1}`;
       for (let k = 1; k <= perDevice; k++) {
         const interval = 60_000 + k * 1_000;
