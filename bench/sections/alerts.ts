@@ -1,7 +1,15 @@
-import { percentile, type BenchFigure, type BenchSection } from '../lib';
+import {
+  batchesOf,
+  benchPipeline,
+  benchReadings,
+  benchSensors,
+  percentile,
+  type BenchFigure,
+  type BenchSection,
+} from '../lib';
 import { AlertService, DynamoAlertStore, type AlertStore } from '../../core/alerts';
 import { DeviceService, DynamoDeviceStore } from '../../core/devices';
-import { createIngestionPipeline, type InboundMessage, type IngestionDevice } from '../../core/ingestion';
+import type { InboundMessage, IngestionDevice } from '../../core/ingestion';
 import type { TelemetryRecord, WriteResult } from '../../core/telemetry/types';
 import { startDynamo } from '../../local/embedded/dynamodb';
 import { DeviceCache } from '../../processors/calibration/device-cache';
@@ -11,7 +19,6 @@ import { countRequests } from '../../testkit/aws-request-counter';
 // Alerts in the processor (issue 15): the cost of evaluating the rules on every reading, and the
 // DynamoDB writes they make, while nothing changes and per transition. `npm run bench -- alerts`.
 
-const SENSORS = ['ch4', 'co2', 'cond', 'do', 'flw', 'lvl', 'ph', 'tmp', 'tds', 'tbd'];
 const DEVICES = 20;
 const MESSAGES = 20_000;
 const BATCH = 100;
@@ -27,23 +34,12 @@ function makeDevice(id: string, rules: boolean): IngestionDevice {
     sensorIntervalMs: 600_000,
     silenceAfterIntervals: 3,
     alertSlots: {},
-    sensors: SENSORS.map((s, i) => ({
-      id: s,
+    sensors: benchSensors(() => ({
       unit: null,
-      enabled: true,
       min: -1000,
       max: 1000,
       alertsEnabled: rules,
       alert: { afterReadings: 3, deadband: 1 },
-      decimals: 2,
-      calibration: {
-        points: [
-          { raw: 0, actual: i },
-          { raw: 500, actual: 50 + i },
-          { raw: 1000, actual: 120 + i },
-        ],
-        calibratedAt: null,
-      },
     })),
   };
 }
@@ -51,8 +47,7 @@ function makeDevice(id: string, rules: boolean): IngestionDevice {
 function makeMessages(count: number): InboundMessage[] {
   const encoder = new TextEncoder();
   return Array.from({ length: count }, (_, k) => {
-    const readings: Record<string, number> = {};
-    SENSORS.forEach((s, i) => (readings[s] = Math.round(((k * 31 + i * 97) % 1000) * 100) / 100));
+    const readings = benchReadings(k);
     return {
       topic: `devices/buoy-${String(k % DEVICES).padStart(3, '0')}/readings`,
       payload: encoder.encode(JSON.stringify({ ts: NOW - (count - k) * 1000, seq: k, readings })),
@@ -67,9 +62,6 @@ const sink = {
     return { failures: [] };
   },
 };
-const acks = { recordAck: async () => Promise.reject(new Error('no acks in this run')) };
-const notifier = { deviceChanged: async () => undefined };
-const noLastSeen = { touchLastSeen: async () => undefined };
 
 /** An alert store that only counts: the in-memory throughput run must not measure a database. */
 function countingStore(): AlertStore & { calls: number } {
@@ -103,8 +95,7 @@ export default async function alertsBench(): Promise<BenchSection> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
   const messages = makeMessages(MESSAGES);
-  const batches: InboundMessage[][] = [];
-  for (let i = 0; i < messages.length; i += BATCH) batches.push(messages.slice(i, i + BATCH));
+  const batches = batchesOf(messages, BATCH);
 
   // --- throughput: rules off beside rules on, alternating batch by batch -----------------------
   const pipelineOf = (rules: boolean) => {
@@ -116,12 +107,9 @@ export default async function alertsBench(): Promise<BenchSection> {
     );
     const store = countingStore();
     const alerts = rules ? new AlertService({ store, clock: () => NOW }) : undefined;
-    const pipeline = createIngestionPipeline({
+    const pipeline = benchPipeline({
       devices: new DeviceCache({ source: { get: async (id) => devices.get(id) }, clock: () => NOW }),
       telemetry: sink,
-      acks,
-      notifier,
-      lastSeen: noLastSeen,
       ...(alerts ? { alerts } : {}),
       clock: () => NOW,
     });
@@ -214,11 +202,9 @@ export default async function alertsBench(): Promise<BenchSection> {
         : undefined;
       return {
         alerts,
-        pipeline: createIngestionPipeline({
+        pipeline: benchPipeline({
           devices: new DeviceCache({ source: { get: (id) => deviceStore.getWithAlerts(id) } }),
           telemetry: sink,
-          acks,
-          notifier,
           lastSeen: deviceStore,
           ...(alerts ? { alerts } : {}),
         }),

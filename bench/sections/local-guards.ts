@@ -9,7 +9,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { BenchFigure, BenchSection } from '../lib';
-import { percentile } from '../lib';
+import { againstBaseline, percentile } from '../lib';
 import { ensureTable, localClientConfig, startDynamo } from '../../local/embedded/dynamodb';
 import { checkLevelStore } from '../../local/embedded/data-dir-check';
 import { generateLocalCredentials } from '../../local/embedded/local-credentials';
@@ -67,13 +67,13 @@ export default async function localGuards(): Promise<BenchSection> {
   const headers = Object.fromEntries(Object.entries(sample.headers).map(([k, v]) => [k.toLowerCase(), v]));
   const signs = await perSecond(3_000, () => signedRequest(signer));
   const verifies = await perSecond(3_000, () => verify('POST', '/', headers, sample.body as string));
-  figures.push({ name: 'SDK signs a DynamoDB request', value: signs, unit: 'req/s' });
-  figures.push({
-    name: 'verifier checks a DynamoDB request',
-    value: verifies,
-    unit: 'req/s',
-    reference: { name: 'SDK signing', value: signs },
-  });
+  figures.push(
+    ...againstBaseline(
+      { name: 'SDK signs a DynamoDB request', value: signs, unit: 'req/s' },
+      { name: 'verifier checks a DynamoDB request', value: verifies },
+      'SDK signing',
+    ),
+  );
 
   // GetItem through the front vs bare dynalite, both in memory, same client settings.
   const bare: Server = dynalite({ createTableMs: 0 });
@@ -97,13 +97,13 @@ export default async function localGuards(): Promise<BenchSection> {
   await getLatencies(guarded.client, 200);
   const bareP50 = percentile(await getLatencies(bareClient, 1_000), 50);
   const guardedP50 = percentile(await getLatencies(guarded.client, 1_000), 50);
-  figures.push({ name: 'GetItem p50, bare dynalite', value: bareP50, unit: 'ms' });
-  figures.push({
-    name: 'GetItem p50, through the SigV4 front',
-    value: guardedP50,
-    unit: 'ms',
-    reference: { name: 'bare dynalite', value: bareP50 },
-  });
+  figures.push(
+    ...againstBaseline(
+      { name: 'GetItem p50, bare dynalite', value: bareP50, unit: 'ms' },
+      { name: 'GetItem p50, through the SigV4 front', value: guardedP50 },
+      'bare dynalite',
+    ),
+  );
   bareClient.destroy();
   await new Promise<void>((resolve) => bare.close(() => resolve()));
   await guarded.stop();

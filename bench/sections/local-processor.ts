@@ -1,9 +1,10 @@
-import type { BenchSection } from '../lib';
+import { batchesOf, benchPipeline, timeSideBySide, type BenchSection } from '../lib';
 import type { InboundMessage, MessageOutcome } from '../../core/ingestion';
 import { lambdaBatchRunner } from '../../local/processor/local-processor';
 import { DeviceCache } from '../../processors/calibration/device-cache';
-import { devicesOf, fakePipeline } from '../../testkit/fake-pipeline';
-import { NOW, device, tenSensorMessage } from '../../testkit/telemetry-fixtures';
+import * as fixtures from '../../testkit/telemetry-fixtures';
+
+const { NOW } = fixtures;
 
 // Issue 11 item 3: what running the calibration Lambda's SQS batch handler locally costs
 // (IoT-rule envelope encoded, decoded by decode.ts, Powertools' partial batch response),
@@ -15,19 +16,22 @@ const BATCH = 100;
 const ROUNDS = 5;
 
 export default async function localProcessor(): Promise<BenchSection> {
-  const devices = devicesOf(...Array.from({ length: DEVICES }, (_, i) => device(`b${i}`)));
-  const { pipeline } = fakePipeline({
-    devices,
-    lookup: new DeviceCache({ source: devices, clock: () => NOW }),
+  const devices = new fixtures.FakeDevices(
+    new Map(Array.from({ length: DEVICES }, (_, i) => [`b${i}`, fixtures.device(`b${i}`)])),
+  );
+  const pipeline = benchPipeline({
+    devices: new DeviceCache({ source: devices, clock: () => NOW }),
+    telemetry: new fixtures.MemoryTelemetry(),
+    acks: new fixtures.FakeAcks(devices),
+    clock: () => NOW,
   });
   const keepNothing = { keep: async () => new Set<MessageOutcome>() };
   const run = lambdaBatchRunner({ pipeline, rejected: keepNothing });
   const items = Array.from({ length: MESSAGES }, (_, i) => ({
     seq: i,
-    message: tenSensorMessage(`b${i % DEVICES}`, NOW - 60_000 + i, i) as InboundMessage,
+    message: fixtures.tenSensorMessage(`b${i % DEVICES}`, NOW - 60_000 + i, i) as InboundMessage,
   }));
-  const batches: (typeof items)[] = [];
-  for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
+  const batches = batchesOf(items, BATCH);
   await run(batches[0]!); // warm the cache and the JIT
 
   let direct = 0;
@@ -35,20 +39,15 @@ export default async function localProcessor(): Promise<BenchSection> {
   let accepted = 0;
   for (let r = 0; r < ROUNDS; r++) {
     // Alternating batch by batch, so a noisy neighbour slows both alike; the best round counts.
-    let directMs = 0;
-    let handlerMs = 0;
-    for (const batch of batches) {
-      const t0 = performance.now();
-      await pipeline.process(batch.map((b) => b.message));
-      const t1 = performance.now();
-      const { retry, outcomes } = await run(batch);
-      const t2 = performance.now();
-      directMs += t1 - t0;
-      handlerMs += t2 - t1;
-      if (r === 0) accepted += outcomes.filter((o) => o?.status === 'accepted').length - retry.length;
-    }
-    direct = Math.max(direct, MESSAGES / (directMs / 1000));
-    handler = Math.max(handler, MESSAGES / (handlerMs / 1000));
+    const [directMs, handlerMs] = await timeSideBySide(batches, [
+      (batch) => pipeline.process(batch.map((b) => b.message)),
+      async (batch) => {
+        const { retry, outcomes } = await run(batch);
+        if (r === 0) accepted += outcomes.filter((o) => o?.status === 'accepted').length - retry.length;
+      },
+    ]);
+    direct = Math.max(direct, MESSAGES / (directMs! / 1000));
+    handler = Math.max(handler, MESSAGES / (handlerMs! / 1000));
   }
   return {
     title: "Local processor: the Lambda's SQS batch handler in the local mode",

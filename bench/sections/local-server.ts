@@ -1,15 +1,21 @@
 import autocannon from 'autocannon';
-import WebSocket from 'ws';
-import mqtt from 'mqtt';
-import { createClient, type Client } from 'graphql-ws';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { Client } from 'graphql-ws';
 import { percentile, type BenchFigure, type BenchSection } from '../lib';
 import { startLocal, type LocalOutputs } from '../../local/start-local';
+import {
+  ADMIN,
+  FREE_PORTS,
+  adminToken,
+  connectDevice,
+  createDevice,
+  gql,
+  gqlData,
+  graphqlWsClient,
+  health,
+  linearSensor,
+} from '../../testkit/local-mode';
+import { sleep, waitFor } from '../../testkit/wait-for';
 
-const ADMIN = { email: 'admin@example.com', password: 'Admin123!' };
 const DEVICES = 50;
 const SUBSCRIBERS = 500;
 /** Subscribers with no deviceId argument (they get every change); the rest watch one device each. */
@@ -25,39 +31,20 @@ const DURATION_S = 5;
  */
 export default async function localServer(): Promise<BenchSection> {
   const local = await startLocal({
-    ports: { graphql: 0, mqtt: 0, mqttWs: 0, cognito: 0, dynamodb: 0 },
+    ports: FREE_PORTS,
     admin: ADMIN,
     batch: { windowMs: 5_000 },
   });
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
   try {
-    const token = await signIn(local.outputs);
-    for (let i = 1; i <= DEVICES; i++) {
-      await gql(
-        local.outputs,
-        token,
-        'mutation C($input: CreateDeviceInput!) { createDevice(input: $input) { id } }',
-        {
-          input: {
-            id: `bench-${i}`,
-            name: `Bench ${i}`,
-            sensors: [
-              {
-                id: 'ph',
-                measurement: 'ph',
-                calibration: {
-                  points: [
-                    { raw: 0, actual: 0 },
-                    { raw: 4095, actual: 14 },
-                  ],
-                },
-              },
-            ],
-          },
-        },
-      );
-    }
+    const token = await adminToken(local.outputs);
+    for (let i = 1; i <= DEVICES; i++)
+      await createDevice(local.outputs, token, {
+        id: `bench-${i}`,
+        name: `Bench ${i}`,
+        sensors: [linearSensor('ph', 'ph', 4095, 14)],
+      });
 
     for (const [name, query, variables] of [
       [
@@ -123,12 +110,7 @@ async function fanOut(
   const deviceOf = (i: number) => (i < ALL_DEVICE_SUBSCRIBERS ? null : `bench-${(i % DEVICES) + 1}`);
   await new Promise<void>((resolve, reject) => {
     for (let i = 0; i < SUBSCRIBERS; i++) {
-      const client = createClient({
-        url: outputs.GraphQLUrl.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { Authorization: token },
-        retryAttempts: 0,
-      });
+      const client = graphqlWsClient(outputs, token);
       clients.push(client);
       const wanted = deviceOf(i);
       client.subscribe(
@@ -159,46 +141,49 @@ async function fanOut(
       );
     }
     // Changes start only once every subscription is registered on the server (its /health count).
-    const wait = async () => {
-      for (;;) {
-        const health = (await (await fetch(outputs.HealthUrl)).json()) as { subscriptions: number };
-        if (health.subscriptions >= SUBSCRIBERS) return resolve();
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    void wait();
+    waitFor(async () => (await health(outputs)).subscriptions >= SUBSCRIBERS, {
+      timeoutMs: 120_000,
+      describe: () => `${SUBSCRIBERS} subscriptions registered`,
+    }).then(() => resolve(), reject);
   });
 
   // Each device is changed in order (no self-conflicts); devices change in parallel, 10 at a time.
   const perDevice = CHANGES / DEVICES;
   let next = 0;
   const worker = async () => {
-    for (;;) {
-      const d = next++;
-      if (d >= DEVICES) return;
+    // A work queue of devices, not a wait: each worker takes the next until none is left.
+    for (let d = next++; d < DEVICES; d = next++) {
       const id = `bench-${d + 1}`;
       for (let k = 1; k <= perDevice; k++) {
         const interval = 60_000 + k * 1_000;
         sentAt.set(`${id}:${interval}`, performance.now());
-        const r = await gql(
+        await gqlData(
           outputs,
           token,
           // AppSync sends subscribers only what the mutation selects: it selects what they ask for.
           'mutation U($input: UpdateDeviceInput!) { updateDevice(input: $input) { id sensorIntervalMs } }',
           { input: { id, sensorIntervalMs: interval } },
         );
-        if ((r as { errors?: unknown[] }).errors) throw new Error(`update failed: ${JSON.stringify(r)}`);
         expected.set(d, (expected.get(d) ?? 0) + 1);
       }
     }
   };
   await Promise.all(Array.from({ length: 10 }, worker));
   const wantedTotal = CHANGES * ALL_DEVICE_SUBSCRIBERS + (SUBSCRIBERS - ALL_DEVICE_SUBSCRIBERS) * perDevice;
-  // Wait for the stream to go quiet: no new delivery for a second.
-  for (let last = -1; delivered !== last && delivered < wantedTotal;) {
-    last = delivered;
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
+  // Wait for the stream to go quiet: no new delivery for a second (what is missing then counts as lost).
+  let last = -1;
+  await waitFor(
+    () => {
+      if (delivered >= wantedTotal || delivered === last) return true;
+      last = delivered;
+      return false;
+    },
+    {
+      timeoutMs: 300_000,
+      everyMs: 1_000,
+      describe: () => `the fan-out to go quiet (${delivered} delivered)`,
+    },
+  );
   await Promise.all(clients.map((c) => c.dispose()));
   const lost = wantedTotal - delivered;
   return [
@@ -235,7 +220,7 @@ async function fanOut(
 
 /** Issue 5: mutation -> device receives its config over MQTT, and device ack -> subscriber sees APPLIED. */
 async function configDelivery(outputs: LocalOutputs, token: string): Promise<BenchFigure[]> {
-  const device = await mqtt.connectAsync(outputs.MqttUrl, { reconnectPeriod: 0 });
+  const device = await connectDevice(outputs);
   const toDevice: number[] = [];
   const toSubscriber: number[] = [];
   const pending = new Map<string, number>();
@@ -264,14 +249,9 @@ async function configDelivery(outputs: LocalOutputs, token: string): Promise<Ben
       },
     );
   }
-  for (let i = 0; i < 20 && pending.size; i++) await new Promise((r) => setTimeout(r, 100));
+  await settled(() => pending.size === 0, 2_000, 'every config at the device');
 
-  const watcher = createClient({
-    url: outputs.GraphQLUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: token },
-    retryAttempts: 0,
-  });
+  const watcher = graphqlWsClient(outputs, token);
   const ackSent = new Map<string, number>();
   watcher.subscribe(
     { query: 'subscription { onDeviceConfigChanged { id configStatus reportedConfigVersion } }' },
@@ -293,12 +273,12 @@ async function configDelivery(outputs: LocalOutputs, token: string): Promise<Ben
       complete: () => undefined,
     },
   );
-  await new Promise((r) => setTimeout(r, 300));
+  await sleep(300);
   const items = await deviceVersions(outputs, token);
   // Acks spread over ten seconds, as devices answer at their own pace.
   await Promise.all(
     items.map(async (d) => {
-      await new Promise((r) => setTimeout(r, Math.random() * 10_000));
+      await sleep(Math.random() * 10_000);
       ackSent.set(`${d.id}:${d.configVersion}`, performance.now());
       await device.publishAsync(
         `devices/${d.id}/config/ack`,
@@ -307,7 +287,7 @@ async function configDelivery(outputs: LocalOutputs, token: string): Promise<Ben
       );
     }),
   );
-  for (let i = 0; i < 40 && ackSent.size; i++) await new Promise((r) => setTimeout(r, 250));
+  await settled(() => ackSent.size === 0, 10_000, 'every ack at the subscriber');
   await watcher.dispose();
   await device.endAsync();
   return [
@@ -343,39 +323,15 @@ async function configDelivery(outputs: LocalOutputs, token: string): Promise<Ben
 }
 
 async function deviceVersions(outputs: LocalOutputs, token: string) {
-  const r = (await gql(outputs, token, '{ devices(limit: 100) { items { id configVersion } } }')) as {
-    data: { devices: { items: { id: string; configVersion: number }[] } };
-  };
-  return r.data.devices.items;
-}
-
-async function signIn(outputs: LocalOutputs): Promise<string> {
-  const client = new CognitoIdentityProviderClient({
-    endpoint: outputs.CognitoEndpoint,
-    region: outputs.Region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const result = await client.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: outputs.UserPoolClientId,
-      AuthParameters: { USERNAME: ADMIN.email, PASSWORD: ADMIN.password },
-    }),
+  const data = await gqlData<{ devices: { items: { id: string; configVersion: number }[] } }>(
+    outputs,
+    token,
+    '{ devices(limit: 100) { items { id configVersion } } }',
   );
-  client.destroy();
-  return result.AuthenticationResult!.IdToken!;
+  return data.devices.items;
 }
 
-async function gql(
-  outputs: LocalOutputs,
-  token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<unknown> {
-  const response = await fetch(outputs.GraphQLUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: token },
-    body: JSON.stringify({ query, variables }),
-  });
-  return response.json();
+/** Waits up to `ms` for `done`; what has not arrived by then is reported as a figure, not thrown. */
+async function settled(done: () => boolean, ms: number, what: string): Promise<void> {
+  await waitFor(done, { timeoutMs: ms, everyMs: 100, describe: () => what }).catch(() => undefined);
 }

@@ -1,8 +1,18 @@
 import type { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { loadavg } from 'node:os';
-import type { BenchFigure, BenchSection } from '../lib';
-import { percentile } from '../lib';
-import { createIngestionPipeline, type InboundMessage, type IngestionDevice } from '../../core/ingestion';
+import {
+  BENCH_SENSORS,
+  BENCH_UNITS,
+  batchesOf,
+  benchReadings,
+  benchSensors,
+  benchPipeline,
+  percentile,
+  timeSideBySide,
+  type BenchFigure,
+  type BenchSection,
+} from '../lib';
+import type { InboundMessage, IngestionDevice } from '../../core/ingestion';
 import { DuckDbTelemetryStore } from '../../core/telemetry';
 import { requestBytes, requestWriteUnits } from '../../core/telemetry/timestream/layout';
 import { TimestreamWriter } from '../../core/telemetry/timestream/writer';
@@ -12,8 +22,8 @@ import { DeviceCache } from '../../processors/calibration/device-cache';
 // The calibration processor's figures, measured side by side in one run
 // (targets: each figure's `target`; the arithmetic: docs/TELEMETRY.md).
 
-const SENSORS = ['ch4', 'co2', 'cond', 'do', 'flw', 'lvl', 'ph', 'tmp', 'tds', 'tbd'];
-const UNITS = ['ppm', 'ppm', 'uS/cm', 'mg/L', 'L/s', 'm', 'pH', 'C', 'mg/L', 'NTU'];
+const SENSORS = BENCH_SENSORS;
+const UNITS = BENCH_UNITS;
 const DEVICES = 20;
 const MESSAGES = 20_000;
 const BATCH = 100;
@@ -24,22 +34,7 @@ function makeDevice(id: string): IngestionDevice {
     id,
     enabled: true,
     configVersion: 7,
-    sensors: SENSORS.map((s, i) => ({
-      id: s,
-      unit: UNITS[i]!,
-      enabled: true,
-      min: 0,
-      max: 1000,
-      decimals: 2,
-      calibration: {
-        points: [
-          { raw: 0, actual: i },
-          { raw: 500, actual: 50 + i },
-          { raw: 1000, actual: 120 + i },
-        ],
-        calibratedAt: null,
-      },
-    })),
+    sensors: benchSensors((i) => ({ unit: BENCH_UNITS[i]!, min: 0, max: 1000 })),
   };
 }
 
@@ -56,8 +51,7 @@ function makeMessages(count: number): { messages: InboundMessage[]; texts: strin
   const texts: string[] = [];
   const messages: InboundMessage[] = [];
   for (let k = 0; k < count; k++) {
-    const readings: Record<string, number> = {};
-    SENSORS.forEach((s, i) => (readings[s] = Math.round(((k * 31 + i * 97) % 1000) * 100) / 100));
+    const readings = benchReadings(k);
     const text = JSON.stringify({ ts: NOW - (count - k) * 1000, seq: k, readings });
     texts.push(text);
     messages.push({
@@ -91,10 +85,6 @@ class CountingDevices {
   }
 }
 
-const noop = { touchLastSeen: async () => undefined };
-const acks = { recordAck: async () => Promise.reject(new Error('no acks in this run')) };
-const notifier = { deviceChanged: async () => undefined };
-
 function bestOf(rounds: number, run: () => number): number {
   const results: number[] = [];
   for (let r = 0; r < rounds; r++) results.push(run());
@@ -127,16 +117,12 @@ export default async function processorBench(): Promise<BenchSection> {
   const source = new CountingDevices();
   const cache = new DeviceCache({ source, ttlMs: 60_000, clock: () => NOW });
   const sink = new CountingSink();
-  const pipeline = createIngestionPipeline({
+  const pipeline = benchPipeline({
     devices: cache,
     telemetry: sink,
-    acks,
-    notifier,
-    lastSeen: noop,
     clock: () => NOW,
   });
-  const batches: InboundMessage[][] = [];
-  for (let i = 0; i < messages.length; i += BATCH) batches.push(messages.slice(i, i + BATCH));
+  const batches = batchesOf(messages, BATCH);
   await pipeline.process(batches[0]!); // warm the cache and the JIT
   // Limit and pipeline alternate batch by batch, so a noisy neighbour on a shared machine slows
   // both alike; the best round of each is kept.
@@ -144,21 +130,17 @@ export default async function processorBench(): Promise<BenchSection> {
   let jsonRate = 0;
   let pipelineRate = 0;
   for (let r = 0; r < ROUNDS; r++) {
-    let jsonMs = 0;
-    let pipelineMs = 0;
-    for (const batch of batches) {
-      const t0 = performance.now();
-      for (const m of batch) {
-        const text = Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength).toString(
-          'utf8',
-        );
-        sinkhole += (JSON.parse(text) as { seq: number }).seq;
-      }
-      const t1 = performance.now();
-      await pipeline.process(batch);
-      pipelineMs += performance.now() - t1;
-      jsonMs += t1 - t0;
-    }
+    const [jsonMs, pipelineMs] = (await timeSideBySide(batches, [
+      (batch) => {
+        for (const m of batch) {
+          const text = Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength).toString(
+            'utf8',
+          );
+          sinkhole += (JSON.parse(text) as { seq: number }).seq;
+        }
+      },
+      (batch) => pipeline.process(batch),
+    ])) as [number, number];
     jsonRate = Math.max(jsonRate, MESSAGES / (jsonMs / 1000));
     pipelineRate = Math.max(pipelineRate, MESSAGES / (pipelineMs / 1000));
   }
@@ -247,12 +229,9 @@ export default async function processorBench(): Promise<BenchSection> {
     database: 'yvr-bench-db',
     table: 'calibrated_device_data',
   });
-  const tsPipeline = createIngestionPipeline({
+  const tsPipeline = benchPipeline({
     devices: new DeviceCache({ source: new CountingDevices() }),
     telemetry: { write: (r) => writer.write(r), oldestWritable: (now) => now - 86_400_000 },
-    acks,
-    notifier,
-    lastSeen: noop,
     clock: () => NOW,
   });
   const hundred = messages.slice(0, 100);
@@ -293,12 +272,9 @@ export default async function processorBench(): Promise<BenchSection> {
   const steadySource = new CountingDevices();
   let simulated = NOW;
   const steadyCache = new DeviceCache({ source: steadySource, ttlMs: 60_000, clock: () => simulated });
-  const steady = createIngestionPipeline({
+  const steady = benchPipeline({
     devices: steadyCache,
     telemetry: new CountingSink(),
-    acks,
-    notifier,
-    lastSeen: noop,
     clock: () => NOW,
   });
   for (const batch of batches) {
@@ -310,12 +286,9 @@ export default async function processorBench(): Promise<BenchSection> {
   const sparseSource = new CountingDevices();
   let sparseClock = NOW;
   const sparseCache = new DeviceCache({ source: sparseSource, ttlMs: 60_000, clock: () => sparseClock });
-  const sparse = createIngestionPipeline({
+  const sparse = benchPipeline({
     devices: sparseCache,
     telemetry: new CountingSink(),
-    acks,
-    notifier,
-    lastSeen: noop,
     clock: () => NOW,
   });
   for (let round = 0; round < 6; round++) {

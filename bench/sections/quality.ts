@@ -1,6 +1,13 @@
-import type { BenchFigure, BenchSection } from '../lib';
+import {
+  againstBaseline,
+  batchesOf,
+  benchPipeline,
+  timeSideBySide,
+  type BenchFigure,
+  type BenchSection,
+} from '../lib';
 import type { Device, Sensor } from '../../core/generated/graphql';
-import { createIngestionPipeline, type InboundMessage, type IngestionDevice } from '../../core/ingestion';
+import type { InboundMessage, IngestionDevice } from '../../core/ingestion';
 import { createQualityAssessor } from '../../core/quality/assessor';
 import type { CalibrationLogEntry, CalibrationLogStore } from '../../core/quality/calibration-log';
 import { QualityService } from '../../core/quality/service';
@@ -94,12 +101,6 @@ class CountingSink {
   }
 }
 
-const ports = {
-  acks: { recordAck: async () => Promise.reject(new Error('no acks in this run')) },
-  notifier: { deviceChanged: async () => undefined },
-  lastSeen: { touchLastSeen: async () => undefined },
-};
-
 class MemoryLog implements CalibrationLogStore {
   entries: CalibrationLogEntry[] = [];
   async append(entry: CalibrationLogEntry) {
@@ -114,8 +115,7 @@ export default async function qualityBench(): Promise<BenchSection> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
   const messages = makeMessages();
-  const batches: InboundMessage[][] = [];
-  for (let i = 0; i < messages.length; i += BATCH) batches.push(messages.slice(i, i + BATCH));
+  const batches = batchesOf(messages, BATCH);
 
   // --- processor throughput, quality control off and on, alternating batch by batch ----------
   // Each round starts both pipelines afresh (a cold history, as a new container), so the tests
@@ -128,45 +128,40 @@ export default async function qualityBench(): Promise<BenchSection> {
     const off = new CountingSink();
     const on = new CountingSink();
     const source = { get: async (id: string) => devices.get(id) };
-    const offPipeline = createIngestionPipeline({
+    const offPipeline = benchPipeline({
       devices: new DeviceCache({ source, clock: () => NOW }),
       telemetry: off,
-      ...ports,
       clock: () => NOW,
     });
-    const onPipeline = createIngestionPipeline({
+    const onPipeline = benchPipeline({
       devices: new DeviceCache({ source, clock: () => NOW }),
       telemetry: on,
-      ...ports,
       quality: createQualityAssessor(),
       clock: () => NOW,
     });
-    let offMs = 0;
-    let onMs = 0;
     // The order within a batch alternates by round, so neither side always pays the other's GC.
-    const offFirst = r % 2 === 0;
-    for (const batch of batches) {
-      for (const side of offFirst ? ['off', 'on'] : ['on', 'off']) {
-        const t = performance.now();
-        await (side === 'off' ? offPipeline : onPipeline).process(batch);
-        if (side === 'off') offMs += performance.now() - t;
-        else onMs += performance.now() - t;
-      }
-    }
+    const [offMs, onMs] = (await timeSideBySide(
+      batches,
+      [(batch) => offPipeline.process(batch), (batch) => onPipeline.process(batch)],
+      r % 2 === 1,
+    )) as [number, number];
     offRate = Math.max(offRate, MESSAGES / (offMs / 1000));
     onRate = Math.max(onRate, MESSAGES / (onMs / 1000));
     ratios.push(offMs / onMs);
     revisions = on.records - off.records;
   }
-  figures.push({ name: 'processor, QC off', value: offRate, unit: 'messages/s' });
-  figures.push({
-    name: 'processor, QC on (5 QARTOD tests x 10 sensors)',
-    value: onRate,
-    unit: 'messages/s',
-    reference: { name: 'QC off', value: offRate },
-    target: '>= 0.8x QC off',
-    met: onRate >= 0.8 * offRate,
-  });
+  figures.push(
+    ...againstBaseline(
+      { name: 'processor, QC off', value: offRate, unit: 'messages/s' },
+      {
+        name: 'processor, QC on (5 QARTOD tests x 10 sensors)',
+        value: onRate,
+        target: '>= 0.8x QC off',
+        met: onRate >= 0.8 * offRate,
+      },
+      'QC off',
+    ),
+  );
   const medianRatio = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
   figures.push({
     name: 'QC on / off, median of the rounds',

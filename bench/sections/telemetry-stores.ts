@@ -11,7 +11,7 @@ import {
   type WriteRecordsCommandInput,
 } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
-import { percentile, type BenchFigure, type BenchSection } from '../lib';
+import { BENCH_SENSORS, BENCH_UNITS, percentile, type BenchFigure, type BenchSection } from '../lib';
 import {
   DuckDbTelemetryStore,
   DynamoDbTelemetryStore,
@@ -30,8 +30,8 @@ import { FakeTimestream } from '../../testkit/fake-timestream';
 // dynalite (which reports consumed capacity as DynamoDB computes it), and Timestream through its
 // SDK clients against the DuckDB-backed fake, by request counting.
 
-const SENSORS = ['ch4', 'co2', 'cond', 'do', 'flw', 'lvl', 'ph', 'tmp', 'tds', 'tbd'];
-const UNITS = ['ppm', 'ppm', 'uS/cm', 'mg/L', 'L/s', 'm', 'pH', 'C', 'mg/L', 'NTU'];
+const SENSORS: string[] = [...BENCH_SENSORS];
+const UNITS = BENCH_UNITS;
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

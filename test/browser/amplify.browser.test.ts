@@ -3,12 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import mqtt from 'mqtt';
 import type { Browser } from 'playwright-core';
 import type { LocalMode } from '../../local/start-local';
 import { trustInNss } from '../../local/trust-ca';
 import { FLOW_STEPS, type FlowStep } from '../helpers/amplify-flow';
-import { ADMIN, startTestLocal, tempDir } from '../../testkit/local-mode';
+import { ADMIN, publishConfigAck, startTestLocal, tempDir } from '../../testkit/local-mode';
 import { launchChromium } from '../../testkit/chromium';
 
 // Issue 11 item 5: the real aws-amplify package, bundled for a page on another origin, in headless
@@ -56,20 +55,9 @@ beforeAll(async () => {
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(m.text());
   });
-  await page.exposeFunction('publishAck', async (deviceId: string, version: number) => {
-    const device = await mqtt.connectAsync(local.outputs.MqttUrl, { clientId: deviceId, reconnectPeriod: 0 });
-    try {
-      await device.publishAsync(
-        `devices/${deviceId}/config/ack`,
-        JSON.stringify({ version, status: 'applied' }),
-        {
-          qos: 1,
-        },
-      );
-    } finally {
-      await device.endAsync();
-    }
-  });
+  await page.exposeFunction('publishAck', (deviceId: string, version: number) =>
+    publishConfigAck(local.outputs.MqttUrl, deviceId, version),
+  );
   await page.goto(`${siteOrigin}/`);
   await page.waitForFunction(() => typeof (globalThis as { runFlow?: unknown }).runFlow === 'function');
   steps = (await page.evaluate(

@@ -1,7 +1,16 @@
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal } from '../../testkit/local-mode';
+import {
+  adminToken,
+  connectDevice,
+  createDevice,
+  gqlData,
+  latestReadings,
+  linearSensor,
+  publishReadings,
+  startTestLocal,
+} from '../../testkit/local-mode';
+import { waitFor } from '../../testkit/wait-for';
 
 // Acks have their own path with no batching window (their own queue and event source in AWS,
 // their own batcher locally): a readings window, however long, never holds an ack back.
@@ -12,7 +21,7 @@ let token: string;
 beforeAll(async () => {
   // A readings window far longer than the test: anything that waits for it never arrives.
   local = await startTestLocal({ batch: { windowMs: 300_000 } });
-  ({ idToken: token } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
+  token = await adminToken(local.outputs);
 });
 
 afterAll(async () => {
@@ -21,58 +30,30 @@ afterAll(async () => {
 
 describe('config acknowledgements', () => {
   it('reach the device record at once while readings still wait for their batching window', async () => {
-    const created = await gql<{ createDevice: { configVersion: number } }>(
+    const { configVersion: version } = await createDevice<{ configVersion: number }>(
       local.outputs,
       token,
-      'mutation C($input: CreateDeviceInput!) { createDevice(input: $input) { configVersion } }',
-      {
-        input: {
-          id: 'ack-1',
-          name: 'Ack path',
-          sensors: [
-            {
-              id: 'ph',
-              measurement: 'ph',
-              calibration: {
-                points: [
-                  { raw: 0, actual: 0 },
-                  { raw: 10, actual: 14 },
-                ],
-              },
-            },
-          ],
-        },
-      },
+      { id: 'ack-1', name: 'Ack path', sensors: [linearSensor('ph', 'ph', 10, 14)] },
+      'configVersion',
     );
-    expect(created.errors).toBeUndefined();
-    const version = created.data!.createDevice.configVersion;
-    const station = await mqtt.connectAsync(local.outputs.MqttUrl, { clientId: 'ack-1', reconnectPeriod: 0 });
+    const station = await connectDevice(local.outputs, { clientId: 'ack-1' });
     try {
-      await station.publishAsync('devices/ack-1/readings', JSON.stringify({ readings: { ph: 5 } }), {
-        qos: 1,
-      });
+      await publishReadings(station, 'ack-1', [{ readings: { ph: 5 } }]);
       await station.publishAsync('devices/ack-1/config/ack', JSON.stringify({ version, status: 'applied' }), {
         qos: 1,
       });
-      for (;;) {
-        const read = await gql<{ device: { configStatus: string; reportedConfigVersion: number | null } }>(
-          local.outputs,
-          token,
-          'query D { device(id: "ack-1") { configStatus reportedConfigVersion } }',
-        );
-        if (read.data?.device.configStatus === 'APPLIED') {
-          expect(read.data.device.reportedConfigVersion).toBe(version);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      // The reading published first is still waiting in the readings batcher.
-      const latest = await gql<{ latestReadings: unknown[] }>(
-        local.outputs,
-        token,
-        'query L { latestReadings(deviceId: "ack-1") { sensor } }',
+      const applied = await waitFor(
+        async () => {
+          const { device } = await gqlData<{
+            device: { configStatus: string; reportedConfigVersion: number | null };
+          }>(local.outputs, token, 'query D { device(id: "ack-1") { configStatus reportedConfigVersion } }');
+          return device.configStatus === 'APPLIED' && device;
+        },
+        { describe: () => 'ack-1 to show configStatus APPLIED' },
       );
-      expect(latest.data?.latestReadings).toEqual([]);
+      expect(applied.reportedConfigVersion).toBe(version);
+      // The reading published first is still waiting in the readings batcher.
+      expect(await latestReadings(local.outputs, token, 'ack-1', 'sensor')).toEqual([]);
       expect(local.processor.stats().waiting).toBeGreaterThanOrEqual(1);
     } finally {
       await station.endAsync(true);

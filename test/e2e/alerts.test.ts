@@ -1,12 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
 import type { LocalMode } from '../../local/start-local';
-import { startSimulator, type Simulator } from '../../local/simulator/simulator';
+import type { Simulator } from '../../local/simulator/simulator';
 import { ALERT_SELECTION } from '../../core/alerts/notifier';
-import type { OutboxEntry } from '../../core/alerts/outbox-notification-sender';
 import { AppSyncRealtimeClient } from '../helpers/appsync-realtime-client';
-import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../../testkit/local-mode';
+import {
+  ADMIN,
+  adminToken as signInAdmin,
+  createDevice,
+  gql,
+  graphqlWsClient,
+  health,
+  latestReadings,
+  outbox as outboxOf,
+  signedInAccount,
+  startTestLocal,
+  startTestSimulator,
+} from '../../testkit/local-mode';
+import { waitFor } from '../../testkit/wait-for';
 
 // The done-when scenario of issue 15 in the local mode: a simulated station's pH leaves its limits for
 // longer than its rule, one alert opens, reaches subscribers of both WebSocket protocols and the
@@ -21,9 +31,8 @@ const closers: (() => unknown)[] = [];
 
 beforeAll(async () => {
   local = await startTestLocal();
-  ({ idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
-  await createAccount(local, 'operator@example.com', 'Operator123!', 'user');
-  ({ idToken: userToken } = await signIn(local.outputs, 'operator@example.com', 'Operator123!'));
+  adminToken = await signInAdmin(local.outputs);
+  ({ idToken: userToken } = await signedInAccount(local, 'operator@example.com', 'Operator123!', 'user'));
 });
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
@@ -36,12 +45,7 @@ type AlertEvent = { id: string; state: string; kind: string; sensor: string | nu
 /** Collects onAlertChanged events over graphql-ws. */
 function graphqlWs(deviceId: string) {
   const events: AlertEvent[] = [];
-  const client = createClient({
-    url: local.outputs.GraphQLUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: userToken },
-    retryAttempts: 0,
-  });
+  const client = graphqlWsClient(local.outputs, userToken);
   closers.push(() => client.dispose());
   client.subscribe(
     { query: ON_ALERT, variables: { deviceId } },
@@ -54,27 +58,13 @@ function graphqlWs(deviceId: string) {
   return events;
 }
 
-async function until<T>(
-  what: string,
-  read: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Waits (up to 30 s) for `read` to give a value. */
+const until = <T>(what: string, read: () => Promise<T | undefined | false> | T | undefined | false) =>
+  waitFor(read, { timeoutMs: 30_000, everyMs: 100, describe: () => what });
 
 describe('alerts in the local mode', () => {
   it('lets a user acknowledge alerts but not change the rules', async () => {
-    await gql(
-      local.outputs,
-      adminToken,
-      'mutation { createDevice(input: { id: "rules-1", name: "R" }) { id } }',
-    );
+    await createDevice(local.outputs, adminToken, { id: 'rules-1', name: 'R' });
     const changed = await gql(
       local.outputs,
       userToken,
@@ -107,14 +97,7 @@ describe('alerts in the local mode', () => {
     );
     expect(opted.errors).toBeUndefined();
 
-    simulator = await startSimulator({
-      outputs: local.outputs,
-      devices: 1,
-      intervalMs: 1_000,
-      legacyDevices: 0,
-      email: ADMIN.email,
-      password: ADMIN.password,
-    });
+    simulator = await startTestSimulator(local.outputs, { devices: 1, legacyDevices: 0 });
     const overWs = graphqlWs('sim-1');
     const elsewhere = graphqlWs('sim-2');
     const { client: appsync } = await AppSyncRealtimeClient.connect(local.outputs.RealtimeUrl, userToken);
@@ -127,19 +110,12 @@ describe('alerts in the local mode', () => {
         void collect();
       });
     void collect();
-    await until('subscriptions', async () => {
-      const health = (await (await fetch(local.outputs.HealthUrl)).json()) as { subscriptions: number };
-      return health.subscriptions >= 3 ? true : undefined;
-    });
+    await until('subscriptions', async () => (await health(local.outputs)).subscriptions >= 3);
     // Readings flow first, so the excursion starts from normal values.
-    await until('sim-1 readings', async () => {
-      const r = await gql<{ latestReadings: unknown[] }>(
-        local.outputs,
-        adminToken,
-        '{ latestReadings(deviceId: "sim-1") { sensor } }',
-      );
-      return r.data?.latestReadings.length ? true : undefined;
-    });
+    await until(
+      'sim-1 readings',
+      async () => (await latestReadings(local.outputs, adminToken, 'sim-1', 'sensor')).length > 0,
+    );
 
     // pH 9.6 (max 8.5) for five readings; the rule opens after three.
     simulator.excursion('sim-1', 'ph', 9.6, 5);
@@ -182,9 +158,8 @@ describe('alerts in the local mode', () => {
     ]);
 
     const outbox = await until('three notifications', async () => {
-      const body = (await (await fetch(local.outputs.OutboxUrl)).json()) as { items: OutboxEntry[] };
-      const mine = body.items.filter((e) => e.alertId === opened.id);
-      return mine.length >= 3 ? mine : undefined;
+      const mine = (await outboxOf(local.outputs)).filter((e) => e.alertId === opened.id);
+      return mine.length >= 3 && mine;
     });
     // Newest first.
     expect(outbox.map((e) => e.change)).toEqual(['resolved', 'acknowledged', 'opened']);

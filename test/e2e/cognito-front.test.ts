@@ -53,6 +53,15 @@ async function passwordSignIn(email: string, password: string): Promise<Authenti
   return result.AuthenticationResult!;
 }
 
+/** GetTokensFromRefreshToken with the app client, as the browser renews its session. */
+const renew = (refreshToken: string) =>
+  browser.send(
+    new GetTokensFromRefreshTokenCommand({
+      ClientId: local.outputs.UserPoolClientId,
+      RefreshToken: refreshToken,
+    }),
+  );
+
 async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
   try {
     await promise;
@@ -107,12 +116,7 @@ describe('local Cognito: refresh and sign-out', () => {
   it('refreshes with GetTokensFromRefreshToken and the new tokens work at the API', async () => {
     await createAccount(local, 'refresher@example.com', 'Refresh123!', 'user');
     const first = await passwordSignIn('refresher@example.com', 'Refresh123!');
-    const refreshed = await browser.send(
-      new GetTokensFromRefreshTokenCommand({
-        ClientId: local.outputs.UserPoolClientId,
-        RefreshToken: first.RefreshToken!,
-      }),
-    );
+    const refreshed = await renew(first.RefreshToken!);
     const next = refreshed.AuthenticationResult!;
     expect(next.AccessToken).toBeDefined();
     expect(next.AccessToken).not.toBe(first.AccessToken);
@@ -141,14 +145,7 @@ describe('local Cognito: refresh and sign-out', () => {
     await browser.send(
       new RevokeTokenCommand({ ClientId: local.outputs.UserPoolClientId, Token: tokens.RefreshToken! }),
     );
-    const refresh = await errorOf(
-      browser.send(
-        new GetTokensFromRefreshTokenCommand({
-          ClientId: local.outputs.UserPoolClientId,
-          RefreshToken: tokens.RefreshToken!,
-        }),
-      ),
-    );
+    const refresh = await errorOf(renew(tokens.RefreshToken!));
     expect(refresh.name).toBe('NotAuthorizedException');
     const getUser = await errorOf(browser.send(new GetUserCommand({ AccessToken: tokens.AccessToken! })));
     expect(getUser).toEqual({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
@@ -161,36 +158,17 @@ describe('local Cognito: refresh and sign-out', () => {
     const admin = await passwordSignIn(ADMIN.email, ADMIN.password);
     await browser.send(new GlobalSignOutCommand({ AccessToken: laptop.AccessToken! }));
     for (const session of [laptop, phone]) {
-      const err = await errorOf(
-        browser.send(
-          new GetTokensFromRefreshTokenCommand({
-            ClientId: local.outputs.UserPoolClientId,
-            RefreshToken: session.RefreshToken!,
-          }),
-        ),
-      );
+      const err = await errorOf(renew(session.RefreshToken!));
       expect(err.name).toBe('NotAuthorizedException');
     }
-    const still = await browser.send(
-      new GetTokensFromRefreshTokenCommand({
-        ClientId: local.outputs.UserPoolClientId,
-        RefreshToken: admin.RefreshToken!,
-      }),
-    );
+    const still = await renew(admin.RefreshToken!);
     expect(still.AuthenticationResult?.AccessToken).toBeDefined();
   });
 
   it('refuses a refresh token that this pool did not sign', async () => {
     const tokens = await passwordSignIn(ADMIN.email, ADMIN.password);
     const [header, payload] = tokens.RefreshToken!.split('.');
-    const err = await errorOf(
-      browser.send(
-        new GetTokensFromRefreshTokenCommand({
-          ClientId: local.outputs.UserPoolClientId,
-          RefreshToken: `${header}.${payload}.${'A'.repeat(342)}`,
-        }),
-      ),
-    );
+    const err = await errorOf(renew(`${header}.${payload}.${'A'.repeat(342)}`));
     expect(err).toEqual({ name: 'NotAuthorizedException', message: 'Invalid Refresh Token' });
   });
 });

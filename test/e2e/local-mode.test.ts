@@ -1,13 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mqtt, { type MqttClient } from 'mqtt';
-import WebSocket from 'ws';
-import { createClient, type Client } from 'graphql-ws';
+import type { MqttClient } from 'mqtt';
+import type { Client } from 'graphql-ws';
 import { SignJWT, generateKeyPair } from 'jose';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { LocalMode } from '../../local/start-local';
 import { AppSyncRealtimeClient } from '../helpers/appsync-realtime-client';
-import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../../testkit/local-mode';
+import {
+  ADMIN,
+  PH_SENSOR,
+  connectDevice,
+  createAccount,
+  createDevice,
+  gql,
+  graphqlWsClient,
+  health,
+  latestReadings,
+  signIn,
+  signedInAccount,
+  startTestLocal,
+} from '../../testkit/local-mode';
+import { waitFor } from '../../testkit/wait-for';
 
 const DEVICE_FIELDS =
   'id name enabled configVersion reportedConfigVersion configStatus lastSeenAt sensors { id enabled }';
@@ -29,8 +42,7 @@ beforeAll(async () => {
     ADMIN.email,
     ADMIN.password,
   ));
-  await createAccount(local, 'viewer@example.com', 'Viewer123!', 'user');
-  ({ idToken: userToken } = await signIn(local.outputs, 'viewer@example.com', 'Viewer123!'));
+  ({ idToken: userToken } = await signedInAccount(local, 'viewer@example.com', 'Viewer123!', 'user'));
 });
 
 afterAll(async () => {
@@ -39,13 +51,7 @@ afterAll(async () => {
 });
 
 function graphqlWs(token: string | undefined): Client {
-  const client = createClient({
-    url: local.outputs.GraphQLUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { Authorization: token } : {},
-    retryAttempts: 0,
-    lazy: true,
-  });
+  const client = graphqlWsClient(local.outputs, token, { lazy: true });
   closers.push(() => client.dispose());
   return client;
 }
@@ -81,7 +87,7 @@ function collect(client: Client, query: string, variables: Record<string, unknow
 }
 
 async function device(clientId: string): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(local.outputs.MqttUrl, { clientId, reconnectPeriod: 0 });
+  const client = await connectDevice(local.outputs, { clientId });
   closers.push(() => client.endAsync(true));
   return client;
 }
@@ -101,17 +107,14 @@ function nextMessage(
 }
 
 /** Active subscriptions on the server, from its public /health. */
-async function subscriberCount(): Promise<number> {
-  return ((await (await fetch(local.outputs.HealthUrl)).json()) as { subscriptions: number }).subscriptions;
-}
+const subscriberCount = async () => (await health(local.outputs)).subscriptions;
 
 /** Waits until subscriptions have registered on the server. */
-async function subscribersAtLeast(n: number) {
-  for (;;) {
-    if ((await subscriberCount()) >= n) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const subscribersAtLeast = (n: number) =>
+  waitFor(async () => (await subscriberCount()) >= n, {
+    everyMs: 20,
+    describe: () => `${n} subscriptions registered`,
+  });
 
 describe('local mode: a device round trip', () => {
   it('signs the seeded admin in with InitiateAuth and knows its profile', async () => {
@@ -121,35 +124,18 @@ describe('local mode: a device round trip', () => {
   });
 
   it('creates a device, delivers its config over MQTT, and shows the ack to subscribers live', async () => {
-    const created = await gql<{ createDevice: { id: string; configVersion: number; configStatus: string } }>(
+    const created = await createDevice(
       local.outputs,
       adminToken,
-      CREATE,
       {
-        input: {
-          id: 'buoy-1',
-          name: 'North channel',
-          sensorIntervalMs: 60_000,
-          sensors: [
-            {
-              id: 'ph',
-              measurement: 'ph',
-              unit: 'pH',
-              min: 6,
-              max: 9,
-              calibration: {
-                points: [
-                  { raw: 0, actual: 0 },
-                  { raw: 1000, actual: 14 },
-                ],
-              },
-            },
-          ],
-        },
+        id: 'buoy-1',
+        name: 'North channel',
+        sensorIntervalMs: 60_000,
+        sensors: [{ ...PH_SENSOR, unit: 'pH', min: 6, max: 9 }],
       },
+      DEVICE_FIELDS,
     );
-    expect(created.errors).toBeUndefined();
-    expect(created.data?.createDevice).toMatchObject({
+    expect(created).toMatchObject({
       id: 'buoy-1',
       configVersion: 1,
       configStatus: 'PENDING',
@@ -202,22 +188,15 @@ describe('local mode: a device round trip', () => {
       { qos: 1 },
     );
     await station.publishAsync('buoy-1/reading/sensor/ph', JSON.stringify({ value: '250' }), { qos: 1 });
-    for (;;) {
-      const latest = await gql<{ latestReadings: { sensor: string; value: number; raw: number }[] }>(
-        local.outputs,
-        userToken,
-        'query Latest($id: ID!) { latestReadings(deviceId: $id) { sensor value raw outOfRange } }',
-        { id: 'buoy-1' },
-      );
-      expect(latest.errors).toBeUndefined();
-      const ph = latest.data?.latestReadings.find((r) => r.sensor === 'ph');
-      if (ph?.raw === 250) {
-        // The legacy message arrived last: raw 250 -> 3.5 on the two-point calibration (0 -> 0, 1000 -> 14).
-        expect(ph).toMatchObject({ value: 3.5, outOfRange: true });
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // The legacy message arrived last: raw 250 -> 3.5 on the two-point calibration (0 -> 0, 1000 -> 14).
+    const ph = await waitFor(
+      async () =>
+        (await latestReadings(local.outputs, userToken, 'buoy-1', 'sensor value raw outOfRange')).find(
+          (r) => r.sensor === 'ph' && r.raw === 250,
+        ),
+      { describe: () => 'the legacy reading (raw 250) of buoy-1' },
+    );
+    expect(ph).toMatchObject({ value: 3.5, outOfRange: true });
   });
 
   it('sends mutations to subscribers of all devices and to no subscriber of another device', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
-import { startSimulator, type Simulator } from '../../local/simulator/simulator';
-import { ADMIN, gql, signIn, startTestLocal } from '../../testkit/local-mode';
+import type { Simulator } from '../../local/simulator/simulator';
+import { adminToken, gql, startTestLocal, startTestSimulator } from '../../testkit/local-mode';
+import { waitFor } from '../../testkit/wait-for';
 
 let local: LocalMode;
 let simulator: Simulator | undefined;
@@ -18,7 +19,7 @@ interface Point {
 
 beforeAll(async () => {
   local = await startTestLocal();
-  token = (await signIn(local.outputs, ADMIN.email, ADMIN.password)).idToken;
+  token = await adminToken(local.outputs);
 });
 afterAll(async () => {
   await simulator?.stop();
@@ -36,28 +37,18 @@ async function points(sensor: string): Promise<Point[]> {
   return r.data?.readings.items ?? [];
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** Waits (up to 60 s: the simulator reports once a second) for `probe` to find something. */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
+  waitFor(probe, { timeoutMs: 60_000, everyMs: 200, describe: () => what });
 
 describe('quality flags in the local mode', () => {
   it('flags a simulated spike and out-of-span value, and a recalibration changes stored values while raw stays', async () => {
-    simulator = await startSimulator({
-      outputs: local.outputs,
+    simulator = await startTestSimulator(local.outputs, {
       devices: 1,
       legacyDevices: 0,
-      intervalMs: 1_000,
-      email: ADMIN.email,
-      password: ADMIN.password,
       randomSpikes: false,
     });
-    await until('three pH readings', async () => ((await points('ph')).length >= 3 ? true : undefined));
+    await until('three pH readings', async () => (await points('ph')).length >= 3);
     simulator.inject('sim-1', 'ph', 'spike');
     simulator.inject('sim-1', 'tmp', 'out-of-span');
 

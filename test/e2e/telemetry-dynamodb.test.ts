@@ -1,9 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMode } from '../../local/start-local';
-import { ADMIN, createAccount, gql, signIn, startTestLocal, tempDir } from '../../testkit/local-mode';
+import {
+  adminToken as signInAdmin,
+  connectDevice,
+  createDevice,
+  gql,
+  latestReadings,
+  linearSensor,
+  publishReadings,
+  signedInAccount,
+  startTestLocal,
+  tempDir,
+} from '../../testkit/local-mode';
+import { waitFor } from '../../testkit/wait-for';
 
 // LOCAL_TELEMETRY=dynamodb: what a new AWS account deploys (--context telemetry=dynamodb), run on
 // dynalite. Readings go in over MQTT, are calibrated and stored, and come back through latestReadings,
@@ -20,57 +32,28 @@ const EXPORT = `query E($deviceId: ID!, $from: AWSDateTime!, $to: AWSDateTime!, 
 
 beforeAll(async () => {
   local = await startTestLocal({ telemetry: 'dynamodb', dataDir: data.dir });
-  ({ idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
-  await createAccount(local, 'viewer@example.com', 'Viewer123!', 'user');
-  ({ idToken: userToken } = await signIn(local.outputs, 'viewer@example.com', 'Viewer123!'));
-  const created = await gql(
-    local.outputs,
-    adminToken,
-    'mutation C($input: CreateDeviceInput!) { createDevice(input: $input) { id } }',
-    {
-      input: {
-        id: 'dyn-1',
-        name: 'DynamoDB station',
-        sensorIntervalMs: 600_000,
-        sensors: [
-          {
-            id: 'ph',
-            measurement: 'ph',
-            unit: 'pH',
-            min: 6,
-            max: 9,
-            calibration: {
-              points: [
-                { raw: 0, actual: 0 },
-                { raw: 1000, actual: 14 },
-              ],
-            },
-          },
-          {
-            id: 'tmp',
-            measurement: 'tmp',
-            unit: 'C, water',
-            calibration: {
-              points: [
-                { raw: 0, actual: 0 },
-                { raw: 10, actual: 1 },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  );
-  expect(created.errors).toBeUndefined();
-  station = await mqtt.connectAsync(local.outputs.MqttUrl, { clientId: 'dyn-1', reconnectPeriod: 0 });
+  adminToken = await signInAdmin(local.outputs);
+  ({ idToken: userToken } = await signedInAccount(local, 'viewer@example.com', 'Viewer123!', 'user'));
+  await createDevice(local.outputs, adminToken, {
+    id: 'dyn-1',
+    name: 'DynamoDB station',
+    sensorIntervalMs: 600_000,
+    sensors: [
+      linearSensor('ph', 'ph', 1000, 14, { unit: 'pH', min: 6, max: 9 }),
+      linearSensor('tmp', 'tmp', 10, 1, { unit: 'C, water' }),
+    ],
+  });
+  station = await connectDevice(local.outputs, { clientId: 'dyn-1' });
   // Two hours of ten-minute messages.
-  for (let i = 0; i < 12; i++) {
-    await station.publishAsync(
-      'devices/dyn-1/readings',
-      JSON.stringify({ ts: BASE + i * 600_000, seq: i, readings: { ph: 400 + i * 10, tmp: 100 + i } }),
-      { qos: 1 },
-    );
-  }
+  await publishReadings(
+    station,
+    'dyn-1',
+    Array.from({ length: 12 }, (_, i) => ({
+      ts: BASE + i * 600_000,
+      seq: i,
+      readings: { ph: 400 + i * 10, tmp: 100 + i },
+    })),
+  );
 });
 
 afterAll(async () => {
@@ -79,17 +62,13 @@ afterAll(async () => {
   data.remove();
 });
 
-async function latest() {
-  const answer = await gql<{
-    latestReadings: { sensor: string; value: number; time: string; configVersion: number }[];
-  }>(
+const latest = () =>
+  latestReadings<{ sensor: string; value: number; time: string; configVersion: number }>(
     local.outputs,
     adminToken,
-    'query L { latestReadings(deviceId: "dyn-1") { sensor value raw unit time configVersion } }',
+    'dyn-1',
+    'sensor value raw unit time configVersion',
   );
-  expect(answer.errors).toBeUndefined();
-  return answer.data!.latestReadings;
-}
 
 describe('local mode with LOCAL_TELEMETRY=dynamodb', () => {
   it('names the store in outputs.json', () => {
@@ -102,11 +81,14 @@ describe('local mode with LOCAL_TELEMETRY=dynamodb', () => {
   });
 
   it('calibrates and stores readings and serves the newest of each sensor', async () => {
-    let readings = await latest();
-    while (readings.length < 2 || readings[0]?.time !== new Date(BASE + 11 * 600_000).toISOString()) {
-      await new Promise((r) => setTimeout(r, 50));
-      readings = await latest();
-    }
+    const newest = new Date(BASE + 11 * 600_000).toISOString();
+    const readings = await waitFor(
+      async () => {
+        const found = await latest();
+        return found.length >= 2 && found[0]?.time === newest && found;
+      },
+      { describe: () => `both sensors of dyn-1 at ${newest}` },
+    );
     expect(readings).toMatchObject([
       { sensor: 'ph', value: 7.14, configVersion: 1 },
       { sensor: 'tmp', value: 11.1, configVersion: 1 },
@@ -217,7 +199,7 @@ describe('local mode with LOCAL_TELEMETRY=dynamodb', () => {
     await station.endAsync(true);
     await local.stop();
     local = await startTestLocal({ telemetry: 'dynamodb', dataDir: data.dir });
-    ({ idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
+    adminToken = await signInAdmin(local.outputs);
     expect((await latest()).map((r) => r.value)).toEqual([7.14, 11.1]);
     // The link names the old port; the path and signature are what the new server checks.
     const moved = new URL(url);

@@ -2,6 +2,8 @@ import { Amplify } from 'aws-amplify';
 import { fetchAuthSession, fetchUserAttributes, signIn, signOut } from 'aws-amplify/auth';
 import { CONNECTION_STATE_CHANGE, ConnectionState, generateClient } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
+// Pure timers, no Node API: it runs in the browser page too.
+import { waitFor } from '../../testkit/wait-for';
 
 /**
  * The dashboard's flow with the real `aws-amplify` package, configured as a
@@ -115,13 +117,9 @@ export async function runAmplifyFlow(input: AmplifyFlowInput): Promise<FlowStep[
   // One subscription for both events: a change by a mutation, then the device's ack.
   const events: { configVersion?: number; configStatus?: string; reportedConfigVersion?: number | null }[] =
     [];
-  const waiters: (() => void)[] = [];
   let subscription: { unsubscribe(): void } | undefined;
-  const waitFor = (test: () => boolean) =>
-    new Promise<void>((resolve) => {
-      const check = () => (test() ? resolve() : waiters.push(check));
-      check();
-    });
+  const until = (what: string, test: () => boolean) =>
+    waitFor(test, { timeoutMs: STEP_TIMEOUT_MS, everyMs: 20, describe: () => what });
 
   await step('subscription receives a change', async () => {
     const connected = new Promise<void>((resolve) => {
@@ -148,11 +146,9 @@ export async function runAmplifyFlow(input: AmplifyFlowInput): Promise<FlowStep[
     subscription = observable.subscribe({
       next: ({ data }) => {
         events.push(data.onDeviceConfigChanged as (typeof events)[number]);
-        for (const w of waiters.splice(0)) w();
       },
       error: (err) => {
         failure = err;
-        for (const w of waiters.splice(0)) w();
       },
     });
     await connected;
@@ -162,14 +158,19 @@ export async function runAmplifyFlow(input: AmplifyFlowInput): Promise<FlowStep[
         'mutation ($input: UpdateDeviceInput!) { updateDevice(input: $input) { id configVersion configStatus reportedConfigVersion } }',
       variables: { input: { id: deviceId, sensorIntervalMs: 120_000 } },
     });
-    await waitFor(() => failure !== undefined || events.some((e) => e.configVersion === 2));
+    await until(
+      'the change event (configVersion 2)',
+      () => failure !== undefined || events.some((e) => e.configVersion === 2),
+    );
     if (failure) throw failure;
     return `event: ${JSON.stringify(events.find((e) => e.configVersion === 2))}`;
   });
 
   await step('subscription receives a device ack', async () => {
     await input.publishAck(deviceId, 2);
-    await waitFor(() => events.some((e) => e.configStatus === 'APPLIED' && e.reportedConfigVersion === 2));
+    await until('the ack event (APPLIED, version 2)', () =>
+      events.some((e) => e.configStatus === 'APPLIED' && e.reportedConfigVersion === 2),
+    );
     return `event: ${JSON.stringify(events.at(-1))}`;
   });
   subscription?.unsubscribe();

@@ -1,6 +1,6 @@
-import mqtt from 'mqtt';
 import WebSocket from 'ws';
 import { runAmplifyAccountFlow, runAmplifyFlow, type AmplifyFlowInput } from './amplify-flow';
+import { publishConfigAck } from '../../testkit/local-mode';
 
 // Child process of test/e2e/amplify-node.test.ts: Amplify in Node with Node's own client setup.
 // The parent sets NODE_EXTRA_CA_CERTS to the local CA (outputs.json's CaCertificateFile), so the
@@ -15,20 +15,7 @@ const input = JSON.parse(process.env.AMPLIFY_FLOW_INPUT ?? '{}') as Omit<Amplify
 
 const steps = await runAmplifyFlow({
   ...input,
-  publishAck: async (deviceId, version) => {
-    const device = await mqtt.connectAsync(input.mqttUrl, { clientId: deviceId, reconnectPeriod: 0 });
-    try {
-      await device.publishAsync(
-        `devices/${deviceId}/config/ack`,
-        JSON.stringify({ version, status: 'applied' }),
-        {
-          qos: 1,
-        },
-      );
-    } finally {
-      await device.endAsync();
-    }
-  },
+  publishAck: (deviceId, version) => publishConfigAck(input.mqttUrl, deviceId, version),
 });
 process.stdout.write(`AMPLIFY_FLOW_RESULT ${JSON.stringify(steps)}\n`);
 

@@ -1,10 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { LocalOutputs } from '../../local/start-local';
-import type { ProcessorStats } from '../../local/processor/local-processor';
-export { sleep } from '../../testkit/wait-for';
-import { waitFor as waitForValue } from '../../testkit/wait-for';
-import { ADMIN, gql, signIn, type GraphQLResponse } from '../../testkit/local-mode';
+import { waitFor } from '../../testkit/wait-for';
+import { adminToken, createDevice } from '../../testkit/local-mode';
 
 /** Sensors of every soak device: raw 0..1000 -> 0..14 (ph), 0..100 (tmp), 0..2000 (cond). */
 export const SOAK_SENSORS = [
@@ -49,65 +50,48 @@ export async function childLocalEnv(dataDir: string, batchWindowMs: number): Pro
   };
 }
 
-/** Polls `check` until it returns a value; see testkit/wait-for.ts. */
-export function waitFor<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  deadlineMs: number,
-  describe: () => string,
-  everyMs = 100,
-): Promise<T> {
-  return waitForValue(check, { timeoutMs: deadlineMs, describe, everyMs });
+/** A local mode started as `npm start` does (`tsx local/main.ts`) in a child process. */
+export interface ChildLocal {
+  child: ChildProcess;
+  outputs: LocalOutputs;
+  /** The child's last 4,000 characters of stderr. */
+  stderr: () => string;
 }
 
-/** The processor's counters as `GET /health` shows them. */
-export async function processorHealth(outputs: LocalOutputs): Promise<ProcessorStats> {
-  const response = await fetch(outputs.HealthUrl);
-  const body = (await response.json()) as { status: string; processor: ProcessorStats };
-  if (response.status !== 200 || body.status !== 'ok') throw new Error(`health answered ${response.status}`);
-  return body.processor;
+/**
+ * Starts `local/main.ts` in a child process on free ports with its data in
+ * `dataDir`, and resolves with its outputs once it has written outputs.json;
+ * fails, with its stderr, if it exits first.
+ */
+export async function spawnLocal(
+  dataDir: string,
+  batchWindowMs: number,
+  timeoutMs = 120_000,
+): Promise<ChildLocal> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    cwd: process.cwd(),
+    env: await childLocalEnv(dataDir, batchWindowMs),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const outputsFile = join(dataDir, 'outputs.json');
+  const exited = await waitFor(
+    () => (child.exitCode !== null ? { code: child.exitCode } : existsSync(outputsFile) && { code: null }),
+    { timeoutMs, everyMs: 100, describe: () => `npm start to write ${outputsFile}` },
+  );
+  if (exited.code !== null) throw new Error(`npm start exited with ${exited.code}: ${stderr}`);
+  return {
+    child,
+    outputs: JSON.parse(readFileSync(outputsFile, 'utf8')) as LocalOutputs,
+    stderr: () => stderr,
+  };
 }
 
 /** Creates the devices (with SOAK_SENSORS) as the admin, through GraphQL. */
 export async function createDevices(outputs: LocalOutputs, ids: readonly string[]): Promise<void> {
-  const { idToken } = await signIn(outputs, ADMIN.email, ADMIN.password);
-  for (const id of ids) {
-    const created = await gql(
-      outputs,
-      idToken,
-      'mutation C($input: CreateDeviceInput!) { createDevice(input: $input) { id } }',
-      { input: { id, name: id, sensors: SOAK_SENSORS } },
-    );
-    if (created.errors) throw new Error(`createDevice ${id}: ${JSON.stringify(created.errors)}`);
-  }
-}
-
-export interface KeptRejection {
-  id: string;
-  payload: string;
-  reason: string;
-}
-
-interface RejectedPage {
-  rejectedMessages: { items: KeptRejection[]; nextToken: string | null };
-}
-
-/** Every rejected message kept for `deviceId`, through the admin's `rejectedMessages` query, page by page. */
-export async function rejectedOf(outputs: LocalOutputs, deviceId: string): Promise<KeptRejection[]> {
-  const { idToken } = await signIn(outputs, ADMIN.email, ADMIN.password);
-  const out: KeptRejection[] = [];
-  let nextToken: string | null = null;
-  do {
-    const page: GraphQLResponse<RejectedPage> = await gql<RejectedPage>(
-      outputs,
-      idToken,
-      'query R($d: ID, $t: String) { rejectedMessages(deviceId: $d, limit: 100, nextToken: $t) { items { id payload reason } nextToken } }',
-      { d: deviceId, t: nextToken },
-    );
-    if (page.errors || !page.data) throw new Error(`rejectedMessages: ${JSON.stringify(page.errors)}`);
-    out.push(...page.data.rejectedMessages.items);
-    nextToken = page.data.rejectedMessages.nextToken;
-  } while (nextToken);
-  return out;
+  const token = await adminToken(outputs);
+  for (const id of ids) await createDevice(outputs, token, { id, sensors: SOAK_SENSORS });
 }
 
 /** One stored reading time of a device, with the sensors stored at that time. */

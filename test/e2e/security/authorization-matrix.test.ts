@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
 import { Kind, parse } from 'graphql';
 import type { LocalMode } from '../../../local/start-local';
 import { AppSyncRealtimeClient } from '../../helpers/appsync-realtime-client';
-import { ADMIN, createAccount, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
+import {
+  ADMIN,
+  createAccount,
+  gql,
+  graphqlWsClient,
+  health,
+  signIn,
+  startTestLocal,
+} from '../../../testkit/local-mode';
+import { waitFor } from '../../../testkit/wait-for';
 import {
   accessRule,
   groupMayCall,
@@ -155,9 +162,7 @@ function expectHttpOutcome(row: Row, answer: HttpAnswer) {
 }
 
 /** Active subscriptions on the server, from its public /health. */
-async function subscriberCount(): Promise<number> {
-  return ((await (await fetch(local.outputs.HealthUrl)).json()) as { subscriptions: number }).subscriptions;
-}
+const subscriberCount = async () => (await health(local.outputs)).subscriptions;
 
 /**
  * Opens the subscription over graphql-ws and reports whether the server
@@ -167,17 +172,11 @@ async function subscriberCount(): Promise<number> {
 async function subscribeOverGraphqlWs(row: Row): Promise<{ outcome: Outcome; detail: unknown }> {
   const token = tokens.get(row.caller);
   const before = await subscriberCount();
-  const client = createClient({
-    url: local.outputs.GraphQLUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { Authorization: token } : {},
-    retryAttempts: 0,
-    lazy: true,
-  });
+  const client = graphqlWsClient(local.outputs, token, { lazy: true });
   let settled = false;
   try {
     const { query, variables, operationName } = operationFor(row.root, argsFor(row));
-    return await new Promise((resolve) => {
+    return await new Promise((resolve, reject) => {
       const settle = (value: { outcome: Outcome; detail: unknown }) => {
         if (!settled) resolve(value);
         settled = true;
@@ -194,17 +193,19 @@ async function subscribeOverGraphqlWs(row: Row): Promise<{ outcome: Outcome; det
           complete: () => undefined,
         },
       );
-      void (async () => {
-        while (!settled) {
-          if ((await subscriberCount()) > before) settle({ outcome: 'allow', detail: 'registered' });
-          else await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
+      // Registered on the server (allow) unless refused first; a no-op once settled.
+      waitFor(async () => settled || (await subscriberCount()) > before, {
+        everyMs: 20,
+        describe: () => `${row.coordinate} for ${row.caller} to be registered or refused`,
+      }).then(() => settle({ outcome: 'allow', detail: 'registered' }), reject);
     });
   } finally {
     await client.dispose();
     // The next row counts from a clean baseline.
-    while ((await subscriberCount()) > before) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => (await subscriberCount()) <= before, {
+      everyMs: 20,
+      describe: () => `the subscriptions to fall back to ${before}`,
+    });
   }
 }
 
@@ -263,29 +264,23 @@ describe('authorization matrix generated from schema.graphql', () => {
     ).toMatchObject({ expected: 'deny' });
   });
 
-  const calls = MATRIX.filter((r) => r.root.kind !== 'subscription');
-  it.each(
-    calls.map(
+  /** Each row with its name, for it.each. */
+  const named = (rows: Row[]) =>
+    rows.map(
       (row) =>
         [
           `${row.coordinate} ${row.expected === 'allow' ? 'admits' : 'refuses'} ${row.caller} (${row.because})`,
           row,
         ] as const,
-    ),
-  )('%s over HTTP', async (_name, row) => {
+    );
+
+  const calls = MATRIX.filter((r) => r.root.kind !== 'subscription');
+  it.each(named(calls))('%s over HTTP', async (_name, row) => {
     expectHttpOutcome(row, await callOverHttp(row));
   });
 
   const subscriptions = MATRIX.filter((r) => r.root.kind === 'subscription');
-  it.each(
-    subscriptions.map(
-      (row) =>
-        [
-          `${row.coordinate} ${row.expected === 'allow' ? 'admits' : 'refuses'} ${row.caller} (${row.because})`,
-          row,
-        ] as const,
-    ),
-  )('%s over graphql-ws and the AppSync protocol', async (_name, row) => {
+  it.each(named(subscriptions))('%s over graphql-ws and the AppSync protocol', async (_name, row) => {
     const graphqlWs = await subscribeOverGraphqlWs(row);
     expect(graphqlWs.outcome, JSON.stringify(graphqlWs.detail)).toBe(row.expected);
     if (row.expected === 'deny') expectRefusalIsUnauthorized(row, graphqlWs.detail);

@@ -294,72 +294,62 @@ describe('hostile requests to the Cognito front', () => {
 });
 
 describe('issue 12 finding 7 (local part): a disabled or deleted account', () => {
-  it('cannot renew the session of a deleted account', async () => {
-    await createAccount(local, 'gone@example.com', 'Gone1234!', 'user');
+  /** A user account signed in from a browser's client (no credentials); `run` may sign it in again or renew that session. */
+  async function withSession(
+    email: string,
+    password: string,
+    run: (signInAgain: () => Promise<unknown>, renew: () => Promise<unknown>) => Promise<void>,
+  ) {
+    await createAccount(local, email, password, 'user');
     const browser = new CognitoIdentityProviderClient({
       endpoint: local.outputs.CognitoEndpoint,
       region: local.outputs.Region,
     });
-    try {
-      const session = await browser.send(
+    const signInAgain = () =>
+      browser.send(
         new InitiateAuthCommand({
           AuthFlow: 'USER_PASSWORD_AUTH',
           ClientId: local.outputs.UserPoolClientId,
-          AuthParameters: { USERNAME: 'gone@example.com', PASSWORD: 'Gone1234!' },
+          AuthParameters: { USERNAME: email, PASSWORD: password },
         }),
       );
+    try {
+      const session = await signInAgain();
+      const renew = () =>
+        browser.send(
+          new GetTokensFromRefreshTokenCommand({
+            ClientId: local.outputs.UserPoolClientId,
+            RefreshToken: session.AuthenticationResult!.RefreshToken!,
+          }),
+        );
+      await run(signInAgain, renew);
+    } finally {
+      browser.destroy();
+    }
+  }
+
+  it('cannot renew the session of a deleted account', async () => {
+    await withSession('gone@example.com', 'Gone1234!', async (_signInAgain, renew) => {
       await cognito.send(
         new AdminDeleteUserCommand({ UserPoolId: local.outputs.UserPoolId, Username: 'gone@example.com' }),
       );
-      await expect(
-        browser.send(
-          new GetTokensFromRefreshTokenCommand({
-            ClientId: local.outputs.UserPoolClientId,
-            RefreshToken: session.AuthenticationResult!.RefreshToken!,
-          }),
-        ),
-      ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
-    } finally {
-      browser.destroy();
-    }
+      await expect(renew()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    });
   });
 
   it("cannot sign in, with Cognito's error, nor renew the session it had", async () => {
-    await createAccount(local, 'leaver@example.com', 'Leaver123!', 'user');
-    const browser = new CognitoIdentityProviderClient({
-      endpoint: local.outputs.CognitoEndpoint,
-      region: local.outputs.Region,
-    });
-    try {
-      const session = await browser.send(
-        new InitiateAuthCommand({
-          AuthFlow: 'USER_PASSWORD_AUTH',
-          ClientId: local.outputs.UserPoolClientId,
-          AuthParameters: { USERNAME: 'leaver@example.com', PASSWORD: 'Leaver123!' },
-        }),
-      );
+    await withSession('leaver@example.com', 'Leaver123!', async (signInAgain, renew) => {
       await cognito.send(
         new AdminDisableUserCommand({ UserPoolId: local.outputs.UserPoolId, Username: 'leaver@example.com' }),
       );
-      await expect(
-        browser.send(
-          new InitiateAuthCommand({
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            ClientId: local.outputs.UserPoolClientId,
-            AuthParameters: { USERNAME: 'leaver@example.com', PASSWORD: 'Leaver123!' },
-          }),
-        ),
-      ).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'User is disabled.' });
-      await expect(
-        browser.send(
-          new GetTokensFromRefreshTokenCommand({
-            ClientId: local.outputs.UserPoolClientId,
-            RefreshToken: session.AuthenticationResult!.RefreshToken!,
-          }),
-        ),
-      ).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'User is disabled.' });
-    } finally {
-      browser.destroy();
-    }
+      await expect(signInAgain()).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+        message: 'User is disabled.',
+      });
+      await expect(renew()).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+        message: 'User is disabled.',
+      });
+    });
   });
 });

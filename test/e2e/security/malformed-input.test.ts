@@ -2,10 +2,10 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
 import type { LocalMode } from '../../../local/start-local';
 import { REALTIME_LIMITS } from '../../../local/server/realtime-limits';
-import { ADMIN, signIn, startTestLocal } from '../../../testkit/local-mode';
+import { adminToken, graphqlWsClient, startTestLocal } from '../../../testkit/local-mode';
+import { sleep } from '../../../testkit/wait-for';
 import { AppSyncRealtimeClient } from '../../helpers/appsync-realtime-client';
 
 // Issue 12, item 4: one malformed request, frame or header, sent without a token, took every part
@@ -21,7 +21,7 @@ beforeAll(async () => {
   local = await startTestLocal({ connectionInitTimeoutMs: INIT_TIMEOUT_MS });
   graphqlPort = local.server.port;
   mqttWsPort = local.mqtt.wsPort;
-  token = (await signIn(local.outputs, ADMIN.email, ADMIN.password)).idToken;
+  token = await adminToken(local.outputs);
 });
 afterAll(async () => {
   await local?.stop();
@@ -209,12 +209,7 @@ describe('malformed frames on the AppSync real-time socket', () => {
 
 describe('graphql-ws (graphql-transport-ws) applies the same subscription limit', () => {
   it(`errors subscription ${REALTIME_LIMITS.maxSubscriptionsPerConnection + 1} on one connection with MaxSubscriptionsReachedError`, async () => {
-    const client = createClient({
-      url: local.outputs.GraphQLUrl.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: token },
-      retryAttempts: 0,
-    });
+    const client = graphqlWsClient(local.outputs, token);
     const query = 'subscription { onDeviceConfigChanged { id } }';
     const disposers: (() => void)[] = [];
     for (let i = 0; i < REALTIME_LIMITS.maxSubscriptionsPerConnection; i++)
@@ -304,7 +299,7 @@ describe('no input stops the server (properties)', () => {
           const socket = await appsyncSocket();
           socket.on('error', () => undefined);
           socket.send(frame);
-          await new Promise((r) => setTimeout(r, 5));
+          await sleep(5);
           socket.close();
         },
       ),
@@ -381,7 +376,7 @@ describe('no input stops the server (properties)', () => {
             socket.once('close', () => resolve());
           });
           if (socket.readyState === socket.OPEN) socket.send(frame);
-          await new Promise((r) => setTimeout(r, 5));
+          await sleep(5);
           socket.close();
         },
       ),

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { LocalMode } from '../../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
+import {
+  PH_SENSOR,
+  adminToken as signInAdmin,
+  connectDevice,
+  createDevice,
+  gql,
+  health,
+  processedSince,
+  rejectedMessages,
+  startTestLocal,
+} from '../../../testkit/local-mode';
+import { waitFor } from '../../../testkit/wait-for';
 
 // Hostile device traffic through the local broker, with device credentials on
 // (LOCAL_DEVICE_PASSWORD): what a device sends on its own topics is either used or
@@ -16,33 +27,9 @@ const clients: MqttClient[] = [];
 
 beforeAll(async () => {
   local = await startTestLocal({ devicePassword: DEVICE_PASSWORD });
-  ({ idToken: adminToken } = await signIn(local.outputs, ADMIN.email, ADMIN.password));
-  for (const id of ['sec-a', 'sec-b']) {
-    const created = await gql(
-      local.outputs,
-      adminToken,
-      'mutation C($input: CreateDeviceInput!) { createDevice(input: $input) { id } }',
-      {
-        input: {
-          id,
-          name: `Security ${id}`,
-          sensors: [
-            {
-              id: 'ph',
-              measurement: 'ph',
-              calibration: {
-                points: [
-                  { raw: 0, actual: 0 },
-                  { raw: 1000, actual: 14 },
-                ],
-              },
-            },
-          ],
-        },
-      },
-    );
-    expect(created.errors).toBeUndefined();
-  }
+  adminToken = await signInAdmin(local.outputs);
+  for (const id of ['sec-a', 'sec-b'])
+    await createDevice(local.outputs, adminToken, { id, name: `Security ${id}`, sensors: [PH_SENSOR] });
 });
 
 afterAll(async () => {
@@ -51,11 +38,10 @@ afterAll(async () => {
 });
 
 async function connectAs(deviceId: string): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(local.outputs.MqttUrl, {
+  const client = await connectDevice(local.outputs, {
     username: deviceId,
     password: DEVICE_PASSWORD,
     clientId: `${deviceId}-${clients.length}`,
-    reconnectPeriod: 0,
   });
   clients.push(client);
   return client;
@@ -83,40 +69,19 @@ interface RejectedItem {
   reason: string;
 }
 
-async function rejectedOf(deviceId: string): Promise<RejectedItem[]> {
-  const items: RejectedItem[] = [];
-  let nextToken: string | null = null;
-  do {
-    const page: Awaited<
-      ReturnType<typeof gql<{ rejectedMessages: { items: RejectedItem[]; nextToken: string | null } }>>
-    > = await gql(
-      local.outputs,
-      adminToken,
-      'query R($deviceId: ID, $nextToken: String) { rejectedMessages(deviceId: $deviceId, limit: 100, nextToken: $nextToken) { items { id deviceId topic payload payloadEncoding reason } nextToken } }',
-      { deviceId, nextToken },
-    );
-    expect(page.errors).toBeUndefined();
-    items.push(...(page.data?.rejectedMessages.items ?? []));
-    nextToken = page.data?.rejectedMessages.nextToken ?? null;
-  } while (nextToken);
-  return items;
-}
+const rejectedOf = (deviceId: string) =>
+  rejectedMessages<RejectedItem>(
+    local.outputs,
+    adminToken,
+    deviceId,
+    'id deviceId topic payload payloadEncoding reason',
+  );
 
 const stored = (bytes: Buffer, encoding: 'utf8' | 'base64') =>
   encoding === 'utf8' ? bytes.toString('utf8') : bytes.toString('base64');
 
 /** The processor's counters, from the public /health. */
-interface ProcessorStats {
-  received: number;
-  accepted: number;
-  rejected: number;
-  deadLettered: number;
-  waiting: number;
-}
-
-async function processorStats(): Promise<ProcessorStats> {
-  return ((await (await fetch(local.outputs.HealthUrl)).json()) as { processor: ProcessorStats }).processor;
-}
+const processorStats = async () => (await health(local.outputs)).processor;
 
 describe('MQTT: hostile payloads and topics', () => {
   it('keeps malformed, binary and oversized payloads as rejected messages with a reason', async () => {
@@ -180,15 +145,16 @@ describe('MQTT: hostile payloads and topics', () => {
     const device = await connectAs('sec-a');
     for (const c of cases) await device.publishAsync(c.topic, c.payload, { qos: 1 });
 
-    let found: (RejectedItem | undefined)[] = [];
-    for (;;) {
-      const items = await rejectedOf('sec-a');
-      found = cases.map((c) =>
-        items.find((i) => i.topic === c.topic && i.payload === stored(c.payload, c.encoding)),
-      );
-      if (found.every(Boolean)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const found = await waitFor(
+      async () => {
+        const items = await rejectedOf('sec-a');
+        const each = cases.map((c) =>
+          items.find((i) => i.topic === c.topic && i.payload === stored(c.payload, c.encoding)),
+        );
+        return each.every(Boolean) && each;
+      },
+      { describe: () => `all ${cases.length} hostile payloads kept as rejected messages` },
+    );
     cases.forEach((c, index) => {
       expect(found[index], c.topic).toMatchObject({
         deviceId: 'sec-a',
@@ -233,12 +199,9 @@ describe('MQTT: hostile payloads and topics', () => {
     const owner = await connectAs('sec-b');
     await owner.publishAsync('devices/sec-b/readings', JSON.stringify({ readings: { ph: 555 } }), { qos: 1 });
     // Wait until the processor has finished everything it received since (the marker at least).
-    for (;;) {
-      const stats = await processorStats();
-      const done = stats.accepted + stats.rejected + stats.deadLettered;
-      if (stats.received > before.received && stats.waiting === 0 && done === stats.received) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(async () => processedSince(before, await processorStats()), {
+      describe: () => 'the processor to finish the marker message',
+    });
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const points = await gql<{ readings: { items: { raw: number }[] } }>(

@@ -4,7 +4,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalMode } from '../../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
+import { ADMIN, gql, gqlData, signIn, startTestLocal } from '../../../testkit/local-mode';
 
 // Issue 12, item 7: an account that was deleted or disabled could still renew its session with
 // the refresh token it had. The API now signs it out globally (AdminUserGlobalSignOut) first.
@@ -78,21 +78,16 @@ describe('removing or disabling an account ends its sessions', () => {
   it('a disabled account cannot renew its session; enabled again, it signs in anew', async () => {
     const username = await addAccount('paused@example.com', 'Paused123!');
     const tokens = await tokensOf('paused@example.com', 'Paused123!');
-    const disabled = await gql(
-      local.outputs,
-      adminToken,
-      'mutation U($input: UpdateUserAccountInput!) { updateUserAccount(input: $input) { enabled } }',
-      { input: { username, enabled: false } },
-    );
-    expect(disabled.errors).toBeUndefined();
+    const setEnabled = (enabled: boolean) =>
+      gqlData(
+        local.outputs,
+        adminToken,
+        'mutation U($input: UpdateUserAccountInput!) { updateUserAccount(input: $input) { enabled } }',
+        { input: { username, enabled } },
+      );
+    await setEnabled(false);
     await expect(refresh(tokens.RefreshToken!)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
-    const enabled = await gql(
-      local.outputs,
-      adminToken,
-      'mutation U($input: UpdateUserAccountInput!) { updateUserAccount(input: $input) { enabled } }',
-      { input: { username, enabled: true } },
-    );
-    expect(enabled.errors).toBeUndefined();
+    await setEnabled(true);
     // The old refresh token stays revoked; a new sign-in works.
     await expect(refresh(tokens.RefreshToken!)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
     await expect(tokensOf('paused@example.com', 'Paused123!')).resolves.toHaveProperty('RefreshToken');

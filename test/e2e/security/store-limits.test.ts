@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mqtt from 'mqtt';
 import type { LocalMode } from '../../../local/start-local';
-import { ADMIN, gql, signIn, startTestLocal } from '../../../testkit/local-mode';
+import {
+  adminToken,
+  connectDevice,
+  createDevice,
+  gql,
+  gqlData,
+  latestReadings,
+  linearSensor,
+  publishReadings,
+  waitForRejected,
+  startTestLocal,
+} from '../../../testkit/local-mode';
+import { waitFor } from '../../../testkit/wait-for';
 
 // Issue 12, item 6: values the stores cannot hold gave InternalError (min: -1e200, a calibration
 // point of 1.7e308: DynamoDB numbers end at 9.99e125), AWSJSON nested 5,000 deep answered
@@ -13,7 +24,7 @@ let token: string;
 
 beforeAll(async () => {
   local = await startTestLocal();
-  token = (await signIn(local.outputs, ADMIN.email, ADMIN.password)).idToken;
+  token = await adminToken(local.outputs);
 });
 afterAll(async () => {
   await local?.stop();
@@ -27,30 +38,8 @@ describe('values the stores cannot hold are ValidationErrors naming the field', 
     ['max 1e126', sensor({ max: 1e126 }), /max/],
     ['max 2^53', sensor({ max: 2 ** 53 }), /max/],
     ['min 1e-200', sensor({ min: 1e-200 }), /min/],
-    [
-      'a calibration point raw of 1.7e308',
-      sensor({
-        calibration: {
-          points: [
-            { raw: 0, actual: 0 },
-            { raw: 1.7e308, actual: 1 },
-          ],
-        },
-      }),
-      /calibration.*raw|raw/,
-    ],
-    [
-      'a calibration point actual of -1.7e308',
-      sensor({
-        calibration: {
-          points: [
-            { raw: 0, actual: 0 },
-            { raw: 1, actual: -1.7e308 },
-          ],
-        },
-      }),
-      /actual/,
-    ],
+    ['a calibration point raw of 1.7e308', linearSensor('ph', 'ph', 1.7e308, 1), /calibration.*raw|raw/],
+    ['a calibration point actual of -1.7e308', linearSensor('ph', 'ph', 1, -1.7e308), /actual/],
   ])('%s', async (_name, s, field) => {
     const r = await gql(local.outputs, token, CREATE, {
       input: { id: `limits-${Math.random().toString(36).slice(2, 8)}`, name: 'x', sensors: [s] },
@@ -87,105 +76,55 @@ describe('values the stores cannot hold are ValidationErrors naming the field', 
   });
 });
 
+/** Creates `id` with its sensors, publishes `messages` from one connection and flushes the processor. */
+async function publishTo(id: string, sensors: unknown[], messages: Parameters<typeof publishReadings>[2]) {
+  await createDevice(local.outputs, token, { id, sensors });
+  const device = await connectDevice(local.outputs);
+  await publishReadings(device, id, messages);
+  await device.endAsync();
+  await local.processor.flush();
+}
+
 describe('the local DuckDB store takes any value that passes validation', () => {
   it('stores an integral raw of 1e19 (beyond int64) with the rest of its batch', async () => {
-    const created = await gql(local.outputs, token, CREATE, {
-      input: {
-        id: 'limits-raw',
-        name: 'raw',
-        sensors: [
-          sensor({
-            calibration: {
-              points: [
-                { raw: 0, actual: 0 },
-                { raw: 1, actual: 1 },
-              ],
-            },
-          }),
-        ],
-      },
-    });
-    expect(created.errors).toBeUndefined();
-    const device = await mqtt.connectAsync(local.outputs.MqttUrl, { reconnectPeriod: 0 });
     const ts = Date.now() - 1_000;
-    await device.publishAsync('devices/limits-raw/readings', JSON.stringify({ ts, readings: { ph: 1e19 } }), {
-      qos: 1,
-    });
-    await device.publishAsync(
-      'devices/limits-raw/readings',
-      JSON.stringify({ ts: ts + 1, readings: { ph: 5 } }),
-      { qos: 1 },
+    await publishTo(
+      'limits-raw',
+      [linearSensor('ph', 'ph', 1, 1)],
+      [
+        { ts, readings: { ph: 1e19 } },
+        { ts: ts + 1, readings: { ph: 5 } },
+      ],
     );
-    await device.endAsync();
-    await local.processor.flush();
     const from = new Date(ts - 60_000).toISOString();
     const to = new Date(ts + 60_000).toISOString();
-    let raws: number[] = [];
-    for (let i = 0; i < 100 && raws.length < 2; i++) {
-      const r = await gql<{ readings: { items: { raw: number }[] } }>(
-        local.outputs,
-        token,
-        'query R($from: AWSDateTime!, $to: AWSDateTime!) { readings(deviceId: "limits-raw", sensor: "ph", from: $from, to: $to) { items { raw } } }',
-        { from, to },
-      );
-      raws = r.data?.readings.items.map((p) => p.raw) ?? [];
-      if (raws.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const raws = await waitFor(
+      async () => {
+        const r = await gqlData<{ readings: { items: { raw: number }[] } }>(
+          local.outputs,
+          token,
+          'query R($from: AWSDateTime!, $to: AWSDateTime!) { readings(deviceId: "limits-raw", sensor: "ph", from: $from, to: $to) { items { raw } } }',
+          { from, to },
+        );
+        const found = r.readings.items.map((p) => p.raw);
+        return found.length >= 2 && found;
+      },
+      { describe: () => 'both readings of limits-raw stored' },
+    );
     expect(raws.sort((a, b) => a - b)).toEqual([5, 1e19]);
   });
 
   it('rejects, naming the sensor, a raw that calibrates beyond a double, and stores the rest', async () => {
-    const created = await gql(local.outputs, token, CREATE, {
-      input: {
-        id: 'limits-inf',
-        name: 'inf',
-        sensors: [
-          sensor({
-            calibration: {
-              points: [
-                { raw: 0, actual: 0 },
-                { raw: 1, actual: 10 },
-              ],
-            },
-          }),
-          {
-            id: 'tmp',
-            measurement: 'temperature',
-            calibration: {
-              points: [
-                { raw: 0, actual: 0 },
-                { raw: 1, actual: 1 },
-              ],
-            },
-          },
-        ],
-      },
-    });
-    expect(created.errors).toBeUndefined();
-    const device = await mqtt.connectAsync(local.outputs.MqttUrl, { reconnectPeriod: 0 });
-    await device.publishAsync(
-      'devices/limits-inf/readings',
-      JSON.stringify({ ts: Date.now() - 1_000, readings: { ph: 1e308, tmp: 21 } }),
-      { qos: 1 },
+    await publishTo(
+      'limits-inf',
+      [linearSensor('ph', 'ph', 1, 10), linearSensor('tmp', 'temperature', 1, 1)],
+      [{ ts: Date.now() - 1_000, readings: { ph: 1e308, tmp: 21 } }],
     );
-    await device.endAsync();
-    await local.processor.flush();
-    let reasons: string[] = [];
-    for (let i = 0; i < 100 && !reasons.length; i++) {
-      const r = await gql<{ rejectedMessages: { items: { reason: string }[] } }>(
-        local.outputs,
-        token,
-        '{ rejectedMessages(deviceId: "limits-inf") { items { reason } } }',
-      );
-      reasons = r.data?.rejectedMessages.items.map((m) => m.reason) ?? [];
-      if (!reasons.length) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const reasons = (await waitForRejected(local.outputs, token, { deviceId: 'limits-inf' })).map(
+      (m) => m.reason,
+    );
     expect(reasons.join('\n')).toMatch(/sensor "ph": raw 1e\+308 calibrates to Infinity/);
-    const latest = await gql<{ latestReadings: { sensor: string; raw: number }[] }>(
-      local.outputs,
-      token,
-      '{ latestReadings(deviceId: "limits-inf") { sensor raw } }',
-    );
-    expect(latest.data?.latestReadings.map((r) => r.sensor)).toEqual(['tmp']);
+    const latest = await latestReadings(local.outputs, token, 'limits-inf', 'sensor raw');
+    expect(latest.map((r) => r.sensor)).toEqual(['tmp']);
   });
 });

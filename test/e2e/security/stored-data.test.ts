@@ -1,12 +1,21 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import mqtt from 'mqtt';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import type { LocalMode } from '../../../local/start-local';
 import { DataDirInUseError, StoreDamagedError } from '../../../local/embedded/data-dir-check';
-import { ADMIN, gql, signIn, startTestLocal, tempDir } from '../../../testkit/local-mode';
+import {
+  adminToken,
+  connectDevice,
+  createDevice as createDeviceAs,
+  latestReadings,
+  linearSensor,
+  waitForRejected,
+  startTestLocal,
+  tempDir,
+} from '../../../testkit/local-mode';
+import { waitFor } from '../../../testkit/wait-for';
 
 // Issue 12, item 5: stored data lost or wrong in silence. A damaged inbox line dropped an
 // acknowledged reading without a trace; a damaged retained-messages file lost every config while
@@ -39,36 +48,12 @@ async function stop(local: LocalMode) {
   await local.stop();
 }
 
-async function adminToken(local: LocalMode) {
-  return (await signIn(local.outputs, ADMIN.email, ADMIN.password)).idToken;
-}
-
 async function createDevice(local: LocalMode, id: string) {
-  const r = await gql(
-    local.outputs,
-    await adminToken(local),
-    'mutation C($input: CreateDeviceInput!) { createDevice(input: $input) { id } }',
-    {
-      input: {
-        id,
-        name: id,
-        sensorIntervalMs: 60_000,
-        sensors: [
-          {
-            id: 'ph',
-            measurement: 'ph',
-            calibration: {
-              points: [
-                { raw: 0, actual: 0 },
-                { raw: 1, actual: 1 },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  );
-  expect(r.errors).toBeUndefined();
+  await createDeviceAs(local.outputs, await adminToken(local.outputs), {
+    id,
+    sensorIntervalMs: 60_000,
+    sensors: [linearSensor('ph', 'ph', 1, 1)],
+  });
 }
 
 describe('stored data is never lost or wrong in silence', () => {
@@ -89,27 +74,18 @@ describe('stored data is never lost or wrong in silence', () => {
     writeFileSync(join(dir, 'inbox', 'inbox.jsonl'), `${good}\n${damaged}\n`);
 
     const second = await start(dir);
-    const token = await adminToken(second);
-    let items: { payload: string; payloadEncoding: string; reason: string; topic: string }[] = [];
-    for (let i = 0; i < 200 && !items.length; i++) {
-      const r = await gql<{ rejectedMessages: { items: typeof items } }>(
-        second.outputs,
-        token,
-        '{ rejectedMessages { items { payload payloadEncoding reason topic } } }',
-      );
-      items = r.data?.rejectedMessages.items ?? [];
-      if (!items.length) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const token = await adminToken(second.outputs);
+    const items = await waitForRejected<{ payload: string; payloadEncoding: string; reason: string }>(
+      second.outputs,
+      token,
+      { fields: 'payload payloadEncoding reason topic' },
+    );
     expect(items).toHaveLength(1);
     expect(items[0]!.reason).toMatch(/could not be read back/);
     const bytes = Buffer.from(items[0]!.payload, items[0]!.payloadEncoding === 'base64' ? 'base64' : 'utf8');
     expect(bytes.toString('utf8')).toContain('"seq":2,"topic":"devices/inbox-1/readings"');
-    const latest = await gql<{ latestReadings: { raw: number }[] }>(
-      second.outputs,
-      token,
-      '{ latestReadings(deviceId: "inbox-1") { raw } }',
-    );
-    expect(latest.data?.latestReadings.map((r) => r.raw)).toEqual([7]);
+    const latest = await latestReadings(second.outputs, token, 'inbox-1', 'raw');
+    expect(latest.map((r) => r.raw)).toEqual([7]);
   });
 
   it('rebuilds retained config from the device table when the retained-messages file is damaged', async () => {
@@ -129,7 +105,7 @@ describe('stored data is never lost or wrong in silence', () => {
       /retained config rebuilt from the device table for 1 device\(s\): retained-1/,
     );
     // A device that subscribes now gets its config.
-    const device = await mqtt.connectAsync(second.outputs.MqttUrl, { reconnectPeriod: 0 });
+    const device = await connectDevice(second.outputs);
     const got = new Promise<string>((resolve) => device.once('message', (_t, p) => resolve(p.toString())));
     await device.subscribeAsync('devices/retained-1/config', { qos: 1 });
     expect(await got).toBe(expected);
@@ -228,7 +204,7 @@ describe('stored data is never lost or wrong in silence', () => {
       inboxCompactAfterBytes: 8 * 1024,
     });
     await createDevice(local, 'stream-1');
-    const device = await mqtt.connectAsync(local.outputs.MqttUrl, { reconnectPeriod: 0 });
+    const device = await connectDevice(local.outputs);
     const ts = Date.now() - 60_000;
     let largest = 0;
     for (let i = 0; i < 1_201; i++) {
@@ -239,7 +215,10 @@ describe('stored data is never lost or wrong in silence', () => {
       );
       // A stream the processor keeps up with, yet never idle: one message stays open throughout.
       if (i % 10 === 0) {
-        while (local.processor.stats().waiting > 1) await new Promise((resolve) => setTimeout(resolve, 5));
+        await waitFor(() => local.processor.stats().waiting <= 1, {
+          everyMs: 5,
+          describe: () => 'the processor to catch up with the stream',
+        });
         largest = Math.max(largest, statSync(join(dir, 'inbox', 'inbox.jsonl')).size);
       }
     }

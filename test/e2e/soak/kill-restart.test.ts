@@ -1,19 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { LocalMode, LocalOutputs } from '../../../local/start-local';
-import { startTestLocal, tempDir } from '../../../testkit/local-mode';
-import {
-  createDevices,
-  childLocalEnv,
-  processorHealth,
-  reconcile,
-  rejectedOf,
-  storedTimes,
-  waitFor,
-} from '../../helpers/soak';
+import { adminToken, health, rejectedMessages, startTestLocal, tempDir } from '../../../testkit/local-mode';
+import { waitFor } from '../../../testkit/wait-for';
+import { createDevices, reconcile, spawnLocal, storedTimes } from '../../helpers/soak';
 
 /**
  * `npm start` (the same `tsx local/main.ts`, as a child process) is killed
@@ -94,26 +86,12 @@ describe('local mode killed mid-stream', () => {
     { timeout: 600_000 },
     async () => {
       // A short window: batches are stored while the stream goes on, so the kill lands mid-processing.
-      const env = await childLocalEnv(data.dir, 200);
-      let stderr = '';
-      child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-        cwd: process.cwd(),
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+      const started = await spawnLocal(data.dir, 200, DEADLINE_MS);
+      child = started.child;
+      const { outputs } = started;
       const exited = new Promise<NodeJS.Signals | null>((resolve) =>
         child!.once('exit', (_code, signal) => resolve(signal)),
       );
-      const outputsFile = join(data.dir, 'outputs.json');
-      await waitFor(
-        () => (existsSync(outputsFile) ? true : child!.exitCode !== null ? false : undefined),
-        DEADLINE_MS,
-        () => 'npm start never wrote outputs.json',
-      ).then((ok) => {
-        if (!ok) throw new Error(`npm start exited with ${child!.exitCode}: ${stderr}`);
-      });
-      const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as LocalOutputs;
       await createDevices(outputs, DEVICES);
 
       const stop = { now: false };
@@ -126,11 +104,10 @@ describe('local mode killed mid-stream', () => {
       const before = await waitFor(
         async () => {
           if (acks() < KILL_AFTER_ACKS) return undefined;
-          const stats = await processorHealth(outputs);
-          return stats.accepted > 0 ? stats : undefined;
+          const stats = (await health(outputs)).processor;
+          return stats.accepted > 0 && stats;
         },
-        DEADLINE_MS,
-        () => `only ${acks()} PUBACKs so far`,
+        { timeoutMs: DEADLINE_MS, everyMs: 100, describe: () => `only ${acks()} PUBACKs so far` },
       );
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
@@ -141,18 +118,21 @@ describe('local mode killed mid-stream', () => {
       restarted = await startTestLocal({ dataDir: data.dir, batch: { windowMs: 50 } });
       const after = await waitFor(
         async () => {
-          const stats = await processorHealth(restarted!.outputs);
-          return stats.waiting === 0 ? stats : undefined;
+          const stats = (await health(restarted!.outputs)).processor;
+          return stats.waiting === 0 && stats;
         },
-        DEADLINE_MS,
-        () => 'the restarted processor never finished what it recovered',
+        {
+          timeoutMs: DEADLINE_MS,
+          everyMs: 100,
+          describe: () => 'the restarted processor to finish what it recovered',
+        },
       );
       // Recovery was exercised: acknowledged messages were still unprocessed when the process died.
       expect(after.accepted + after.rejected).toBeGreaterThan(0);
       expect(after.deadLettered).toBe(0);
 
       const ghost = streamers.find((s) => s.id === GHOST)!;
-      const kept = await rejectedOf(restarted.outputs, GHOST);
+      const kept = await rejectedMessages(restarted.outputs, await adminToken(restarted.outputs), GHOST);
       const keptSeqs = kept.map((r) => (JSON.parse(r.payload) as { seq: number }).seq);
       expect(kept.every((r) => /unknown device/.test(r.reason))).toBe(true);
       expect(reconcile([...ghost.acked].map(String), keptSeqs.map(String)).missing).toEqual([]);

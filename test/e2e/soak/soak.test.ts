@@ -1,18 +1,18 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { LocalMode } from '../../../local/start-local';
-import { startTestLocal, tempDir } from '../../../testkit/local-mode';
 import {
-  createDevices,
-  processorHealth,
-  reconcile,
-  rejectedOf,
-  sleep,
-  storedTimes,
-  waitFor,
-} from '../../helpers/soak';
+  adminToken,
+  connectDevice,
+  health,
+  rejectedMessages,
+  startTestLocal,
+  tempDir,
+} from '../../../testkit/local-mode';
+import { sleep, waitFor } from '../../../testkit/wait-for';
+import { createDevices, reconcile, storedTimes } from '../../helpers/soak';
 
 /**
  * Soak: simulated devices stream QoS 1 readings through the local broker at a
@@ -60,7 +60,7 @@ describe('soak: devices streaming through the local broker', () => {
       await createDevices(outputs, ids);
       const dropped: string[] = [];
       for (const id of ids) {
-        const client = await mqtt.connectAsync(outputs.MqttUrl, { clientId: id, reconnectPeriod: 0 });
+        const client = await connectDevice(outputs, { clientId: id });
         client.on('close', () => dropped.push(id));
         clients.push(client);
       }
@@ -104,12 +104,12 @@ describe('soak: devices streaming through the local broker', () => {
         }),
       );
       const sentIn = Date.now() - started;
-      await waitFor(
-        () => (settled === TOTAL ? true : undefined),
-        DEADLINE_MS,
-        () =>
+      await waitFor(() => settled === TOTAL, {
+        timeoutMs: DEADLINE_MS,
+        everyMs: 100,
+        describe: () =>
           `${settled} of ${TOTAL} publishes answered; connections closed: ${dropped.join(', ') || 'none'}`,
-      );
+      });
       const ackedTotal = [...acked.values()].reduce((n, s) => n + s.size, 0);
       expect(refused).toEqual([]);
       expect(dropped).toEqual([]);
@@ -118,11 +118,14 @@ describe('soak: devices streaming through the local broker', () => {
       // Processed: the processor's own counters, through GET /health.
       const stats = await waitFor(
         async () => {
-          const s = await processorHealth(outputs);
-          return s.waiting === 0 && s.accepted + s.rejected >= ackedTotal ? s : undefined;
+          const s = (await health(outputs)).processor;
+          return s.waiting === 0 && s.accepted + s.rejected >= ackedTotal && s;
         },
-        DEADLINE_MS,
-        () => `the processor never caught up with ${ackedTotal} messages`,
+        {
+          timeoutMs: DEADLINE_MS,
+          everyMs: 100,
+          describe: () => `the processor to catch up with ${ackedTotal} messages`,
+        },
       );
       const processedIn = Date.now() - started;
       clearInterval(sampler);
@@ -135,8 +138,9 @@ describe('soak: devices streaming through the local broker', () => {
 
       // Rejected: exactly the bad messages, once each.
       let keptTotal = 0;
+      const token = await adminToken(outputs);
       for (const id of ids) {
-        const kept = await rejectedOf(outputs, id);
+        const kept = await rejectedMessages(outputs, token, id);
         keptTotal += kept.length;
         const seqs = kept.map((r) => (JSON.parse(r.payload) as { seq: number }).seq);
         expect(new Set(seqs).size, `${id}: a rejected message kept twice`).toBe(seqs.length);
