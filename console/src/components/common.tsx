@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 import type { ApiError } from '../lib/errors';
 import type { ConfigStatus } from '../lib/types';
 import type { LiveState } from '../lib/live';
@@ -72,7 +72,7 @@ export function Field({
   id: string;
   label: string;
   error?: string | undefined;
-  hint?: string;
+  hint?: string | undefined;
   children: ReactNode;
 }) {
   return (
@@ -97,6 +97,83 @@ export function Field({
 export function describedBy(id: string, error?: string, hint?: boolean) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return { 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined } as const;
+}
+
+/**
+ * A labelled text input in a Field: its error and hint under it and named by
+ * its aria attributes. Every form row of the console that edits one string is one.
+ */
+export function InputField({
+  id,
+  label,
+  error,
+  hint,
+  value,
+  onValue,
+  ...input
+}: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <input
+        id={id}
+        {...input}
+        value={value}
+        onChange={(e) => onValue(e.target.value)}
+        {...describedBy(id, error, hint !== undefined)}
+      />
+    </Field>
+  );
+}
+
+/** A checkbox with its label after it, as the config editor's on/off settings are. */
+export function CheckboxField({
+  id,
+  label,
+  checked,
+  onChecked,
+}: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChecked: (checked: boolean) => void;
+}) {
+  return (
+    <div className="field checkbox">
+      <input id={id} type="checkbox" checked={checked} onChange={(e) => onChecked(e.target.checked)} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  );
+}
+
+/**
+ * A row's header cell: the thing's name, its id when that differs, and a
+ * muted badge when it is switched off.
+ */
+export function NameCell({
+  label,
+  name,
+  id,
+  off,
+}: {
+  label: string;
+  name: ReactNode;
+  id?: string | undefined;
+  off?: string | undefined;
+}) {
+  return (
+    <th scope="row" data-label={label}>
+      {name}
+      {id !== undefined ? <span className="muted small"> {id}</span> : null}
+      {off !== undefined ? <span className="badge muted-badge">{off}</span> : null}
+    </th>
+  );
 }
 
 /**

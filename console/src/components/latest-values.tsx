@@ -1,6 +1,6 @@
 import { QC_LABELS, ago, formatValue } from '../lib/format';
 import type { Device, Reading } from '../lib/types';
-import { TableHead } from './common';
+import { NameCell, TableHead } from './common';
 
 /** The newest value of each sensor, with its unit and out-of-range and quality marks. */
 export function LatestValues({
@@ -29,11 +29,12 @@ export function LatestValues({
               data-testid={`latest-${s.id}`}
               className={r?.outOfRange ? 'out-of-range' : undefined}
             >
-              <th scope="row" data-label="Sensor">
-                {s.measurement}
-                {s.id !== s.measurement ? <span className="muted small"> {s.id}</span> : null}
-                {!s.enabled ? <span className="badge muted-badge">off</span> : null}
-              </th>
+              <NameCell
+                label="Sensor"
+                name={s.measurement}
+                id={s.id !== s.measurement ? s.id : undefined}
+                off={s.enabled ? undefined : 'off'}
+              />
               <td data-label="Value" className="value">
                 {formatValue(r?.value, r?.unit ?? s.unit, s.decimals)}
               </td>

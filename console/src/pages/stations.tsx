@@ -9,10 +9,10 @@ import type { Alert, Device } from '../lib/types';
 import {
   ConfigStatusBadge,
   ErrorBox,
-  Field,
+  InputField,
   LiveIndicator,
   Loading,
-  describedBy,
+  NameCell,
   TableHead,
 } from '../components/common';
 import { navigate } from '../lib/router';
@@ -92,11 +92,12 @@ export function StationTable({ devices, alerts }: { devices: readonly Device[]; 
       <tbody>
         {devices.map((d) => (
           <tr key={d.id} data-testid={`station-${d.id}`}>
-            <th scope="row" data-label="Station">
-              <a href={`#/stations/${encodeURIComponent(d.id)}`}>{d.name}</a>
-              <span className="muted small"> {d.id}</span>
-              {!d.enabled ? <span className="badge muted-badge">disabled</span> : null}
-            </th>
+            <NameCell
+              label="Station"
+              name={<a href={`#/stations/${encodeURIComponent(d.id)}`}>{d.name}</a>}
+              id={d.id}
+              off={d.enabled ? undefined : 'disabled'}
+            />
             <td data-label="Config">
               <ConfigStatusBadge status={d.configStatus} version={d.configVersion} />
             </td>
@@ -169,35 +170,33 @@ function AddStation() {
   return (
     <form className="card form-grid" onSubmit={submit} aria-labelledby="add-station-title">
       <h2 id="add-station-title">Add station</h2>
-      <Field id="new-id" label="Station id" error={fieldError('id')} hint={ID_RULE}>
-        <input
-          id="new-id"
-          required
-          value={id}
-          onChange={(e) => setId(e.target.value)}
-          {...describedBy('new-id', fieldError('id'), true)}
-        />
-      </Field>
-      <Field id="new-name" label="Name" error={fieldError('name')}>
-        <input
-          id="new-name"
-          required
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          {...describedBy('new-name', fieldError('name'))}
-        />
-      </Field>
-      <Field id="new-interval" label="Reporting interval (seconds)" error={fieldError('sensorIntervalMs')}>
-        <input
-          id="new-interval"
-          type="number"
-          min="1"
-          inputMode="numeric"
-          value={interval}
-          onChange={(e) => setIntervalS(e.target.value)}
-          {...describedBy('new-interval', fieldError('sensorIntervalMs'))}
-        />
-      </Field>
+      <InputField
+        id="new-id"
+        label="Station id"
+        error={fieldError('id')}
+        hint={ID_RULE}
+        required
+        value={id}
+        onValue={setId}
+      />
+      <InputField
+        id="new-name"
+        label="Name"
+        error={fieldError('name')}
+        required
+        value={name}
+        onValue={setName}
+      />
+      <InputField
+        id="new-interval"
+        label="Reporting interval (seconds)"
+        error={fieldError('sensorIntervalMs')}
+        type="number"
+        min="1"
+        inputMode="numeric"
+        value={interval}
+        onValue={setIntervalS}
+      />
       {error && Object.keys(error.fields).length === 0 ? (
         <ErrorBox error={error} what="add the station" />
       ) : null}
