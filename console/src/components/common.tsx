@@ -99,6 +99,9 @@ export function describedBy(id: string, error?: string, hint?: boolean) {
   return { 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined } as const;
 }
 
+/** An input's own attributes, besides the id, value and change handler its field sets. */
+export type InputAttributes = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>;
+
 /**
  * A labelled text input in a Field: its error and hint under it and named by
  * its aria attributes. Every form row of the console that edits one string is one.
@@ -118,7 +121,7 @@ export function InputField({
   hint?: string | undefined;
   value: string;
   onValue: (value: string) => void;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
+} & InputAttributes) {
   return (
     <Field id={id} label={label} error={error} hint={hint}>
       <input
@@ -153,24 +156,24 @@ export function CheckboxField({
 }
 
 /**
- * A row's header cell: the thing's name, its id when that differs, and a
- * muted badge when it is switched off.
+ * A row's header cell: the thing's name, a muted detail after it (its id
+ * when that differs), and a muted badge when it is switched off.
  */
 export function NameCell({
   label,
   name,
-  id,
+  detail,
   off,
 }: {
   label: string;
   name: ReactNode;
-  id?: string | undefined;
+  detail?: string | undefined;
   off?: string | undefined;
 }) {
   return (
     <th scope="row" data-label={label}>
       {name}
-      {id !== undefined ? <span className="muted small"> {id}</span> : null}
+      {detail !== undefined ? <span className="muted small"> {detail}</span> : null}
       {off !== undefined ? <span className="badge muted-badge">{off}</span> : null}
     </th>
   );
@@ -194,5 +197,43 @@ export function TableHead({ caption, columns }: { caption: ReactNode; columns: r
         </tr>
       </thead>
     </>
+  );
+}
+
+/**
+ * A table of one row per item: caption, column headings, and the cells that
+ * `children` renders for each row; `testId` and `rowClass` mark a row for
+ * tests and styles.
+ */
+export function DataTable<T>({
+  className,
+  caption,
+  columns,
+  rows,
+  keyOf,
+  testId,
+  rowClass,
+  children,
+}: {
+  className: string;
+  caption: ReactNode;
+  columns: readonly string[];
+  rows: readonly T[];
+  keyOf: (row: T) => string;
+  testId?: (row: T) => string;
+  rowClass?: (row: T) => string | undefined;
+  children: (row: T) => ReactNode;
+}) {
+  return (
+    <table className={className}>
+      <TableHead caption={caption} columns={columns} />
+      <tbody>
+        {rows.map((row) => (
+          <tr key={keyOf(row)} data-testid={testId?.(row)} className={rowClass?.(row)}>
+            {children(row)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,9 +1,9 @@
-import { useEffect, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useConsole } from '../lib/context';
 import { emptySensor, formOf, updateInput, type ConfigForm, type SensorForm } from '../lib/config-form';
 import { toApiError, type ApiError } from '../lib/errors';
 import type { Device } from '../lib/types';
-import { CheckboxField, ErrorBox, InputField } from './common';
+import { CheckboxField, ErrorBox, InputField, type InputAttributes } from './common';
 
 /**
  * One text input of the editor: the form key it edits, the API field path its
@@ -14,7 +14,7 @@ interface TextInput<K extends string> {
   key: K;
   label: string;
   also?: string;
-  input?: Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>;
+  input?: InputAttributes;
 }
 
 /** The station's text settings, in the order the form shows them; `path` is the API's field. */

@@ -5,7 +5,7 @@ import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import { allPages } from '../lib/paging';
 import type { Role, UserAccount } from '../lib/types';
-import { ErrorBox, Field, InputField, Loading, TableHead } from '../components/common';
+import { DataTable, ErrorBox, Field, InputField, Loading } from '../components/common';
 
 /** Admin: the Cognito accounts; add, change role, disable or enable, delete. */
 export function AccountsPage() {
@@ -51,59 +51,63 @@ export function AccountsPage() {
       ) : null}
       {accounts.loading && !accounts.data ? <Loading what="accounts" /> : null}
       {accounts.data ? (
-        <table className="accounts responsive">
-          <TableHead caption="Accounts" columns={['Email', 'Role', 'Status', 'Created', 'Actions']} />
-          <tbody>
-            {accounts.data.map((a) => {
-              const self = a.email === user.email;
-              return (
-                <tr key={a.username} data-testid={`account-${a.email}`}>
-                  <th scope="row" data-label="Email">
-                    {a.email}
-                    {self ? <span className="muted small"> (you)</span> : null}
-                  </th>
-                  <td data-label="Role">
-                    <label className="sr-only" htmlFor={`role-${a.username}`}>
-                      Role of {a.email}
-                    </label>
-                    <select
-                      id={`role-${a.username}`}
-                      value={a.role ?? ''}
-                      disabled={self}
-                      onChange={(e) => update(a, { role: e.target.value as Role })}
-                    >
-                      {a.role ? null : <option value="">none</option>}
-                      <option value="ADMIN">admin</option>
-                      <option value="USER">user</option>
-                    </select>
-                  </td>
-                  <td data-label="Status">
-                    {a.enabled ? a.status : <span className="badge muted-badge">disabled</span>}
-                  </td>
-                  <td data-label="Created">{formatTime(a.createdAt)}</td>
-                  <td data-label="Actions" className="row-actions">
-                    <button
-                      type="button"
-                      className="secondary small"
-                      disabled={self}
-                      onClick={() => update(a, { enabled: !a.enabled })}
-                    >
-                      {a.enabled ? 'Disable' : 'Enable'}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger-button small"
-                      disabled={self}
-                      onClick={() => remove(a)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          className="accounts responsive"
+          caption="Accounts"
+          columns={['Email', 'Role', 'Status', 'Created', 'Actions']}
+          rows={accounts.data}
+          keyOf={(a) => a.username}
+          testId={(a) => `account-${a.email}`}
+        >
+          {(a) => {
+            const self = a.email === user.email;
+            return (
+              <>
+                <th scope="row" data-label="Email">
+                  {a.email}
+                  {self ? <span className="muted small"> (you)</span> : null}
+                </th>
+                <td data-label="Role">
+                  <label className="sr-only" htmlFor={`role-${a.username}`}>
+                    Role of {a.email}
+                  </label>
+                  <select
+                    id={`role-${a.username}`}
+                    value={a.role ?? ''}
+                    disabled={self}
+                    onChange={(e) => update(a, { role: e.target.value as Role })}
+                  >
+                    {a.role ? null : <option value="">none</option>}
+                    <option value="ADMIN">admin</option>
+                    <option value="USER">user</option>
+                  </select>
+                </td>
+                <td data-label="Status">
+                  {a.enabled ? a.status : <span className="badge muted-badge">disabled</span>}
+                </td>
+                <td data-label="Created">{formatTime(a.createdAt)}</td>
+                <td data-label="Actions" className="row-actions">
+                  <button
+                    type="button"
+                    className="secondary small"
+                    disabled={self}
+                    onClick={() => update(a, { enabled: !a.enabled })}
+                  >
+                    {a.enabled ? 'Disable' : 'Enable'}
+                  </button>
+                  <button
+                    type="button"
+                    className="danger-button small"
+                    disabled={self}
+                    onClick={() => remove(a)}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </>
+            );
+          }}
+        </DataTable>
       ) : null}
     </section>
   );
