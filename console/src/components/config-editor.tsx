@@ -3,7 +3,56 @@ import { useConsole } from '../lib/context';
 import { emptySensor, formOf, updateInput, type ConfigForm, type SensorForm } from '../lib/config-form';
 import { toApiError, type ApiError } from '../lib/errors';
 import type { Device } from '../lib/types';
-import { ErrorBox, Field, describedBy } from './common';
+import { CheckboxField, ErrorBox, InputField, type InputAttributes } from './common';
+
+/**
+ * One text input of the editor: the form key it edits, the API field path its
+ * ValidationError names (and, in `also`, a sub-path whose error lands on it too),
+ * its label and the input's own attributes.
+ */
+interface TextInput<K extends string> {
+  key: K;
+  label: string;
+  also?: string;
+  input?: InputAttributes;
+}
+
+/** The station's text settings, in the order the form shows them; `path` is the API's field. */
+const STATION_INPUTS: readonly (TextInput<
+  'name' | 'description' | 'intervalSeconds' | 'latitude' | 'longitude'
+> & { path: string })[] = [
+  { key: 'name', path: 'name', label: 'Name' },
+  { key: 'description', path: 'description', label: 'Description' },
+  {
+    key: 'intervalSeconds',
+    path: 'sensorIntervalMs',
+    label: 'Reporting interval (seconds)',
+    input: { type: 'number', inputMode: 'numeric' },
+  },
+  {
+    key: 'latitude',
+    path: 'location',
+    also: 'location.latitude',
+    label: 'Latitude',
+    input: { inputMode: 'decimal' },
+  },
+  { key: 'longitude', path: 'location.longitude', label: 'Longitude', input: { inputMode: 'decimal' } },
+];
+
+/** A sensor's text settings, in the order its row shows them; the API's field is `sensors.<i>.<key>`. */
+const SENSOR_INPUTS: readonly TextInput<'id' | 'measurement' | 'unit' | 'min' | 'max' | 'calibration'>[] = [
+  { key: 'id', label: 'Id' },
+  { key: 'measurement', label: 'Measurement', input: { list: 'measurements' } },
+  { key: 'unit', label: 'Unit' },
+  { key: 'min', label: 'Min', input: { inputMode: 'decimal' } },
+  { key: 'max', label: 'Max', input: { inputMode: 'decimal' } },
+  {
+    key: 'calibration',
+    label: 'Calibration (raw=actual; ...)',
+    also: 'calibration.points',
+    input: { placeholder: '0=0; 4095=14' },
+  },
+];
 
 /**
  * The station's config. Admins edit it (the API's validation messages appear
@@ -73,71 +122,26 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
       <fieldset disabled={readOnly || busy}>
         <legend className="sr-only">Station settings</legend>
         <div className="form-grid">
-          <Field id={fieldId('input.name')} label="Name" error={issue('name')}>
-            <input
-              id={fieldId('input.name')}
-              value={form.name}
-              onChange={(e) => set('name', e.target.value)}
-              {...describedBy(fieldId('input.name'), issue('name'))}
-            />
-          </Field>
-          <Field id={fieldId('input.description')} label="Description" error={issue('description')}>
-            <input
-              id={fieldId('input.description')}
-              value={form.description}
-              onChange={(e) => set('description', e.target.value)}
-              {...describedBy(fieldId('input.description'), issue('description'))}
-            />
-          </Field>
-          <Field
-            id={fieldId('input.sensorIntervalMs')}
-            label="Reporting interval (seconds)"
-            error={issue('sensorIntervalMs')}
-          >
-            <input
-              id={fieldId('input.sensorIntervalMs')}
-              type="number"
-              inputMode="numeric"
-              value={form.intervalSeconds}
-              onChange={(e) => set('intervalSeconds', e.target.value)}
-              {...describedBy(fieldId('input.sensorIntervalMs'), issue('sensorIntervalMs'))}
-            />
-          </Field>
-          <Field
-            id={fieldId('input.location')}
-            label="Latitude"
-            error={issue('location') ?? issue('location.latitude')}
-          >
-            <input
-              id={fieldId('input.location')}
-              inputMode="decimal"
-              value={form.latitude}
-              onChange={(e) => set('latitude', e.target.value)}
-              {...describedBy(fieldId('input.location'), issue('location') ?? issue('location.latitude'))}
-            />
-          </Field>
-          <Field
-            id={fieldId('input.location.longitude')}
-            label="Longitude"
-            error={issue('location.longitude')}
-          >
-            <input
-              id={fieldId('input.location.longitude')}
-              inputMode="decimal"
-              value={form.longitude}
-              onChange={(e) => set('longitude', e.target.value)}
-              {...describedBy(fieldId('input.location.longitude'), issue('location.longitude'))}
-            />
-          </Field>
-          <div className="field checkbox">
-            <input
-              id={fieldId('input.enabled')}
-              type="checkbox"
-              checked={form.enabled}
-              onChange={(e) => set('enabled', e.target.checked)}
-            />
-            <label htmlFor={fieldId('input.enabled')}>Station enabled</label>
-          </div>
+          {STATION_INPUTS.map(({ key, path, also, label, input }) => {
+            const error = issue(path) ?? (also ? issue(also) : undefined);
+            return (
+              <InputField
+                key={key}
+                id={fieldId(`input.${path}`)}
+                label={label}
+                error={error}
+                {...input}
+                value={form[key]}
+                onValue={(value) => set(key, value)}
+              />
+            );
+          })}
+          <CheckboxField
+            id={fieldId('input.enabled')}
+            label="Station enabled"
+            checked={form.enabled}
+            onChecked={(checked) => set('enabled', checked)}
+          />
         </div>
       </fieldset>
       <fieldset disabled={readOnly || busy} className="sensors-editor">
@@ -152,83 +156,29 @@ export function ConfigEditor({ device, onSaved }: { device: Device; onSaved: (d:
           const f = (name: string) => fieldId(`input.${p}.${name}`);
           return (
             <div className="sensor-row" key={i} role="group" aria-label={`Sensor ${s.id || i + 1}`}>
-              <Field id={f('id')} label="Id" error={issue(`${p}.id`)}>
-                <input
-                  id={f('id')}
-                  value={s.id}
-                  onChange={(e) => setSensor(i, { id: e.target.value })}
-                  {...describedBy(f('id'), issue(`${p}.id`))}
+              {SENSOR_INPUTS.map(({ key, also, label, input }) => (
+                <InputField
+                  key={key}
+                  id={f(key)}
+                  label={label}
+                  error={issue(`${p}.${key}`) ?? (also ? issue(`${p}.${also}`) : undefined)}
+                  {...input}
+                  value={s[key]}
+                  onValue={(value) => setSensor(i, { [key]: value })}
                 />
-              </Field>
-              <Field id={f('measurement')} label="Measurement" error={issue(`${p}.measurement`)}>
-                <input
-                  id={f('measurement')}
-                  value={s.measurement}
-                  list="measurements"
-                  onChange={(e) => setSensor(i, { measurement: e.target.value })}
-                  {...describedBy(f('measurement'), issue(`${p}.measurement`))}
-                />
-              </Field>
-              <Field id={f('unit')} label="Unit" error={issue(`${p}.unit`)}>
-                <input
-                  id={f('unit')}
-                  value={s.unit}
-                  onChange={(e) => setSensor(i, { unit: e.target.value })}
-                  {...describedBy(f('unit'), issue(`${p}.unit`))}
-                />
-              </Field>
-              <Field id={f('min')} label="Min" error={issue(`${p}.min`)}>
-                <input
-                  id={f('min')}
-                  inputMode="decimal"
-                  value={s.min}
-                  onChange={(e) => setSensor(i, { min: e.target.value })}
-                  {...describedBy(f('min'), issue(`${p}.min`))}
-                />
-              </Field>
-              <Field id={f('max')} label="Max" error={issue(`${p}.max`)}>
-                <input
-                  id={f('max')}
-                  inputMode="decimal"
-                  value={s.max}
-                  onChange={(e) => setSensor(i, { max: e.target.value })}
-                  {...describedBy(f('max'), issue(`${p}.max`))}
-                />
-              </Field>
-              <Field
-                id={f('calibration')}
-                label="Calibration (raw=actual; ...)"
-                error={issue(`${p}.calibration`) ?? issue(`${p}.calibration.points`)}
-              >
-                <input
-                  id={f('calibration')}
-                  value={s.calibration}
-                  placeholder="0=0; 4095=14"
-                  onChange={(e) => setSensor(i, { calibration: e.target.value })}
-                  {...describedBy(
-                    f('calibration'),
-                    issue(`${p}.calibration`) ?? issue(`${p}.calibration.points`),
-                  )}
-                />
-              </Field>
-              <div className="field checkbox">
-                <input
-                  id={f('enabled')}
-                  type="checkbox"
-                  checked={s.enabled}
-                  onChange={(e) => setSensor(i, { enabled: e.target.checked })}
-                />
-                <label htmlFor={f('enabled')}>Enabled</label>
-              </div>
-              <div className="field checkbox">
-                <input
-                  id={f('alertsEnabled')}
-                  type="checkbox"
-                  checked={s.alertsEnabled}
-                  onChange={(e) => setSensor(i, { alertsEnabled: e.target.checked })}
-                />
-                <label htmlFor={f('alertsEnabled')}>Alerts</label>
-              </div>
+              ))}
+              <CheckboxField
+                id={f('enabled')}
+                label="Enabled"
+                checked={s.enabled}
+                onChecked={(checked) => setSensor(i, { enabled: checked })}
+              />
+              <CheckboxField
+                id={f('alertsEnabled')}
+                label="Alerts"
+                checked={s.alertsEnabled}
+                onChecked={(checked) => setSensor(i, { alertsEnabled: checked })}
+              />
               {!readOnly ? (
                 <button
                   type="button"

@@ -4,7 +4,7 @@ import { toApiError, type ApiError } from '../lib/errors';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';
 import type { Connection, Device, DeviceConfigVersion } from '../lib/types';
-import { ErrorBox, Loading, TableHead } from './common';
+import { DataTable, ErrorBox, Loading } from './common';
 
 const show = (json: string | null | undefined) => (json === null || json === undefined ? '(none)' : json);
 
@@ -60,23 +60,23 @@ export function ConfigHistory({ device, onChanged }: { device: Device; onChanged
               ) : null}
             </div>
             {v.diff.length ? (
-              <table className="diff">
-                <TableHead
-                  caption={<>Changes in version {v.version}</>}
-                  columns={['Field', 'Before', 'After']}
-                />
-                <tbody>
-                  {v.diff.map((c) => (
-                    <tr key={c.path}>
-                      <td>
-                        <code>{c.path}</code>
-                      </td>
-                      <td className="removed">{show(c.from)}</td>
-                      <td className="added">{show(c.to)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                className="diff"
+                caption={<>Changes in version {v.version}</>}
+                columns={['Field', 'Before', 'After']}
+                rows={v.diff}
+                keyOf={(c) => c.path}
+              >
+                {(c) => (
+                  <>
+                    <td>
+                      <code>{c.path}</code>
+                    </td>
+                    <td className="removed">{show(c.from)}</td>
+                    <td className="added">{show(c.to)}</td>
+                  </>
+                )}
+              </DataTable>
             ) : (
               <p className="muted small">No field changed.</p>
             )}

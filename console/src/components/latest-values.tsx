@@ -1,6 +1,6 @@
 import { QC_LABELS, ago, formatValue } from '../lib/format';
 import type { Device, Reading } from '../lib/types';
-import { TableHead } from './common';
+import { DataTable, NameCell } from './common';
 
 /** The newest value of each sensor, with its unit and out-of-range and quality marks. */
 export function LatestValues({
@@ -14,60 +14,59 @@ export function LatestValues({
 }) {
   const bySensor = new Map(readings.map((r) => [r.sensor, r]));
   return (
-    <table className="latest responsive">
-      <TableHead
-        caption="Latest value of each sensor"
-        columns={['Sensor', 'Value', 'Range', 'Quality', 'When']}
-      />
-      <tbody>
-        {device.sensors.map((s) => {
-          const r = bySensor.get(s.id);
-          const flag = r?.qcFlag;
-          return (
-            <tr
-              key={s.id}
-              data-testid={`latest-${s.id}`}
-              className={r?.outOfRange ? 'out-of-range' : undefined}
-            >
-              <th scope="row" data-label="Sensor">
-                {s.measurement}
-                {s.id !== s.measurement ? <span className="muted small"> {s.id}</span> : null}
-                {!s.enabled ? <span className="badge muted-badge">off</span> : null}
-              </th>
-              <td data-label="Value" className="value">
-                {formatValue(r?.value, r?.unit ?? s.unit, s.decimals)}
-              </td>
-              <td data-label="Range">
-                {r?.outOfRange ? (
-                  <span className="badge out-badge" title={`Limits ${s.min ?? '-'} to ${s.max ?? '-'}`}>
-                    out of range
-                  </span>
-                ) : (
-                  <span className="muted small">
-                    {s.min ?? '-'} to {s.max ?? '-'}
-                  </span>
-                )}
-              </td>
-              <td data-label="Quality">
-                {flag ? (
-                  <span
-                    className={`badge qc-${flag}`}
-                    title={r?.qcTests?.length ? `Flagged by ${r.qcTests.join(', ')}` : undefined}
-                  >
-                    {QC_LABELS[flag] ?? `flag ${flag}`}
-                    {r?.qcTests?.length ? `: ${r.qcTests.join(', ')}` : ''}
-                  </span>
-                ) : (
-                  <span className="muted small">-</span>
-                )}
-              </td>
-              <td data-label="When" title={r?.time}>
-                {r ? ago(r.time, now) : 'no reading yet'}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      className="latest responsive"
+      caption="Latest value of each sensor"
+      columns={['Sensor', 'Value', 'Range', 'Quality', 'When']}
+      rows={device.sensors}
+      keyOf={(s) => s.id}
+      testId={(s) => `latest-${s.id}`}
+      rowClass={(s) => (bySensor.get(s.id)?.outOfRange ? 'out-of-range' : undefined)}
+    >
+      {(s) => {
+        const r = bySensor.get(s.id);
+        const flag = r?.qcFlag;
+        return (
+          <>
+            <NameCell
+              label="Sensor"
+              name={s.measurement}
+              detail={s.id !== s.measurement ? s.id : undefined}
+              off={s.enabled ? undefined : 'off'}
+            />
+            <td data-label="Value" className="value">
+              {formatValue(r?.value, r?.unit ?? s.unit, s.decimals)}
+            </td>
+            <td data-label="Range">
+              {r?.outOfRange ? (
+                <span className="badge out-badge" title={`Limits ${s.min ?? '-'} to ${s.max ?? '-'}`}>
+                  out of range
+                </span>
+              ) : (
+                <span className="muted small">
+                  {s.min ?? '-'} to {s.max ?? '-'}
+                </span>
+              )}
+            </td>
+            <td data-label="Quality">
+              {flag ? (
+                <span
+                  className={`badge qc-${flag}`}
+                  title={r?.qcTests?.length ? `Flagged by ${r.qcTests.join(', ')}` : undefined}
+                >
+                  {QC_LABELS[flag] ?? `flag ${flag}`}
+                  {r?.qcTests?.length ? `: ${r.qcTests.join(', ')}` : ''}
+                </span>
+              ) : (
+                <span className="muted small">-</span>
+              )}
+            </td>
+            <td data-label="When" title={r?.time}>
+              {r ? ago(r.time, now) : 'no reading yet'}
+            </td>
+          </>
+        );
+      }}
+    </DataTable>
   );
 }

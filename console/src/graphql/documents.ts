@@ -93,68 +93,67 @@ export const ALERT_FIELDS = /* GraphQL */ `
   lastValue
 `;
 
+type Kind = 'query' | 'mutation' | 'subscription';
+/** Variable name to GraphQL type, in the order the operation declares them. */
+type Variables = Readonly<Record<string, string>>;
+
+/**
+ * An operation on one root field that passes each variable through as the
+ * argument of the same name, named as the contract names it (the field, capitalised).
+ */
+function operation(kind: Kind, field: string, variables: Variables, selection: string): string {
+  const entries = Object.entries(variables);
+  const declared = entries.length ? `(${entries.map(([name, type]) => `$${name}: ${type}`).join(', ')})` : '';
+  const passed = entries.length ? `(${entries.map(([name]) => `${name}: $${name}`).join(', ')})` : '';
+  const name = field.charAt(0).toUpperCase() + field.slice(1);
+  return `${kind} ${name}${declared} {\n  ${field}${passed} {\n    ${selection}\n  }\n}`;
+}
+
+const PAGE: Variables = { limit: 'Int', nextToken: 'String' };
+
+/** A paged query: its items and the nextToken of the next page. */
+function paged(field: string, variables: Variables, items: string): string {
+  return operation('query', field, { ...variables, ...PAGE }, `items {\n${items}\n}\nnextToken`);
+}
+
 /** The documents, built for what the API serves (see capabilities.ts). */
 export function documents(caps: Capabilities) {
   const device = deviceFields(caps);
   return {
-    devices: /* GraphQL */ `
-      query Devices($limit: Int, $nextToken: String) {
-        devices(limit: $limit, nextToken: $nextToken) {
-          items { ${device} }
-          nextToken
-        }
-      }`,
-    device: /* GraphQL */ `
-      query Device($id: ID!) {
-        device(id: $id) { ${device} }
-      }`,
-    latestReadings: /* GraphQL */ `
-      query LatestReadings($deviceId: ID!) {
-        latestReadings(deviceId: $deviceId) {
-          deviceId
-          sensor
-          time
-          value
-          raw
-          unit
-          outOfRange
-          configVersion
-          ${QC_FIELDS(caps)}
-        }
-      }`,
-    readings: /* GraphQL */ `
-      query Readings(
-        $deviceId: ID!
-        $sensor: String!
-        $from: AWSDateTime!
-        $to: AWSDateTime!
-        $interval: String
-        $limit: Int
-        $nextToken: String
-      ) {
-        readings(
-          deviceId: $deviceId
-          sensor: $sensor
-          from: $from
-          to: $to
-          interval: $interval
-          limit: $limit
-          nextToken: $nextToken
-        ) {
-          items {
-            time
-            value
-            raw
-            outOfRange
-            avg
-            min
-            max
-            count
-            ${QC_POINT_FIELDS(caps)}
-          }
-          nextToken
-        }
-      }`,
+    devices: paged('devices', {}, device),
+    device: operation('query', 'device', { id: 'ID!' }, device),
+    latestReadings: operation(
+      'query',
+      'latestReadings',
+      { deviceId: 'ID!' },
+      /* GraphQL */ `
+        deviceId
+        sensor
+        time
+        value
+        raw
+        unit
+        outOfRange
+        configVersion
+        ${QC_FIELDS(caps)}
+      `,
+    ),
+    readings: paged(
+      'readings',
+      { deviceId: 'ID!', sensor: 'String!', from: 'AWSDateTime!', to: 'AWSDateTime!', interval: 'String' },
+      /* GraphQL */ `
+        time
+        value
+        raw
+        outOfRange
+        avg
+        min
+        max
+        count
+        ${QC_POINT_FIELDS(caps)}
+      `,
+    ),
+    // The one document with a literal argument (the format), so it is written out.
     exportReadings: /* GraphQL */ `
       query ExportReadings($deviceId: ID!, $sensors: [String!], $from: AWSDateTime!, $to: AWSDateTime!) {
         exportReadings(deviceId: $deviceId, sensors: $sensors, from: $from, to: $to, format: CSV) {
@@ -164,117 +163,79 @@ export function documents(caps: Capabilities) {
         }
       }
     `,
-    configHistory: /* GraphQL */ `
-      query DeviceConfigHistory($deviceId: ID!, $limit: Int, $nextToken: String) {
-        deviceConfigHistory(deviceId: $deviceId, limit: $limit, nextToken: $nextToken) {
-          items {
-            deviceId
-            version
-            config
-            change
-            changedBy
-            changedAt
-            diff {
-              path
-              from
-              to
-            }
-          }
-          nextToken
+    configHistory: paged(
+      'deviceConfigHistory',
+      { deviceId: 'ID!' },
+      /* GraphQL */ `
+        deviceId
+        version
+        config
+        change
+        changedBy
+        changedAt
+        diff {
+          path
+          from
+          to
         }
-      }
-    `,
-    alerts: /* GraphQL */ `
-      query Alerts($deviceId: ID, $state: AlertState, $limit: Int, $nextToken: String) {
-        alerts(deviceId: $deviceId, state: $state, limit: $limit, nextToken: $nextToken) {
-          items { ${ALERT_FIELDS} }
-          nextToken
+      `,
+    ),
+    alerts: paged('alerts', { deviceId: 'ID', state: 'AlertState' }, ALERT_FIELDS),
+    rejectedMessages: paged(
+      'rejectedMessages',
+      { deviceId: 'ID' },
+      /* GraphQL */ `
+        id
+        deviceId
+        topic
+        payload
+        payloadEncoding
+        reason
+        receivedAt
+        replayCount
+        lastReplayedAt
+      `,
+    ),
+    userAccounts: paged('userAccounts', {}, ACCOUNT_FIELDS),
+    createDevice: operation('mutation', 'createDevice', { input: 'CreateDeviceInput!' }, device),
+    updateDevice: operation('mutation', 'updateDevice', { input: 'UpdateDeviceInput!' }, device),
+    deleteDevice: operation('mutation', 'deleteDevice', { id: 'ID!' }, device),
+    rollbackDeviceConfig: operation(
+      'mutation',
+      'rollbackDeviceConfig',
+      { deviceId: 'ID!', version: 'Int!' },
+      device,
+    ),
+    acknowledgeAlert: operation('mutation', 'acknowledgeAlert', { id: 'ID!', note: 'String' }, ALERT_FIELDS),
+    replayRejectedMessage: operation(
+      'mutation',
+      'replayRejectedMessage',
+      { id: 'ID!' },
+      /* GraphQL */ `
+        accepted
+        reason
+        message {
+          id
+          replayCount
+          lastReplayedAt
         }
-      }`,
-    rejectedMessages: /* GraphQL */ `
-      query RejectedMessages($deviceId: ID, $limit: Int, $nextToken: String) {
-        rejectedMessages(deviceId: $deviceId, limit: $limit, nextToken: $nextToken) {
-          items {
-            id
-            deviceId
-            topic
-            payload
-            payloadEncoding
-            reason
-            receivedAt
-            replayCount
-            lastReplayedAt
-          }
-          nextToken
-        }
-      }
-    `,
-    userAccounts: /* GraphQL */ `
-      query UserAccounts($limit: Int, $nextToken: String) {
-        userAccounts(limit: $limit, nextToken: $nextToken) {
-          items { ${ACCOUNT_FIELDS} }
-          nextToken
-        }
-      }
-    `,
-    createDevice: /* GraphQL */ `
-      mutation CreateDevice($input: CreateDeviceInput!) {
-        createDevice(input: $input) { ${device} }
-      }`,
-    updateDevice: /* GraphQL */ `
-      mutation UpdateDevice($input: UpdateDeviceInput!) {
-        updateDevice(input: $input) { ${device} }
-      }`,
-    deleteDevice: /* GraphQL */ `
-      mutation DeleteDevice($id: ID!) {
-        deleteDevice(id: $id) { ${device} }
-      }`,
-    rollbackDeviceConfig: /* GraphQL */ `
-      mutation RollbackDeviceConfig($deviceId: ID!, $version: Int!) {
-        rollbackDeviceConfig(deviceId: $deviceId, version: $version) { ${device} }
-      }`,
-    acknowledgeAlert: /* GraphQL */ `
-      mutation AcknowledgeAlert($id: ID!, $note: String) {
-        acknowledgeAlert(id: $id, note: $note) { ${ALERT_FIELDS} }
-      }`,
-    replayRejectedMessage: /* GraphQL */ `
-      mutation ReplayRejectedMessage($id: ID!) {
-        replayRejectedMessage(id: $id) {
-          accepted
-          reason
-          message {
-            id
-            replayCount
-            lastReplayedAt
-          }
-        }
-      }
-    `,
-    addUserAccount: /* GraphQL */ `
-      mutation AddUserAccount($input: AddUserAccountInput!) {
-        addUserAccount(input: $input) { ${ACCOUNT_FIELDS} }
-      }
-    `,
-    updateUserAccount: /* GraphQL */ `
-      mutation UpdateUserAccount($input: UpdateUserAccountInput!) {
-        updateUserAccount(input: $input) { ${ACCOUNT_FIELDS} }
-      }
-    `,
-    deleteUserAccount: /* GraphQL */ `
-      mutation DeleteUserAccount($username: ID!) {
-        deleteUserAccount(username: $username) {
-          username
-        }
-      }
-    `,
-    onDeviceConfigChanged: /* GraphQL */ `
-      subscription OnDeviceConfigChanged($deviceId: ID) {
-        onDeviceConfigChanged(deviceId: $deviceId) { ${device} }
-      }`,
-    onAlertChanged: /* GraphQL */ `
-      subscription OnAlertChanged($deviceId: ID) {
-        onAlertChanged(deviceId: $deviceId) { ${ALERT_FIELDS} }
-      }`,
+      `,
+    ),
+    addUserAccount: operation(
+      'mutation',
+      'addUserAccount',
+      { input: 'AddUserAccountInput!' },
+      ACCOUNT_FIELDS,
+    ),
+    updateUserAccount: operation(
+      'mutation',
+      'updateUserAccount',
+      { input: 'UpdateUserAccountInput!' },
+      ACCOUNT_FIELDS,
+    ),
+    deleteUserAccount: operation('mutation', 'deleteUserAccount', { username: 'ID!' }, 'username'),
+    onDeviceConfigChanged: operation('subscription', 'onDeviceConfigChanged', { deviceId: 'ID' }, device),
+    onAlertChanged: operation('subscription', 'onAlertChanged', { deviceId: 'ID' }, ALERT_FIELDS),
   } as const;
 }
 

@@ -1,16 +1,10 @@
 import type { Api } from './api';
-import type { Connection, Device } from './types';
+import { allPages } from './paging';
+import type { Device } from './types';
 
 /** Every device, page by page (the API pages with nextToken; it never scans). */
-export async function allDevices(api: Api, max = 1000): Promise<Device[]> {
-  const out: Device[] = [];
-  let nextToken: string | null = null;
-  do {
-    const page: Connection<Device> = await api.request('devices', { limit: 100, nextToken });
-    out.push(...page.items);
-    nextToken = page.nextToken;
-  } while (nextToken && out.length < max);
-  return out;
+export function allDevices(api: Api, max = 1000): Promise<Device[]> {
+  return allPages<Device>(api, 'devices', { limit: 100 }, max);
 }
 
 /** The list after one subscription event: replaced, added (sorted by id) or removed. */

@@ -1,5 +1,6 @@
 import type { Api } from './api';
-import type { Connection, Reading, ReadingPoint } from './types';
+import { allPages } from './paging';
+import type { Reading, ReadingPoint } from './types';
 import { MAX_RAW_POINTS, resolutionFor } from './ranges';
 
 /** How often the station page asks for the newest values: the device's interval, from 5 s to 1 min. */
@@ -13,22 +14,20 @@ export async function sensorSeries(
   args: { deviceId: string; sensor: string; from: Date; to: Date; sensorIntervalMs: number },
 ): Promise<{ points: ReadingPoint[]; buckets: boolean; interval: string | null }> {
   const { interval } = resolutionFor(args.to.getTime() - args.from.getTime(), args.sensorIntervalMs);
-  const points: ReadingPoint[] = [];
-  let nextToken: string | null = null;
-  do {
-    const page: Connection<ReadingPoint> = await api.request('readings', {
+  // A station that reports faster than its configured interval could exceed the estimate: stop at a bound.
+  const points = await allPages<ReadingPoint>(
+    api,
+    'readings',
+    {
       deviceId: args.deviceId,
       sensor: args.sensor,
       from: args.from.toISOString(),
       to: args.to.toISOString(),
       interval,
       limit: 1000,
-      nextToken,
-    });
-    points.push(...page.items);
-    nextToken = page.nextToken;
-    // A station that reports faster than its configured interval could exceed the estimate: stop at a bound.
-  } while (nextToken && points.length < MAX_RAW_POINTS * 2);
+    },
+    MAX_RAW_POINTS * 2,
+  );
   return { points, buckets: interval !== null, interval };
 }
 

@@ -3,20 +3,15 @@ import { useConsole } from '../lib/context';
 import { toApiError, type ApiError } from '../lib/errors';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/use-async';
-import type { Connection, Role, UserAccount } from '../lib/types';
-import { ErrorBox, Field, Loading, describedBy, TableHead } from '../components/common';
+import { allPages } from '../lib/paging';
+import type { Role, UserAccount } from '../lib/types';
+import { DataTable, ErrorBox, Field, InputField, Loading } from '../components/common';
 
 /** Admin: the Cognito accounts; add, change role, disable or enable, delete. */
 export function AccountsPage() {
   const { api, user } = useConsole();
   const accounts = useAsync(async () => {
-    const out: UserAccount[] = [];
-    let nextToken: string | null = null;
-    do {
-      const page: Connection<UserAccount> = await api.request('userAccounts', { limit: 60, nextToken });
-      out.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken && out.length < 1000);
+    const out = await allPages<UserAccount>(api, 'userAccounts', { limit: 60 }, 1000);
     return out.sort((a, b) => a.email.localeCompare(b.email));
   }, [api]);
   const [error, setError] = useState<ApiError>();
@@ -56,59 +51,63 @@ export function AccountsPage() {
       ) : null}
       {accounts.loading && !accounts.data ? <Loading what="accounts" /> : null}
       {accounts.data ? (
-        <table className="accounts responsive">
-          <TableHead caption="Accounts" columns={['Email', 'Role', 'Status', 'Created', 'Actions']} />
-          <tbody>
-            {accounts.data.map((a) => {
-              const self = a.email === user.email;
-              return (
-                <tr key={a.username} data-testid={`account-${a.email}`}>
-                  <th scope="row" data-label="Email">
-                    {a.email}
-                    {self ? <span className="muted small"> (you)</span> : null}
-                  </th>
-                  <td data-label="Role">
-                    <label className="sr-only" htmlFor={`role-${a.username}`}>
-                      Role of {a.email}
-                    </label>
-                    <select
-                      id={`role-${a.username}`}
-                      value={a.role ?? ''}
-                      disabled={self}
-                      onChange={(e) => update(a, { role: e.target.value as Role })}
-                    >
-                      {a.role ? null : <option value="">none</option>}
-                      <option value="ADMIN">admin</option>
-                      <option value="USER">user</option>
-                    </select>
-                  </td>
-                  <td data-label="Status">
-                    {a.enabled ? a.status : <span className="badge muted-badge">disabled</span>}
-                  </td>
-                  <td data-label="Created">{formatTime(a.createdAt)}</td>
-                  <td data-label="Actions" className="row-actions">
-                    <button
-                      type="button"
-                      className="secondary small"
-                      disabled={self}
-                      onClick={() => update(a, { enabled: !a.enabled })}
-                    >
-                      {a.enabled ? 'Disable' : 'Enable'}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger-button small"
-                      disabled={self}
-                      onClick={() => remove(a)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          className="accounts responsive"
+          caption="Accounts"
+          columns={['Email', 'Role', 'Status', 'Created', 'Actions']}
+          rows={accounts.data}
+          keyOf={(a) => a.username}
+          testId={(a) => `account-${a.email}`}
+        >
+          {(a) => {
+            const self = a.email === user.email;
+            return (
+              <>
+                <th scope="row" data-label="Email">
+                  {a.email}
+                  {self ? <span className="muted small"> (you)</span> : null}
+                </th>
+                <td data-label="Role">
+                  <label className="sr-only" htmlFor={`role-${a.username}`}>
+                    Role of {a.email}
+                  </label>
+                  <select
+                    id={`role-${a.username}`}
+                    value={a.role ?? ''}
+                    disabled={self}
+                    onChange={(e) => update(a, { role: e.target.value as Role })}
+                  >
+                    {a.role ? null : <option value="">none</option>}
+                    <option value="ADMIN">admin</option>
+                    <option value="USER">user</option>
+                  </select>
+                </td>
+                <td data-label="Status">
+                  {a.enabled ? a.status : <span className="badge muted-badge">disabled</span>}
+                </td>
+                <td data-label="Created">{formatTime(a.createdAt)}</td>
+                <td data-label="Actions" className="row-actions">
+                  <button
+                    type="button"
+                    className="secondary small"
+                    disabled={self}
+                    onClick={() => update(a, { enabled: !a.enabled })}
+                  >
+                    {a.enabled ? 'Disable' : 'Enable'}
+                  </button>
+                  <button
+                    type="button"
+                    className="danger-button small"
+                    disabled={self}
+                    onClick={() => remove(a)}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </>
+            );
+          }}
+        </DataTable>
       ) : null}
     </section>
   );
@@ -151,36 +150,30 @@ function AddAccount({ onAdded }: { onAdded: (a: UserAccount) => void }) {
   return (
     <form className="card form-grid" onSubmit={submit} aria-labelledby="add-account-title" noValidate>
       <h2 id="add-account-title">Add account</h2>
-      <Field id="account-email" label="Email" error={issue('email')}>
-        <input
-          id="account-email"
-          type="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          {...describedBy('account-email', issue('email'))}
-        />
-      </Field>
+      <InputField
+        id="account-email"
+        label="Email"
+        error={issue('email')}
+        type="email"
+        value={email}
+        onValue={setEmail}
+      />
       <Field id="account-role" label="Role" error={issue('role')}>
         <select id="account-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
           <option value="USER">user: reads stations and readings</option>
           <option value="ADMIN">admin: changes stations and accounts</option>
         </select>
       </Field>
-      <Field
+      <InputField
         id="account-password"
         label="Password (optional)"
         error={issue('password')}
         hint="Empty: Cognito emails a temporary one."
-      >
-        <input
-          id="account-password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          {...describedBy('account-password', issue('password'), true)}
-        />
-      </Field>
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onValue={setPassword}
+      />
       {error && !Object.keys(error.fields).length ? <ErrorBox error={error} what="add the account" /> : null}
       {done ? (
         <p className="ok" role="status">

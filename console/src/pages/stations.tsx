@@ -8,12 +8,13 @@ import { toApiError, type ApiError } from '../lib/errors';
 import type { Alert, Device } from '../lib/types';
 import {
   ConfigStatusBadge,
+  DataTable,
   ErrorBox,
-  Field,
+  InputField,
   LiveIndicator,
   Loading,
-  describedBy,
-  TableHead,
+  NameCell,
+  type InputAttributes,
 } from '../components/common';
 import { navigate } from '../lib/router';
 
@@ -84,59 +85,82 @@ export function StationTable({ devices, alerts }: { devices: readonly Device[]; 
     return () => clearInterval(timer);
   }, []);
   return (
-    <table className="stations responsive">
-      <TableHead
-        caption="Stations, their config status, last reading and open alerts"
-        columns={['Station', 'Config', 'Last seen', 'Open alerts', 'Sensors']}
-      />
-      <tbody>
-        {devices.map((d) => (
-          <tr key={d.id} data-testid={`station-${d.id}`}>
-            <th scope="row" data-label="Station">
-              <a href={`#/stations/${encodeURIComponent(d.id)}`}>{d.name}</a>
-              <span className="muted small"> {d.id}</span>
-              {!d.enabled ? <span className="badge muted-badge">disabled</span> : null}
-            </th>
-            <td data-label="Config">
-              <ConfigStatusBadge status={d.configStatus} version={d.configVersion} />
-            </td>
-            <td data-label="Last seen" title={d.lastSeenAt ?? 'never'}>
-              {ago(d.lastSeenAt, now)}
-            </td>
-            <td data-label="Open alerts">
-              {alerts ? (
-                d.openAlerts ? (
-                  <a className="badge alert-badge" href={`#/alerts?device=${encodeURIComponent(d.id)}`}>
-                    {d.openAlerts} open
-                  </a>
-                ) : (
-                  <span className="muted">none</span>
-                )
+    <DataTable
+      className="stations responsive"
+      caption="Stations, their config status, last reading and open alerts"
+      columns={['Station', 'Config', 'Last seen', 'Open alerts', 'Sensors']}
+      rows={devices}
+      keyOf={(d) => d.id}
+      testId={(d) => `station-${d.id}`}
+    >
+      {(d) => (
+        <>
+          <NameCell
+            label="Station"
+            name={<a href={`#/stations/${encodeURIComponent(d.id)}`}>{d.name}</a>}
+            detail={d.id}
+            off={d.enabled ? undefined : 'disabled'}
+          />
+          <td data-label="Config">
+            <ConfigStatusBadge status={d.configStatus} version={d.configVersion} />
+          </td>
+          <td data-label="Last seen" title={d.lastSeenAt ?? 'never'}>
+            {ago(d.lastSeenAt, now)}
+          </td>
+          <td data-label="Open alerts">
+            {alerts ? (
+              d.openAlerts ? (
+                <a className="badge alert-badge" href={`#/alerts?device=${encodeURIComponent(d.id)}`}>
+                  {d.openAlerts} open
+                </a>
               ) : (
-                <span className="muted" title="This API does not serve alerts yet">
-                  n/a
-                </span>
-              )}
-            </td>
-            <td data-label="Sensors">
-              {d.sensors.length} every {formatInterval(d.sensorIntervalMs)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+                <span className="muted">none</span>
+              )
+            ) : (
+              <span className="muted" title="This API does not serve alerts yet">
+                n/a
+              </span>
+            )}
+          </td>
+          <td data-label="Sensors">
+            {d.sensors.length} every {formatInterval(d.sensorIntervalMs)}
+          </td>
+        </>
+      )}
+    </DataTable>
   );
 }
 
 const ID_RULE = 'Letters, digits and . _ : - (at most 128), e.g. buoy-7';
 
+type NewStationKey = 'id' | 'name' | 'interval';
+
+/** The new station's inputs: the form key, the API field its ValidationError names, the input's own props. */
+const NEW_STATION_INPUTS: readonly ({
+  key: NewStationKey;
+  field: string;
+  id: string;
+  label: string;
+  hint?: string;
+} & InputAttributes)[] = [
+  { key: 'id', field: 'id', id: 'new-id', label: 'Station id', hint: ID_RULE, required: true },
+  { key: 'name', field: 'name', id: 'new-name', label: 'Name', required: true },
+  {
+    key: 'interval',
+    field: 'sensorIntervalMs',
+    id: 'new-interval',
+    label: 'Reporting interval (seconds)',
+    type: 'number',
+    min: '1',
+    inputMode: 'numeric',
+  },
+];
+
 /** Admin: a new station with an id, a name and a reporting interval; sensors are added on its page. */
 function AddStation() {
   const { api } = useConsole();
   const [open, setOpen] = useState(false);
-  const [id, setId] = useState('');
-  const [name, setName] = useState('');
-  const [interval, setIntervalS] = useState('600');
+  const [values, setValues] = useState<Record<NewStationKey, string>>({ id: '', name: '', interval: '600' });
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const fieldError = (f: string) => error?.fields[`input.${f}`];
@@ -146,6 +170,7 @@ function AddStation() {
       event.preventDefault();
       setBusy(true);
       setError(undefined);
+      const { id, name, interval } = values;
       try {
         const created = await api.request<Device>('createDevice', {
           input: { id: id.trim(), name: name.trim(), sensorIntervalMs: Math.round(Number(interval) * 1000) },
@@ -157,7 +182,7 @@ function AddStation() {
         setBusy(false);
       }
     },
-    [api, id, name, interval],
+    [api, values],
   );
 
   if (!open)
@@ -169,35 +194,15 @@ function AddStation() {
   return (
     <form className="card form-grid" onSubmit={submit} aria-labelledby="add-station-title">
       <h2 id="add-station-title">Add station</h2>
-      <Field id="new-id" label="Station id" error={fieldError('id')} hint={ID_RULE}>
-        <input
-          id="new-id"
-          required
-          value={id}
-          onChange={(e) => setId(e.target.value)}
-          {...describedBy('new-id', fieldError('id'), true)}
+      {NEW_STATION_INPUTS.map(({ key, field, ...input }) => (
+        <InputField
+          key={key}
+          {...input}
+          error={fieldError(field)}
+          value={values[key]}
+          onValue={(value) => setValues((v) => ({ ...v, [key]: value }))}
         />
-      </Field>
-      <Field id="new-name" label="Name" error={fieldError('name')}>
-        <input
-          id="new-name"
-          required
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          {...describedBy('new-name', fieldError('name'))}
-        />
-      </Field>
-      <Field id="new-interval" label="Reporting interval (seconds)" error={fieldError('sensorIntervalMs')}>
-        <input
-          id="new-interval"
-          type="number"
-          min="1"
-          inputMode="numeric"
-          value={interval}
-          onChange={(e) => setIntervalS(e.target.value)}
-          {...describedBy('new-interval', fieldError('sensorIntervalMs'))}
-        />
-      </Field>
+      ))}
       {error && Object.keys(error.fields).length === 0 ? (
         <ErrorBox error={error} what="add the station" />
       ) : null}

@@ -4,6 +4,8 @@ import { fieldIssues, toApiError } from '../../../console/src/lib/errors';
 import { MAX_BUCKETS, MAX_RAW_POINTS, RANGES, resolutionFor } from '../../../console/src/lib/ranges';
 import { appendLatest, intervalMs, mergeLatest } from '../../../console/src/lib/readings';
 import { applyDeviceEvent } from '../../../console/src/lib/devices';
+import { allPages } from '../../../console/src/lib/paging';
+import { ALL_CAPABILITIES } from '../../../console/src/graphql/capabilities';
 import { formOf, updateInput } from '../../../console/src/lib/config-form';
 import { parseRoute } from '../../../console/src/lib/router';
 import type { Reading } from '../../../console/src/lib/types';
@@ -91,6 +93,39 @@ describe('device list events', () => {
     expect(list[0]!.configStatus).toBe('APPLIED');
     list = applyDeviceEvent(list, deviceFixture({ id: 'c', deletedAt: '2026-12-01T10:00:00Z' }));
     expect(list.map((d) => d.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('paged reads', () => {
+  /** An API that serves `total` numbered items, `limit` a page, recording each request's variables. */
+  function pagedApi(total: number) {
+    const calls: Record<string, unknown>[] = [];
+    const request = async (_name: string, variables: Record<string, unknown> = {}) => {
+      calls.push(variables);
+      const start = variables.nextToken ? Number(variables.nextToken) : 0;
+      const end = Math.min(start + (variables.limit as number), total);
+      const items = Array.from({ length: end - start }, (_, i) => start + i);
+      return { items, nextToken: end < total ? String(end) : null } as never;
+    };
+    return { api: { capabilities: ALL_CAPABILITIES, request, subscribe: () => () => undefined }, calls };
+  }
+
+  it('follows nextToken to the last page, passing the variables through', async () => {
+    const { api, calls } = pagedApi(7);
+    expect(await allPages<number>(api, 'alerts', { limit: 3, state: 'OPEN' }, 100)).toEqual([
+      0, 1, 2, 3, 4, 5, 6,
+    ]);
+    expect(calls).toEqual([
+      { limit: 3, state: 'OPEN', nextToken: null },
+      { limit: 3, state: 'OPEN', nextToken: '3' },
+      { limit: 3, state: 'OPEN', nextToken: '6' },
+    ]);
+  });
+
+  it('stops asking once it holds at least max items', async () => {
+    const { api, calls } = pagedApi(1000);
+    expect(await allPages<number>(api, 'devices', { limit: 10 }, 25)).toHaveLength(30);
+    expect(calls).toHaveLength(3);
   });
 });
 
