@@ -26,6 +26,15 @@ import {
 
 const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
 
+/** The logical id of the role the readings rule's first SQS action sends with (the rules share one role). */
+const readingsRuleRoleId = (t: Built['template']): string => {
+  const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
+  const { Actions } = rule.Properties?.TopicRulePayload as {
+    Actions: { Sqs: { RoleArn: { 'Fn::GetAtt': [string, string] } } }[];
+  };
+  return Actions[0]!.Sqs.RoleArn['Fn::GetAtt'][0];
+};
+
 /** DynamoDB command class -> the IAM action it needs (document client and low-level client names). */
 const DYNAMO_ACTION: Record<string, string> = {
   GetCommand: 'GetItem',
@@ -446,16 +455,12 @@ describe('ingestion', () => {
 
   it('lets the rules send to the three queues and nothing else', () => {
     const t = stage.template;
-    const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
-    const roleArn = (
-      (rule.Properties?.TopicRulePayload as { Actions: { Sqs: { RoleArn: unknown } }[] }).Actions[0]!.Sqs
-        .RoleArn as { 'Fn::GetAtt': [string, string] }
-    )['Fn::GetAtt'][0];
+    const roleId = readingsRuleRoleId(t);
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
     const [acks] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks');
     const [errors] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-iot-rule-errors');
     const send = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
-    expect(statementsOfRole(t, roleArn)).toEqual([
+    expect(statementsOfRole(t, roleId)).toEqual([
       { Action: send, Effect: 'Allow', Resource: getAtt(queue) },
       { Action: send, Effect: 'Allow', Resource: getAtt(acks) },
       { Action: send, Effect: 'Allow', Resource: getAtt(errors) },
@@ -729,11 +734,7 @@ describe('data and users', () => {
 describe('permissions and limits the first real request meets', () => {
   it("trusts only this account and stage's own topic rules with the rule role", () => {
     const t = stage.template;
-    const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
-    const roleId = (
-      (rule.Properties?.TopicRulePayload as { Actions: { Sqs: { RoleArn: unknown } }[] }).Actions[0]!.Sqs
-        .RoleArn as { 'Fn::GetAtt': [string, string] }
-    )['Fn::GetAtt'][0];
+    const roleId = readingsRuleRoleId(t);
     const role = resourcesOf(t, 'AWS::IAM::Role')[roleId]!;
     expect((role.Properties?.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
       {
