@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Device, DeviceConnection } from '../../../core/generated/graphql';
 import { admin, backend, dataOf, errorOf, mutation, query, user } from '../../../testkit/appsync-event';
+import { calibrationPoints, sensorInput, type CalibrationPairs } from '../../../testkit/device-inputs';
 import { startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 let h: DevicesHarness;
@@ -15,19 +16,14 @@ beforeEach(() => {
   h.publisher.failing = undefined;
 });
 
-const phSensor = {
-  id: 'ph',
-  measurement: 'ph',
-  unit: 'pH',
-  min: 0,
-  max: 14,
-  calibration: {
-    points: [
-      { raw: 800, actual: 7 },
-      { raw: 400, actual: 4 },
-    ],
-  },
-};
+const phSensor = sensorInput(
+  'ph',
+  [
+    [800, 7],
+    [400, 4],
+  ],
+  { unit: 'pH', min: 0, max: 14 },
+);
 
 async function create(id: string, extra: Record<string, unknown> = {}): Promise<Device> {
   return dataOf<Device>(
@@ -319,6 +315,11 @@ describe('authorization', () => {
 describe('invalid input', () => {
   const valid = { id: 'valid-id', name: 'Valid' };
   const sensor = (over: Record<string, unknown>) => ({ id: 's1', measurement: 'ph', ...over });
+  /** createDevice's arguments: the valid device with these sensors. */
+  const withSensors = (...sensors: Record<string, unknown>[]) => ({ input: { ...valid, sensors } });
+  /** A sensor calibrated on these `[raw, actual]` pairs, plus any other calibration fields. */
+  const calibrated = (pairs: CalibrationPairs, extra: Record<string, unknown> = {}) =>
+    sensor({ calibration: { points: calibrationPoints(pairs), ...extra } });
   const cases: [string, string, Record<string, unknown>, string][] = [
     ['an id with a slash', 'createDevice', { input: { ...valid, id: 'a/b' } }, 'input.id'],
     ['an empty id', 'createDevice', { input: { ...valid, id: '' } }, 'input.id'],
@@ -369,84 +370,58 @@ describe('invalid input', () => {
     [
       'an unknown upper-case measurement',
       'createDevice',
-      { input: { ...valid, sensors: [sensor({ measurement: 'PH' })] } },
+      withSensors(sensor({ measurement: 'PH' })),
       'input.sensors.0.measurement',
     ],
     [
       'duplicate sensor ids',
       'createDevice',
-      { input: { ...valid, sensors: [sensor({}), sensor({ measurement: 'tmp' })] } },
+      withSensors(sensor({}), sensor({ measurement: 'tmp' })),
       'input.sensors.1.id',
     ],
     [
       'min above max',
       'createDevice',
-      { input: { ...valid, sensors: [sensor({}), sensor({ id: 's2', min: 10, max: 1 })] } },
+      withSensors(sensor({}), sensor({ id: 's2', min: 10, max: 1 })),
       'input.sensors.1.min',
     ],
     [
       'one calibration point',
       'createDevice',
-      { input: { ...valid, sensors: [sensor({ calibration: { points: [{ raw: 1, actual: 1 }] } })] } },
+      withSensors(calibrated([[1, 1]])),
       'input.sensors.0.calibration.points',
     ],
     [
       'calibration points with the same raw value',
       'createDevice',
-      {
-        input: {
-          ...valid,
-          sensors: [
-            sensor({
-              calibration: {
-                points: [
-                  { raw: 1, actual: 1 },
-                  { raw: 1, actual: 2 },
-                ],
-              },
-            }),
-          ],
-        },
-      },
+      withSensors(
+        calibrated([
+          [1, 1],
+          [1, 2],
+        ]),
+      ),
       'input.sensors.0.calibration.points.1.raw',
     ],
-    [
-      '7 decimals',
-      'createDevice',
-      { input: { ...valid, sensors: [sensor({ decimals: 7 })] } },
-      'input.sensors.0.decimals',
-    ],
+    ['7 decimals', 'createDevice', withSensors(sensor({ decimals: 7 })), 'input.sensors.0.decimals'],
     [
       'eleven sensors',
       'createDevice',
-      { input: { ...valid, sensors: Array.from({ length: 11 }, (_, i) => sensor({ id: `s${i}` })) } },
+      withSensors(...Array.from({ length: 11 }, (_, i) => sensor({ id: `s${i}` }))),
       'input.sensors',
     ],
-    [
-      'a sensor id with a plus',
-      'createDevice',
-      { input: { ...valid, sensors: [sensor({ id: 'p+h' })] } },
-      'input.sensors.0.id',
-    ],
+    ['a sensor id with a plus', 'createDevice', withSensors(sensor({ id: 'p+h' })), 'input.sensors.0.id'],
     [
       'a bad calibratedAt',
       'createDevice',
-      {
-        input: {
-          ...valid,
-          sensors: [
-            sensor({
-              calibration: {
-                points: [
-                  { raw: 1, actual: 1 },
-                  { raw: 2, actual: 2 },
-                ],
-                calibratedAt: 'yesterday',
-              },
-            }),
+      withSensors(
+        calibrated(
+          [
+            [1, 1],
+            [2, 2],
           ],
-        },
-      },
+          { calibratedAt: 'yesterday' },
+        ),
+      ),
       'input.sensors.0.calibration.calibratedAt',
     ],
     ['an unknown input field', 'createDevice', { input: { ...valid, colour: 'red' } }, 'input.colour'],
