@@ -26,6 +26,9 @@ import { queryEveryPage, usersAccountsApi } from '../../helpers/users-accounts-a
 
 const PASSWORD = 'Drain-Off-2024!';
 
+/** The Cognito calls every change by username makes first: the account, then its groups (its role). */
+const ACCOUNT_LOOKUP = { AdminGetUser: 1, AdminListGroupsForUser: 1 };
+
 let dataDir: string;
 let cognito: EmbeddedCognito;
 let dynamo: EmbeddedDynamo;
@@ -264,8 +267,7 @@ describe('updateUserAccount', () => {
       role: 'USER',
     });
     expect(cognitoRequests.counts()).toEqual({
-      AdminGetUser: 1,
-      AdminListGroupsForUser: 1,
+      ...ACCOUNT_LOOKUP,
       ListUsers: 1,
       AdminUpdateUserAttributes: 1,
     });
@@ -361,8 +363,7 @@ describe('deleteUserAccount', () => {
     );
     expect(deleted).toMatchObject({ username: account.username, email: 'leaving@example.com', role: 'USER' });
     expect(cognitoRequests.counts()).toEqual({
-      AdminGetUser: 1,
-      AdminListGroupsForUser: 1,
+      ...ACCOUNT_LOOKUP,
       // Signed out everywhere first, so its refresh token stops working at once.
       AdminUserGlobalSignOut: 1,
       AdminDeleteUser: 1,

@@ -16,6 +16,13 @@ beforeEach(() => {
   h.publisher.failing = undefined;
 });
 
+/** Resolves an event that must answer data, with the DynamoDB requests it alone made. */
+async function resolveCounted<T>(event: unknown): Promise<{ data: T; requests: Record<string, number> }> {
+  h.counter.reset();
+  const data = dataOf<T>(await h.api.resolve(event));
+  return { data, requests: h.counter.snapshot() };
+}
+
 const phSensor = sensorInput(
   'ph',
   [
@@ -87,12 +94,11 @@ describe('createDevice', () => {
 describe('device and devices', () => {
   it('returns one device with exactly one GetItem', async () => {
     await create('read-1');
-    h.counter.reset();
-    const device = dataOf<Device>(
-      await h.api.resolve(query('device', { id: 'read-1' }, { identity: user() })),
+    const { data: device, requests } = await resolveCounted<Device>(
+      query('device', { id: 'read-1' }, { identity: user() }),
     );
     expect(device.id).toBe('read-1');
-    expect(h.counter.snapshot()).toEqual({ GetItem: 1 });
+    expect(requests).toEqual({ GetItem: 1 });
   });
 
   it('returns null for a device that does not exist', async () => {
@@ -192,9 +198,10 @@ describe('updateDevice', () => {
 
   it('makes one GetItem, one UpdateItem, one history PutItem and one delivery UpdateItem', async () => {
     await create('upd-count');
-    h.counter.reset();
-    dataOf(await h.api.resolve(mutation('updateDevice', { input: { id: 'upd-count', name: 'counted' } })));
-    expect(h.counter.snapshot()).toEqual({ GetItem: 1, PutItem: 1, UpdateItem: 2 });
+    const { requests } = await resolveCounted(
+      mutation('updateDevice', { input: { id: 'upd-count', name: 'counted' } }),
+    );
+    expect(requests).toEqual({ GetItem: 1, PutItem: 1, UpdateItem: 2 });
   });
 });
 
@@ -289,12 +296,11 @@ describe('authorization', () => {
         await h.api.resolve(mutation('notifyDeviceConfigChanged', { id: 'notify-1' }, { identity: admin() })),
       ).errorType,
     ).toBe('Unauthorized');
-    h.counter.reset();
-    const device = dataOf<Device>(
-      await h.api.resolve(mutation('notifyDeviceConfigChanged', { id: 'notify-1' }, { identity: backend() })),
+    const { data: device, requests } = await resolveCounted<Device>(
+      mutation('notifyDeviceConfigChanged', { id: 'notify-1' }, { identity: backend() }),
     );
     expect(device.id).toBe('notify-1');
-    expect(h.counter.snapshot()).toEqual({ GetItem: 1 });
+    expect(requests).toEqual({ GetItem: 1 });
   });
 
   it('refuses a request without identity with Unauthorized', async () => {
@@ -469,11 +475,7 @@ describe('invalid input', () => {
 });
 
 describe('DynamoDB requests per operation', () => {
-  const counted = async (event: unknown) => {
-    h.counter.reset();
-    dataOf(await h.api.resolve(event));
-    return h.counter.snapshot();
-  };
+  const counted = async (event: unknown) => (await resolveCounted(event)).requests;
 
   it('creates with the device write, the history write, the calibration log entry and the delivery mark', async () => {
     expect(

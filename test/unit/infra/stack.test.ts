@@ -26,6 +26,10 @@ import {
 
 const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
 
+/** The stage's dashboard app client (the user pool client the console signs in with). */
+const dashboardClient = () =>
+  findOne(stage.template, 'AWS::Cognito::UserPoolClient', 'ClientName', 'yvr-stage-dashboard')[1];
+
 /** The logical id of the role the readings rule's first SQS action sends with (the rules share one role). */
 const readingsRuleRoleId = (t: Built['template']): string => {
   const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
@@ -659,12 +663,7 @@ describe('data and users', () => {
   });
 
   it('gives the dashboard a client without a secret, with USER_PASSWORD_AUTH and SRP and no OAuth', () => {
-    const [, client] = findOne(
-      stage.template,
-      'AWS::Cognito::UserPoolClient',
-      'ClientName',
-      'yvr-stage-dashboard',
-    );
+    const client = dashboardClient();
     expect(client.Properties).toMatchObject({ GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
     expect(client.Properties?.ExplicitAuthFlows).toEqual([
       'ALLOW_USER_PASSWORD_AUTH',
@@ -675,12 +674,7 @@ describe('data and users', () => {
   });
 
   it('sets the token lifetimes that the local Cognito front also issues (one definition in core)', () => {
-    const [, client] = findOne(
-      stage.template,
-      'AWS::Cognito::UserPoolClient',
-      'ClientName',
-      'yvr-stage-dashboard',
-    );
+    const client = dashboardClient();
     expect(client.Properties).toMatchObject({
       IdTokenValidity: USER_POOL_TOKEN_VALIDITY.idTokenMinutes,
       AccessTokenValidity: USER_POOL_TOKEN_VALIDITY.accessTokenMinutes,
