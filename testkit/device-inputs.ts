@@ -3,6 +3,10 @@ import type { SensorInput } from '../core/generated/graphql';
 /** A calibration as pairs: `[raw, actual]` for each point. */
 export type CalibrationPairs = readonly (readonly [raw: number, actual: number])[];
 
+/** Calibration points (`{ raw, actual }`) from `[raw, actual]` pairs, in the order given. */
+export const calibrationPoints = (pairs: CalibrationPairs): { raw: number; actual: number }[] =>
+  pairs.map(([raw, actual]) => ({ raw, actual }));
+
 /**
  * A sensor as createDevice and updateDevice take it (SensorInput): `id` as
  * its measurement unless `extra` says otherwise, the calibration points from
@@ -16,9 +20,7 @@ export function sensorInput(
   return {
     id,
     measurement: id,
-    ...(calibration
-      ? { calibration: { points: calibration.map(([raw, actual]) => ({ raw, actual })) } }
-      : {}),
+    ...(calibration ? { calibration: { points: calibrationPoints(calibration) } } : {}),
     ...extra,
   };
 }

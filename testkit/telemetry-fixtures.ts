@@ -1,5 +1,5 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Device } from '../core/generated/graphql';
+import type { Calibration, Device } from '../core/generated/graphql';
 import type { DeviceAck } from '../core/devices/model';
 import type {
   AckRecorder,
@@ -12,11 +12,23 @@ import type {
 import type { CalibrationSensor } from '../core/ingestion/types';
 import type { TelemetryStore } from '../core/telemetry';
 import type { TelemetryRecord, WriteResult } from '../core/telemetry/types';
+import { calibrationPoints, type CalibrationPairs } from './device-inputs';
 
 /** 2026-11-27T00:00:00Z: the fixed "now" of the telemetry tests. */
 export const NOW = Date.UTC(2026, 10, 27, 0, 0, 0);
 
 export const TEN_SENSORS = ['ch4', 'co2', 'cond', 'do', 'flw', 'lvl', 'ph', 'tmp', 'tds', 'tbd'] as const;
+
+/** A sensor's calibration from `[raw, actual]` pairs, with no calibration date. */
+export function calibration(pairs: CalibrationPairs): Calibration {
+  return { points: calibrationPoints(pairs), calibratedAt: null };
+}
+
+/** The calibration {@link sensor} gives unless told otherwise: raw 0 -> 0, raw 10 -> 100. */
+const TENFOLD: CalibrationPairs = [
+  [0, 0],
+  [10, 100],
+];
 
 /** A sensor with a two-point calibration (raw 0 -> 0, raw 10 -> 100 unless given). */
 export function sensor(id: string, overrides: Partial<CalibrationSensor> = {}): CalibrationSensor {
@@ -27,13 +39,7 @@ export function sensor(id: string, overrides: Partial<CalibrationSensor> = {}): 
     min: null,
     max: null,
     decimals: 2,
-    calibration: {
-      points: [
-        { raw: 0, actual: 0 },
-        { raw: 10, actual: 100 },
-      ],
-      calibratedAt: null,
-    },
+    calibration: calibration(TENFOLD),
     ...overrides,
   };
 }

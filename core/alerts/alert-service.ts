@@ -357,12 +357,12 @@ export class AlertService {
         } else if (t.type === 'worse') {
           if (!current?.alertId) continue;
           this.writes++;
-          await this.store.recordWorse(
-            { id: current.alertId, kind: current.kind ?? 'HIGH' },
-            t.worstValue,
-            t.lastValue,
-            new Date(this.clock()).toISOString(),
-          );
+          await this.store.recordWorse({
+            alert: { id: current.alertId, kind: current.kind ?? 'HIGH' },
+            worstValue: t.worstValue,
+            lastValue: t.lastValue,
+            at: new Date(this.clock()).toISOString(),
+          });
           slots[sensor.id] = { ...current, worstValue: t.worstValue };
         } else {
           if (!current?.alertId) continue;

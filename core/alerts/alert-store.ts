@@ -31,6 +31,15 @@ export interface SlotResolution {
   at: string;
 }
 
+/** A worse value of an open alert, as recordWorse writes it. */
+export interface WorseValue {
+  alert: Pick<Alert, 'id' | 'kind'>;
+  /** The new worst value: higher for a HIGH alert, lower for a LOW one. */
+  worstValue: number;
+  lastValue: number;
+  at: string;
+}
+
 export interface AlertListQuery {
   deviceId?: string;
   state?: AlertState;
@@ -48,12 +57,7 @@ export interface AlertStore {
   /** Claims the rule's slot for a new alert, then writes the alert item. */
   open(deviceId: string, rule: string, slot: AlertSlot, alert: Alert): Promise<SlotWrite<Alert>>;
   /** Records a worse value of an open alert (a no-op when it is resolved or already worse). */
-  recordWorse(
-    alert: Pick<Alert, 'id' | 'kind'>,
-    worstValue: number,
-    lastValue: number,
-    at: string,
-  ): Promise<void>;
+  recordWorse(worse: WorseValue): Promise<void>;
   /** Frees the rule's slot (keeping `resolvedThrough`), then marks the alert RESOLVED. */
   resolve(resolution: SlotResolution): Promise<SlotWrite<Alert | undefined>>;
   /** OPEN -> ACKNOWLEDGED; undefined when the alert is not OPEN (the caller reads why). */

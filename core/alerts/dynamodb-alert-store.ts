@@ -10,7 +10,14 @@ import {
 } from '../shared/dynamodb-table';
 import { encodeToken, type Page } from '../shared/pagination';
 import { GSI1, GSI2, GSI3, SILENCE_WATCH } from '../shared/table';
-import type { AlertListQuery, AlertStore, SlotResolution, SlotWrite, WatchedDevice } from './alert-store';
+import type {
+  AlertListQuery,
+  AlertStore,
+  SlotResolution,
+  SlotWrite,
+  WatchedDevice,
+  WorseValue,
+} from './alert-store';
 import {
   DEFAULT_SILENCE_AFTER_INTERVALS,
   SILENCE_RULE,
@@ -55,12 +62,7 @@ export class DynamoAlertStore implements AlertStore {
     return { ok: true, value: alert };
   }
 
-  async recordWorse(
-    alert: Pick<Alert, 'id' | 'kind'>,
-    worstValue: number,
-    lastValue: number,
-    at: string,
-  ): Promise<void> {
+  async recordWorse({ alert, worstValue, lastValue, at }: WorseValue): Promise<void> {
     await ifConditionFails(
       this.table.update(alertKey(alert.id), {
         UpdateExpression: 'SET worstValue = :w, lastValue = :l, updatedAt = :at',

@@ -80,8 +80,15 @@ export function isClear(sensor: RuleSensor, value: number): boolean {
 export const hasThresholdRule = (sensor: RuleSensor): boolean =>
   sensor.alertsEnabled === true && (typeof sensor.min === 'number' || typeof sensor.max === 'number');
 
-const isWorse = (kind: AlertKind | null | undefined, candidate: number, worst: number | null): boolean =>
-  worst === null || (kind === 'LOW' ? candidate < worst : candidate > worst);
+/**
+ * Whether `candidate` is worse than the alert's `worst` so far: higher for a
+ * HIGH alert, lower for a LOW one; any value is worse than none.
+ */
+export const isWorse = (
+  kind: AlertKind | null | undefined,
+  candidate: number,
+  worst: number | null,
+): boolean => worst === null || (kind === 'LOW' ? candidate < worst : candidate > worst);
 
 /**
  * Runs one sensor's threshold rule over readings (any order; they are sorted

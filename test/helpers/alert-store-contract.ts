@@ -121,15 +121,15 @@ export function describeAlertStoreContract(name: string, fresh: () => Promise<Al
 
     it('records a worse value of an unresolved alert, not a better one, and nothing once resolved', async () => {
       const { store, alert } = await withOpenAlert();
-      await store.recordWorse(alert, 9.5, 9.5, iso(T0 + 10_000));
-      await store.recordWorse(alert, 9.2, 9.2, iso(T0 + 20_000));
+      await store.recordWorse({ alert, worstValue: 9.5, lastValue: 9.5, at: iso(T0 + 10_000) });
+      await store.recordWorse({ alert, worstValue: 9.2, lastValue: 9.2, at: iso(T0 + 20_000) });
       expect(await store.get(alert.id)).toMatchObject({
         worstValue: 9.5,
         lastValue: 9.5,
         updatedAt: iso(T0 + 10_000),
       });
       await store.resolveOrphan(alert.id, iso(T0 + 30_000));
-      await store.recordWorse(alert, 12, 12, iso(T0 + 40_000));
+      await store.recordWorse({ alert, worstValue: 12, lastValue: 12, at: iso(T0 + 40_000) });
       expect(await store.get(alert.id)).toMatchObject({ worstValue: 9.5, state: 'RESOLVED' });
     });
 

@@ -4,7 +4,9 @@ import type {
   SlotResolution,
   SlotWrite,
   WatchedDevice,
+  WorseValue,
 } from '../../core/alerts/alert-store';
+import { isWorse } from '../../core/alerts/rules';
 import type { AlertSlot } from '../../core/alerts/model';
 import type { Alert } from '../../core/generated/graphql';
 import type { Page } from '../../core/shared/pagination';
@@ -31,18 +33,12 @@ export class MemoryAlertStore implements AlertStore {
     return { ok: true, value: alert };
   }
 
-  async recordWorse(
-    alert: Pick<Alert, 'id' | 'kind'>,
-    worstValue: number,
-    lastValue: number,
-    at: string,
-  ): Promise<void> {
+  async recordWorse({ alert, worstValue, lastValue, at }: WorseValue): Promise<void> {
     this.writes++;
     const a = this.alerts.get(alert.id);
     if (!a || a.state === 'RESOLVED') return;
-    const worse =
-      a.worstValue === null || (alert.kind === 'LOW' ? worstValue < a.worstValue : worstValue > a.worstValue);
-    if (worse) Object.assign(a, { worstValue, lastValue, updatedAt: at });
+    if (isWorse(alert.kind, worstValue, a.worstValue))
+      Object.assign(a, { worstValue, lastValue, updatedAt: at });
   }
 
   async resolve(resolution: SlotResolution): Promise<SlotWrite<Alert | undefined>> {

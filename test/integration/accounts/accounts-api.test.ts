@@ -22,9 +22,12 @@ import {
   type TestIdentity,
 } from '../../../testkit/appsync-event';
 import { countRequests, type RequestCounter } from '../../../testkit/aws-request-counter';
-import { usersAccountsApi } from '../../helpers/users-accounts-api';
+import { queryEveryPage, usersAccountsApi } from '../../helpers/users-accounts-api';
 
 const PASSWORD = 'Drain-Off-2024!';
+
+/** The Cognito calls every change by username makes first: the account, then its groups (its role). */
+const ACCOUNT_LOOKUP = { AdminGetUser: 1, AdminListGroupsForUser: 1 };
 
 let dataDir: string;
 let cognito: EmbeddedCognito;
@@ -158,23 +161,17 @@ describe('userAccounts', () => {
   });
 
   it('pages through every account with its role, 3 Cognito calls per page', async () => {
-    const seen: UserAccount[] = [];
-    const callsPerPage: Record<string, number>[] = [];
-    let nextToken: string | null = null;
-    do {
-      cognitoRequests.reset();
-      const page: UserAccountConnection = dataOf<UserAccountConnection>(
-        await api.resolve(
-          query('userAccounts', { limit: 3, ...(nextToken ? { nextToken } : {}) }, { identity: admin }),
-        ),
-      );
-      callsPerPage.push(cognitoRequests.counts());
+    const pages = await queryEveryPage<UserAccount>(api, 'userAccounts', {
+      limit: 3,
+      identity: admin,
+      counter: cognitoRequests,
+    });
+    const seen = pages.flatMap(({ page }) => page.items);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const { page, requests } of pages) {
       expect(page.items.length).toBeLessThanOrEqual(3);
-      seen.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    expect(callsPerPage.length).toBeGreaterThanOrEqual(3);
-    for (const calls of callsPerPage) expect(calls).toEqual({ ListUsers: 1, ListUsersInGroup: 2 });
+      expect(requests).toEqual({ ListUsers: 1, ListUsersInGroup: 2 });
+    }
     expect(new Set(seen.map((a) => a.username)).size).toBe(seen.length);
     // 7 accounts at 3 a page is at least 3 pages, whatever else the pool holds.
     for (let i = 0; i < 7; i++) {
@@ -270,8 +267,7 @@ describe('updateUserAccount', () => {
       role: 'USER',
     });
     expect(cognitoRequests.counts()).toEqual({
-      AdminGetUser: 1,
-      AdminListGroupsForUser: 1,
+      ...ACCOUNT_LOOKUP,
       ListUsers: 1,
       AdminUpdateUserAttributes: 1,
     });
@@ -367,8 +363,7 @@ describe('deleteUserAccount', () => {
     );
     expect(deleted).toMatchObject({ username: account.username, email: 'leaving@example.com', role: 'USER' });
     expect(cognitoRequests.counts()).toEqual({
-      AdminGetUser: 1,
-      AdminListGroupsForUser: 1,
+      ...ACCOUNT_LOOKUP,
       // Signed out everywhere first, so its refresh token stops working at once.
       AdminUserGlobalSignOut: 1,
       AdminDeleteUser: 1,
@@ -404,7 +399,15 @@ describe('invalid input', () => {
   const add = (input: Record<string, unknown>) => ({
     input: { email: 'new@example.com', role: 'USER', ...input },
   });
-  const cases: Array<[string, string, 'Query' | 'Mutation', Record<string, unknown>, string, RegExp]> = [
+  type Case = [string, string, 'Query' | 'Mutation', Record<string, unknown>, string, RegExp];
+  // The pool's password policy, a rule a row: what a password lacks, and one that lacks only that.
+  const PASSWORD_RULES: Array<[lacks: string, password: string]> = [
+    ['a number', 'Abcdefgh!'],
+    ['a lower-case letter', 'ABCDEFG1!'],
+    ['an upper-case letter', 'abcdefg1!'],
+    ['a special character', 'Abcdefg12'],
+  ];
+  const cases: Case[] = [
     [
       'a password shorter than 8',
       'addUserAccount',
@@ -413,38 +416,14 @@ describe('invalid input', () => {
       'input.password',
       /at least 8 characters/,
     ],
-    [
-      'a password without a number',
+    ...PASSWORD_RULES.map(([lacks, password]): Case => [
+      `a password without ${lacks}`,
       'addUserAccount',
       'Mutation',
-      add({ password: 'Abcdefgh!' }),
+      add({ password }),
       'input.password',
-      /a number/,
-    ],
-    [
-      'a password without a lower-case letter',
-      'addUserAccount',
-      'Mutation',
-      add({ password: 'ABCDEFG1!' }),
-      'input.password',
-      /a lower-case letter/,
-    ],
-    [
-      'a password without an upper-case letter',
-      'addUserAccount',
-      'Mutation',
-      add({ password: 'abcdefg1!' }),
-      'input.password',
-      /an upper-case letter/,
-    ],
-    [
-      'a password without a special character',
-      'addUserAccount',
-      'Mutation',
-      add({ password: 'Abcdefg12' }),
-      'input.password',
-      /a special character/,
-    ],
+      new RegExp(lacks),
+    ]),
     [
       'a weak password on update',
       'updateUserAccount',

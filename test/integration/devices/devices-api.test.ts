@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Device, DeviceConnection } from '../../../core/generated/graphql';
 import { admin, backend, dataOf, errorOf, mutation, query, user } from '../../../testkit/appsync-event';
+import { calibrationPoints, sensorInput, type CalibrationPairs } from '../../../testkit/device-inputs';
 import { startDevicesHarness, type DevicesHarness } from '../../helpers/devices-harness';
 
 let h: DevicesHarness;
@@ -15,19 +16,21 @@ beforeEach(() => {
   h.publisher.failing = undefined;
 });
 
-const phSensor = {
-  id: 'ph',
-  measurement: 'ph',
-  unit: 'pH',
-  min: 0,
-  max: 14,
-  calibration: {
-    points: [
-      { raw: 800, actual: 7 },
-      { raw: 400, actual: 4 },
-    ],
-  },
-};
+/** Resolves an event that must answer data, with the DynamoDB requests it alone made. */
+async function resolveCounted<T>(event: unknown): Promise<{ data: T; requests: Record<string, number> }> {
+  h.counter.reset();
+  const data = dataOf<T>(await h.api.resolve(event));
+  return { data, requests: h.counter.snapshot() };
+}
+
+const phSensor = sensorInput(
+  'ph',
+  [
+    [800, 7],
+    [400, 4],
+  ],
+  { unit: 'pH', min: 0, max: 14 },
+);
 
 async function create(id: string, extra: Record<string, unknown> = {}): Promise<Device> {
   return dataOf<Device>(
@@ -91,12 +94,11 @@ describe('createDevice', () => {
 describe('device and devices', () => {
   it('returns one device with exactly one GetItem', async () => {
     await create('read-1');
-    h.counter.reset();
-    const device = dataOf<Device>(
-      await h.api.resolve(query('device', { id: 'read-1' }, { identity: user() })),
+    const { data: device, requests } = await resolveCounted<Device>(
+      query('device', { id: 'read-1' }, { identity: user() }),
     );
     expect(device.id).toBe('read-1');
-    expect(h.counter.snapshot()).toEqual({ GetItem: 1 });
+    expect(requests).toEqual({ GetItem: 1 });
   });
 
   it('returns null for a device that does not exist', async () => {
@@ -196,9 +198,10 @@ describe('updateDevice', () => {
 
   it('makes one GetItem, one UpdateItem, one history PutItem and one delivery UpdateItem', async () => {
     await create('upd-count');
-    h.counter.reset();
-    dataOf(await h.api.resolve(mutation('updateDevice', { input: { id: 'upd-count', name: 'counted' } })));
-    expect(h.counter.snapshot()).toEqual({ GetItem: 1, PutItem: 1, UpdateItem: 2 });
+    const { requests } = await resolveCounted(
+      mutation('updateDevice', { input: { id: 'upd-count', name: 'counted' } }),
+    );
+    expect(requests).toEqual({ GetItem: 1, PutItem: 1, UpdateItem: 2 });
   });
 });
 
@@ -293,12 +296,11 @@ describe('authorization', () => {
         await h.api.resolve(mutation('notifyDeviceConfigChanged', { id: 'notify-1' }, { identity: admin() })),
       ).errorType,
     ).toBe('Unauthorized');
-    h.counter.reset();
-    const device = dataOf<Device>(
-      await h.api.resolve(mutation('notifyDeviceConfigChanged', { id: 'notify-1' }, { identity: backend() })),
+    const { data: device, requests } = await resolveCounted<Device>(
+      mutation('notifyDeviceConfigChanged', { id: 'notify-1' }, { identity: backend() }),
     );
     expect(device.id).toBe('notify-1');
-    expect(h.counter.snapshot()).toEqual({ GetItem: 1 });
+    expect(requests).toEqual({ GetItem: 1 });
   });
 
   it('refuses a request without identity with Unauthorized', async () => {
@@ -319,6 +321,11 @@ describe('authorization', () => {
 describe('invalid input', () => {
   const valid = { id: 'valid-id', name: 'Valid' };
   const sensor = (over: Record<string, unknown>) => ({ id: 's1', measurement: 'ph', ...over });
+  /** createDevice's arguments: the valid device with these sensors. */
+  const withSensors = (...sensors: Record<string, unknown>[]) => ({ input: { ...valid, sensors } });
+  /** A sensor calibrated on these `[raw, actual]` pairs, plus any other calibration fields. */
+  const calibrated = (pairs: CalibrationPairs, extra: Record<string, unknown> = {}) =>
+    sensor({ calibration: { points: calibrationPoints(pairs), ...extra } });
   const cases: [string, string, Record<string, unknown>, string][] = [
     ['an id with a slash', 'createDevice', { input: { ...valid, id: 'a/b' } }, 'input.id'],
     ['an empty id', 'createDevice', { input: { ...valid, id: '' } }, 'input.id'],
@@ -369,84 +376,58 @@ describe('invalid input', () => {
     [
       'an unknown upper-case measurement',
       'createDevice',
-      { input: { ...valid, sensors: [sensor({ measurement: 'PH' })] } },
+      withSensors(sensor({ measurement: 'PH' })),
       'input.sensors.0.measurement',
     ],
     [
       'duplicate sensor ids',
       'createDevice',
-      { input: { ...valid, sensors: [sensor({}), sensor({ measurement: 'tmp' })] } },
+      withSensors(sensor({}), sensor({ measurement: 'tmp' })),
       'input.sensors.1.id',
     ],
     [
       'min above max',
       'createDevice',
-      { input: { ...valid, sensors: [sensor({}), sensor({ id: 's2', min: 10, max: 1 })] } },
+      withSensors(sensor({}), sensor({ id: 's2', min: 10, max: 1 })),
       'input.sensors.1.min',
     ],
     [
       'one calibration point',
       'createDevice',
-      { input: { ...valid, sensors: [sensor({ calibration: { points: [{ raw: 1, actual: 1 }] } })] } },
+      withSensors(calibrated([[1, 1]])),
       'input.sensors.0.calibration.points',
     ],
     [
       'calibration points with the same raw value',
       'createDevice',
-      {
-        input: {
-          ...valid,
-          sensors: [
-            sensor({
-              calibration: {
-                points: [
-                  { raw: 1, actual: 1 },
-                  { raw: 1, actual: 2 },
-                ],
-              },
-            }),
-          ],
-        },
-      },
+      withSensors(
+        calibrated([
+          [1, 1],
+          [1, 2],
+        ]),
+      ),
       'input.sensors.0.calibration.points.1.raw',
     ],
-    [
-      '7 decimals',
-      'createDevice',
-      { input: { ...valid, sensors: [sensor({ decimals: 7 })] } },
-      'input.sensors.0.decimals',
-    ],
+    ['7 decimals', 'createDevice', withSensors(sensor({ decimals: 7 })), 'input.sensors.0.decimals'],
     [
       'eleven sensors',
       'createDevice',
-      { input: { ...valid, sensors: Array.from({ length: 11 }, (_, i) => sensor({ id: `s${i}` })) } },
+      withSensors(...Array.from({ length: 11 }, (_, i) => sensor({ id: `s${i}` }))),
       'input.sensors',
     ],
-    [
-      'a sensor id with a plus',
-      'createDevice',
-      { input: { ...valid, sensors: [sensor({ id: 'p+h' })] } },
-      'input.sensors.0.id',
-    ],
+    ['a sensor id with a plus', 'createDevice', withSensors(sensor({ id: 'p+h' })), 'input.sensors.0.id'],
     [
       'a bad calibratedAt',
       'createDevice',
-      {
-        input: {
-          ...valid,
-          sensors: [
-            sensor({
-              calibration: {
-                points: [
-                  { raw: 1, actual: 1 },
-                  { raw: 2, actual: 2 },
-                ],
-                calibratedAt: 'yesterday',
-              },
-            }),
+      withSensors(
+        calibrated(
+          [
+            [1, 1],
+            [2, 2],
           ],
-        },
-      },
+          { calibratedAt: 'yesterday' },
+        ),
+      ),
       'input.sensors.0.calibration.calibratedAt',
     ],
     ['an unknown input field', 'createDevice', { input: { ...valid, colour: 'red' } }, 'input.colour'],
@@ -494,11 +475,7 @@ describe('invalid input', () => {
 });
 
 describe('DynamoDB requests per operation', () => {
-  const counted = async (event: unknown) => {
-    h.counter.reset();
-    dataOf(await h.api.resolve(event));
-    return h.counter.snapshot();
-  };
+  const counted = async (event: unknown) => (await resolveCounted(event)).requests;
 
   it('creates with the device write, the history write, the calibration log entry and the delivery mark', async () => {
     expect(

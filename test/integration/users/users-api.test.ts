@@ -13,7 +13,7 @@ import {
   userWithSub,
 } from '../../../testkit/appsync-event';
 import { countRequests, type RequestCounter } from '../../../testkit/aws-request-counter';
-import { usersAccountsApi } from '../../helpers/users-accounts-api';
+import { queryEveryPage, usersAccountsApi } from '../../helpers/users-accounts-api';
 
 const admin = adminWithSub('admin-0001');
 const alice = userWithSub('alice-0001', 'alice@example.com');
@@ -155,27 +155,21 @@ describe('users', () => {
   });
 
   it('pages through every profile in id order, one Query per page and no Scan', async () => {
-    const seen: string[] = [];
-    const queriesPerPage: Record<string, number>[] = [];
-    let nextToken: string | null = null;
-    do {
-      dynamoRequests.reset();
-      const page: UserConnection = dataOf<UserConnection>(
-        await api.resolve(
-          query('users', { limit: 3, ...(nextToken ? { nextToken } : {}) }, { identity: admin }),
-        ),
-      );
-      queriesPerPage.push(dynamoRequests.counts());
-      expect(page.items.length).toBeLessThanOrEqual(3);
-      seen.push(...page.items.map((u) => u.id));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const pages = await queryEveryPage<User>(api, 'users', {
+      limit: 3,
+      identity: admin,
+      counter: dynamoRequests,
+    });
+    const seen = pages.flatMap(({ page }) => page.items.map((u) => u.id));
     const everyId = [...seen].sort();
     expect(seen).toEqual(everyId);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual(expect.arrayContaining(ids));
-    expect(queriesPerPage.length).toBeGreaterThanOrEqual(3);
-    for (const counts of queriesPerPage) expect(counts).toEqual({ Query: 1 });
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const { page, requests } of pages) {
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      expect(requests).toEqual({ Query: 1 });
+    }
   });
 
   it('ends without a token when the last page is exactly full', async () => {
@@ -293,57 +287,48 @@ describe('deleteUser', () => {
 
 describe('invalid input', () => {
   const big = (n: number) => 'x'.repeat(n);
+  /** createUser's arguments: a valid new profile with these fields in place. */
+  const create = (input: Record<string, unknown>) => ({
+    input: { id: 'v-1', email: 'v@example.com', ...input },
+  });
+  /** updateUser's arguments: alice's profile with these fields. */
+  const update = (input: Record<string, unknown>) => ({ input: { id: 'alice-0001', ...input } });
   const cases: Array<
     [string, 'createUser' | 'updateUser' | 'user' | 'users', Record<string, unknown>, string]
   > = [
-    ['an email without a domain', 'createUser', { input: { id: 'v-1', email: 'alice' } }, 'input.email'],
-    [
-      'an email with a space',
-      'createUser',
-      { input: { id: 'v-1', email: 'al ice@example.com' } },
-      'input.email',
-    ],
-    [
-      'an email longer than 254',
-      'createUser',
-      { input: { id: 'v-1', email: `${big(250)}@example.com` } },
-      'input.email',
-    ],
-    ['an id with a slash', 'createUser', { input: { id: 'USER#1/x', email: 'v@example.com' } }, 'input.id'],
+    ['an email without a domain', 'createUser', create({ email: 'alice' }), 'input.email'],
+    ['an email with a space', 'createUser', create({ email: 'al ice@example.com' }), 'input.email'],
+    ['an email longer than 254', 'createUser', create({ email: `${big(250)}@example.com` }), 'input.email'],
+    ['an id with a slash', 'createUser', create({ id: 'USER#1/x' }), 'input.id'],
     ['an id longer than 128', 'user', { id: big(129) }, 'id'],
-    [
-      'a name longer than 100',
-      'createUser',
-      { input: { id: 'v-1', email: 'v@example.com', name: big(101) } },
-      'input.name',
-    ],
-    ['a blank name', 'updateUser', { input: { id: 'alice-0001', name: '   ' } }, 'input.name'],
+    ['a name longer than 100', 'createUser', create({ name: big(101) }), 'input.name'],
+    ['a blank name', 'updateUser', update({ name: '   ' }), 'input.name'],
     [
       'an organization longer than 200',
       'updateUser',
-      { input: { id: 'alice-0001', organization: big(201) } },
+      update({ organization: big(201) }),
       'input.organization',
     ],
-    ['a phone with letters', 'updateUser', { input: { id: 'alice-0001', phone: 'call me' } }, 'input.phone'],
+    ['a phone with letters', 'updateUser', update({ phone: 'call me' }), 'input.phone'],
     [
       'preferences that are not JSON',
       'updateUser',
-      { input: { id: 'alice-0001', preferences: '{units:metric}' } },
+      update({ preferences: '{units:metric}' }),
       'input.preferences',
     ],
     [
       'preferences that are a JSON array',
       'updateUser',
-      { input: { id: 'alice-0001', preferences: '["a"]' } },
+      update({ preferences: '["a"]' }),
       'input.preferences',
     ],
     [
       'preferences over 4 KiB',
       'updateUser',
-      { input: { id: 'alice-0001', preferences: JSON.stringify({ a: big(5000) }) } },
+      update({ preferences: JSON.stringify({ a: big(5000) }) }),
       'input.preferences',
     ],
-    ['an update naming no field', 'updateUser', { input: { id: 'alice-0001' } }, 'input'],
+    ['an update naming no field', 'updateUser', update({}), 'input'],
     ['a page size of 0', 'users', { limit: 0 }, 'limit'],
     [
       'a forged page token',

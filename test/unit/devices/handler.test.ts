@@ -4,15 +4,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadApiConfig, toEndpointUrl } from '../../../resolvers/api/config';
 import { query } from '../../../testkit/appsync-event';
+import { sharedEntryConfig, sharedEntryEnv } from '../../helpers/entry-config-fixtures';
 
 const env = {
-  TABLE_NAME: 'yvr-test-data',
+  ...sharedEntryEnv,
   USER_POOL_ID: 'ca-central-1_test',
   IOT_DATA_ENDPOINT: 'abc123-ats.iot.ca-central-1.amazonaws.com',
-  TIMESTREAM_DATABASE: 'yvr-test-db',
-  TIMESTREAM_TABLE: 'calibrated_device_data',
-  ALERT_TOPIC_ARN: 'arn:aws:sns:ca-central-1:123456789012:yvr-test-alerts',
-  APPSYNC_GRAPHQL_URL: 'https://abc.appsync-api.ca-central-1.amazonaws.com/graphql',
 };
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -31,17 +28,10 @@ afterEach(() => {
 describe('loadApiConfig', () => {
   it('reads every variable and turns a bare IoT host into an https URL', () => {
     expect(loadApiConfig(env)).toEqual({
-      tableName: 'yvr-test-data',
+      ...sharedEntryConfig,
       userPoolId: 'ca-central-1_test',
       iotDataEndpoint: 'https://abc123-ats.iot.ca-central-1.amazonaws.com',
-      telemetryStore: 'timestream',
-      timestreamDatabase: 'yvr-test-db',
-      timestreamTable: 'calibrated_device_data',
-      magneticStoreRetentionDays: 30,
       exportLinkTtlSeconds: 3600,
-      alertTopicArn: 'arn:aws:sns:ca-central-1:123456789012:yvr-test-alerts',
-      appsyncGraphqlUrl: 'https://abc.appsync-api.ca-central-1.amazonaws.com/graphql',
-      region: 'us-west-2',
     });
   });
 

@@ -26,6 +26,19 @@ import {
 
 const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
 
+/** The stage's dashboard app client (the user pool client the console signs in with). */
+const dashboardClient = () =>
+  findOne(stage.template, 'AWS::Cognito::UserPoolClient', 'ClientName', 'yvr-stage-dashboard')[1];
+
+/** The logical id of the role the readings rule's first SQS action sends with (the rules share one role). */
+const readingsRuleRoleId = (t: Built['template']): string => {
+  const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
+  const { Actions } = rule.Properties?.TopicRulePayload as {
+    Actions: { Sqs: { RoleArn: { 'Fn::GetAtt': [string, string] } } }[];
+  };
+  return Actions[0]!.Sqs.RoleArn['Fn::GetAtt'][0];
+};
+
 /** DynamoDB command class -> the IAM action it needs (document client and low-level client names). */
 const DYNAMO_ACTION: Record<string, string> = {
   GetCommand: 'GetItem',
@@ -446,16 +459,12 @@ describe('ingestion', () => {
 
   it('lets the rules send to the three queues and nothing else', () => {
     const t = stage.template;
-    const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
-    const roleArn = (
-      (rule.Properties?.TopicRulePayload as { Actions: { Sqs: { RoleArn: unknown } }[] }).Actions[0]!.Sqs
-        .RoleArn as { 'Fn::GetAtt': [string, string] }
-    )['Fn::GetAtt'][0];
+    const roleId = readingsRuleRoleId(t);
     const [queue] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-calibration-input');
     const [acks] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-config-acks');
     const [errors] = findOne(t, 'AWS::SQS::Queue', 'QueueName', 'yvr-stage-iot-rule-errors');
     const send = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
-    expect(statementsOfRole(t, roleArn)).toEqual([
+    expect(statementsOfRole(t, roleId)).toEqual([
       { Action: send, Effect: 'Allow', Resource: getAtt(queue) },
       { Action: send, Effect: 'Allow', Resource: getAtt(acks) },
       { Action: send, Effect: 'Allow', Resource: getAtt(errors) },
@@ -654,12 +663,7 @@ describe('data and users', () => {
   });
 
   it('gives the dashboard a client without a secret, with USER_PASSWORD_AUTH and SRP and no OAuth', () => {
-    const [, client] = findOne(
-      stage.template,
-      'AWS::Cognito::UserPoolClient',
-      'ClientName',
-      'yvr-stage-dashboard',
-    );
+    const client = dashboardClient();
     expect(client.Properties).toMatchObject({ GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
     expect(client.Properties?.ExplicitAuthFlows).toEqual([
       'ALLOW_USER_PASSWORD_AUTH',
@@ -670,12 +674,7 @@ describe('data and users', () => {
   });
 
   it('sets the token lifetimes that the local Cognito front also issues (one definition in core)', () => {
-    const [, client] = findOne(
-      stage.template,
-      'AWS::Cognito::UserPoolClient',
-      'ClientName',
-      'yvr-stage-dashboard',
-    );
+    const client = dashboardClient();
     expect(client.Properties).toMatchObject({
       IdTokenValidity: USER_POOL_TOKEN_VALIDITY.idTokenMinutes,
       AccessTokenValidity: USER_POOL_TOKEN_VALIDITY.accessTokenMinutes,
@@ -729,11 +728,7 @@ describe('data and users', () => {
 describe('permissions and limits the first real request meets', () => {
   it("trusts only this account and stage's own topic rules with the rule role", () => {
     const t = stage.template;
-    const [, rule] = findOne(t, 'AWS::IoT::TopicRule', 'RuleName', 'yvr_stage_readings');
-    const roleId = (
-      (rule.Properties?.TopicRulePayload as { Actions: { Sqs: { RoleArn: unknown } }[] }).Actions[0]!.Sqs
-        .RoleArn as { 'Fn::GetAtt': [string, string] }
-    )['Fn::GetAtt'][0];
+    const roleId = readingsRuleRoleId(t);
     const role = resourcesOf(t, 'AWS::IAM::Role')[roleId]!;
     expect((role.Properties?.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
       {

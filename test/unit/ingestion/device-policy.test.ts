@@ -5,23 +5,42 @@ import {
   isBackendOnlyTopic,
 } from '../../../core/ingestion/device-policy';
 
-describe('device policy (the IoT policy, shared by the CDK stack and the local broker)', () => {
-  it('lets a device publish its readings, legacy readings and acks only', () => {
-    expect(devicePolicyAllowsPublish('buoy-1', 'devices/buoy-1/readings')).toBe(true);
-    expect(devicePolicyAllowsPublish('buoy-1', 'devices/buoy-1/config/ack')).toBe(true);
-    expect(devicePolicyAllowsPublish('buoy-1', 'buoy-1/reading/sensor/ph')).toBe(true);
-    expect(devicePolicyAllowsPublish('buoy-1', 'devices/buoy-1/config')).toBe(false);
-    expect(devicePolicyAllowsPublish('buoy-1', 'buoy-1/config')).toBe(false);
-    expect(devicePolicyAllowsPublish('buoy-1', 'devices/buoy-2/readings')).toBe(false);
-  });
+/** Topics a rule answers true for and false for, as one [topic, expected] table for it.each. */
+const table = (rule: { yes: string[]; no: string[] }): Array<[string, boolean]> => [
+  ...rule.yes.map((topic): [string, boolean] => [topic, true]),
+  ...rule.no.map((topic): [string, boolean] => [topic, false]),
+];
 
-  it('lets a device subscribe to its own config topics, matched as written', () => {
-    expect(devicePolicyAllowsSubscribe('buoy-1', 'devices/buoy-1/config')).toBe(true);
-    expect(devicePolicyAllowsSubscribe('buoy-1', 'buoy-1/config/sensor/+')).toBe(true);
-    expect(devicePolicyAllowsSubscribe('buoy-1', 'devices/+/config')).toBe(false);
-    expect(devicePolicyAllowsSubscribe('buoy-1', 'devices/buoy-1/#')).toBe(false);
-    expect(devicePolicyAllowsSubscribe('buoy-1', '#')).toBe(false);
-  });
+// What device buoy-1 may publish on.
+const PUBLISH = {
+  yes: ['devices/buoy-1/readings', 'devices/buoy-1/config/ack', 'buoy-1/reading/sensor/ph'],
+  no: ['devices/buoy-1/config', 'buoy-1/config', 'devices/buoy-2/readings'],
+};
+// What device buoy-1 may subscribe to: its own config topics, wildcards only as the legacy filter writes them.
+const SUBSCRIBE = {
+  yes: ['devices/buoy-1/config', 'buoy-1/config/sensor/+'],
+  no: ['devices/+/config', 'devices/buoy-1/#', '#'],
+};
+// Topics only the backend publishes on.
+const BACKEND_ONLY = {
+  yes: ['devices/buoy-1/config', 'buoy-1/config', 'buoy-1/config/sensor/ph'],
+  no: ['devices/buoy-1/config/ack', 'devices/buoy-1/readings', 'buoy-1/reading/sensor/ph'],
+};
+
+describe('device policy (the IoT policy, shared by the CDK stack and the local broker)', () => {
+  it.each(table(PUBLISH))(
+    'lets a device publish its readings, legacy readings and acks only: %s -> %s',
+    (topic, allowed) => {
+      expect(devicePolicyAllowsPublish('buoy-1', topic)).toBe(allowed);
+    },
+  );
+
+  it.each(table(SUBSCRIBE))(
+    'lets a device subscribe to its own config topics, matched as written: %s -> %s',
+    (topic, allowed) => {
+      expect(devicePolicyAllowsSubscribe('buoy-1', topic)).toBe(allowed);
+    },
+  );
 
   it('gives a wildcard or multi-level username nothing', () => {
     for (const id of ['+', '#', 'a/b', '']) {
@@ -30,12 +49,10 @@ describe('device policy (the IoT policy, shared by the CDK stack and the local b
     }
   });
 
-  it('names the config topics as backend-only, and nothing a device sends', () => {
-    expect(isBackendOnlyTopic('devices/buoy-1/config')).toBe(true);
-    expect(isBackendOnlyTopic('buoy-1/config')).toBe(true);
-    expect(isBackendOnlyTopic('buoy-1/config/sensor/ph')).toBe(true);
-    expect(isBackendOnlyTopic('devices/buoy-1/config/ack')).toBe(false);
-    expect(isBackendOnlyTopic('devices/buoy-1/readings')).toBe(false);
-    expect(isBackendOnlyTopic('buoy-1/reading/sensor/ph')).toBe(false);
-  });
+  it.each(table(BACKEND_ONLY))(
+    'names the config topics as backend-only, and nothing a device sends: %s -> %s',
+    (topic, backendOnly) => {
+      expect(isBackendOnlyTopic(topic)).toBe(backendOnly);
+    },
+  );
 });

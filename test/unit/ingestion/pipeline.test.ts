@@ -4,6 +4,7 @@ import { devicesOf, fakePipeline } from '../../../testkit/fake-pipeline';
 import {
   FakeDevices,
   NOW,
+  calibration,
   device,
   message,
   sensor,
@@ -21,13 +22,10 @@ describe('ingestion pipeline', () => {
           sensor('ph', {
             unit: 'pH',
             max: 10,
-            calibration: {
-              points: [
-                { raw: 2.3, actual: 4.5 },
-                { raw: 3.3, actual: 18.5 },
-              ],
-              calibratedAt: null,
-            },
+            calibration: calibration([
+              [2.3, 4.5],
+              [3.3, 18.5],
+            ]),
           }),
         ]),
       ),

@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadProcessorConfig } from '../../../processors/calibration/config';
+import { sharedEntryConfig, sharedEntryEnv } from '../../helpers/entry-config-fixtures';
 
-const env = {
-  TABLE_NAME: 'yvr-test-data',
-  TIMESTREAM_DATABASE: 'yvr-test-db',
-  TIMESTREAM_TABLE: 'calibrated_device_data',
-  ALERT_TOPIC_ARN: 'arn:aws:sns:ca-central-1:123456789012:yvr-test-alerts',
-  APPSYNC_GRAPHQL_URL: 'https://abc.appsync-api.ca-central-1.amazonaws.com/graphql',
-};
+const env = sharedEntryEnv;
 
 describe('loadProcessorConfig', () => {
   it('reads every variable, with the defaults for the optional ones', () => {
     expect(loadProcessorConfig(env)).toEqual({
-      tableName: 'yvr-test-data',
-      telemetryStore: 'timestream',
-      timestreamDatabase: 'yvr-test-db',
-      timestreamTable: 'calibrated_device_data',
-      magneticStoreRetentionDays: 30,
-      appsyncGraphqlUrl: 'https://abc.appsync-api.ca-central-1.amazonaws.com/graphql',
-      alertTopicArn: 'arn:aws:sns:ca-central-1:123456789012:yvr-test-alerts',
-      region: 'us-west-2',
+      ...sharedEntryConfig,
       deviceCacheTtlMs: 60_000,
       maxReceiveCount: 5,
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PH_SENSOR, linearSensor, sensorInput } from '../../../testkit/device-inputs';
+import { PH_SENSOR, calibrationPoints, linearSensor, sensorInput } from '../../../testkit/device-inputs';
 
 describe('sensorInput', () => {
   it('builds a SensorInput with its id as measurement and the calibration points from pairs', () => {
@@ -46,5 +46,20 @@ describe('sensorInput', () => {
       { raw: 1000, actual: 14 },
     ]);
     expect(PH_SENSOR.measurement).toBe('ph');
+  });
+});
+
+describe('calibrationPoints', () => {
+  it('turns [raw, actual] pairs into points in the order given, unsorted', () => {
+    expect(
+      calibrationPoints([
+        [800, 7],
+        [400, 4],
+      ]),
+    ).toEqual([
+      { raw: 800, actual: 7 },
+      { raw: 400, actual: 4 },
+    ]);
+    expect(calibrationPoints([])).toEqual([]);
   });
 });
