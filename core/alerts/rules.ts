@@ -102,7 +102,8 @@ export const isWorse = (
  *   inside the limits by the deadband. A rule switched off (alertsEnabled
  *   false, limits removed) resolves an open alert on the next reading.
  * - A reading not newer than the tracker's `lastAt` is skipped: a message
- *   delivered again, or a late one, changes nothing.
+ *   delivered again, or a late one, changes nothing. So is a reading older
+ *   than the open alert's first breach, which a fresh tracker cannot tell.
  */
 export function evaluateSensor(
   sensor: RuleSensor,
@@ -124,6 +125,9 @@ export function evaluateSensor(
     t.lastAt = r.time;
     const open = typeof s?.alertId === 'string';
     if (open) {
+      // A reading from before the breach that opened the alert is history: a container with a
+      // cold tracker that gets it redelivered must not let it resolve a later episode.
+      if (r.time < (s!.openedAt ?? -Infinity)) continue;
       if (ruled && !isClear(sensor, r.value)) {
         if (breachOf(sensor, r.value) && isWorse(s!.kind, r.value, t.worst ?? s!.worstValue ?? null)) {
           t.worst = r.value;

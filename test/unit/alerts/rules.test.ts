@@ -49,6 +49,16 @@ function run(sensor: RuleSensor, batches: RuleReading[][], start?: { slot?: Aler
 }
 
 describe('evaluateSensor', () => {
+  it('keeps an open alert when a fresh tracker gets a reading from before its first breach', () => {
+    const slot: AlertSlot = { alertId: 'a10000', kind: 'HIGH', openedAt: 10_000, threshold: 9 };
+    const { transitions, slot: after } = run(ph(), [[{ time: 9000, value: 7 }]], { slot });
+    expect(transitions).toEqual([]);
+    expect(after).toEqual(slot);
+    // A reading inside the limits after the first breach still resolves it.
+    const later = run(ph(), [[{ time: 12_000, value: 7 }]], { slot });
+    expect(later.transitions).toEqual([{ type: 'resolve', at: 12_000, lastValue: 7 }]);
+  });
+
   it('opens nothing for a breach shorter than afterReadings', () => {
     const { transitions } = run(ph(), [series(7, 9.5, 9.6, 7, 9.7, 9.8, 7)]);
     expect(transitions).toEqual([]);
