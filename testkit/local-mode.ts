@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,6 +17,7 @@ import type { LocalCredentials } from '../local/embedded/local-credentials';
 import type { ProcessorStats } from '../local/processor/local-processor';
 import type { OutboxEntry } from '../core/alerts/outbox-notification-sender';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../local/simulator/simulator';
+import { allItems } from './pages';
 import { waitFor } from './wait-for';
 
 export const ADMIN = { email: 'admin@example.com', password: 'Admin123!' };
@@ -239,19 +241,26 @@ export async function rejectedMessages<T = { id: string; payload: string; reason
   deviceId?: string,
   fields = 'id payload reason',
 ): Promise<T[]> {
-  const items: T[] = [];
-  let nextToken: string | null = null;
-  do {
-    const page: { rejectedMessages: { items: T[]; nextToken: string | null } } = await gqlData(
-      outputs,
-      token,
-      `query R($d: ID, $t: String) { rejectedMessages(deviceId: $d, limit: 100, nextToken: $t) { items { ${fields} } nextToken } }`,
-      { d: deviceId ?? null, t: nextToken },
-    );
-    items.push(...page.rejectedMessages.items);
-    nextToken = page.rejectedMessages.nextToken;
-  } while (nextToken);
-  return items;
+  return allItems(
+    async (nextToken) =>
+      (
+        await gqlData<{ rejectedMessages: { items: T[]; nextToken?: string | null } }>(
+          outputs,
+          token,
+          `query R($d: ID, $t: String) { rejectedMessages(deviceId: $d, limit: 100, nextToken: $t) { items { ${fields} } nextToken } }`,
+          { d: deviceId ?? null, t: nextToken },
+        )
+      ).rejectedMessages,
+  );
+}
+
+/** A port nothing listens on now (taken and released at once), for a part or a child process that cannot be told port 0. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** What the local mode's public `GET /health` shows. */

@@ -110,12 +110,6 @@ export const PROCESSOR_TOPIC_FILTERS = [...READING_TOPIC_FILTERS, ACK_TOPIC_FILT
 /** The retained config topics of every device, as IAM resource wildcards (what the API may publish on). */
 export const CONFIG_TOPIC_WILDCARDS = CONFIG_KINDS.map(topicWildcard);
 
-/**
- * True when `value` can be a device id as a topic level (no wildcard, no separator).
- * The same rule as `isDeviceId`: an id that cannot be a thing name could widen its own topics.
- */
-export const isTopicId = (value: string): boolean => isDeviceId(value);
-
 const TEMPLATE_LEVELS = (Object.entries(TOPIC_TEMPLATES) as [TopicKind, string][]).map(
   ([kind, template]) => ({ kind, levels: template.split('/') }),
 );

@@ -11,7 +11,7 @@ import type {
 import type { Device } from '../generated/graphql';
 import { calibratedValue, prepareSensor } from '../ingestion/calibrate';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
-import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../shared/ids';
+import { checkDeviceId, checkSensorId } from '../shared/ids';
 import type { GraphQLArgs } from '../shared/arguments';
 import { pageSize, type Page } from '../shared/pagination';
 import { parseTimeRange } from '../shared/time-range';
@@ -66,9 +66,9 @@ export class QualityService {
   /** Calibration changes, maintenance notes and recalibration runs, newest first. */
   async calibrationLog(given: GraphQLArgs<QueryCalibrationLogArgs>): Promise<Page<CalibrationLogEntry>> {
     const args = parseInput(logArgs, given);
-    checkId(args.deviceId, 'deviceId');
+    checkDeviceId(args.deviceId, 'deviceId');
     const sensorId = args.sensorId ?? null;
-    if (sensorId !== null) checkSensor(sensorId, 'sensorId');
+    if (sensorId !== null) checkSensorId(sensorId, 'sensorId');
     return this.deps.log.list(args.deviceId, sensorId, pageSize(args.limit), args.nextToken ?? null);
   }
 
@@ -78,7 +78,7 @@ export class QualityService {
     by: string,
   ): Promise<CalibrationLogEntry> {
     const args = parseInput(noteArgs, given);
-    checkId(args.deviceId, 'deviceId');
+    checkDeviceId(args.deviceId, 'deviceId');
     if (!KINDS.includes(args.kind as MaintenanceKind))
       throw new ValidationError({ field: 'kind', message: `must be one of ${KINDS.join(', ')}` });
     const note = args.note ?? null;
@@ -137,8 +137,8 @@ export class QualityService {
     by: string,
   ): Promise<RecalibrationResult> {
     const args = parseInput(recalibrateArgs, given);
-    checkId(args.deviceId, 'deviceId');
-    checkSensor(args.sensorId, 'sensorId');
+    checkDeviceId(args.deviceId, 'deviceId');
+    checkSensorId(args.sensorId, 'sensorId');
     const { from, to } = parseTimeRange(
       args,
       MAX_RECALIBRATION_RANGE_MS,
@@ -283,12 +283,4 @@ function differs(before: CalibratedReading, after: CalibratedReading, recordVers
     (before.qcTests ?? []).join(',') !== (after.qcTests ?? []).join(',') ||
     (before.configVersion ?? recordVersion) !== (after.configVersion ?? recordVersion)
   );
-}
-
-function checkId(id: string, field: string): void {
-  if (!DEVICE_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
-}
-
-function checkSensor(id: string, field: string): void {
-  if (!SENSOR_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a sensor id' });
 }

@@ -8,13 +8,16 @@ import type {
 import type { IngestionPipeline } from '../ingestion/pipeline';
 import type { MessageOutcome } from '../ingestion/types';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
-import { DEVICE_ID_PATTERN, REJECTED_MESSAGE_ID_PATTERN } from '../shared/ids';
+import { checkDeviceId, isRejectedMessageId } from '../shared/ids';
 import type { GraphQLArgs } from '../shared/arguments';
 import { pageSize } from '../shared/pagination';
 import { parseInput } from '../shared/zod-issues';
 import { listArgs } from './arguments';
 import { toInboundMessage, toRejectedMessage } from './payload';
 import type { RejectedMessageStore } from './port';
+
+/** The shape of a single id argument (its pattern is checked after); built once, not per request. */
+const AN_ID = z.string();
 
 export interface RejectedMessageServiceDeps {
   store: RejectedMessageStore;
@@ -29,9 +32,7 @@ export class RejectedMessageService {
 
   async list(given: GraphQLArgs<QueryRejectedMessagesArgs>): Promise<RejectedMessageConnection> {
     const args = parseInput(listArgs, given);
-    if (args.deviceId && !DEVICE_ID_PATTERN.test(args.deviceId)) {
-      throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
-    }
+    if (args.deviceId) checkDeviceId(args.deviceId, 'deviceId');
     return this.deps.store.list({
       deviceId: args.deviceId ?? null,
       limit: pageSize(args.limit),
@@ -53,7 +54,7 @@ export class RejectedMessageService {
    * nothing, so the admin can simply try again.
    */
   async replay(id: string): Promise<ReplayResult> {
-    const message = await this.get(parseInput(z.string(), id, ['id']));
+    const message = await this.get(parseInput(AN_ID, id, ['id']));
     const [outcome] = await this.deps.pipeline.process([toInboundMessage(message)]);
     if (!outcome || outcome.status === 'retry') {
       throw new ServiceUnavailableError(
@@ -94,6 +95,6 @@ export class RejectedMessageService {
 }
 
 function checkId(id: string): void {
-  if (!REJECTED_MESSAGE_ID_PATTERN.test(id))
+  if (!isRejectedMessageId(id))
     throw new ValidationError({ field: 'id', message: 'is not a rejected message id' });
 }

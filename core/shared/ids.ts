@@ -1,3 +1,4 @@
+import { ValidationError } from './errors';
 import { requiredString } from './zod-issues';
 
 /**
@@ -62,3 +63,13 @@ export const sensorIdSchema = requiredString(SENSOR_ID_RULE).regex(
   SENSOR_ID_PATTERN,
   `must be ${SENSOR_ID_RULE}`,
 );
+
+/** Refuses, as the argument `field`, a value that is not a device id. */
+export function checkDeviceId(value: string, field: string): void {
+  if (!DEVICE_ID_PATTERN.test(value)) throw new ValidationError({ field, message: 'is not a device id' });
+}
+
+/** Refuses, as the argument `field`, a value that is not a sensor id. */
+export function checkSensorId(value: string, field: string): void {
+  if (!SENSOR_ID_PATTERN.test(value)) throw new ValidationError({ field, message: 'is not a sensor id' });
+}

@@ -3,12 +3,15 @@ import type { QueryReadingsArgs, Reading, ReadingConnection } from '../generated
 import { isQualityBound } from '../quality/flags';
 import type { GraphQLArgs } from '../shared/arguments';
 import { ValidationError } from '../shared/errors';
-import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../shared/ids';
+import { checkDeviceId, checkSensorId } from '../shared/ids';
 import { parseTime } from '../shared/time-range';
 import { parseInput } from '../shared/zod-issues';
 import { readingsArgs } from './arguments';
 import { parseInterval } from './interval';
 import type { TelemetryStore } from './port';
+
+/** The shape of a single id argument (its pattern is checked after); built once, not per request. */
+const AN_ID = z.string();
 
 /** Sensor ids of a device, so `latestReadings` asks the store only for the sensors the device has. */
 export interface SensorCatalog {
@@ -35,8 +38,8 @@ export class TelemetryService {
 
   /** Newest calibrated value of each sensor of a device, sorted by sensor. */
   async latestReadings(given: string): Promise<Reading[]> {
-    const deviceId = parseInput(z.string(), given, ['deviceId']);
-    checkId(deviceId, 'deviceId');
+    const deviceId = parseInput(AN_ID, given, ['deviceId']);
+    checkDeviceId(deviceId, 'deviceId');
     const sensors = this.deps.sensors ? await this.deps.sensors.sensorsOf(deviceId) : undefined;
     if (this.deps.sensors && sensors === undefined) return [];
     const readings = await this.deps.store.latest(deviceId, sensors);
@@ -46,9 +49,8 @@ export class TelemetryService {
   /** Raw points, or buckets when `interval` is given, in [from, to), oldest first. */
   async readings(given: GraphQLArgs<QueryReadingsArgs>): Promise<ReadingConnection> {
     const args = parseInput(readingsArgs, given);
-    checkId(args.deviceId, 'deviceId');
-    if (!SENSOR_ID_PATTERN.test(args.sensor))
-      throw new ValidationError({ field: 'sensor', message: 'is not a sensor id' });
+    checkDeviceId(args.deviceId, 'deviceId');
+    checkSensorId(args.sensor, 'sensor');
     const from = parseTime(args.from, 'from');
     const to = parseTime(args.to, 'to');
     if (from >= to) throw new ValidationError({ field: 'from', message: 'must be before to' });
@@ -88,8 +90,4 @@ export class TelemetryService {
       ...(minQuality !== undefined ? { minQuality } : {}),
     });
   }
-}
-
-function checkId(id: string, field: string): void {
-  if (!DEVICE_ID_PATTERN.test(id)) throw new ValidationError({ field, message: 'is not a device id' });
 }

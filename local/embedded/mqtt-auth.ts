@@ -1,5 +1,5 @@
 import type { AedesOptions, Client, PublishPacket, Subscription } from 'aedes';
-import { isTopicId } from '../../core/ingestion/topics';
+import { isDeviceId } from '../../core/shared/ids';
 import {
   devicePolicyAllowsPublish,
   devicePolicyAllowsSubscribe,
@@ -63,7 +63,7 @@ function deviceSignIn(
         done(err, false);
       };
       // An id that cannot be a thing name (`+`, `#`, a `/`) could widen its own topics.
-      if (!username || !password || !isTopicId(username)) return deny();
+      if (!username || !password || !isDeviceId(username)) return deny();
       Promise.resolve(credentials.verify(username, password.toString('utf8')))
         .then((ok) => {
           if (!ok) return deny();

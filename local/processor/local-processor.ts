@@ -13,9 +13,6 @@ import type { EmbeddedMqtt } from '../embedded/mqtt';
 import { Batcher } from './batcher';
 import { DurableInbox, outcomesOf, type InboxItem } from './inbox';
 
-/** The topics the IoT rules forward to SQS in AWS (CONTRACT.md section 2). */
-export const PROCESSOR_TOPICS = PROCESSOR_TOPIC_FILTERS;
-
 export interface LocalProcessorOptions {
   mqtt: Pick<EmbeddedMqtt, 'intake'>;
   pipeline: Pick<IngestionPipeline, 'process'>;
@@ -23,7 +20,7 @@ export interface LocalProcessorOptions {
   rejected: Pick<RejectedMessageService, 'keep'>;
   /** Keeps a message that failed every attempt, with the reason (the dead-letter queue's job). */
   keepDeadLetter(message: InboundMessage, reason: string): Promise<void>;
-  /** The topic filters this processor takes (default all of PROCESSOR_TOPICS); as in AWS, each path has its own. */
+  /** The topic filters this processor takes (default all of PROCESSOR_TOPIC_FILTERS, the filters the IoT rules forward to SQS in AWS); as in AWS, each path has its own. */
   topics?: readonly string[];
   /** Folder for the write-ahead inbox; omitted = memory only. */
   inboxDir?: string;
@@ -129,7 +126,7 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
 
   for (const item of inbox.recover()) batcher.add(item);
   const closeIntakes = await Promise.all(
-    (options.topics ?? PROCESSOR_TOPICS).map((pattern) =>
+    (options.topics ?? PROCESSOR_TOPIC_FILTERS).map((pattern) =>
       options.mqtt.intake(pattern, (topic, payload) => {
         // Synchronous append: the broker sends PUBACK only after this returns (a throw refuses the message).
         const item = inbox.accept({ topic, payload, receivedAt: Date.now() });

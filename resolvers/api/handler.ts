@@ -72,7 +72,7 @@ export const handler = async (event: unknown, context: Context): Promise<unknown
     const result = await deps.devices.reconcileConfigDelivery();
     logger.info('Config delivery reconciled', { ...result });
     // The same 5-minute schedule checks the silence watch (gsi3): stations that stopped reporting.
-    const silence = await deps.alerts!.checkSilence();
+    const silence = await deps.alerts.checkSilence();
     logger.info('Silence checked', { ...silence });
     return { ...result, silence };
   }

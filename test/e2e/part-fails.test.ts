@@ -1,21 +1,12 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreDamagedError } from '../../local/embedded/data-dir-check';
-import { startTestLocal, tempDir } from '../../testkit/local-mode';
+import { freePort, startTestLocal, tempDir } from '../../testkit/local-mode';
 
 const data = tempDir();
 afterAll(() => data.remove());
-
-/** A port nothing listens on now (taken and released at once). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** True when `port` can be listened on again (whatever had it let go). */
 async function isFree(port: number): Promise<boolean> {

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { LocalOutputs } from '../../local/start-local';
 import { waitFor } from '../../testkit/wait-for';
-import { adminToken, createDevice } from '../../testkit/local-mode';
+import { adminToken, createDevice, freePort } from '../../testkit/local-mode';
 
 /** Sensors of every soak device: raw 0..1000 -> 0..14 (ph), 0..100 (tmp), 0..2000 (cond). */
 export const SOAK_SENSORS = [
@@ -23,15 +22,6 @@ export const SOAK_SENSORS = [
     ],
   },
 }));
-
-/** A port nobody listens on now (for a child process, which cannot be told to pick port 0). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * The environment of a local mode started as a child process (`npm start`'s

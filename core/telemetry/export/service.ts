@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { ExportFormat, QueryExportReadingsArgs, ReadingExport } from '../../generated/graphql';
+import type { QueryExportReadingsArgs, ReadingExport } from '../../generated/graphql';
 import type { GraphQLArgs } from '../../shared/arguments';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { parseInput } from '../../shared/zod-issues';
 import { exportArgs } from '../arguments';
 import type { TelemetryStore } from '../port';
-import { DEVICE_ID_PATTERN, SENSOR_ID_PATTERN } from '../../shared/ids';
+import { checkDeviceId, checkSensorId } from '../../shared/ids';
 import { parseTimeRange } from '../../shared/time-range';
 import type { SensorCatalog } from '../service';
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS, headerOf, lineOf } from './format';
@@ -25,8 +25,6 @@ export const MAX_EXPORT_SENSORS = 32;
 /** Lines per chunk handed to the sink: few large writes instead of one per row. */
 const LINES_PER_CHUNK = 2_000;
 
-const FORMATS: readonly ExportFormat[] = ['CSV', 'NDJSON'];
-
 /**
  * `exportReadings`: checks the arguments, then streams the store's scan into
  * the sink line by line (a year of a station never sits in memory) and
@@ -37,16 +35,13 @@ export class ExportService {
 
   async exportReadings(given: GraphQLArgs<QueryExportReadingsArgs>): Promise<ReadingExport> {
     const args = parseInput(exportArgs, given);
-    if (!DEVICE_ID_PATTERN.test(args.deviceId))
-      throw new ValidationError({ field: 'deviceId', message: 'is not a device id' });
+    checkDeviceId(args.deviceId, 'deviceId');
     const { from, to } = parseTimeRange(
       args,
       MAX_EXPORT_RANGE_MS,
       'an export spans at most 366 days; split the range',
     );
     const format = args.format ?? 'CSV';
-    if (!FORMATS.includes(format))
-      throw new ValidationError({ field: 'format', message: `must be one of ${FORMATS.join(', ')}` });
     const known = await this.deps.sensors.sensorsOf(args.deviceId);
     if (known === undefined) throw new NotFoundError(`Device "${args.deviceId}" does not exist.`);
     const sensors = this.sensorList(args.sensors, known);
@@ -88,10 +83,7 @@ export class ExportService {
       });
     if (given.length > MAX_EXPORT_SENSORS)
       throw new ValidationError({ field: 'sensors', message: `name at most ${MAX_EXPORT_SENSORS} sensors` });
-    given.forEach((s, i) => {
-      if (!SENSOR_ID_PATTERN.test(s))
-        throw new ValidationError({ field: `sensors.${i}`, message: 'is not a sensor id' });
-    });
+    given.forEach((s, i) => checkSensorId(s, `sensors.${i}`));
     // A sensor the device no longer has may still have history: any well-formed id is exported.
     return [...new Set(given)];
   }

@@ -59,6 +59,9 @@ describe('DynamoTable', () => {
     await expect(table.put({ pk: 'A' }, { ConditionExpression: 'attribute_not_exists(pk)' })).rejects.toBe(
       failed,
     );
+    const invalid = named('ValidationException');
+    ddb.on(PutCommand).rejects(invalid);
+    await expect(table.put({ pk: 'A' })).rejects.toBe(invalid);
   });
 
   it('pages a Query from the start key and makes the next token from where it stopped', async () => {

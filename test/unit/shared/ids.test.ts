@@ -5,6 +5,8 @@ import type { AlertKind } from '../../../core/generated/graphql';
 import {
   DEVICE_ID_PATTERN,
   SENSOR_ID_PATTERN,
+  checkDeviceId,
+  checkSensorId,
   deviceIdSchema,
   isAlertId,
   isDeviceId,
@@ -103,5 +105,14 @@ describe('alert ids', () => {
     );
     for (const bad of ['', 'b1', 'b1:HIGH:ph', 'b1:HIGH:ph:x', 'a/b:HIGH:ph:1', 'b1:HIGH:p.h:1', 7, null])
       expect(isAlertId(bad), String(bad)).toBe(false);
+  });
+});
+
+describe('checkDeviceId and checkSensorId', () => {
+  it('refuse, under the field given, what is not an id, and pass what is', () => {
+    expect(messageOf(() => checkDeviceId('b-1.a', 'deviceId'))).toBe('deviceId is not a device id');
+    expect(messageOf(() => checkDeviceId('b'.repeat(64), 'deviceId'))).toBe('accepted');
+    expect(messageOf(() => checkSensorId('p'.repeat(33), 'sensors.2'))).toBe('sensors.2 is not a sensor id');
+    expect(messageOf(() => checkSensorId('ph_raw', 'sensor'))).toBe('accepted');
   });
 });

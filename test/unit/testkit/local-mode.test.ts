@@ -62,7 +62,7 @@ describe('processedSince', () => {
     ['nothing received since', stats, { received: 5 }, false],
     ['one still waiting in a batch', { ...stats, waiting: 1 }, { received: 4 }, false],
     ['one received but not finished', { ...stats, received: 6 }, { received: 4 }, false],
-  ])('is %s -> %s', (_name, now, since, expected) => {
+  ])('is %s', (_name, now, since, expected) => {
     expect(processedSince(since, now)).toBe(expected);
   });
 });
