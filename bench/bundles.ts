@@ -1,26 +1,30 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { LAMBDA_ESBUILD_OPTIONS, LAMBDA_NODE_OPTIONS } from '../infra/constructs/bundled-function';
+import { mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { LAMBDA_NODE_OPTIONS, REPO_ROOT, buildLambda } from '../infra/bundling/lambda-build';
 import { percentile } from './lib';
 
 /** The repository root (bundles resolve their packages from here, as the CDK construct does). */
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const repoRoot = REPO_ROOT;
 
 export interface BuiltBundle {
-  /** The bundle's file (`index.mjs`). */
+  /** The entry module (`index.mjs`). */
   file: string;
+  /** What every cold start loads: the entry and the chunks it imports statically. */
   bytes: number;
-  /** Bytes in the bundle per npm package, or per top-level folder for the project's own code. */
+  /** Every chunk, those loaded on first use included. */
+  totalBytes: number;
+  /** Cold-start bytes per npm package, or per top-level folder for the project's own code. */
   byPackage: Map<string, number>;
+  /** The chunks of modules imported with `import()`, by source path. */
+  onDemand: ReadonlyMap<string, string>;
 }
 
 /**
- * Bundles `entry` (relative to the repository root) with the Lambdas' own
- * esbuild options (infra/constructs/bundled-function.ts), plus `overrides`
- * for what-if variants, into `outDir/index.mjs`.
+ * Bundles `entry` (relative to the repository root) exactly as the Lambda
+ * construct does (infra/bundling/lambda-build.ts), plus `overrides` for
+ * what-if variants, into `outDir`.
  */
 export async function bundle(
   entry: string,
@@ -28,30 +32,14 @@ export async function bundle(
   overrides: Partial<BuildOptions> = {},
 ): Promise<BuiltBundle> {
   mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, 'index.mjs');
-  const result = await build({
-    ...LAMBDA_ESBUILD_OPTIONS,
-    // esbuild's API wants mutable arrays; the construct's options are read-only.
-    mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
-    external: [...LAMBDA_ESBUILD_OPTIONS.external],
-    ...overrides,
-    absWorkingDir: repoRoot,
-    entryPoints: [join(repoRoot, entry)],
-    outfile: file,
-    metafile: true,
-    logLevel: 'error',
-  });
-  return { file, bytes: statSync(file).size, byPackage: bytesByPackage(result.metafile) };
-}
-
-function bytesByPackage(metafile: Metafile): Map<string, number> {
-  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
-  const sizes = new Map<string, number>();
-  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
-    sizes.set(pkg, (sizes.get(pkg) ?? 0) + input.bytesInOutput);
-  }
-  return new Map([...sizes].sort((a, b) => b[1] - a[1]));
+  const built = buildLambda(entry, outDir, overrides);
+  return {
+    file: built.file,
+    bytes: built.coldStartBytes,
+    totalBytes: built.totalBytes,
+    byPackage: built.coldStartByPackage,
+    onDemand: built.onDemand,
+  };
 }
 
 /** One way of loading a handler module in a fresh Node process. */
@@ -62,11 +50,13 @@ export interface LoadVariant {
   tsx?: boolean;
   /** @default LAMBDA_NODE_OPTIONS, what the functions run with */
   nodeOptions?: string;
+  /** Modules imported after `file`, in the same timing (chunks a first request would load). */
+  alsoImport?: readonly string[];
 }
 
-// Times only the import: resolution, parsing, source maps and the module's top-level init (config, clients).
+// Times only the imports: resolution, parsing, source maps and the modules' top-level init (config, clients).
 const LOADER = `const t0 = performance.now();
-await import(process.argv[1]);
+for (const file of process.argv.slice(1)) await import(file);
 process.stdout.write(String(performance.now() - t0));
 process.exit(0);`;
 
@@ -96,7 +86,7 @@ function loadOnce(variant: LoadVariant, env: Record<string, string>): number {
     '--input-type=module',
     '-e',
     LOADER,
-    pathToFileURL(variant.file).href,
+    ...[variant.file, ...(variant.alsoImport ?? [])].map((file) => pathToFileURL(file).href),
   ];
   const child = spawnSync(process.execPath, args, {
     cwd: repoRoot,

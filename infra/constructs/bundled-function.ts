@@ -1,105 +1,11 @@
-import { fileURLToPath } from 'node:url';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { BuildOptions } from 'esbuild';
-import { Validations } from 'aws-cdk-lib';
+import { dirname } from 'node:path';
+import { AssetHashType, DockerImage, Validations, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import {
-  NodejsFunction,
-  OutputFormat,
-  SourceMapMode,
-  type BundlingOptions,
-} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_ENTRY_FILE, LAMBDA_NODE_OPTIONS, buildLambda } from '../bundling/lambda-build';
 import { InvalidConstructPropsError, checkRetention, checkText, checkWhole } from './props';
-
-/** What `@duckdb/node-api` resolves to in the bundles (see the file). */
-export const DUCKDB_STAND_IN = fileURLToPath(new URL('../bundling/duckdb-unavailable.ts', import.meta.url));
-/** The SDK's default credential chain, cut to the environment provider that Lambda needs (see the file). */
-export const CREDENTIALS_STAND_IN = fileURLToPath(
-  new URL('../bundling/credentials-from-env.ts', import.meta.url),
-);
-/** The SDK's lazily loaded event-stream support, which no call here uses (see the file). */
-export const EVENT_STREAMS_STAND_IN = fileURLToPath(
-  new URL('../bundling/no-event-streams.ts', import.meta.url),
-);
-
-/**
- * The esbuild options of both Lambda bundles, kept in this one place:
- * BundledFunction hands them to NodejsFunction (which runs the esbuild CLI with
- * them, see {@link lambdaBundling}) and the benchmark (bench/sections/api.ts)
- * passes them to esbuild's API, so the size and load time it reports are the
- * deployed bundle's. test/unit/infra/synth.test.ts checks that both builds
- * give the same file.
- */
-export const LAMBDA_ESBUILD_OPTIONS = {
-  // NodejsFunction always bundles for Node; listed for the API build.
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // ES module builds of the SDK and Powertools tree-shake far better than their CJS builds
-  // (and the clients' CJS builds would bring the browser user-agent parser, bowser).
-  mainFields: ['module', 'main'],
-  // Some bundled CJS dependencies call require(); ESM has no require of its own.
-  banner: {
-    js: "import { createRequire as __yvrCreateRequire } from 'node:module'; const require = __yvrCreateRequire(import.meta.url);",
-  },
-  minify: true,
-  // Off: keeping every function and class name costs the API bundle ~44 KB. What reads a class's
-  // name spells it out instead: Powertools matches exception handlers by the error class's `name`,
-  // so core/shared/errors.ts declares it (static and instance); the SDK's errors carry theirs and
-  // its `instanceof` checks fall back to the prototype chain.
-  keepNames: false,
-  sourcemap: true,
-  sourcesContent: false,
-  treeShaking: true,
-  // Licence banners of bundled packages serve no one in a Lambda's code; the packages' licences stay in node_modules.
-  legalComments: 'none',
-  // The SDK is bundled (not taken from the runtime): see infra/README.md for the measurements.
-  external: [],
-  // The local mode's DuckDB store is exported next to the Timestream one; keep its native module out.
-  // The two SDK stand-ins cut the API bundle by about 145 KB and 18 ms of cold start (bench/sections/api.ts).
-  alias: {
-    '@duckdb/node-api': DUCKDB_STAND_IN,
-    '@aws-sdk/credential-provider-node': CREDENTIALS_STAND_IN,
-    '@smithy/core/event-streams': EVENT_STREAMS_STAND_IN,
-  },
-} as const satisfies BuildOptions;
-
-/**
- * {@link LAMBDA_ESBUILD_OPTIONS} as NodejsFunction's bundling props: the
- * options it has a prop for go there, the rest become esbuild CLI arguments.
- */
-export function lambdaBundling(): BundlingOptions {
-  const options = LAMBDA_ESBUILD_OPTIONS;
-  return {
-    format: { esm: OutputFormat.ESM, cjs: OutputFormat.CJS }[options.format],
-    mainFields: [...options.mainFields],
-    banner: options.banner.js,
-    minify: options.minify,
-    keepNames: options.keepNames,
-    sourceMap: options.sourcemap,
-    sourceMapMode: SourceMapMode.DEFAULT,
-    sourcesContent: options.sourcesContent,
-    target: options.target,
-    externalModules: [...options.external],
-    esbuildArgs: {
-      '--tree-shaking': String(options.treeShaking),
-      '--legal-comments': options.legalComments,
-      ...Object.fromEntries(Object.entries(options.alias).map(([from, to]) => [`--alias:${from}`, to])),
-    },
-    metafile: false,
-  };
-}
-
-/**
- * The Lambdas' NODE_OPTIONS. Readable stack traces in the logs cost about
- * 25 ms of cold start (measured, infra/README.md); the benchmark loads the
- * bundles with them too.
- */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
 export interface BundledFunctionProps {
   /** Physical name, `yvr-<stage>-<purpose>`. */
@@ -118,13 +24,16 @@ export interface BundledFunctionProps {
 }
 
 /**
- * A NodejsFunction bundled locally by esbuild (no Docker): arm64, Node.js 22,
- * one minified, tree-shaken ES module with the AWS SDK v3 clients inside, and
- * its own role and log group so that its IAM policy holds exactly what the
- * function is granted (no managed policies, no CreateLogGroup).
+ * A Lambda function bundled locally by esbuild (no Docker): arm64, Node.js 22,
+ * a minified, tree-shaken ES module with the AWS SDK v3 clients inside, split
+ * into the code every cold start loads and chunks loaded on first use
+ * (infra/bundling/lambda-build.ts), and its own role and log group so that its
+ * IAM policy holds exactly what the function is granted (no managed policies,
+ * no CreateLogGroup). It is not a NodejsFunction: that construct runs the
+ * esbuild CLI into a single output file, which cannot be split.
  */
 export class BundledFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -159,11 +68,25 @@ export class BundledFunction extends Construct {
       }),
     );
 
-    this.function = new NodejsFunction(this, 'Function', {
+    const { entry } = props;
+    this.function = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,
       description: props.description,
-      entry: props.entry,
-      handler: 'handler',
+      code: Code.fromAsset(dirname(entry), {
+        // Hashed from the bundle, so an unchanged bundle is not uploaded again.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          local: {
+            tryBundle(outputDir: string): boolean {
+              buildLambda(entry, outputDir);
+              return true;
+            },
+          },
+          // Never pulled: local bundling above always builds (or throws esbuild's error).
+          image: DockerImage.fromRegistry('local-esbuild-bundling'),
+        },
+      }),
+      handler: `${LAMBDA_ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
@@ -172,7 +95,6 @@ export class BundledFunction extends Construct {
       logGroup: this.logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
-      bundling: lambdaBundling(),
     });
 
     Validations.of(this.function).acknowledge({

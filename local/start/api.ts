@@ -1,6 +1,7 @@
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { User } from '../../core/generated/graphql';
+import { CognitoAccountDirectory } from '../../core/accounts';
 import { OutboxNotificationSender } from '../../core/alerts/outbox-notification-sender';
 import type { TelemetryStore } from '../../core/telemetry';
 import { DynamoUserStore } from '../../core/users';
@@ -67,8 +68,7 @@ export function startApi(
     dynamo: dynamo.client,
     tableName,
     iotData,
-    cognito: cognito.client,
-    userPoolId: cognito.userPoolId,
+    accountDirectory: new CognitoAccountDirectory({ client: cognito.client, userPoolId: cognito.userPoolId }),
     telemetryStore: options.telemetry,
     exportSink: new FileExportSink({ dir: exportsDir.path, secret: exportSecret, baseUrl: options.baseUrl }),
     changeNotifier: events.changeNotifier,

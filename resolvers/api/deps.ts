@@ -1,4 +1,3 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
@@ -11,7 +10,8 @@ import {
   IotConfigPublisher,
   type ConfigPublisher,
 } from '../../core/devices';
-import { AccountService, CognitoAccountDirectory } from '../../core/accounts';
+import { AccountService } from '../../core/accounts/account-service';
+import type { AccountDirectory } from '../../core/accounts/account-directory';
 import { UserService, DynamoUserStore } from '../../core/users';
 import { AlertService } from '../../core/alerts/alert-service';
 import { DynamoAlertStore } from '../../core/alerts/dynamodb-alert-store';
@@ -54,9 +54,11 @@ export interface ApiClients {
   tableName: string;
   /** devices: publishes device config (unless `configPublisher` is given). */
   iotData?: IoTDataPlaneClient;
-  /** accounts: the Cognito user pool. */
-  cognito?: CognitoIdentityProviderClient;
-  userPoolId?: string;
+  /**
+   * accounts: the user pool's accounts (a CognitoAccountDirectory; the Lambda
+   * builds it on first use, so its Cognito client stays out of the cold start).
+   */
+  accountDirectory?: AccountDirectory;
   /**
    * telemetry, quality, rejected: the telemetry store; when absent, it is
    * built from the names below: the DynamoDB store when `telemetryTableName`
@@ -167,10 +169,7 @@ export function buildApiDeps<A extends ApiArea = ApiArea>(
     }),
     accounts: () => ({
       accounts: new AccountService({
-        directory: new CognitoAccountDirectory({
-          client: need(clients, 'cognito', 'accounts'),
-          userPoolId: need(clients, 'userPoolId', 'accounts'),
-        }),
+        directory: need(clients, 'accountDirectory', 'accounts'),
         profiles: clients.subscriptionManager
           ? withSubscriptions(profiles(), clients.subscriptionManager)
           : profiles(),

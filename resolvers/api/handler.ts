@@ -1,29 +1,74 @@
 import type { Context } from 'aws-lambda';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { S3Client } from '@aws-sdk/client-s3';
-import { S3ExportSink } from '../../core/telemetry/export/s3-sink';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { AccountDirectory } from '../../core/accounts/account-directory';
+import type { NotificationSender } from '../../core/alerts/notifier';
+import type { ExportSink } from '../../core/telemetry/export/sink';
+import type { SubscriptionManager } from '../../core/users/subscription-manager';
 import { AppSyncAlertPublisher } from '../../core/alerts/appsync-alert-publisher';
-import { SnsNotificationSender } from '../../core/alerts/sns-notification-sender';
-import { SnsSubscriptionManager } from '../../core/users/sns-subscription-manager';
 import { logger } from '../../core/shared/logger';
 import { createApi } from './app';
 import { loadApiConfig } from './config';
 import { buildApiDeps } from './deps';
+import { loadedOnFirstCall, sharedOnFirstUse } from './on-first-call';
 
-// Wiring only. Config and SDK clients are created once per container, at load.
+// Wiring only. Config and SDK clients are created once per container: at load for what most
+// requests use (DynamoDB, IoT, Timestream), on first use for what few do (S3 exports, Cognito
+// administration, SNS), whose modules are then imported (the bundle is split: infra/bundling/).
 const config = loadApiConfig();
-const sns = new SNSClient({});
+
+const accountDirectory = loadedOnFirstCall<AccountDirectory>(
+  async () => (await import('./on-demand/cognito')).cognitoAccountDirectory(config.userPoolId),
+  {
+    list: true,
+    get: true,
+    findByEmail: true,
+    groupsOf: true,
+    membersOf: true,
+    create: true,
+    addToGroup: true,
+    removeFromGroup: true,
+    setPassword: true,
+    setEnabled: true,
+    setEmail: true,
+    delete: true,
+  },
+);
+
+const exportSink = (bucket: string): ExportSink =>
+  loadedOnFirstCall<ExportSink>(
+    async () =>
+      (await import('./on-demand/s3')).s3ExportSink({ bucket, linkTtlSeconds: config.exportLinkTtlSeconds }),
+    { put: true, link: true },
+  );
+
+// One SNS client for the notification sender and the subscription manager.
+const sns = sharedOnFirstUse(async () => {
+  const module = await import('./on-demand/sns');
+  return { ...module, topic: module.alertTopic(config.alertTopicArn) };
+});
+const notificationSender = loadedOnFirstCall<NotificationSender>(
+  async () => {
+    const { SnsNotificationSender, topic } = await sns();
+    return new SnsNotificationSender(topic);
+  },
+  { send: true },
+);
+const subscriptionManager = loadedOnFirstCall<SubscriptionManager>(
+  async () => {
+    const { SnsSubscriptionManager, topic } = await sns();
+    return new SnsSubscriptionManager(topic);
+  },
+  { sync: true, remove: true },
+);
+
 const deps = buildApiDeps({
   dynamo: new DynamoDBClient({}),
   tableName: config.tableName,
   iotData: new IoTDataPlaneClient({ endpoint: config.iotDataEndpoint }),
-  cognito: new CognitoIdentityProviderClient({}),
-  userPoolId: config.userPoolId,
+  accountDirectory,
   ...(config.telemetryTable
     ? {
         // --context telemetry=dynamodb: the DynamoDB store on the same client; no Timestream client at all.
@@ -39,18 +84,10 @@ const deps = buildApiDeps({
         ...(config.timestreamDatabase ? { timestreamDatabase: config.timestreamDatabase } : {}),
         ...(config.timestreamTable ? { timestreamTable: config.timestreamTable } : {}),
       }),
-  ...(config.exportBucket
-    ? {
-        exportSink: new S3ExportSink({
-          client: new S3Client({}),
-          bucket: config.exportBucket,
-          linkTtlSeconds: config.exportLinkTtlSeconds,
-        }),
-      }
-    : {}),
+  ...(config.exportBucket ? { exportSink: exportSink(config.exportBucket) } : {}),
   alertPublisher: new AppSyncAlertPublisher({ url: config.appsyncGraphqlUrl, region: config.region }),
-  notificationSender: new SnsNotificationSender({ client: sns, topicArn: config.alertTopicArn }),
-  subscriptionManager: new SnsSubscriptionManager({ client: sns, topicArn: config.alertTopicArn }),
+  notificationSender,
+  subscriptionManager,
   logger,
 });
 const api = createApi(deps);

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { CognitoAccountDirectory } from '../../core/accounts';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DeviceService, DynamoDeviceStore, type ConfigPublisher } from '../../core/devices';
 import { createIngestionPipeline, type InboundMessage } from '../../core/ingestion';
@@ -137,8 +138,7 @@ export function wireApi(
     dynamo: dynamo.client,
     tableName: dynamo.tableName,
     iotData,
-    cognito,
-    userPoolId: 'local_unused',
+    accountDirectory: new CognitoAccountDirectory({ client: cognito, userPoolId: 'local_unused' }),
     telemetryStore,
     configPublisher: publisher,
     logger: silentLogger(),

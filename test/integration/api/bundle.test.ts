@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../../bench/bundles';
+import { bundle, type BuiltBundle } from '../../../bench/bundles';
+import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
 import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { GENERIC_ERROR_MESSAGE } from '../../../core/shared/errors';
 import { admin, mutation, query } from '../../../testkit/appsync-event';
@@ -16,13 +17,16 @@ import { admin, mutation, query } from '../../../testkit/appsync-event';
 // only a Lambda-like environment, against dynalite.
 let dir: string;
 let dynamo: EmbeddedDynamo;
+let cognito: EmbeddedCognito;
 let runner: string;
+let built: BuiltBundle;
 let packages: string[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'yvr-bundle-'));
   dynamo = await startDynamo({ tableName: 'yvr-bundle-data' });
-  const built = await bundle('resolvers/api/handler.ts', join(dir, 'api'));
+  cognito = await startCognito({ dataDir: join(dir, 'cognito') });
+  built = await bundle('resolvers/api/handler.ts', join(dir, 'api'));
   packages = [...built.byPackage.keys()];
   runner = join(dir, 'run.mjs');
   await writeFile(
@@ -37,6 +41,7 @@ process.stdout.write(JSON.stringify(answers), () => process.exit(0));`,
 });
 
 afterAll(async () => {
+  await cognito?.stop();
   await dynamo?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -49,7 +54,8 @@ async function runBundle(events: unknown[], credentials: boolean): Promise<unkno
     PATH: process.env.PATH,
     AWS_REGION: 'local',
     TABLE_NAME: dynamo.tableName,
-    USER_POOL_ID: 'local_unused',
+    USER_POOL_ID: cognito.userPoolId,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
     // Nothing listens there: the config publish fails and the device stays PENDING.
     IOT_DATA_ENDPOINT: 'http://127.0.0.1:9',
     TIMESTREAM_DATABASE: 'yvr-test-db',
@@ -87,6 +93,31 @@ describe('the bundled API handler', () => {
     ]) {
       expect(packages).not.toContain(unused);
     }
+  });
+
+  it('keeps the Cognito, S3 and SNS clients out of the cold-start code, each in a chunk of its own', () => {
+    for (const onDemand of [
+      '@aws-sdk/client-cognito-identity-provider',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/s3-request-presigner',
+      '@aws-sdk/client-sns',
+    ]) {
+      expect(packages).not.toContain(onDemand);
+    }
+    expect(
+      [...built.onDemand.keys()].filter((source) => source.startsWith('resolvers/api/on-demand/')).sort(),
+    ).toEqual([
+      'resolvers/api/on-demand/cognito.ts',
+      'resolvers/api/on-demand/s3.ts',
+      'resolvers/api/on-demand/sns.ts',
+    ]);
+    expect(built.totalBytes).toBeGreaterThan(built.bytes);
+  });
+
+  it('loads the Cognito chunk on the first accounts call and answers from the user pool', async () => {
+    const [page] = await runBundle([query('userAccounts', { limit: 10 }, { identity: admin() })], true);
+    // Nobody was added to the fresh pool: an empty page, answered through the bundled Cognito client.
+    expect(page).toMatchObject({ items: [] });
   });
 
   it('signs requests with the credentials Lambda puts in the environment', async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CognitoAccountDirectory } from '../../../core/accounts';
 import { buildASTSchema, parse, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type Api } from '../../../resolvers/api/app';
@@ -54,8 +55,10 @@ beforeAll(async () => {
       dynamo: dynamo.client,
       tableName: dynamo.tableName,
       configPublisher: new FakePublisher(),
-      cognito: cognito.client,
-      userPoolId: cognito.userPoolId,
+      accountDirectory: new CognitoAccountDirectory({
+        client: cognito.client,
+        userPoolId: cognito.userPoolId,
+      }),
       telemetryStore: telemetry,
       logger,
     }),
@@ -98,7 +101,7 @@ describe('API wiring', () => {
 
   it.each([
     ['devices', 'iotData'],
-    ['accounts', 'cognito'],
+    ['accounts', 'accountDirectory'],
   ] as const)('refuses to build the %s area without its %s, naming both', (area, client) => {
     const build = () => buildApiDeps({ dynamo: dynamo.client, tableName: dynamo.tableName }, [area]);
     expect(build).toThrow(MissingClientError);

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../infra/create-app';
-import { LAMBDA_ESBUILD_OPTIONS } from '../../../infra/constructs/bundled-function';
-import { cdkJsonContext, repoRoot } from './build';
+import { buildLambda } from '../../../infra/bundling/lambda-build';
+import { cdkJsonContext } from './build';
 
 /**
  * The one test file that bundles: a full synthesis of the `stage` app as
@@ -43,6 +42,11 @@ function bundleOf(name: string): string {
   return stagedAsset(key.replace(/\.zip$/, ''));
 }
 
+/** The JavaScript files of a bundle directory (entry and chunks), relative to it, sorted. */
+function javascriptOf(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.mjs')).sort();
+}
+
 describe('full synth of the stage app', () => {
   it('writes the template, the assets manifest and a validation report without violations', () => {
     expect(existsSync(join(assembly.directory, 'yvr-stage.template.json'))).toBe(true);
@@ -55,59 +59,81 @@ describe('full synth of the stage app', () => {
   });
 
   it.each(['yvr-stage-api', 'yvr-stage-calibration'])(
-    'bundles %s as one minified ES module with a source map',
+    'bundles %s as minified ES modules with source maps, importing only node built-ins and its own chunks',
     (name) => {
       const dir = bundleOf(name);
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
       // The handler is exported, the SDK is inside, and nothing is left for the runtime to resolve but node: built-ins.
       expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
-      // Static imports of a minified ES module: `import{a as b}from"x"`, `import*as c from"x"`, `import"x"`.
-      const bareImports = [
-        ...code.matchAll(
-          /(?:^|[;\n}])import\s*(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*\s*as\s+[\w$]+)?\s*(?:from\s*)?"([^"]+)"/g,
-        ),
-      ]
-        .map((m) => m[1])
-        .filter((s) => !s!.startsWith('node:'));
-      expect(
-        bareImports.filter(
+      for (const file of javascriptOf(dir)) {
+        const text = readFileSync(join(dir, file), 'utf8');
+        expect(existsSync(join(dir, `${file}.map`))).toBe(true);
+        // Static imports of a minified ES module (`import{a as b}from"x"`, `import*as c from"x"`,
+        // `import"x"`) and dynamic ones (`import("x")`).
+        const imports = [
+          ...text.matchAll(
+            /(?:^|[;\n}])import\s*(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*\s*as\s+[\w$]+)?\s*(?:from\s*)?"([^"]+)"/g,
+          ),
+          ...text.matchAll(/\bimport\("([^"]+)"\)/g),
+        ].map((m) => m[1]!);
+        const unresolved = imports.filter(
           (s) =>
+            !s.startsWith('node:') &&
+            !/^\.\.?\//.test(s) &&
             !/^(fs|path|os|crypto|stream|http|https|url|util|zlib|events|buffer|child_process|net|tls|process|module|worker_threads|async_hooks|dns|perf_hooks|querystring|string_decoder|timers|diagnostics_channel)$/.test(
-              s!,
+              s,
             ),
-        ),
-      ).toEqual([]);
-      expect(code).not.toContain('@duckdb/node-api');
+        );
+        expect(unresolved, file).toEqual([]);
+        // A chunk imported by relative path is in the asset.
+        for (const relative of imports.filter((s) => /^\.\.?\//.test(s))) {
+          expect(existsSync(join(dir, file, '..', relative)), `${file} imports ${relative}`).toBe(true);
+        }
+        expect(text).not.toContain('@duckdb/node-api');
+      }
       // Minified: long lines (only template literals keep their newlines), not a readable file.
       expect(code.length / code.split('\n').length).toBeGreaterThan(2000);
       const kb = statSync(join(dir, 'index.mjs')).size / 1024;
-      console.info(`${name}: ${kb.toFixed(1)} KB minified`);
+      console.info(`${name}: ${kb.toFixed(1)} KB minified entry, ${javascriptOf(dir).length} files`);
       // A ceiling that catches a native module or a whole SDK slipping in; the target is the bundle budget in bench/sections/api.ts.
       expect(kb).toBeLessThan(1500);
     },
   );
 
+  it('splits the API into cold-start code and chunks loaded on first use; the processor needs none', () => {
+    expect(javascriptOf(bundleOf('yvr-stage-api')).some((f) => f.startsWith('chunks/'))).toBe(true);
+    expect(readFileSync(join(bundleOf('yvr-stage-api'), 'index.mjs'), 'utf8')).toMatch(
+      /import\("\.\/chunks\//,
+    );
+  });
+
   it.each([
     ['yvr-stage-api', 'resolvers/api/handler.ts'],
     ['yvr-stage-calibration', 'processors/calibration/handler.ts'],
   ])(
-    'bundles %s exactly as esbuild does with LAMBDA_ESBUILD_OPTIONS (what the benchmark measures)',
-    async (name, entry) => {
+    'bundles %s exactly as buildLambda does (what the benchmark and the bundle test measure)',
+    (name, entry) => {
       const dir = mkdtempSync(join(tmpdir(), 'yvr-synth-esbuild-'));
       try {
-        await build({
-          ...LAMBDA_ESBUILD_OPTIONS,
-          mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
-          external: [...LAMBDA_ESBUILD_OPTIONS.external],
-          absWorkingDir: repoRoot,
-          entryPoints: [join(repoRoot, entry)],
-          outfile: join(dir, 'index.mjs'),
-          logLevel: 'error',
-        });
-        expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toBe(
-          readFileSync(join(bundleOf(name), 'index.mjs'), 'utf8'),
+        buildLambda(entry, dir);
+        const deployed = bundleOf(name);
+        // Chunk names carry a content hash that also covers the source map, whose source paths are
+        // relative to the output folder: the same build into another folder differs only there.
+        const unhashed = (text: string) => text.replace(/-[A-Z0-9]{8}\.mjs/g, '-HASH.mjs');
+        const unhashedFiles = (at: string) =>
+          javascriptOf(at).map((file) => ({
+            file: unhashed(file),
+            text: unhashed(readFileSync(join(at, file), 'utf8')),
+          }));
+        const byText = (a: { text: string }, b: { text: string }) =>
+          a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+        const built = unhashedFiles(dir).sort(byText);
+        const shipped = unhashedFiles(deployed).sort(byText);
+        // Compared as lengths first: a mismatch then prints a short message, not two bundles.
+        expect(built.map((f) => [f.file, f.text.length])).toEqual(
+          shipped.map((f) => [f.file, f.text.length]),
         );
+        expect(built.every((f, k) => f.text === shipped[k]!.text)).toBe(true);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,0 +1,156 @@
+import { statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+
+/** What `@duckdb/node-api` resolves to in the bundles (see the file). */
+export const DUCKDB_STAND_IN = fileURLToPath(new URL('./duckdb-unavailable.ts', import.meta.url));
+/** The SDK's default credential chain, cut to the environment provider that Lambda needs (see the file). */
+export const CREDENTIALS_STAND_IN = fileURLToPath(new URL('./credentials-from-env.ts', import.meta.url));
+/** The SDK's lazily loaded event-stream support, which no call here uses (see the file). */
+export const EVENT_STREAMS_STAND_IN = fileURLToPath(new URL('./no-event-streams.ts', import.meta.url));
+
+/** The repository root: bundles resolve their packages from here. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The file Lambda loads (`index.handler`); chunks sit beside it in `chunks/`. */
+export const LAMBDA_ENTRY_FILE = 'index.mjs';
+
+/**
+ * The esbuild options of both Lambda bundles, kept in this one place: the
+ * BundledFunction construct builds with them (through {@link buildLambda}),
+ * and so do the benchmark and the bundle tests, so the size and load time
+ * they report are the deployed code's.
+ */
+export const LAMBDA_ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // ES module builds of the SDK and Powertools tree-shake far better than their CJS builds
+  // (and the clients' CJS builds would bring the browser user-agent parser, bowser).
+  mainFields: ['module', 'main'],
+  // Code that few requests run (exports, Cognito administration, SNS) is imported with
+  // `import()` (resolvers/api/handler.ts): with splitting, each such import is a chunk that
+  // loads on first use instead of at every cold start. Code shared by chunks goes into
+  // chunks of its own, so nothing is bundled twice.
+  splitting: true,
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  // Some bundled CJS dependencies call require(); ESM has no require of its own.
+  banner: {
+    js: "import { createRequire as __yvrCreateRequire } from 'node:module'; const require = __yvrCreateRequire(import.meta.url);",
+  },
+  minify: true,
+  // Off: keeping every function and class name costs the API bundle ~44 KB. What reads a class's
+  // name spells it out instead: Powertools matches exception handlers by the error class's `name`,
+  // so core/shared/errors.ts declares it (static and instance); the SDK's errors carry theirs and
+  // its `instanceof` checks fall back to the prototype chain.
+  keepNames: false,
+  sourcemap: true,
+  sourcesContent: false,
+  treeShaking: true,
+  // Licence banners of bundled packages serve no one in a Lambda's code; the packages' licences stay in node_modules.
+  legalComments: 'none',
+  // The SDK is bundled (not taken from the runtime): see infra/README.md for the measurements.
+  external: [],
+  // The local mode's DuckDB store is exported next to the Timestream one; keep its native module out.
+  // The two SDK stand-ins cut the API bundle by about 145 KB and 18 ms of cold start (bench/sections/api.ts).
+  alias: {
+    '@duckdb/node-api': DUCKDB_STAND_IN,
+    '@aws-sdk/credential-provider-node': CREDENTIALS_STAND_IN,
+    '@smithy/core/event-streams': EVENT_STREAMS_STAND_IN,
+  },
+} as const satisfies BuildOptions;
+
+/**
+ * The Lambdas' NODE_OPTIONS. Readable stack traces in the logs cost about
+ * 25 ms of cold start (measured, infra/README.md); the benchmark loads the
+ * bundles with them too.
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
+/** One Lambda's built code. */
+export interface LambdaBuild {
+  /** The entry module, `outDir/index.mjs`. */
+  file: string;
+  /** The JavaScript files (entry and chunks) relative to outDir, with their sizes. */
+  outputs: ReadonlyMap<string, number>;
+  /** Bytes of JavaScript every cold start loads: the entry and the chunks it imports statically. */
+  coldStartBytes: number;
+  /** Bytes of all the JavaScript, including the chunks loaded on first use. */
+  totalBytes: number;
+  /** Bytes of the cold-start code per npm package, or per top-level folder for the project's own code. */
+  coldStartByPackage: Map<string, number>;
+  /** The modules imported with `import()` (source path from the repository root) and their chunk files. */
+  onDemand: ReadonlyMap<string, string>;
+}
+
+/**
+ * Bundles `entry` (absolute, or relative to the repository root) into `outDir`
+ * with {@link LAMBDA_ESBUILD_OPTIONS}, plus `overrides` for what-if variants.
+ * Synchronous, because CDK's local bundling is. Throws esbuild's error
+ * (file, line and reason) when the code does not build.
+ */
+export function buildLambda(
+  entry: string,
+  outDir: string,
+  overrides: Partial<BuildOptions> = {},
+): LambdaBuild {
+  const result = buildSync({
+    ...LAMBDA_ESBUILD_OPTIONS,
+    // esbuild's API wants mutable arrays; the options above are read-only.
+    mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
+    external: [...LAMBDA_ESBUILD_OPTIONS.external],
+    ...overrides,
+    absWorkingDir: REPO_ROOT,
+    entryPoints: [resolve(REPO_ROOT, entry)],
+    outdir: outDir,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return summarize(result.metafile, outDir);
+}
+
+function summarize(metafile: Metafile, outDir: string): LambdaBuild {
+  const js = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
+  const relativeOf = (path: string): string => relative(outDir, join(REPO_ROOT, path));
+  // Chunks made for `import()` have an entryPoint too; the Lambda's entry is index.mjs.
+  const entry = js.find(([path]) => relativeOf(path) === LAMBDA_ENTRY_FILE);
+  if (!entry) throw new Error(`esbuild wrote no entry module into ${outDir}`);
+  // The cold-start code: the entry and, transitively, what it imports statically.
+  const cold = new Set<string>();
+  const visit = (path: string): void => {
+    if (cold.has(path)) return;
+    cold.add(path);
+    for (const imported of metafile.outputs[path]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  visit(entry[0]);
+  const outputs = new Map(
+    js.map(([path]) => [relativeOf(path), statSync(join(REPO_ROOT, path)).size] as const),
+  );
+  const sizeOf = (path: string): number => outputs.get(relativeOf(path)) ?? 0;
+  const byPackage = new Map<string, number>();
+  for (const path of cold) {
+    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[path]?.inputs ?? {})) {
+      const pkg =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+    }
+  }
+  return {
+    file: join(outDir, LAMBDA_ENTRY_FILE),
+    outputs,
+    coldStartBytes: [...cold].reduce((sum, path) => sum + sizeOf(path), 0),
+    totalBytes: [...outputs.values()].reduce((sum, bytes) => sum + bytes, 0),
+    coldStartByPackage: new Map([...byPackage].sort((a, b) => b[1] - a[1])),
+    onDemand: new Map(
+      js
+        .filter(([path, output]) => output.entryPoint !== undefined && path !== entry[0])
+        .map(([path, output]) => [output.entryPoint!, join(REPO_ROOT, path)] as const),
+    ),
+  };
+}

@@ -1,0 +1,41 @@
+/** A port whose every method answers a promise, so that a method can wait for its module first. */
+export type AsyncPort<T> = { [K in keyof T]: (...args: never[]) => Promise<unknown> };
+
+/**
+ * An implementation of the port `T` that imports its module on the first
+ * call of any method, and then forwards every call to it. The API Lambda
+ * wires the adapters that few requests use (S3 exports, Cognito
+ * administration, SNS) this way: with the bundle split, their SDK clients
+ * load when first needed rather than at every cold start
+ * (infra/bundling/lambda-build.ts).
+ *
+ * `methods` names every method of the port (the type makes the list
+ * complete), because a port is a type and has no run-time list of its own.
+ * Concurrent first calls share one load; a load that fails is tried again by
+ * the next call, and the call itself fails with the load's error.
+ */
+export function loadedOnFirstCall<T extends AsyncPort<T>>(
+  load: () => Promise<T>,
+  methods: { readonly [K in keyof T]-?: true },
+): T {
+  const loaded = sharedOnFirstUse(load);
+  const forwarded = Object.keys(methods).map((name) => {
+    const method = name as keyof T;
+    const forward = async (...args: never[]): Promise<unknown> => {
+      const target = await loaded();
+      return (target[method] as (...a: never[]) => Promise<unknown>).apply(target, args);
+    };
+    return [name, forward] as const;
+  });
+  return Object.fromEntries(forwarded) as T;
+}
+
+/** `build`'s promise, made once on first use and shared (tried again after a failure). */
+export function sharedOnFirstUse<T>(build: () => Promise<T>): () => Promise<T> {
+  let building: Promise<T> | undefined;
+  return () =>
+    (building ??= build().catch((error: unknown) => {
+      building = undefined;
+      throw error;
+    }));
+}
