@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import type { CreateDeviceInput, Sensor, SensorInput, UpdateDeviceInput } from '../generated/graphql';
 import { ValidationError, type FieldIssue } from '../shared/errors';
 import { definedFields } from '../shared/defined';
 import { deviceIdSchema, sensorIdSchema } from '../shared/ids';
-import { friendlyMessage, parseInput, requiredString, toFieldIssues } from '../shared/zod-issues';
+import { friendlyMessage, orDefault, parseInput, requiredString, toFieldIssues } from '../shared/zod-issues';
 import { sensorColumnProblem } from '../telemetry/timestream/layout';
 import { DYNAMODB_NUMBER_MESSAGE, fitsDynamoDbNumber } from '../shared/store-limits';
 import {
@@ -36,37 +36,34 @@ const sensorId = sensorIdSchema;
 
 const { name: NAME_MAX, description: DESCRIPTION_MAX, unit: UNIT_MAX } = DEVICE_TEXT_LIMITS;
 
-const name = requiredString(`1 to ${NAME_MAX} characters`)
-  .trim()
-  .min(1, `must not be empty; give 1 to ${NAME_MAX} characters`)
-  .max(NAME_MAX, `must be at most ${NAME_MAX} characters`);
+const name = requiredString(`1 to ${NAME_MAX} characters`).check(
+  z.trim(),
+  z.minLength(1, `must not be empty; give 1 to ${NAME_MAX} characters`),
+  z.maxLength(NAME_MAX, `must be at most ${NAME_MAX} characters`),
+);
 
-const description = z
-  .string({ error: `must be text of at most ${DESCRIPTION_MAX} characters, or null` })
-  .max(DESCRIPTION_MAX, `must be at most ${DESCRIPTION_MAX} characters`)
-  .nullable();
+const description = z.nullable(
+  z
+    .string({ error: `must be text of at most ${DESCRIPTION_MAX} characters, or null` })
+    .check(z.maxLength(DESCRIPTION_MAX, `must be at most ${DESCRIPTION_MAX} characters`)),
+);
 
 const finite = (what: string) => z.number({ error: `must be a finite number${what}` });
 
-/**
- * An optional field whose absence (omitted or null) reads as `fallback`, so
- * the parsed value has every field set and the defaults stand next to their rules.
- */
-const orDefault = <T extends z.ZodType, D>(schema: T, fallback: D) =>
-  schema.nullish().transform((value): NonNullable<z.output<T>> | D => value ?? fallback);
-
 /** A number the device item keeps in DynamoDB: finite and within DynamoDB's number range. */
 const storable = (what: string) =>
-  finite(what).refine(fitsDynamoDbNumber, { message: DYNAMODB_NUMBER_MESSAGE });
+  finite(what).check(z.refine(fitsDynamoDbNumber, { message: DYNAMODB_NUMBER_MESSAGE }));
 
 const location = z.strictObject(
   {
-    latitude: storable(' from -90 to 90')
-      .min(-90, 'must be from -90 to 90')
-      .max(90, 'must be from -90 to 90'),
-    longitude: storable(' from -180 to 180')
-      .min(-180, 'must be from -180 to 180')
-      .max(180, 'must be from -180 to 180'),
+    latitude: storable(' from -90 to 90').check(
+      z.gte(-90, 'must be from -90 to 90'),
+      z.lte(90, 'must be from -90 to 90'),
+    ),
+    longitude: storable(' from -180 to 180').check(
+      z.gte(-180, 'must be from -180 to 180'),
+      z.lte(180, 'must be from -180 to 180'),
+    ),
   },
   { error: 'must be an object with latitude and longitude, or null' },
 );
@@ -75,13 +72,17 @@ const sensorIntervalMs = z
   .number({
     error: `must be a whole number of milliseconds from ${MIN_SENSOR_INTERVAL_MS} to ${MAX_SENSOR_INTERVAL_MS}`,
   })
-  .int(`must be a whole number of milliseconds from ${MIN_SENSOR_INTERVAL_MS} to ${MAX_SENSOR_INTERVAL_MS}`)
-  .min(MIN_SENSOR_INTERVAL_MS, `must be at least ${MIN_SENSOR_INTERVAL_MS} ms (1 second)`)
-  .max(MAX_SENSOR_INTERVAL_MS, `must be at most ${MAX_SENSOR_INTERVAL_MS} ms (one day)`);
+  .check(
+    z.int(
+      `must be a whole number of milliseconds from ${MIN_SENSOR_INTERVAL_MS} to ${MAX_SENSOR_INTERVAL_MS}`,
+    ),
+    z.gte(MIN_SENSOR_INTERVAL_MS, `must be at least ${MIN_SENSOR_INTERVAL_MS} ms (1 second)`),
+    z.lte(MAX_SENSOR_INTERVAL_MS, `must be at most ${MAX_SENSOR_INTERVAL_MS} ms (one day)`),
+  );
 
 const bool = (what: string) => z.boolean({ error: `must be true or false${what}` });
 
-const calibration = z
+const calibrationShape = z
   .strictObject({
     points: z
       .array(
@@ -91,49 +92,64 @@ const calibration = z
         }),
         { error: 'must be a list of { raw, actual } points' },
       )
-      .min(2, 'needs at least 2 points with distinct raw values')
-      .max(MAX_CALIBRATION_POINTS, `allows at most ${MAX_CALIBRATION_POINTS} points`),
-    calibratedAt: z.iso
-      .datetime({ offset: true, error: 'must be an ISO-8601 date-time such as 2026-11-27T10:00:00Z' })
-      .nullish(),
+      .check(
+        z.minLength(2, 'needs at least 2 points with distinct raw values'),
+        z.maxLength(MAX_CALIBRATION_POINTS, `allows at most ${MAX_CALIBRATION_POINTS} points`),
+      ),
+    calibratedAt: z.nullish(
+      z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time such as 2026-11-27T10:00:00Z' }),
+    ),
   })
-  .superRefine((value, ctx) => {
-    const seen = new Map<number, number>();
-    value.points.forEach((point, index) => {
-      const first = seen.get(point.raw);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['points', index, 'raw'],
-          message: `must differ from every other point's raw value (point ${first} has ${point.raw} too)`,
-        });
-      } else {
-        seen.set(point.raw, index);
-      }
-    });
-  })
+  .check(
+    z.superRefine((value, ctx) => {
+      const seen = new Map<number, number>();
+      value.points.forEach((point, index) => {
+        const first = seen.get(point.raw);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['points', index, 'raw'],
+            message: `must differ from every other point's raw value (point ${first} has ${point.raw} too)`,
+          });
+        } else {
+          seen.set(point.raw, index);
+        }
+      });
+    }),
+  );
+const calibration = z.pipe(
+  calibrationShape,
   // The calibration is piecewise linear over raw, so it is kept sorted by raw.
-  .transform((value) => ({
+  z.transform((value: z.output<typeof calibrationShape>) => ({
     points: [...value.points].sort((a, b) => a.raw - b.raw),
     calibratedAt: value.calibratedAt ?? null,
-  }));
+  })),
+);
 
 const alertRule = z.strictObject(
   {
-    afterReadings: z
-      .number({ error: `must be a whole number of readings from 1 to ${MAX_AFTER_READINGS}, or null` })
-      .int(`must be a whole number of readings from 1 to ${MAX_AFTER_READINGS}`)
-      .min(1, `must be at least 1 (the breaching reading itself)`)
-      .max(MAX_AFTER_READINGS, `must be at most ${MAX_AFTER_READINGS} readings`)
-      .nullish()
-      .transform((value) => value ?? DEFAULT_AFTER_READINGS),
-    deadband: orDefault(finite(' of at least 0, or null').min(0, 'must be at least 0'), DEFAULT_DEADBAND),
+    afterReadings: orDefault(
+      z
+        .number({ error: `must be a whole number of readings from 1 to ${MAX_AFTER_READINGS}, or null` })
+        .check(
+          z.int(`must be a whole number of readings from 1 to ${MAX_AFTER_READINGS}`),
+          z.gte(1, `must be at least 1 (the breaching reading itself)`),
+          z.lte(MAX_AFTER_READINGS, `must be at most ${MAX_AFTER_READINGS} readings`),
+        ),
+      DEFAULT_AFTER_READINGS,
+    ),
+    deadband: orDefault(
+      finite(' of at least 0, or null').check(z.gte(0, 'must be at least 0')),
+      DEFAULT_DEADBAND,
+    ),
     afterMinutes: orDefault(
       z
         .number({ error: `must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}, or null` })
-        .int(`must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}`)
-        .min(1, 'must be at least 1 minute, or null for readings only')
-        .max(MAX_AFTER_MINUTES, `must be at most ${MAX_AFTER_MINUTES} minutes (one day)`),
+        .check(
+          z.int(`must be a whole number of minutes from 1 to ${MAX_AFTER_MINUTES}`),
+          z.gte(1, 'must be at least 1 minute, or null for readings only'),
+          z.lte(MAX_AFTER_MINUTES, `must be at most ${MAX_AFTER_MINUTES} minutes (one day)`),
+        ),
       null,
     ),
   },
@@ -144,24 +160,30 @@ const silenceAfterIntervals = z
   .number({
     error: `must be a whole number of sensor intervals from 0 (off) to ${MAX_SILENCE_AFTER_INTERVALS}`,
   })
-  .int(`must be a whole number of sensor intervals from 0 (off) to ${MAX_SILENCE_AFTER_INTERVALS}`)
-  .min(0, 'must be at least 0 (0 turns silence alerts off)')
-  .max(MAX_SILENCE_AFTER_INTERVALS, `must be at most ${MAX_SILENCE_AFTER_INTERVALS} intervals`);
+  .check(
+    z.int(`must be a whole number of sensor intervals from 0 (off) to ${MAX_SILENCE_AFTER_INTERVALS}`),
+    z.gte(0, 'must be at least 0 (0 turns silence alerts off)'),
+    z.lte(MAX_SILENCE_AFTER_INTERVALS, `must be at most ${MAX_SILENCE_AFTER_INTERVALS} intervals`),
+  );
 // Quality control (QARTOD) thresholds of a sensor: every field optional, checked for sense so a
 // threshold can never flag every reading by mistake (docs/QUALITY.md).
 const month = z
   .number({ error: 'must be a month number from 1 to 12' })
-  .int('must be a month number from 1 to 12')
-  .min(1, 'must be a month number from 1 to 12')
-  .max(12, 'must be a month number from 1 to 12');
+  .check(
+    z.int('must be a month number from 1 to 12'),
+    z.gte(1, 'must be a month number from 1 to 12'),
+    z.lte(12, 'must be a month number from 1 to 12'),
+  );
 const nonNegative = (what: string) =>
-  orDefault(finite(` of at least 0${what}`).min(0, `must be at least 0${what}`), null);
+  orDefault(finite(` of at least 0${what}`).check(z.gte(0, `must be at least 0${what}`)), null);
 const count = orDefault(
   z
     .number({ error: 'must be a whole number from 2 to 1000' })
-    .int('must be a whole number from 2 to 1000')
-    .min(2, 'must be a whole number from 2 to 1000')
-    .max(1000, 'must be a whole number from 2 to 1000'),
+    .check(
+      z.int('must be a whole number from 2 to 1000'),
+      z.gte(2, 'must be a whole number from 2 to 1000'),
+      z.lte(1000, 'must be a whole number from 2 to 1000'),
+    ),
   null,
 );
 const sensorQc = z
@@ -175,24 +197,25 @@ const sensorQc = z
       climatology: orDefault(
         z
           .array(
-            z
-              .strictObject({ fromMonth: month, toMonth: month, min: finite(''), max: finite('') })
-              .refine((span) => span.min <= span.max, {
+            z.strictObject({ fromMonth: month, toMonth: month, min: finite(''), max: finite('') }).check(
+              z.refine((span) => span.min <= span.max, {
                 path: ['min'],
                 message: 'must be less than or equal to max',
               }),
+            ),
             { error: 'must be a list of { fromMonth, toMonth, min, max } spans' },
           )
-          .max(12, 'allows at most 12 seasonal spans'),
+          .check(z.maxLength(12, 'allows at most 12 seasonal spans')),
         null,
       ),
       spikeSuspect: nonNegative(''),
       spikeFail: nonNegative(''),
       rateOfChangeDeviations: nonNegative(' standard deviations'),
       rateOfChangeWindowHours: orDefault(
-        finite(' of hours from 1 to 168')
-          .min(1, 'must be from 1 to 168 hours')
-          .max(168, 'must be from 1 to 168 hours'),
+        finite(' of hours from 1 to 168').check(
+          z.gte(1, 'must be from 1 to 168 hours'),
+          z.lte(168, 'must be from 1 to 168 hours'),
+        ),
         null,
       ),
       flatLineTolerance: nonNegative(''),
@@ -201,38 +224,42 @@ const sensorQc = z
     },
     { error: 'must be an object of QARTOD thresholds, or null' },
   )
-  .superRefine((qc, ctx) => {
-    const ordered = (low: keyof typeof qc, high: keyof typeof qc) => {
-      const a = qc[low];
-      const b = qc[high];
-      if (typeof a === 'number' && typeof b === 'number' && a > b)
-        ctx.addIssue({
-          code: 'custom',
-          path: [low],
-          message: `must be less than or equal to ${high} (${b})`,
-        });
-    };
-    ordered('sensorMin', 'sensorMax');
-    ordered('userMin', 'userMax');
-    ordered('spikeSuspect', 'spikeFail');
-    ordered('flatLineSuspectCount', 'flatLineFailCount');
-    // The operator's span lies inside the instrument's (the gross range test's two tiers).
-    ordered('sensorMin', 'userMin');
-    ordered('userMax', 'sensorMax');
-  });
+  .check(
+    z.superRefine((qc, ctx) => {
+      const ordered = (low: keyof typeof qc, high: keyof typeof qc) => {
+        const a = qc[low];
+        const b = qc[high];
+        if (typeof a === 'number' && typeof b === 'number' && a > b)
+          ctx.addIssue({
+            code: 'custom',
+            path: [low],
+            message: `must be less than or equal to ${high} (${b})`,
+          });
+      };
+      ordered('sensorMin', 'sensorMax');
+      ordered('userMin', 'userMax');
+      ordered('spikeSuspect', 'spikeFail');
+      ordered('flatLineSuspectCount', 'flatLineFailCount');
+      // The operator's span lies inside the instrument's (the gross range test's two tiers).
+      ordered('sensorMin', 'userMin');
+      ordered('userMax', 'sensorMax');
+    }),
+  );
 
 const sensor = z
   .strictObject(
     {
       id: sensorId,
-      measurement: requiredString(`one of ${KNOWN_MEASUREMENTS.join(', ')}, or a new lowercase name`).regex(
-        MEASUREMENT_PATTERN,
-        `must be one of ${KNOWN_MEASUREMENTS.join(', ')}, or a new name of 1 to 32 lowercase letters, digits or "_" starting with a letter`,
+      measurement: requiredString(`one of ${KNOWN_MEASUREMENTS.join(', ')}, or a new lowercase name`).check(
+        z.regex(
+          MEASUREMENT_PATTERN,
+          `must be one of ${KNOWN_MEASUREMENTS.join(', ')}, or a new name of 1 to 32 lowercase letters, digits or "_" starting with a letter`,
+        ),
       ),
       unit: orDefault(
         z
           .string({ error: `must be text of at most ${UNIT_MAX} characters, or null` })
-          .max(UNIT_MAX, `must be at most ${UNIT_MAX} characters`),
+          .check(z.maxLength(UNIT_MAX, `must be at most ${UNIT_MAX} characters`)),
         null,
       ),
       enabled: orDefault(bool(''), true),
@@ -242,49 +269,57 @@ const sensor = z
       decimals: orDefault(
         z
           .number({ error: `must be a whole number from 0 to ${MAX_DECIMALS}` })
-          .int(`must be a whole number from 0 to ${MAX_DECIMALS}`)
-          .min(0, `must be a whole number from 0 to ${MAX_DECIMALS}`)
-          .max(MAX_DECIMALS, `must be a whole number from 0 to ${MAX_DECIMALS}`),
+          .check(
+            z.int(`must be a whole number from 0 to ${MAX_DECIMALS}`),
+            z.gte(0, `must be a whole number from 0 to ${MAX_DECIMALS}`),
+            z.lte(MAX_DECIMALS, `must be a whole number from 0 to ${MAX_DECIMALS}`),
+          ),
         DEFAULT_DECIMALS,
       ),
       calibration: orDefault(calibration, null),
       // A fresh object per sensor: the default rule is never shared between devices.
-      alert: alertRule.nullish().transform((rule) => rule ?? { ...DEFAULT_ALERT_RULE }),
+      alert: z.pipe(
+        z.nullish(alertRule),
+        z.transform(
+          (rule: z.output<typeof alertRule> | null | undefined) => rule ?? { ...DEFAULT_ALERT_RULE },
+        ),
+      ),
       qc: orDefault(sensorQc, null),
     },
     { error: 'must be a sensor object' },
   )
-  .superRefine((value, ctx) => {
-    // Refused here, by name, rather than when its first reading cannot be stored.
-    const column = sensorColumnProblem(value.id);
-    if (column) ctx.addIssue({ code: 'custom', path: ['id'], message: column });
-    if (typeof value.min === 'number' && typeof value.max === 'number' && value.min > value.max) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['min'],
-        message: `must be less than or equal to max (${value.max})`,
-      });
-    }
-    const deadband = value.alert.deadband;
-    if (
-      typeof value.min === 'number' &&
-      typeof value.max === 'number' &&
-      value.min <= value.max &&
-      2 * deadband > value.max - value.min
-    ) {
-      // A value can never be inside both limits by more than half their distance: such an alert never closes.
-      ctx.addIssue({
-        code: 'custom',
-        path: ['alert', 'deadband'],
-        message: `must be at most half the distance between min and max (${(value.max - value.min) / 2}), or the alert could never close`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      // Refused here, by name, rather than when its first reading cannot be stored.
+      const column = sensorColumnProblem(value.id);
+      if (column) ctx.addIssue({ code: 'custom', path: ['id'], message: column });
+      if (typeof value.min === 'number' && typeof value.max === 'number' && value.min > value.max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['min'],
+          message: `must be less than or equal to max (${value.max})`,
+        });
+      }
+      const deadband = value.alert.deadband;
+      if (
+        typeof value.min === 'number' &&
+        typeof value.max === 'number' &&
+        value.min <= value.max &&
+        2 * deadband > value.max - value.min
+      ) {
+        // A value can never be inside both limits by more than half their distance: such an alert never closes.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alert', 'deadband'],
+          message: `must be at most half the distance between min and max (${(value.max - value.min) / 2}), or the alert could never close`,
+        });
+      }
+    }),
+  );
 
-const sensors = z
-  .array(sensor, { error: `must be a list of at most ${MAX_SENSORS} sensors` })
-  .max(MAX_SENSORS, `allows at most ${MAX_SENSORS} sensors per device`)
-  .superRefine((list, ctx) => {
+const sensors = z.array(sensor, { error: `must be a list of at most ${MAX_SENSORS} sensors` }).check(
+  z.maxLength(MAX_SENSORS, `allows at most ${MAX_SENSORS} sensors per device`),
+  z.superRefine((list, ctx) => {
     const seen = new Map<string, number>();
     list.forEach((s, index) => {
       const first = seen.get(s.id);
@@ -298,7 +333,8 @@ const sensors = z
         seen.set(s.id, index);
       }
     });
-  });
+  }),
+);
 
 const createDeviceSchema = z.strictObject(
   {
@@ -308,7 +344,10 @@ const createDeviceSchema = z.strictObject(
     enabled: orDefault(bool(''), true),
     location: orDefault(location, null),
     sensorIntervalMs: orDefault(sensorIntervalMs, DEFAULT_SENSOR_INTERVAL_MS),
-    sensors: sensors.nullish().transform((list) => list ?? []),
+    sensors: z.pipe(
+      z.nullish(sensors),
+      z.transform((list: z.output<typeof sensors> | null | undefined) => list ?? []),
+    ),
     silenceAfterIntervals: orDefault(silenceAfterIntervals, DEFAULT_SILENCE_AFTER_INTERVALS),
   },
   { error: 'is required' },
@@ -317,18 +356,21 @@ const createDeviceSchema = z.strictObject(
 const updateDeviceSchema = z.strictObject(
   {
     id: deviceId,
-    expectedVersion: z
-      .number({ error: 'must be a whole number of at least 1 (the configVersion you read), or omitted' })
-      .int('must be a whole number of at least 1 (the configVersion you read)')
-      .min(1, 'must be at least 1 (the configVersion you read)')
-      .nullish(),
-    name: name.optional(),
-    description: description.optional(),
-    enabled: bool('').optional(),
-    location: location.nullish(),
-    sensorIntervalMs: sensorIntervalMs.optional(),
-    sensors: sensors.optional(),
-    silenceAfterIntervals: silenceAfterIntervals.optional(),
+    expectedVersion: z.nullish(
+      z
+        .number({ error: 'must be a whole number of at least 1 (the configVersion you read), or omitted' })
+        .check(
+          z.int('must be a whole number of at least 1 (the configVersion you read)'),
+          z.gte(1, 'must be at least 1 (the configVersion you read)'),
+        ),
+    ),
+    name: z.optional(name),
+    description: z.optional(description),
+    enabled: z.optional(bool('')),
+    location: z.nullish(location),
+    sensorIntervalMs: z.optional(sensorIntervalMs),
+    sensors: z.optional(sensors),
+    silenceAfterIntervals: z.optional(silenceAfterIntervals),
   },
   { error: 'is required' },
 );
@@ -404,8 +446,7 @@ export function parseVersion(value: unknown, field = 'version'): number {
   return parse(
     z
       .number({ error: 'must be a whole number of at least 1' })
-      .int('must be a whole number of at least 1')
-      .min(1, 'must be a whole number of at least 1'),
+      .check(z.int('must be a whole number of at least 1'), z.gte(1, 'must be a whole number of at least 1')),
     value,
     field,
   );
@@ -416,6 +457,6 @@ export function parseSensorInput(input: SensorInput | unknown, field = 'sensor')
   return parse(sensor, input, field);
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, root: string): z.output<T> {
+function parse<T extends z.ZodMiniType>(schema: T, value: unknown, root: string): z.output<T> {
   return parseInput(schema, value, [root]);
 }

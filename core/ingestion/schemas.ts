@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 
 /**
  * Declared shapes of the device-to-cloud payloads of CONTRACT.md section 2.
@@ -12,46 +12,49 @@ const NUMERIC_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** A raw sensor value: a finite number, or text that is one. */
 export const rawValueSchema = z.union([
   z.number({ error: 'is not a finite number' }),
-  z
-    .string()
-    .trim()
-    .regex(NUMERIC_TEXT, { error: 'is not a number' })
-    .transform(Number)
-    .pipe(z.number({ error: 'is not a finite number' })),
+  z.pipe(
+    z.pipe(
+      z.string().check(z.trim(), z.regex(NUMERIC_TEXT, { error: 'is not a number' })),
+      z.transform(Number),
+    ),
+    z.number({ error: 'is not a finite number' }),
+  ),
 ]);
 
 /** `ts`: epoch ms (a number or digits) or an ISO-8601 date-time; optional. */
-export const timestampSchema = z.union([z.number(), z.string().trim().min(1)]);
+export const timestampSchema = z.union([z.number(), z.string().check(z.trim(), z.minLength(1))]);
 
 /** devices/{deviceId}/readings */
 export const readingsPayloadSchema = z.looseObject({
-  ts: timestampSchema.optional(),
-  seq: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/)]).optional(),
+  ts: z.optional(timestampSchema),
+  seq: z.optional(
+    z.union([z.number().check(z.int(), z.nonnegative()), z.string().check(z.regex(/^\d{1,15}$/))]),
+  ),
   readings: z.record(z.string(), z.unknown()),
 });
 export type ReadingsPayload = z.infer<typeof readingsPayloadSchema>;
 
 /** {deviceId}/reading/sensor/{sensor} (legacy firmware) */
 export const legacyPayloadSchema = z.looseObject({
-  value: z.unknown().refine((v) => v !== undefined, { error: 'is required' }),
+  value: z.unknown().check(z.refine((v) => v !== undefined, { error: 'is required' })),
 });
 
 /** devices/{deviceId}/config/ack */
 export const ackPayloadSchema = z.looseObject({
   version: z.union([
-    z.number().int().positive(),
-    z
-      .string()
-      .regex(/^[1-9]\d{0,9}$/, { error: 'must be a positive whole number' })
-      .transform(Number),
+    z.number().check(z.int(), z.positive()),
+    z.pipe(
+      z.string().check(z.regex(/^[1-9]\d{0,9}$/, { error: 'must be a positive whole number' })),
+      z.transform(Number),
+    ),
   ]),
   status: z.enum(['applied', 'rejected']),
-  reason: z.string().max(1000).optional(),
+  reason: z.optional(z.string().check(z.maxLength(1000))),
 });
 export type AckPayload = z.infer<typeof ackPayloadSchema>;
 
 /** One line a person can read from a zod error: `readings: is required; ts: ...`. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) =>
       issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,

@@ -1,20 +1,20 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 
 // The shapes of the quality fields' arguments, checked by the service before the finer rules.
 
 export const logArgs = z.object({
   deviceId: z.string(),
-  sensorId: z.string().nullish(),
-  limit: z.number().int().nullish(),
-  nextToken: z.string().nullish(),
+  sensorId: z.nullish(z.string()),
+  limit: z.nullish(z.number().check(z.int())),
+  nextToken: z.nullish(z.string()),
 });
 
 export const noteArgs = z.object({
   deviceId: z.string(),
-  sensorId: z.string().nullish(),
+  sensorId: z.nullish(z.string()),
   kind: z.string(),
-  note: z.string().nullish(),
-  references: z.array(z.object({ reference: z.number(), measured: z.number() })).nullish(),
+  note: z.nullish(z.string()),
+  references: z.nullish(z.array(z.object({ reference: z.number(), measured: z.number() }))),
 });
 
 export const recalibrateArgs = z.object({
@@ -22,5 +22,5 @@ export const recalibrateArgs = z.object({
   sensorId: z.string(),
   from: z.string(),
   to: z.string(),
-  version: z.number().int().nullish(),
+  version: z.nullish(z.number().check(z.int())),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { ValidationError, type FieldIssue } from './errors';
 
 /**
@@ -38,6 +38,16 @@ export const requiredString = (what: string) =>
       issue.input === undefined || issue.input === null ? `is required: ${what}` : `must be text: ${what}`,
   });
 
+/**
+ * An optional field whose absence (omitted or null) reads as `fallback`, so
+ * the parsed value has the field set and the default stands next to its rule.
+ */
+export const orDefault = <T extends z.ZodMiniType, D>(schema: T, fallback: D) =>
+  z.pipe(
+    z.nullish(schema),
+    z.transform((value: z.output<T> | null | undefined): NonNullable<z.output<T>> | D => value ?? fallback),
+  );
+
 /** Turns zod issues into field issues with dotted paths (`input.email`), one per offending field. */
 export function toFieldIssues(
   issues: readonly z.core.$ZodIssue[],
@@ -64,7 +74,7 @@ export function toFieldIssues(
  * Parses `value` with `schema`, or throws a ValidationError that names every
  * offending field by its dotted path under `prefix` (e.g. `['input']`).
  */
-export function parseInput<S extends z.ZodType>(
+export function parseInput<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   prefix: readonly PropertyKey[] = [],

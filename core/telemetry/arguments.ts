@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 
 // The shapes of the telemetry fields' arguments, checked by the services before the finer rules
 // (id patterns, time ranges): a hostile value is a ValidationError naming the argument.
@@ -8,16 +8,16 @@ export const readingsArgs = z.object({
   sensor: z.string(),
   from: z.string(),
   to: z.string(),
-  interval: z.string().nullish(),
-  limit: z.number().int().nullish(),
-  nextToken: z.string().nullish(),
-  minQuality: z.number().int().nullish(),
+  interval: z.nullish(z.string()),
+  limit: z.nullish(z.number().check(z.int())),
+  nextToken: z.nullish(z.string()),
+  minQuality: z.nullish(z.number().check(z.int())),
 });
 
 export const exportArgs = z.object({
   deviceId: z.string(),
-  sensors: z.array(z.string()).nullish(),
+  sensors: z.nullish(z.array(z.string())),
   from: z.string(),
   to: z.string(),
-  format: z.enum(['CSV', 'NDJSON']).nullish(),
+  format: z.nullish(z.enum(['CSV', 'NDJSON'])),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import type { QueryReadingsArgs, Reading, ReadingConnection } from '../generated/graphql';
 import { isQualityBound } from '../quality/flags';
 import type { GraphQLArgs } from '../shared/arguments';

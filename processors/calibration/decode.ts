@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import type { InboundMessage } from '../../core/ingestion';
 
 /**
@@ -9,13 +9,10 @@ import type { InboundMessage } from '../../core/ingestion';
  */
 const envelopeSchema = z.object({
   payload: z.string(),
-  topic: z.string().min(1),
+  topic: z.string().check(z.minLength(1)),
   receivedAt: z.union([
-    z.number().int().nonnegative(),
-    z
-      .string()
-      .regex(/^\d{1,15}$/)
-      .transform(Number),
+    z.number().check(z.int(), z.nonnegative()),
+    z.pipe(z.string().check(z.regex(/^\d{1,15}$/)), z.transform(Number)),
   ]),
 });
 

@@ -164,6 +164,16 @@ describe('parseMessage', () => {
     expect(reasonOf(parse('devices/b1/readings', { ts: 'yesterday', readings: { ph: 1 } }))).toMatch(/ts:/);
   });
 
+  it('words the reasons zod writes itself in English, as the rejected message keeps them', () => {
+    // zod/mini ships no messages of its own: core/shared/zod.ts registers the English ones.
+    expect(reasonOf(parse('devices/b1/readings', { ts: NOW }))).toBe(
+      'readings: Invalid input: expected record, received undefined',
+    );
+    expect(reasonOf(parse('devices/b1/config/ack', { version: 2, status: 'done' }))).toBe(
+      'config ack: status: Invalid option: expected one of "applied"|"rejected"',
+    );
+  });
+
   it('rejects an ack with a bad version or status', () => {
     expect(reasonOf(parse('devices/b1/config/ack', { version: 0, status: 'applied' }))).toMatch(
       /config ack: version/,

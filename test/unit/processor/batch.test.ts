@@ -67,6 +67,18 @@ describe('SQS batch handler', () => {
     });
   });
 
+  it('names the envelope fields a JSON body lacks, in words', async () => {
+    const { handle, store } = setup();
+    const record = {
+      ...sqsRecord(tenSensorMessage(), 'x'),
+      body: JSON.stringify({ payload: 'aGk=', receivedAt: 1 }),
+    };
+    expect(await handle(sqsEvent([record]))).toEqual({ batchItemFailures: [] });
+    expect([...store.items.values()][0]?.reason).toBe(
+      "the SQS body is not the IoT rule's envelope: topic: Invalid input: expected string, received undefined",
+    );
+  });
+
   it('keeps a message still failing on its last delivery as a rejected message with the reason', async () => {
     const { handle, telemetry, store } = setup();
     telemetry.failWith = () => ({ reason: 'ThrottlingException', retryable: true });
