@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { LAMBDA_NODE_OPTIONS, REPO_ROOT, buildLambda } from '../infra/bundling/lambda-build';
+import {
+  LAMBDA_NODE_OPTIONS,
+  REPO_ROOT,
+  buildLambda,
+  type LambdaBuild,
+} from '../infra/bundling/lambda-build';
 import { percentile } from './lib';
 
 /** The repository root (bundles resolve their packages from here, as the CDK construct does). */
@@ -11,7 +16,7 @@ export const repoRoot = REPO_ROOT;
 export interface BuiltBundle {
   /** The entry module (`index.mjs`). */
   file: string;
-  /** What every cold start loads: the entry and the chunks it imports statically. */
+  /** What every cold start loads: the entry, its static imports and the `atInit` chunks. */
   bytes: number;
   /** Every chunk, those loaded on first use included. */
   totalBytes: number;
@@ -19,26 +24,34 @@ export interface BuiltBundle {
   byPackage: Map<string, number>;
   /** The chunks of modules imported with `import()`, by source path. */
   onDemand: ReadonlyMap<string, string>;
+  /** What a cold start loads when the entry's top level imports `atInit` instead. */
+  loaded: LambdaBuild['loaded'];
 }
+
+/** The API's entry imports its telemetry store at init (resolvers/api/handler.ts); the bench's env picks Timestream. */
+export const API_AT_INIT = ['resolvers/api/telemetry-stores/timestream.ts'] as const;
 
 /**
  * Bundles `entry` (relative to the repository root) exactly as the Lambda
  * construct does (infra/bundling/lambda-build.ts), plus `overrides` for
- * what-if variants, into `outDir`.
+ * what-if variants, into `outDir`. `atInit` names the modules the entry's top
+ * level imports with `import()`: a cold start loads their chunks too.
  */
 export async function bundle(
   entry: string,
   outDir: string,
-  overrides: Partial<BuildOptions> = {},
+  options: { overrides?: Partial<BuildOptions>; atInit?: readonly string[] } = {},
 ): Promise<BuiltBundle> {
   mkdirSync(outDir, { recursive: true });
-  const built = buildLambda(entry, outDir, overrides);
+  const built = buildLambda(entry, outDir, options.overrides);
+  const cold = built.loaded(options.atInit);
   return {
     file: built.file,
-    bytes: built.coldStartBytes,
+    bytes: cold.bytes,
     totalBytes: built.totalBytes,
-    byPackage: built.coldStartByPackage,
+    byPackage: cold.byPackage,
     onDemand: built.onDemand,
+    loaded: built.loaded,
   };
 }
 

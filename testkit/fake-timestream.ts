@@ -15,7 +15,11 @@ import {
   type _Record,
 } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
-import { TimestreamTelemetryStore, type TimestreamTelemetryOptions } from '../core/telemetry';
+import {
+  TimestreamTelemetryStore,
+  TimestreamWriter,
+  type TimestreamTelemetryOptions,
+} from '../core/telemetry';
 
 /**
  * A stand-in for Timestream behind aws-sdk-client-mock, so the Timestream
@@ -250,9 +254,12 @@ export function timestreamOnFake(
     });
   const store = new TimestreamTelemetryStore({
     ...TEST_TIMESTREAM,
-    writeClient,
+    writer: new TimestreamWriter({
+      ...TEST_TIMESTREAM,
+      client: writeClient,
+      retry: { sleep: async () => undefined },
+    }),
     queryClient,
-    retry: { sleep: async () => undefined },
     ...options.store,
   });
   return { store, writes, queries };

@@ -16,6 +16,7 @@ import {
   DuckDbTelemetryStore,
   DynamoDbTelemetryStore,
   TimestreamTelemetryStore,
+  TimestreamWriter,
   type TelemetryStore,
 } from '../../core/telemetry';
 import { ExportService } from '../../core/telemetry/export';
@@ -241,11 +242,15 @@ export default async function telemetryStoresBench(): Promise<BenchSection> {
     const timestream = new TimestreamTelemetryStore({
       database: 'yvr-bench-db',
       table: 'calibrated_device_data',
-      writeClient: new TimestreamWriteClient({ region: 'us-west-2' }),
+      writer: new TimestreamWriter({
+        database: 'yvr-bench-db',
+        table: 'calibrated_device_data',
+        client: new TimestreamWriteClient({ region: 'us-west-2' }),
+        retry: { sleep: async () => undefined },
+      }),
       queryClient: new TimestreamQueryClient({ region: 'us-west-2' }),
       magneticStoreRetentionDays: 400,
       clock: () => NOW,
-      retry: { sleep: async () => undefined },
     });
     const week = year.slice(-7 * 144);
     for (let i = 0; i < week.length; i += 100) await timestream.write(week.slice(i, i + 100));

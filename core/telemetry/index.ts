@@ -11,5 +11,6 @@ export type {
 export { TelemetryService, type SensorCatalog, type TelemetryServiceDeps } from './service';
 export { DuckDbTelemetryStore, type DuckDbTelemetryOptions } from './duckdb-store';
 export { TimestreamTelemetryStore, type TimestreamTelemetryOptions } from './timestream/store';
+export { TimestreamWriter, type TimestreamWriterOptions } from './timestream/writer';
 export { DynamoDbTelemetryStore, type DynamoDbTelemetryOptions } from './dynamodb/store';
 export { parseInterval } from './interval';

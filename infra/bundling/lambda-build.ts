@@ -71,20 +71,29 @@ export const LAMBDA_ESBUILD_OPTIONS = {
  */
 export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
+/** The code a Lambda loads: the entry with what it imports statically, plus any `import()`ed modules asked for. */
+export interface LoadedCode {
+  bytes: number;
+  /** Per npm package, or per top-level folder for the project's own code, largest first. */
+  byPackage: Map<string, number>;
+}
+
 /** One Lambda's built code. */
 export interface LambdaBuild {
   /** The entry module, `outDir/index.mjs`. */
   file: string;
   /** The JavaScript files (entry and chunks) relative to outDir, with their sizes. */
   outputs: ReadonlyMap<string, number>;
-  /** Bytes of JavaScript every cold start loads: the entry and the chunks it imports statically. */
-  coldStartBytes: number;
   /** Bytes of all the JavaScript, including the chunks loaded on first use. */
   totalBytes: number;
-  /** Bytes of the cold-start code per npm package, or per top-level folder for the project's own code. */
-  coldStartByPackage: Map<string, number>;
   /** The modules imported with `import()` (source path from the repository root) and their chunk files. */
   onDemand: ReadonlyMap<string, string>;
+  /**
+   * What a cold start loads: the entry and the chunks it imports statically,
+   * plus the chunks of `imported` (sources as in {@link onDemand}) with theirs:
+   * the modules that the entry's top level imports with `import()`.
+   */
+  loaded(imported?: readonly string[]): LoadedCode;
 }
 
 /**
@@ -119,38 +128,48 @@ function summarize(metafile: Metafile, outDir: string): LambdaBuild {
   // Chunks made for `import()` have an entryPoint too; the Lambda's entry is index.mjs.
   const entry = js.find(([path]) => relativeOf(path) === LAMBDA_ENTRY_FILE);
   if (!entry) throw new Error(`esbuild wrote no entry module into ${outDir}`);
-  // The cold-start code: the entry and, transitively, what it imports statically.
-  const cold = new Set<string>();
-  const visit = (path: string): void => {
-    if (cold.has(path)) return;
-    cold.add(path);
-    for (const imported of metafile.outputs[path]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-    }
-  };
-  visit(entry[0]);
   const outputs = new Map(
     js.map(([path]) => [relativeOf(path), statSync(join(REPO_ROOT, path)).size] as const),
   );
-  const sizeOf = (path: string): number => outputs.get(relativeOf(path)) ?? 0;
-  const byPackage = new Map<string, number>();
-  for (const path of cold) {
-    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[path]?.inputs ?? {})) {
-      const pkg =
-        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
-      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+  const onDemand = new Map(
+    js
+      .filter(([path, output]) => output.entryPoint !== undefined && path !== entry[0])
+      .map(([path, output]) => [output.entryPoint!, path] as const),
+  );
+  const loaded = (imported: readonly string[] = []): LoadedCode => {
+    // From each start, transitively, what it imports statically.
+    const files = new Set<string>();
+    const visit = (path: string): void => {
+      if (files.has(path)) return;
+      files.add(path);
+      for (const next of metafile.outputs[path]?.imports ?? []) {
+        if (next.kind === 'import-statement' && !next.external) visit(next.path);
+      }
+    };
+    visit(entry[0]);
+    for (const source of imported) {
+      const chunk = onDemand.get(source);
+      if (chunk === undefined) throw new Error(`${source} is not imported with import() by the bundle`);
+      visit(chunk);
     }
-  }
+    const byPackage = new Map<string, number>();
+    for (const path of files) {
+      for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[path]?.inputs ?? {})) {
+        const pkg =
+          /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+        byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+      }
+    }
+    return {
+      bytes: [...files].reduce((sum, path) => sum + (outputs.get(relativeOf(path)) ?? 0), 0),
+      byPackage: new Map([...byPackage].sort((a, b) => b[1] - a[1])),
+    };
+  };
   return {
     file: join(outDir, LAMBDA_ENTRY_FILE),
     outputs,
-    coldStartBytes: [...cold].reduce((sum, path) => sum + sizeOf(path), 0),
     totalBytes: [...outputs.values()].reduce((sum, bytes) => sum + bytes, 0),
-    coldStartByPackage: new Map([...byPackage].sort((a, b) => b[1] - a[1])),
-    onDemand: new Map(
-      js
-        .filter(([path, output]) => output.entryPoint !== undefined && path !== entry[0])
-        .map(([path, output]) => [output.entryPoint!, join(REPO_ROOT, path)] as const),
-    ),
+    onDemand: new Map([...onDemand].map(([source, path]) => [source, join(REPO_ROOT, path)] as const)),
+    loaded,
   };
 }

@@ -6,6 +6,7 @@ import { DeviceService, DynamoDeviceStore } from '../../core/devices';
 import { buildIngestion } from '../../core/ingestion/build-ingestion';
 import { logger } from '../../core/shared/logger';
 import { TimestreamTelemetryStore } from '../../core/telemetry/timestream/store';
+import { TimestreamWriter } from '../../core/telemetry/timestream/writer';
 import { DynamoDbTelemetryStore } from '../../core/telemetry/dynamodb/store';
 import type { TelemetryStore } from '../../core/telemetry/port';
 import { AppSyncChangeNotifier } from '../../core/ingestion/appsync-notifier';
@@ -37,8 +38,12 @@ const telemetry: TelemetryStore = config.telemetryTable
   : new TimestreamTelemetryStore({
       database: config.timestreamDatabase ?? '',
       table: config.timestreamTable ?? '',
-      // maxAttempts 1: the Timestream writer owns retries (bounded backoff with jitter), so they are not multiplied.
-      writeClient: new TimestreamWriteClient({ region: config.region, maxAttempts: 1 }),
+      writer: new TimestreamWriter({
+        // maxAttempts 1: the Timestream writer owns retries (bounded backoff with jitter), so they are not multiplied.
+        client: new TimestreamWriteClient({ region: config.region, maxAttempts: 1 }),
+        database: config.timestreamDatabase ?? '',
+        table: config.timestreamTable ?? '',
+      }),
       magneticStoreRetentionDays: config.magneticStoreRetentionDays,
     });
 

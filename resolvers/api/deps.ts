@@ -1,6 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -24,8 +22,6 @@ import { QualityService } from '../../core/quality/service';
 import type { ChangeNotifier } from '../../core/ingestion/ports';
 import type { TelemetryStore } from '../../core/telemetry/port';
 import { TelemetryService } from '../../core/telemetry/service';
-import { TimestreamTelemetryStore } from '../../core/telemetry/timestream/store';
-import { DynamoDbTelemetryStore } from '../../core/telemetry/dynamodb/store';
 import { ExportService } from '../../core/telemetry/export/service';
 import type { ExportSink } from '../../core/telemetry/export/sink';
 import { ServiceUnavailableError } from '../../core/shared/errors';
@@ -60,24 +56,14 @@ export interface ApiClients {
    */
   accountDirectory?: AccountDirectory;
   /**
-   * telemetry, quality, rejected: the telemetry store; when absent, it is
-   * built from the names below: the DynamoDB store when `telemetryTableName`
-   * is given, else Timestream.
+   * telemetry, quality, rejected: the telemetry store. The Lambda passes the
+   * one its stack was deployed with (resolvers/api/telemetry-stores/), the
+   * local mode DuckDB or DynamoDB on dynalite. A replayed reading is written to
+   * it, so it must accept writes no older than its `oldestWritable`.
    */
   telemetryStore?: TelemetryStore;
-  /** The DynamoDB telemetry table (`--context telemetry=dynamodb`); on the `dynamo` client. */
-  telemetryTableName?: string;
-  telemetryRetentionDays?: number;
-  telemetryBackfillDays?: number;
   /** Where `exportReadings` puts its files (S3 in AWS, a folder locally); without it the field answers ServiceUnavailable. */
   exportSink?: ExportSink;
-  timestreamQuery?: TimestreamQueryClient;
-  /** Replaying a rejected reading writes it; create the client with `maxAttempts: 1` (the writer retries). */
-  timestreamWrite?: TimestreamWriteClient;
-  timestreamDatabase?: string;
-  timestreamTable?: string;
-  /** The table's magnetic store retention in days: the oldest time a replayed reading may carry. */
-  magneticStoreRetentionDays?: number;
   /**
    * rejected: tells subscribers that a replayed acknowledgement changed a
    * device. The local mode passes its in-process notifier. In AWS none is
@@ -155,7 +141,7 @@ export function buildApiDeps<A extends ApiArea = ApiArea>(
         ...withLogger,
       }),
   );
-  const telemetryStore = once(() => clients.telemetryStore ?? telemetryStoreOf(clients));
+  const telemetryStore = (area: ApiArea) => need(clients, 'telemetryStore', area);
   const sensors = { sensorsOf: async (id: string) => (await store().get(id))?.sensors.map((s) => s.id) };
 
   const build: { [K in ApiArea]: () => Partial<ApiDeps> } = {
@@ -178,9 +164,9 @@ export function buildApiDeps<A extends ApiArea = ApiArea>(
       }),
     }),
     telemetry: () => ({
-      telemetry: new TelemetryService({ store: telemetryStore(), sensors }),
+      telemetry: new TelemetryService({ store: telemetryStore('telemetry'), sensors }),
       exports: new ExportService({
-        store: telemetryStore(),
+        store: telemetryStore('telemetry'),
         sink: clients.exportSink ?? UNCONFIGURED_EXPORTS,
         sensors,
         ...withMsClock,
@@ -191,7 +177,7 @@ export function buildApiDeps<A extends ApiArea = ApiArea>(
       quality: new QualityService({
         log: calibrationLog(),
         devices: store(),
-        telemetry: telemetryStore(),
+        telemetry: telemetryStore('quality'),
         ...withMsClock,
       }),
     }),
@@ -206,7 +192,7 @@ export function buildApiDeps<A extends ApiArea = ApiArea>(
         documents,
         tableName,
         alerts: alerts(),
-        telemetry: telemetryStore(),
+        telemetry: telemetryStore('rejected'),
         acks: areas.includes('devices' as A)
           ? devices()
           : new DeviceService({ store: store(), publisher: REPLAY_PUBLISHER, ...withClock, ...withLogger }),
@@ -250,34 +236,6 @@ const UNCONFIGURED_EXPORTS: ExportSink = {
       new ServiceUnavailableError('Exports are not set up on this deployment (no export bucket).'),
     ),
 };
-
-function telemetryStoreOf(clients: ApiClients): TelemetryStore {
-  if (clients.telemetryTableName) {
-    return new DynamoDbTelemetryStore({
-      client: clients.dynamo,
-      tableName: clients.telemetryTableName,
-      ...(clients.telemetryRetentionDays ? { retentionDays: clients.telemetryRetentionDays } : {}),
-      ...(clients.telemetryBackfillDays ? { backfillDays: clients.telemetryBackfillDays } : {}),
-    });
-  }
-  return timestreamStoreOf(clients);
-}
-
-function timestreamStoreOf(clients: ApiClients): TelemetryStore {
-  const { timestreamDatabase, timestreamTable } = clients;
-  if (!timestreamDatabase || !timestreamTable) {
-    throw new Error('buildApiDeps needs either telemetryStore or timestreamDatabase and timestreamTable.');
-  }
-  return new TimestreamTelemetryStore({
-    database: timestreamDatabase,
-    table: timestreamTable,
-    ...(clients.timestreamQuery ? { queryClient: clients.timestreamQuery } : {}),
-    ...(clients.timestreamWrite ? { writeClient: clients.timestreamWrite } : {}),
-    ...(clients.magneticStoreRetentionDays
-      ? { magneticStoreRetentionDays: clients.magneticStoreRetentionDays }
-      : {}),
-  });
-}
 
 /**
  * One document client per DynamoDB client. It shares the client's middleware

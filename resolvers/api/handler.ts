@@ -1,8 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { AccountDirectory } from '../../core/accounts/account-directory';
 import type { NotificationSender } from '../../core/alerts/notifier';
 import type { ExportSink } from '../../core/telemetry/export/sink';
@@ -64,26 +62,21 @@ const subscriptionManager = loadedOnFirstCall<SubscriptionManager>(
   { sync: true, remove: true },
 );
 
+// The telemetry store the stack was deployed with (--context telemetry=): only its module is loaded.
+const dynamo = new DynamoDBClient({});
+const telemetryStore = config.telemetryTable
+  ? (await import('./telemetry-stores/dynamodb')).dynamoDbTelemetryStore(dynamo, config.telemetryTable)
+  : (await import('./telemetry-stores/timestream')).timestreamTelemetryStore(
+      { database: config.timestreamDatabase, table: config.timestreamTable },
+      config.magneticStoreRetentionDays,
+    );
+
 const deps = buildApiDeps({
-  dynamo: new DynamoDBClient({}),
+  dynamo,
   tableName: config.tableName,
   iotData: new IoTDataPlaneClient({ endpoint: config.iotDataEndpoint }),
   accountDirectory,
-  ...(config.telemetryTable
-    ? {
-        // --context telemetry=dynamodb: the DynamoDB store on the same client; no Timestream client at all.
-        telemetryTableName: config.telemetryTable.tableName,
-        telemetryRetentionDays: config.telemetryTable.retentionDays,
-        telemetryBackfillDays: config.telemetryTable.backfillDays,
-      }
-    : {
-        timestreamQuery: new TimestreamQueryClient({}),
-        // Only replayRejectedMessage writes; maxAttempts 1 because the telemetry writer owns retries.
-        timestreamWrite: new TimestreamWriteClient({ maxAttempts: 1 }),
-        magneticStoreRetentionDays: config.magneticStoreRetentionDays,
-        ...(config.timestreamDatabase ? { timestreamDatabase: config.timestreamDatabase } : {}),
-        ...(config.timestreamTable ? { timestreamTable: config.timestreamTable } : {}),
-      }),
+  telemetryStore,
   ...(config.exportBucket ? { exportSink: exportSink(config.exportBucket) } : {}),
   alertPublisher: new AppSyncAlertPublisher({ url: config.appsyncGraphqlUrl, region: config.region }),
   notificationSender,

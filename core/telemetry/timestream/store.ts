@@ -1,16 +1,18 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { TelemetryStore } from '../port';
 import { TimestreamReader } from './reader';
 import { defaultMagneticStoreRetentionDays, oldestWritableTime } from './retention';
-import type { RetryPolicy } from './retry';
-import { TimestreamWriter } from './writer';
 
 export interface TimestreamTelemetryOptions {
   database: string;
   table: string;
-  /** Needed to write (the processor); create it with `maxAttempts: 1`, the writer owns retries. */
-  writeClient?: TimestreamWriteClient;
+  /**
+   * Needed to write: a TimestreamWriter on the same database and table (the
+   * processor), or one that is loaded on first use (the API, which writes only
+   * for a replay or a recalibration). Not built here, so that a reader's
+   * bundle need not hold the write client.
+   */
+  writer?: Pick<TelemetryStore, 'write'>;
   /** Needed to read (the API). */
   queryClient?: TimestreamQueryClient;
   /**
@@ -18,7 +20,6 @@ export interface TimestreamTelemetryOptions {
    * refused (default: the non-production retention, 30 days).
    */
   magneticStoreRetentionDays?: number;
-  retry?: Partial<RetryPolicy>;
   latestLookbackMs?: number;
   clock?: () => number;
 }
@@ -28,19 +29,10 @@ export interface TimestreamTelemetryOptions {
  * passes only the client its side needs.
  */
 export class TimestreamTelemetryStore implements TelemetryStore {
-  private readonly writer?: TimestreamWriter;
   private readonly reader?: TimestreamReader;
 
   constructor(private readonly options: TimestreamTelemetryOptions) {
     const { database, table } = options;
-    if (options.writeClient) {
-      this.writer = new TimestreamWriter({
-        client: options.writeClient,
-        database,
-        table,
-        ...(options.retry ? { retry: options.retry } : {}),
-      });
-    }
     if (options.queryClient) {
       this.reader = new TimestreamReader({
         client: options.queryClient,
@@ -67,9 +59,9 @@ export class TimestreamTelemetryStore implements TelemetryStore {
   readonly range: TelemetryStore['range'] = (query) => this.readSide().range(query);
   readonly records: TelemetryStore['records'] = (query) => this.readSide().records(query);
 
-  private writeSide(): TimestreamWriter {
-    if (!this.writer) throw new Error('TimestreamTelemetryStore was built without a write client');
-    return this.writer;
+  private writeSide(): Pick<TelemetryStore, 'write'> {
+    if (!this.options.writer) throw new Error('TimestreamTelemetryStore was built without a writer');
+    return this.options.writer;
   }
 
   private readSide(): TimestreamReader {

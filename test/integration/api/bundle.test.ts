@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, type BuiltBundle } from '../../../bench/bundles';
+import { API_AT_INIT, bundle, type BuiltBundle } from '../../../bench/bundles';
 import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
-import { startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { ensureTelemetryTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
+import { DynamoDbTelemetryStore } from '../../../core/telemetry/dynamodb/store';
 import { GENERIC_ERROR_MESSAGE } from '../../../core/shared/errors';
 import { admin, mutation, query } from '../../../testkit/appsync-event';
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'yvr-bundle-'));
   dynamo = await startDynamo({ tableName: 'yvr-bundle-data' });
   cognito = await startCognito({ dataDir: join(dir, 'cognito') });
-  built = await bundle('resolvers/api/handler.ts', join(dir, 'api'));
+  built = await bundle('resolvers/api/handler.ts', join(dir, 'api'), { atInit: API_AT_INIT });
   packages = [...built.byPackage.keys()];
   runner = join(dir, 'run.mjs');
   await writeFile(
@@ -49,7 +50,11 @@ afterAll(async () => {
 // Asynchronous on purpose: dynalite runs in this process and must keep answering while the child runs.
 const execFileAsync = promisify(execFile);
 
-async function runBundle(events: unknown[], credentials: boolean): Promise<unknown[]> {
+async function runBundle(
+  events: unknown[],
+  credentials: boolean,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<unknown[]> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     AWS_REGION: 'local',
@@ -65,6 +70,7 @@ async function runBundle(events: unknown[], credentials: boolean): Promise<unkno
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_MAX_ATTEMPTS: '1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...extraEnv,
     ...(credentials
       ? {
           // dynalite takes only requests signed with its own key pair.
@@ -95,12 +101,14 @@ describe('the bundled API handler', () => {
     }
   });
 
-  it('keeps the Cognito, S3 and SNS clients out of the cold-start code, each in a chunk of its own', () => {
+  it('keeps the Cognito, S3, SNS and Timestream write clients out of the cold-start code, each in a chunk of its own', () => {
+    expect(packages).toContain('@aws-sdk/client-timestream-query');
     for (const onDemand of [
       '@aws-sdk/client-cognito-identity-provider',
       '@aws-sdk/client-s3',
       '@aws-sdk/s3-request-presigner',
       '@aws-sdk/client-sns',
+      '@aws-sdk/client-timestream-write',
     ]) {
       expect(packages).not.toContain(onDemand);
     }
@@ -110,7 +118,15 @@ describe('the bundled API handler', () => {
       'resolvers/api/on-demand/cognito.ts',
       'resolvers/api/on-demand/s3.ts',
       'resolvers/api/on-demand/sns.ts',
+      'resolvers/api/on-demand/timestream-writer.ts',
     ]);
+    // A stack loads one telemetry store's code, the one it was deployed with.
+    expect(built.onDemand.has('resolvers/api/telemetry-stores/dynamodb.ts')).toBe(true);
+    expect(
+      built
+        .loaded(['resolvers/api/telemetry-stores/dynamodb.ts'])
+        .byPackage.has('@aws-sdk/client-timestream-query'),
+    ).toBe(false);
     expect(built.totalBytes).toBeGreaterThan(built.bytes);
   });
 
@@ -118,6 +134,45 @@ describe('the bundled API handler', () => {
     const [page] = await runBundle([query('userAccounts', { limit: 10 }, { identity: admin() })], true);
     // Nobody was added to the fresh pool: an empty page, answered through the bundled Cognito client.
     expect(page).toMatchObject({ items: [] });
+  });
+
+  it('on a stack with DynamoDB telemetry, loads that store at init and reads readings from its table', async () => {
+    const tableName = 'yvr-bundle-telemetry';
+    await ensureTelemetryTable(dynamo.client, tableName);
+    const time = Date.now() - 60_000;
+    const stored = await new DynamoDbTelemetryStore({ client: dynamo.client, tableName }).write([
+      {
+        deviceId: 'bundle-telemetry',
+        time,
+        configVersion: 1,
+        source: 'device',
+        readings: [{ sensor: 'ph', raw: 7.1, value: 7.12, unit: 'pH', outOfRange: false, qcFlag: 1 }],
+      },
+    ]);
+    expect(stored.failures).toEqual([]);
+    const [page] = await runBundle(
+      [
+        query(
+          'readings',
+          {
+            deviceId: 'bundle-telemetry',
+            sensor: 'ph',
+            from: new Date(time - 3_600_000).toISOString(),
+            to: new Date(time + 3_600_000).toISOString(),
+          },
+          { identity: admin() },
+        ),
+      ],
+      true,
+      // No TIMESTREAM_* variables: the Timestream store is neither loaded nor configured.
+      {
+        TELEMETRY_STORE: 'dynamodb',
+        TELEMETRY_TABLE_NAME: tableName,
+        TIMESTREAM_DATABASE: '',
+        TIMESTREAM_TABLE: '',
+      },
+    );
+    expect(page).toMatchObject({ items: [{ value: 7.12 }] });
   });
 
   it('signs requests with the credentials Lambda puts in the environment', async () => {

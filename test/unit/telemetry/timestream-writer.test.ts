@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TimestreamTelemetryStore } from '../../../core/telemetry';
+import { TimestreamTelemetryStore, TimestreamWriter } from '../../../core/telemetry';
 import { packRequest, recordBytes, requestBytes } from '../../../core/telemetry/timestream/layout';
 import type { TelemetryRecord } from '../../../core/telemetry/types';
 import { fakePipeline } from '../../../testkit/fake-pipeline';
@@ -17,17 +17,20 @@ const tsMock = mockClient(TimestreamWriteClient);
 const sleeps: number[] = [];
 
 function store() {
+  const table = { database: 'yvr-test-db', table: 'calibrated_device_data' };
   return new TimestreamTelemetryStore({
-    database: 'yvr-test-db',
-    table: 'calibrated_device_data',
-    writeClient: new TimestreamWriteClient({ region: 'us-west-2' }),
-    retry: {
-      sleep: async (ms) => void sleeps.push(ms),
-      random: () => 0.5,
-      maxAttempts: 4,
-      baseDelayMs: 100,
-      maxDelayMs: 1000,
-    },
+    ...table,
+    writer: new TimestreamWriter({
+      ...table,
+      client: new TimestreamWriteClient({ region: 'us-west-2' }),
+      retry: {
+        sleep: async (ms) => void sleeps.push(ms),
+        random: () => 0.5,
+        maxAttempts: 4,
+        baseDelayMs: 100,
+        maxDelayMs: 1000,
+      },
+    }),
   });
 }
 
