@@ -26,6 +26,8 @@ export interface BuiltBundle {
   onDemand: ReadonlyMap<string, string>;
   /** What a cold start loads when the entry's top level imports `atInit` instead. */
   loaded: LambdaBuild['loaded'];
+  /** The source files bundled into an on-demand module's files. */
+  sourcesOf: LambdaBuild['sourcesOf'];
 }
 
 /** The API's entry imports its telemetry store at init (resolvers/api/handler.ts); the bench's env picks Timestream. */
@@ -52,6 +54,7 @@ export async function bundle(
     byPackage: cold.byPackage,
     onDemand: built.onDemand,
     loaded: built.loaded,
+    sourcesOf: built.sourcesOf,
   };
 }
 

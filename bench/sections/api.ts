@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoAccountDirectory } from '../../core/accounts';
 import type { BenchFigure, BenchSection } from '../lib';
@@ -191,11 +190,13 @@ async function bundleFigures(figures: BenchFigure[], notes: string[]): Promise<v
   }
 }
 
-/** The chunks of resolvers/api/on-demand/ (S3, Cognito, SNS): what a cold start's first rare request adds. */
+/** The modules of resolvers/api/on-demand/ and standalone/: what a cold start's first rare requests add. */
 function onDemandChunks(built: BuiltBundle): string[] {
-  const chunks = [...built.onDemand].filter(([source]) => source.startsWith('resolvers/api/on-demand/'));
+  const chunks = [...built.onDemand].filter(([source]) =>
+    /^resolvers\/api\/(on-demand|standalone)\//.test(source),
+  );
   if (chunks.length === 0)
-    throw new Error('the API bundle has no on-demand chunks (resolvers/api/on-demand/)');
+    throw new Error('the API bundle has no modules in resolvers/api/on-demand/ or standalone/');
   return chunks.map(([, file]) => file);
 }
 
@@ -239,7 +240,6 @@ async function dynamoFigures(figures: BenchFigure[], notes: string[]): Promise<v
       buildApiDeps({
         dynamo: dynamo.client,
         tableName: dynamo.tableName,
-        iotData: new IoTDataPlaneClient({ endpoint: 'http://127.0.0.1:9', region: 'local', maxAttempts: 1 }),
         // Publishing config succeeds, so updates take the path a connected station sees.
         configPublisher: { publish: async () => undefined },
         accountDirectory: new CognitoAccountDirectory({

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 
@@ -15,6 +15,15 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The file Lambda loads (`index.handler`); chunks sit beside it in `chunks/`. */
 export const LAMBDA_ENTRY_FILE = 'index.mjs';
+
+/**
+ * The folder, next to an entry, of modules bundled on their own (see
+ * {@link buildLambda}). The entry imports them as `./standalone/<name>.js`:
+ * the `.js` spelling resolves to the `.ts` file under tsx and vitest, and is
+ * left as written in the bundle, where `standalone/` holds `<name>.js` files
+ * (ES modules, by the folder's own package.json).
+ */
+export const STANDALONE_DIR = 'standalone';
 
 /**
  * The esbuild options of both Lambda bundles, kept in this one place: the
@@ -88,6 +97,8 @@ export interface LambdaBuild {
   totalBytes: number;
   /** The modules imported with `import()` (source path from the repository root) and their chunk files. */
   onDemand: ReadonlyMap<string, string>;
+  /** The source files (from the repository root) bundled into an `onDemand` module's files. */
+  sourcesOf(module: string): string[];
   /**
    * What a cold start loads: the entry and the chunks it imports statically,
    * plus the chunks of `imported` (sources as in {@link onDemand}) with theirs:
@@ -99,6 +110,18 @@ export interface LambdaBuild {
 /**
  * Bundles `entry` (absolute, or relative to the repository root) into `outDir`
  * with {@link LAMBDA_ESBUILD_OPTIONS}, plus `overrides` for what-if variants.
+ *
+ * Two builds. The entry's build is split: every `import()` becomes a chunk
+ * loaded on first use. But esbuild assigns whole files to chunks by the import
+ * graph, so a chunk's code that sits behind an index the cold path also
+ * imports (the SDK's XML and Query protocols behind `@aws-sdk/core`'s, for
+ * S3 and SNS) would land in a chunk every cold start loads. The modules in
+ * the entry's {@link STANDALONE_DIR} folder are therefore left out of it and
+ * bundled by a second build of their own, SDK runtime included: nothing of
+ * theirs can reach the cold start. They must not throw core's error classes,
+ * whose `instanceof` does not cross into a second copy
+ * (test/integration/api/bundle.test.ts checks it).
+ *
  * Synchronous, because CDK's local bundling is. Throws esbuild's error
  * (file, line and reason) when the code does not build.
  */
@@ -107,23 +130,50 @@ export function buildLambda(
   outDir: string,
   overrides: Partial<BuildOptions> = {},
 ): LambdaBuild {
-  const result = buildSync({
+  const entryFile = resolve(REPO_ROOT, entry);
+  const standaloneDir = join(dirname(entryFile), STANDALONE_DIR);
+  const standalone = existsSync(standaloneDir)
+    ? readdirSync(standaloneDir)
+        .filter((file) => file.endsWith('.ts'))
+        .sort()
+        .map((file) => join(standaloneDir, file))
+    : [];
+  const options = {
     ...LAMBDA_ESBUILD_OPTIONS,
     // esbuild's API wants mutable arrays; the options above are read-only.
     mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
-    external: [...LAMBDA_ESBUILD_OPTIONS.external],
     ...overrides,
+    external: [...(overrides.external ?? LAMBDA_ESBUILD_OPTIONS.external)],
     absWorkingDir: REPO_ROOT,
-    entryPoints: [resolve(REPO_ROOT, entry)],
-    outdir: outDir,
     metafile: true,
     logLevel: 'silent',
+  } satisfies BuildOptions;
+  const main = buildSync({
+    ...options,
+    external: [...options.external, `./${STANDALONE_DIR}/*`],
+    entryPoints: [entryFile],
+    outdir: outDir,
   });
-  return summarize(result.metafile, outDir);
+  const metafiles = [main.metafile];
+  if (standalone.length > 0) {
+    const side = buildSync({
+      ...options,
+      entryPoints: standalone,
+      outdir: join(outDir, STANDALONE_DIR),
+      entryNames: '[name]',
+      outExtension: { '.js': '.js' },
+    });
+    writeFileSync(join(outDir, STANDALONE_DIR, 'package.json'), '{ "type": "module" }\n');
+    metafiles.push(side.metafile);
+  }
+  return summarize(
+    { inputs: {}, outputs: Object.assign({}, ...metafiles.map((m) => m.outputs)) as Metafile['outputs'] },
+    outDir,
+  );
 }
 
 function summarize(metafile: Metafile, outDir: string): LambdaBuild {
-  const js = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
+  const js = Object.entries(metafile.outputs).filter(([path]) => /\.m?js$/.test(path));
   const relativeOf = (path: string): string => relative(outDir, join(REPO_ROOT, path));
   // Chunks made for `import()` have an entryPoint too; the Lambda's entry is index.mjs.
   const entry = js.find(([path]) => relativeOf(path) === LAMBDA_ENTRY_FILE);
@@ -136,8 +186,13 @@ function summarize(metafile: Metafile, outDir: string): LambdaBuild {
       .filter(([path, output]) => output.entryPoint !== undefined && path !== entry[0])
       .map(([path, output]) => [output.entryPoint!, path] as const),
   );
-  const loaded = (imported: readonly string[] = []): LoadedCode => {
-    // From each start, transitively, what it imports statically.
+  const chunkOf = (source: string): string => {
+    const chunk = onDemand.get(source);
+    if (chunk === undefined) throw new Error(`${source} is not imported with import() by the bundle`);
+    return chunk;
+  };
+  // From each start, transitively, the output files it imports statically.
+  const closure = (starts: readonly string[]): Set<string> => {
     const files = new Set<string>();
     const visit = (path: string): void => {
       if (files.has(path)) return;
@@ -146,12 +201,16 @@ function summarize(metafile: Metafile, outDir: string): LambdaBuild {
         if (next.kind === 'import-statement' && !next.external) visit(next.path);
       }
     };
-    visit(entry[0]);
-    for (const source of imported) {
-      const chunk = onDemand.get(source);
-      if (chunk === undefined) throw new Error(`${source} is not imported with import() by the bundle`);
-      visit(chunk);
-    }
+    starts.forEach(visit);
+    return files;
+  };
+  const sourcesOf = (module: string): string[] => [
+    ...new Set(
+      [...closure([chunkOf(module)])].flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {})),
+    ),
+  ];
+  const loaded = (imported: readonly string[] = []): LoadedCode => {
+    const files = closure([entry[0], ...imported.map(chunkOf)]);
     const byPackage = new Map<string, number>();
     for (const path of files) {
       for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[path]?.inputs ?? {})) {
@@ -171,5 +230,6 @@ function summarize(metafile: Metafile, outDir: string): LambdaBuild {
     totalBytes: [...outputs.values()].reduce((sum, bytes) => sum + bytes, 0),
     onDemand: new Map([...onDemand].map(([source, path]) => [source, join(REPO_ROOT, path)] as const)),
     loaded,
+    sourcesOf,
   };
 }

@@ -2,6 +2,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { User } from '../../core/generated/graphql';
 import { CognitoAccountDirectory } from '../../core/accounts';
+import { IotConfigPublisher } from '../../core/devices';
 import { OutboxNotificationSender } from '../../core/alerts/outbox-notification-sender';
 import type { TelemetryStore } from '../../core/telemetry';
 import { DynamoUserStore } from '../../core/users';
@@ -67,7 +68,7 @@ export function startApi(
   const deps = buildApiDeps({
     dynamo: dynamo.client,
     tableName,
-    iotData,
+    configPublisher: new IotConfigPublisher({ client: iotData }),
     accountDirectory: new CognitoAccountDirectory({ client: cognito.client, userPoolId: cognito.userPoolId }),
     telemetryStore: options.telemetry,
     exportSink: new FileExportSink({ dir: exportsDir.path, secret: exportSecret, baseUrl: options.baseUrl }),

@@ -1,13 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import {
-  DeviceService,
-  DynamoDeviceStore,
-  IotConfigPublisher,
-  type ConfigPublisher,
-} from '../../core/devices';
+// Deep imports: the devices index also exports the IoT publisher, which the Lambda loads on first use.
+import { DeviceService } from '../../core/devices/device-service';
+import { DynamoDeviceStore } from '../../core/devices/dynamodb-device-store';
+import type { ConfigPublisher } from '../../core/devices/config-publisher';
 import { AccountService } from '../../core/accounts/account-service';
 import type { AccountDirectory } from '../../core/accounts/account-directory';
 import { UserService, DynamoUserStore } from '../../core/users';
@@ -16,7 +13,9 @@ import { DynamoAlertStore } from '../../core/alerts/dynamodb-alert-store';
 import type { AlertPublisher, NotificationSender } from '../../core/alerts/notifier';
 import { withSubscriptions, type SubscriptionManager } from '../../core/users/subscription-manager';
 // Deep imports keep the other adapters (DuckDB, the SigV4 notifier) out of the Lambda bundle.
-import { buildIngestion } from '../../core/ingestion/build-ingestion';
+import type { IngestionPipeline } from '../../core/ingestion/pipeline';
+import { DynamoRejectedStore } from '../../core/rejected/dynamo-store';
+import { RejectedMessageService } from '../../core/rejected/service';
 import { DynamoCalibrationLog } from '../../core/quality/dynamodb-calibration-log';
 import { QualityService } from '../../core/quality/service';
 import type { ChangeNotifier } from '../../core/ingestion/ports';
@@ -26,6 +25,7 @@ import { ExportService } from '../../core/telemetry/export/service';
 import type { ExportSink } from '../../core/telemetry/export/sink';
 import { ServiceUnavailableError } from '../../core/shared/errors';
 import type { ApiDeps } from './app';
+import { loadedOnFirstCall } from './on-first-call';
 
 /** The API's domain areas; each can be built alone (tests build the ones they drive). */
 export const API_AREAS = [
@@ -48,8 +48,6 @@ export type ApiArea = (typeof API_AREAS)[number];
 export interface ApiClients {
   dynamo: DynamoDBClient;
   tableName: string;
-  /** devices: publishes device config (unless `configPublisher` is given). */
-  iotData?: IoTDataPlaneClient;
   /**
    * accounts: the user pool's accounts (a CognitoAccountDirectory; the Lambda
    * builds it on first use, so its Cognito client stays out of the cold start).
@@ -77,7 +75,11 @@ export interface ApiClients {
   notificationSender?: NotificationSender;
   /** users, accounts: keeps the alert topic's subscriptions in step with profiles (SNS in AWS). */
   subscriptionManager?: SubscriptionManager;
-  /** devices: replaces the IoT publisher (tests inject failures; the local mode may publish in-process). */
+  /**
+   * devices: publishes device config. An IotConfigPublisher on IoT Core's data
+   * plane (the Lambda loads it on the first publish; the local mode points it
+   * at the embedded broker); tests pass fakes that fail on demand.
+   */
   configPublisher?: ConfigPublisher;
   clock?: () => Date;
   logger?: Logger;
@@ -122,8 +124,7 @@ export function buildApiDeps<A extends ApiArea = ApiArea>(
     () =>
       new DeviceService({
         store: store(),
-        publisher:
-          clients.configPublisher ?? new IotConfigPublisher({ client: need(clients, 'iotData', 'devices') }),
+        publisher: need(clients, 'configPublisher', 'devices'),
         calibrationLog: calibrationLog(),
         ...withClock,
         ...withLogger,
@@ -187,21 +188,39 @@ export function buildApiDeps<A extends ApiArea = ApiArea>(
     // neighbours can get (gross range, climatology). A replayed ack is recorded
     // by a device service; it never publishes, so without the devices area its
     // publisher refuses, as the processor's does.
-    rejected: () => ({
-      rejected: buildIngestion({
-        documents,
-        tableName,
-        alerts: alerts(),
-        telemetry: telemetryStore('rejected'),
-        acks: areas.includes('devices' as A)
-          ? devices()
-          : new DeviceService({ store: store(), publisher: REPLAY_PUBLISHER, ...withClock, ...withLogger }),
-        deviceStore: store(),
-        ...(clients.changeNotifier ? { notifier: clients.changeNotifier } : {}),
-        ...withClock,
-        ...withLogger,
-      }).rejected,
-    }),
+    rejected: () => {
+      const telemetry = telemetryStore('rejected');
+      return {
+        rejected: new RejectedMessageService({
+          store: new DynamoRejectedStore({ client: documents, tableName }),
+          // Imported on the first replay (few requests replay): the processor's whole pipeline,
+          // built by buildIngestion as the processor builds it.
+          pipeline: loadedOnFirstCall<Pick<IngestionPipeline, 'process'>>(
+            async () =>
+              (await import('../../core/ingestion/build-ingestion')).buildIngestion({
+                documents,
+                tableName,
+                alerts: alerts(),
+                telemetry,
+                acks: areas.includes('devices' as A)
+                  ? devices()
+                  : new DeviceService({
+                      store: store(),
+                      publisher: REPLAY_PUBLISHER,
+                      ...withClock,
+                      ...withLogger,
+                    }),
+                deviceStore: store(),
+                ...(clients.changeNotifier ? { notifier: clients.changeNotifier } : {}),
+                ...withClock,
+                ...withLogger,
+              }).pipeline,
+            { process: true },
+          ),
+          ...withClock,
+        }),
+      };
+    },
   };
 
   return Object.assign({}, ...areas.map((area) => build[area]()), withLogger) as AreaDeps<A>;

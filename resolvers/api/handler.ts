@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { AccountDirectory } from '../../core/accounts/account-directory';
+import type { ConfigPublisher } from '../../core/devices/config-publisher';
 import type { NotificationSender } from '../../core/alerts/notifier';
 import type { ExportSink } from '../../core/telemetry/export/sink';
 import type { SubscriptionManager } from '../../core/users/subscription-manager';
@@ -13,9 +13,16 @@ import { buildApiDeps } from './deps';
 import { loadedOnFirstCall, sharedOnFirstUse } from './on-first-call';
 
 // Wiring only. Config and SDK clients are created once per container: at load for what most
-// requests use (DynamoDB, IoT, Timestream), on first use for what few do (S3 exports, Cognito
-// administration, SNS), whose modules are then imported (the bundle is split: infra/bundling/).
+// requests use (DynamoDB, the telemetry store's reads), on first use for what few do (config
+// publishes to IoT, S3 exports, Cognito administration, SNS, telemetry writes), whose modules
+// are then imported (the bundle is split: infra/bundling/lambda-build.ts).
 const config = loadApiConfig();
+
+// Only device changes and the reconciliation of pending configs publish.
+const configPublisher = loadedOnFirstCall<ConfigPublisher>(
+  async () => (await import('./standalone/iot.js')).iotConfigPublisher(config.iotDataEndpoint),
+  { publish: true },
+);
 
 const accountDirectory = loadedOnFirstCall<AccountDirectory>(
   async () => (await import('./on-demand/cognito')).cognitoAccountDirectory(config.userPoolId),
@@ -38,13 +45,13 @@ const accountDirectory = loadedOnFirstCall<AccountDirectory>(
 const exportSink = (bucket: string): ExportSink =>
   loadedOnFirstCall<ExportSink>(
     async () =>
-      (await import('./on-demand/s3')).s3ExportSink({ bucket, linkTtlSeconds: config.exportLinkTtlSeconds }),
+      (await import('./standalone/s3.js')).s3ExportSink({ bucket, linkTtlSeconds: config.exportLinkTtlSeconds }),
     { put: true, link: true },
   );
 
 // One SNS client for the notification sender and the subscription manager.
 const sns = sharedOnFirstUse(async () => {
-  const module = await import('./on-demand/sns');
+  const module = await import('./standalone/sns.js');
   return { ...module, topic: module.alertTopic(config.alertTopicArn) };
 });
 const notificationSender = loadedOnFirstCall<NotificationSender>(
@@ -74,7 +81,7 @@ const telemetryStore = config.telemetryTable
 const deps = buildApiDeps({
   dynamo,
   tableName: config.tableName,
-  iotData: new IoTDataPlaneClient({ endpoint: config.iotDataEndpoint }),
+  configPublisher,
   accountDirectory,
   telemetryStore,
   ...(config.exportBucket ? { exportSink: exportSink(config.exportBucket) } : {}),

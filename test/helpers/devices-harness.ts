@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { HttpRequest } from '@smithy/protocol-http';
 import type { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ConfigMessage, ConfigPublisher } from '../../core/devices';
+import { IotConfigPublisher, type ConfigMessage, type ConfigPublisher } from '../../core/devices';
 import { startDynamo, type EmbeddedDynamo } from '../../local/embedded/dynamodb';
 import { createApi, type Api } from '../../resolvers/api/app';
 import { buildApiDeps, type AreaDeps } from '../../resolvers/api/deps';
@@ -92,9 +92,9 @@ export async function startDevicesHarness(
       tableName: dynamo.tableName,
       // Refused requests are logged at info by design; tests keep their output for failures.
       logger: new Logger({ serviceName: 'devices-test', logLevel: 'SILENT' }),
-      ...(options.iotData
-        ? { iotData: options.iotData }
-        : { configPublisher: options.publisher ?? publisher }),
+      configPublisher: options.iotData
+        ? new IotConfigPublisher({ client: options.iotData })
+        : (options.publisher ?? publisher),
     },
     ['devices', 'alerts'],
   );

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { CognitoAccountDirectory } from '../../core/accounts';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DeviceService, DynamoDeviceStore, type ConfigPublisher } from '../../core/devices';
@@ -131,13 +130,11 @@ export function wireApi(
   telemetryStore: TelemetryStore,
   publisher: ConfigPublisher,
 ): { api: Api; devices: DeviceService; stop(): void } {
-  // Neither is reached by these tests; the full wiring needs both clients.
-  const iotData = new IoTDataPlaneClient({ endpoint: 'http://127.0.0.1:9', region: 'local' });
+  // Not reached by these tests; the full wiring needs an account directory.
   const cognito = new CognitoIdentityProviderClient({ endpoint: 'http://127.0.0.1:9', region: 'local' });
   const deps = buildApiDeps({
     dynamo: dynamo.client,
     tableName: dynamo.tableName,
-    iotData,
     accountDirectory: new CognitoAccountDirectory({ client: cognito, userPoolId: 'local_unused' }),
     telemetryStore,
     configPublisher: publisher,
@@ -147,7 +144,6 @@ export function wireApi(
     api: createApi(deps),
     devices: deps.devices,
     stop() {
-      iotData.destroy();
       cognito.destroy();
     },
   };

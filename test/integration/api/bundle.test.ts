@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_AT_INIT, bundle, type BuiltBundle } from '../../../bench/bundles';
 import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
+import { startMqtt, type EmbeddedMqtt } from '../../../local/embedded/mqtt';
+import { configTopic } from '../../../core/ingestion/topics';
 import { ensureTelemetryTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { DynamoDbTelemetryStore } from '../../../core/telemetry/dynamodb/store';
 import { GENERIC_ERROR_MESSAGE } from '../../../core/shared/errors';
@@ -19,6 +23,8 @@ import { admin, mutation, query } from '../../../testkit/appsync-event';
 let dir: string;
 let dynamo: EmbeddedDynamo;
 let cognito: EmbeddedCognito;
+let mqtt: EmbeddedMqtt;
+let fakeAws: FakeAwsEndpoint;
 let runner: string;
 let built: BuiltBundle;
 let packages: string[];
@@ -27,6 +33,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'yvr-bundle-'));
   dynamo = await startDynamo({ tableName: 'yvr-bundle-data' });
   cognito = await startCognito({ dataDir: join(dir, 'cognito') });
+  mqtt = await startMqtt({ port: 0, wsPort: 0 });
+  fakeAws = await startFakeAwsEndpoint();
   built = await bundle('resolvers/api/handler.ts', join(dir, 'api'), { atInit: API_AT_INIT });
   packages = [...built.byPackage.keys()];
   runner = join(dir, 'run.mjs');
@@ -42,10 +50,55 @@ process.stdout.write(JSON.stringify(answers), () => process.exit(0));`,
 });
 
 afterAll(async () => {
+  await fakeAws?.stop();
+  await mqtt?.stop();
   await cognito?.stop();
   await dynamo?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+interface FakeAwsEndpoint {
+  endpoint: string;
+  requests: { method: string; url: string; body: string }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Stands in for S3 and SNS, which have no embedded part: it keeps every
+ * request and answers the two calls these tests make (PutObject, Subscribe)
+ * as AWS does, so the bundled clients parse a real answer.
+ */
+async function startFakeAwsEndpoint(): Promise<FakeAwsEndpoint> {
+  const requests: FakeAwsEndpoint['requests'] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method ?? '', url: req.url ?? '', body });
+      if (req.method === 'PUT') {
+        res.writeHead(200, { ETag: '"bundle-etag"' }).end();
+      } else if (body.includes('Action=Subscribe')) {
+        res
+          .writeHead(200, { 'Content-Type': 'text/xml' })
+          .end(
+            '<SubscribeResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><SubscribeResult>' +
+              '<SubscriptionArn>pending confirmation</SubscriptionArn></SubscribeResult>' +
+              '<ResponseMetadata><RequestId>bundle</RequestId></ResponseMetadata></SubscribeResponse>',
+          );
+      } else {
+        res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    stop: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
 
 // Asynchronous on purpose: dynalite runs in this process and must keep answering while the child runs.
 const execFileAsync = promisify(execFile);
@@ -88,6 +141,25 @@ async function runBundle(
   return JSON.parse(stdout) as unknown[];
 }
 
+/** The variables of a stack deployed with `--context telemetry=dynamodb`; no Timestream names. */
+const DYNAMODB_TELEMETRY = (tableName: string): NodeJS.ProcessEnv => ({
+  TELEMETRY_STORE: 'dynamodb',
+  TELEMETRY_TABLE_NAME: tableName,
+  TIMESTREAM_DATABASE: '',
+  TIMESTREAM_TABLE: '',
+});
+
+const phSensor = {
+  id: 'ph',
+  measurement: 'ph',
+  calibration: {
+    points: [
+      { raw: 0, actual: 0 },
+      { raw: 4095, actual: 14 },
+    ],
+  },
+};
+
 describe('the bundled API handler', () => {
   it('leaves out the credential chain and event streams that Lambda never uses', () => {
     expect(packages).toContain('@aws-sdk/client-dynamodb');
@@ -101,10 +173,11 @@ describe('the bundled API handler', () => {
     }
   });
 
-  it('keeps the Cognito, S3, SNS and Timestream write clients out of the cold-start code, each in a chunk of its own', () => {
+  it('keeps the clients few requests use out of the cold-start code, each loaded on first use', () => {
     expect(packages).toContain('@aws-sdk/client-timestream-query');
     for (const onDemand of [
       '@aws-sdk/client-cognito-identity-provider',
+      '@aws-sdk/client-iot-data-plane',
       '@aws-sdk/client-s3',
       '@aws-sdk/s3-request-presigner',
       '@aws-sdk/client-sns',
@@ -113,13 +186,18 @@ describe('the bundled API handler', () => {
       expect(packages).not.toContain(onDemand);
     }
     expect(
-      [...built.onDemand.keys()].filter((source) => source.startsWith('resolvers/api/on-demand/')).sort(),
+      [...built.onDemand.keys()]
+        .filter((source) => /^resolvers\/api\/(on-demand|standalone)\//.test(source))
+        .sort(),
     ).toEqual([
       'resolvers/api/on-demand/cognito.ts',
-      'resolvers/api/on-demand/s3.ts',
-      'resolvers/api/on-demand/sns.ts',
       'resolvers/api/on-demand/timestream-writer.ts',
+      'resolvers/api/standalone/iot.ts',
+      'resolvers/api/standalone/s3.ts',
+      'resolvers/api/standalone/sns.ts',
     ]);
+    // The replay's pipeline, too.
+    expect(built.onDemand.has('core/ingestion/build-ingestion.ts')).toBe(true);
     // A stack loads one telemetry store's code, the one it was deployed with.
     expect(built.onDemand.has('resolvers/api/telemetry-stores/dynamodb.ts')).toBe(true);
     expect(
@@ -128,6 +206,103 @@ describe('the bundled API handler', () => {
         .byPackage.has('@aws-sdk/client-timestream-query'),
     ).toBe(false);
     expect(built.totalBytes).toBeGreaterThan(built.bytes);
+  });
+
+  it('keeps the XML, Query and REST-JSON protocols of S3, SNS and IoT out of the cold-start code', () => {
+    expect(packages).not.toContain('@aws-sdk/xml-builder');
+    // Those three bring their own copy of the SDK runtime, so core's error classes must stay out of
+    // them: an error made by a second copy of a class fails `instanceof` against the first.
+    for (const standalone of ['iot', 's3', 'sns']) {
+      const sources = built.sourcesOf(`resolvers/api/standalone/${standalone}.ts`);
+      expect(sources.some((s) => s.includes('@aws-sdk/client-'))).toBe(true);
+      expect(sources.filter((s) => s === 'core/shared/errors.ts')).toEqual([]);
+    }
+  });
+
+  it('publishes device config through the IoT bundle, loaded on the first publish', async () => {
+    const published: string[] = [];
+    const onPublish = (packet: { topic: string }) => void published.push(packet.topic);
+    mqtt.broker.on('publish', onPublish);
+    try {
+      const [created] = await runBundle(
+        [
+          mutation(
+            'createDevice',
+            { input: { id: 'bundle-iot', name: 'Published buoy' } },
+            { identity: admin() },
+          ),
+        ],
+        true,
+        { IOT_DATA_ENDPOINT: mqtt.dataPlaneEndpoint },
+      );
+      expect(created).toMatchObject({ id: 'bundle-iot', configVersion: 1 });
+      expect(published).toContain(configTopic('bundle-iot'));
+    } finally {
+      mqtt.broker.removeListener('publish', onPublish);
+    }
+  });
+
+  it('writes an export through the S3 bundle and answers a presigned link', async () => {
+    const tableName = 'yvr-bundle-export-telemetry';
+    await ensureTelemetryTable(dynamo.client, tableName);
+    const time = Date.now() - 60_000;
+    await new DynamoDbTelemetryStore({ client: dynamo.client, tableName }).write([
+      {
+        deviceId: 'bundle-export',
+        time,
+        configVersion: 1,
+        source: 'device',
+        readings: [{ sensor: 'ph', raw: 7.1, value: 7.12, unit: 'pH', outOfRange: false, qcFlag: 1 }],
+      },
+    ]);
+    fakeAws.requests.length = 0;
+    const [, exported] = await runBundle(
+      [
+        mutation(
+          'createDevice',
+          { input: { id: 'bundle-export', name: 'Exported buoy', sensors: [phSensor] } },
+          { identity: admin() },
+        ),
+        query(
+          'exportReadings',
+          {
+            deviceId: 'bundle-export',
+            from: new Date(time - 3_600_000).toISOString(),
+            to: new Date(time + 3_600_000).toISOString(),
+          },
+          { identity: admin() },
+        ),
+      ],
+      true,
+      {
+        ...DYNAMODB_TELEMETRY(tableName),
+        EXPORT_BUCKET: 'yvr-bundle-exports',
+        AWS_ENDPOINT_URL_S3: fakeAws.endpoint,
+      },
+    );
+    expect(exported).toMatchObject({ rows: 1, url: expect.stringContaining('X-Amz-Signature=') });
+    const put = fakeAws.requests.find((r) => r.method === 'PUT');
+    expect(put?.url).toMatch(/^\/yvr-bundle-exports\//);
+    expect(put?.body).toContain('7.12');
+  });
+
+  it('subscribes an opted-in profile to the alert topic through the SNS bundle', async () => {
+    fakeAws.requests.length = 0;
+    const [created] = await runBundle(
+      [
+        mutation(
+          'createUser',
+          { input: { id: 'bundle-sns', email: 'sns@example.com', notifyByEmail: true } },
+          { identity: admin() },
+        ),
+      ],
+      true,
+      { AWS_ENDPOINT_URL_SNS: fakeAws.endpoint },
+    );
+    expect(created).toMatchObject({ id: 'bundle-sns', notifyByEmail: true });
+    const subscribe = fakeAws.requests.find((r) => r.body.includes('Action=Subscribe'));
+    expect(subscribe?.body).toContain('Protocol=email');
+    expect(subscribe?.body).toContain(`Endpoint=${encodeURIComponent('sns@example.com')}`);
   });
 
   it('loads the Cognito chunk on the first accounts call and answers from the user pool', async () => {
@@ -165,12 +340,7 @@ describe('the bundled API handler', () => {
       ],
       true,
       // No TIMESTREAM_* variables: the Timestream store is neither loaded nor configured.
-      {
-        TELEMETRY_STORE: 'dynamodb',
-        TELEMETRY_TABLE_NAME: tableName,
-        TIMESTREAM_DATABASE: '',
-        TIMESTREAM_TABLE: '',
-      },
+      DYNAMODB_TELEMETRY(tableName),
     );
     expect(page).toMatchObject({ items: [{ value: 7.12 }] });
   });

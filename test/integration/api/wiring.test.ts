@@ -100,7 +100,7 @@ describe('API wiring', () => {
   });
 
   it.each([
-    ['devices', 'iotData'],
+    ['devices', 'configPublisher'],
     ['accounts', 'accountDirectory'],
   ] as const)('refuses to build the %s area without its %s, naming both', (area, client) => {
     const build = () => buildApiDeps({ dynamo: dynamo.client, tableName: dynamo.tableName }, [area]);

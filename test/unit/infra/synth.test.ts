@@ -42,9 +42,9 @@ function bundleOf(name: string): string {
   return stagedAsset(key.replace(/\.zip$/, ''));
 }
 
-/** The JavaScript files of a bundle directory (entry and chunks), relative to it, sorted. */
+/** The JavaScript files of a bundle directory (entry, chunks, standalone modules), relative to it, sorted. */
 function javascriptOf(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.mjs')).sort();
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.m?js$/.test(f)).sort();
 }
 
 describe('full synth of the stage app', () => {
@@ -100,11 +100,16 @@ describe('full synth of the stage app', () => {
     },
   );
 
-  it('splits the API into cold-start code and chunks loaded on first use; the processor needs none', () => {
-    expect(javascriptOf(bundleOf('yvr-stage-api')).some((f) => f.startsWith('chunks/'))).toBe(true);
-    expect(readFileSync(join(bundleOf('yvr-stage-api'), 'index.mjs'), 'utf8')).toMatch(
-      /import\("\.\/chunks\//,
-    );
+  it('splits the API into cold-start code and modules loaded on first use, standalone ones as ES modules', () => {
+    const api = bundleOf('yvr-stage-api');
+    expect(javascriptOf(api).some((f) => f.startsWith('chunks/'))).toBe(true);
+    expect(readFileSync(join(api, 'index.mjs'), 'utf8')).toMatch(/import\("\.\/chunks\//);
+    expect(readFileSync(join(api, 'index.mjs'), 'utf8')).toMatch(/import\("\.\/standalone\/s3\.js"\)/);
+    // `.js` files are CommonJS to Node unless their package.json says otherwise.
+    expect(JSON.parse(readFileSync(join(api, 'standalone', 'package.json'), 'utf8'))).toEqual({
+      type: 'module',
+    });
+    expect(existsSync(join(bundleOf('yvr-stage-calibration'), 'standalone'))).toBe(false);
   });
 
   it.each([
@@ -119,7 +124,7 @@ describe('full synth of the stage app', () => {
         const deployed = bundleOf(name);
         // Chunk names carry a content hash that also covers the source map, whose source paths are
         // relative to the output folder: the same build into another folder differs only there.
-        const unhashed = (text: string) => text.replace(/-[A-Z0-9]{8}\.mjs/g, '-HASH.mjs');
+        const unhashed = (text: string) => text.replace(/-[A-Z0-9]{8}\.(m?js)/g, '-HASH.$1');
         const unhashedFiles = (at: string) =>
           javascriptOf(at).map((file) => ({
             file: unhashed(file),
