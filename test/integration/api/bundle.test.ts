@@ -15,6 +15,7 @@ import { ensureTelemetryTable, startDynamo, type EmbeddedDynamo } from '../../..
 import { DynamoDbTelemetryStore } from '../../../core/telemetry/dynamodb/store';
 import { GENERIC_ERROR_MESSAGE } from '../../../core/shared/errors';
 import { admin, mutation, query } from '../../../testkit/appsync-event';
+import { PH_SENSOR } from '../../../testkit/device-inputs';
 
 // The deployed API bundle is not the code the other tests run: esbuild swaps
 // the SDK's credential chain and event streams for stand-ins
@@ -149,42 +150,53 @@ const DYNAMODB_TELEMETRY = (tableName: string): NodeJS.ProcessEnv => ({
   TIMESTREAM_TABLE: '',
 });
 
-const phSensor = {
-  id: 'ph',
-  measurement: 'ph',
-  calibration: {
-    points: [
-      { raw: 0, actual: 0 },
-      { raw: 4095, actual: 14 },
-    ],
-  },
-};
+/** A telemetry table of its own holding one pH reading of `deviceId` a minute ago; answers the reading's time. */
+async function telemetryTableWithOneReading(tableName: string, deviceId: string): Promise<number> {
+  await ensureTelemetryTable(dynamo.client, tableName);
+  const time = Date.now() - 60_000;
+  const stored = await new DynamoDbTelemetryStore({ client: dynamo.client, tableName }).write([
+    {
+      deviceId,
+      time,
+      configVersion: 1,
+      source: 'device',
+      readings: [{ sensor: 'ph', raw: 7.1, value: 7.12, unit: 'pH', outOfRange: false, qcFlag: 1 }],
+    },
+  ]);
+  expect(stored.failures).toEqual([]);
+  return time;
+}
 
 describe('the bundled API handler', () => {
-  it('leaves out the credential chain and event streams that Lambda never uses', () => {
-    expect(packages).toContain('@aws-sdk/client-dynamodb');
-    for (const unused of [
-      '@aws-sdk/nested-clients',
-      '@aws-sdk/credential-provider-sso',
-      '@aws-sdk/credential-provider-ini',
-      '@smithy/credential-provider-imds',
-    ]) {
-      expect(packages).not.toContain(unused);
-    }
+  it.each([
+    [
+      'the credential chain and event streams, which Lambda never uses',
+      [
+        '@aws-sdk/nested-clients',
+        '@aws-sdk/credential-provider-sso',
+        '@aws-sdk/credential-provider-ini',
+        '@smithy/credential-provider-imds',
+      ],
+    ],
+    [
+      'the clients few requests use, which load on first use',
+      [
+        '@aws-sdk/client-cognito-identity-provider',
+        '@aws-sdk/client-iot-data-plane',
+        '@aws-sdk/client-s3',
+        '@aws-sdk/s3-request-presigner',
+        '@aws-sdk/client-sns',
+        '@aws-sdk/client-timestream-write',
+      ],
+    ],
+  ])('leaves %s out of the cold-start code', (_, absent) => {
+    expect(packages).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-timestream-query']),
+    );
+    expect(packages.filter((p) => absent.includes(p))).toEqual([]);
   });
 
-  it('keeps the clients few requests use out of the cold-start code, each loaded on first use', () => {
-    expect(packages).toContain('@aws-sdk/client-timestream-query');
-    for (const onDemand of [
-      '@aws-sdk/client-cognito-identity-provider',
-      '@aws-sdk/client-iot-data-plane',
-      '@aws-sdk/client-s3',
-      '@aws-sdk/s3-request-presigner',
-      '@aws-sdk/client-sns',
-      '@aws-sdk/client-timestream-write',
-    ]) {
-      expect(packages).not.toContain(onDemand);
-    }
+  it('loads each rarely used module from files of its own', () => {
     expect(
       [...built.onDemand.keys()]
         .filter((source) => /^resolvers\/api\/(on-demand|standalone)\//.test(source))
@@ -244,23 +256,13 @@ describe('the bundled API handler', () => {
 
   it('writes an export through the S3 bundle and answers a presigned link', async () => {
     const tableName = 'yvr-bundle-export-telemetry';
-    await ensureTelemetryTable(dynamo.client, tableName);
-    const time = Date.now() - 60_000;
-    await new DynamoDbTelemetryStore({ client: dynamo.client, tableName }).write([
-      {
-        deviceId: 'bundle-export',
-        time,
-        configVersion: 1,
-        source: 'device',
-        readings: [{ sensor: 'ph', raw: 7.1, value: 7.12, unit: 'pH', outOfRange: false, qcFlag: 1 }],
-      },
-    ]);
+    const time = await telemetryTableWithOneReading(tableName, 'bundle-export');
     fakeAws.requests.length = 0;
     const [, exported] = await runBundle(
       [
         mutation(
           'createDevice',
-          { input: { id: 'bundle-export', name: 'Exported buoy', sensors: [phSensor] } },
+          { input: { id: 'bundle-export', name: 'Exported buoy', sensors: [PH_SENSOR] } },
           { identity: admin() },
         ),
         query(
@@ -313,18 +315,7 @@ describe('the bundled API handler', () => {
 
   it('on a stack with DynamoDB telemetry, loads that store at init and reads readings from its table', async () => {
     const tableName = 'yvr-bundle-telemetry';
-    await ensureTelemetryTable(dynamo.client, tableName);
-    const time = Date.now() - 60_000;
-    const stored = await new DynamoDbTelemetryStore({ client: dynamo.client, tableName }).write([
-      {
-        deviceId: 'bundle-telemetry',
-        time,
-        configVersion: 1,
-        source: 'device',
-        readings: [{ sensor: 'ph', raw: 7.1, value: 7.12, unit: 'pH', outOfRange: false, qcFlag: 1 }],
-      },
-    ]);
-    expect(stored.failures).toEqual([]);
+    const time = await telemetryTableWithOneReading(tableName, 'bundle-telemetry');
     const [page] = await runBundle(
       [
         query(
