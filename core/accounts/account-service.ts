@@ -115,7 +115,7 @@ export class AccountService {
    */
   async userRole(caller: Caller, email: string): Promise<UserAccount | null> {
     const signedIn = requireSignedIn(caller);
-    const address = parseInput(emailSchema, email, ['email']);
+    const address = parseInput(emailSchema(), email, ['email']);
     const admin = signedIn.groups.includes('admin');
     // Access tokens (what Amplify sends) carry no email claim; then the account found decides.
     if (!admin && signedIn.email !== undefined && !sameEmail(signedIn.email, address)) {
@@ -138,7 +138,7 @@ export class AccountService {
    */
   async addUserAccount(caller: Caller, input: AddUserAccountInput): Promise<UserAccount> {
     requireAdmin(caller);
-    const values = parseInput(addUserAccountInputSchema, input, ['input']);
+    const values = parseInput(addUserAccountInputSchema(), input, ['input']);
     const created = await this.#directory.create({
       email: values.email,
       sendInvitation: values.password === undefined,
@@ -170,7 +170,7 @@ export class AccountService {
    */
   async updateUserAccount(caller: Caller, input: UpdateUserAccountInput): Promise<UserAccount> {
     requireAdmin(caller);
-    const values = parseInput(updateUserAccountInputSchema, input, ['input']);
+    const values = parseInput(updateUserAccountInputSchema(), input, ['input']);
     const [account, groups] = await this.#existingAccount(values.username);
     const username = account.username;
     let current: Account = account;
@@ -226,7 +226,7 @@ export class AccountService {
    */
   async deleteUserAccount(caller: Caller, username: string): Promise<UserAccount> {
     requireAdmin(caller);
-    const name = parseInput(usernameSchema, username, ['username']);
+    const name = parseInput(usernameSchema(), username, ['username']);
     const [account, groups] = await this.#existingAccount(name);
     await this.#profiles.delete(account.sub);
     await this.#directory.delete(account.username);

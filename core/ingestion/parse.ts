@@ -77,7 +77,7 @@ export function parseMessage(message: InboundMessage, window: TimeWindow): Parse
 
   switch (route.kind) {
     case 'ack': {
-      const ack = ackPayloadSchema.safeParse(json);
+      const ack = ackPayloadSchema().safeParse(json);
       if (!ack.success) return invalid(deviceId, `config ack: ${describeIssues(ack.error)}`);
       return {
         kind: 'ack',
@@ -88,7 +88,7 @@ export function parseMessage(message: InboundMessage, window: TimeWindow): Parse
       };
     }
     case 'legacy-reading': {
-      const legacy = legacyPayloadSchema.safeParse(json);
+      const legacy = legacyPayloadSchema().safeParse(json);
       if (!legacy.success) return invalid(deviceId, describeIssues(legacy.error));
       // Legacy firmware sends no time: the receive time is the reading's time.
       const window_ = checkTime(message.receivedAt, window);
@@ -102,7 +102,7 @@ export function parseMessage(message: InboundMessage, window: TimeWindow): Parse
       // else goes through the declared schema, which accepts or words what is wrong.
       let body = json as ReadingsPayload;
       if (!isPlainReadings(json)) {
-        const parsed = readingsPayloadSchema.safeParse(json);
+        const parsed = readingsPayloadSchema().safeParse(json);
         if (!parsed.success) return invalid(deviceId, describeIssues(parsed.error));
         body = parsed.data;
       }
@@ -150,7 +150,7 @@ function rawValueOf(sensor: string, raw: unknown, label: string): SensorValue {
   // Fast path for the common case; the schema only runs for anything else, to word the problem.
   // One object shape for every value keeps the hot loops monomorphic.
   if (typeof raw === 'number' && Number.isFinite(raw)) return { sensor, raw, problem: undefined };
-  const parsed = rawValueSchema.safeParse(raw);
+  const parsed = rawValueSchema().safeParse(raw);
   if (parsed.success) return { sensor, raw: parsed.data, problem: undefined };
   return { sensor, raw: undefined, problem: `${label}: ${describeValue(raw)} is not a finite number` };
 }

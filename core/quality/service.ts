@@ -65,7 +65,7 @@ export class QualityService {
 
   /** Calibration changes, maintenance notes and recalibration runs, newest first. */
   async calibrationLog(given: GraphQLArgs<QueryCalibrationLogArgs>): Promise<Page<CalibrationLogEntry>> {
-    const args = parseInput(logArgs, given);
+    const args = parseInput(logArgs(), given);
     checkDeviceId(args.deviceId, 'deviceId');
     const sensorId = args.sensorId ?? null;
     if (sensorId !== null) checkSensorId(sensorId, 'sensorId');
@@ -77,7 +77,7 @@ export class QualityService {
     given: GraphQLArgs<MutationAddMaintenanceNoteArgs>,
     by: string,
   ): Promise<CalibrationLogEntry> {
-    const args = parseInput(noteArgs, given);
+    const args = parseInput(noteArgs(), given);
     checkDeviceId(args.deviceId, 'deviceId');
     if (!KINDS.includes(args.kind as MaintenanceKind))
       throw new ValidationError({ field: 'kind', message: `must be one of ${KINDS.join(', ')}` });
@@ -136,7 +136,7 @@ export class QualityService {
     given: GraphQLArgs<MutationRecalibrateReadingsArgs>,
     by: string,
   ): Promise<RecalibrationResult> {
-    const args = parseInput(recalibrateArgs, given);
+    const args = parseInput(recalibrateArgs(), given);
     checkDeviceId(args.deviceId, 'deviceId');
     checkSensorId(args.sensorId, 'sensorId');
     const { from, to } = parseTimeRange(

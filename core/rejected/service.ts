@@ -11,13 +11,13 @@ import { NotFoundError, ServiceUnavailableError, ValidationError } from '../shar
 import { checkDeviceId, isRejectedMessageId } from '../shared/ids';
 import type { GraphQLArgs } from '../shared/arguments';
 import { pageSize } from '../shared/pagination';
-import { parseInput } from '../shared/zod-issues';
+import { parseInput, schemaOnFirstUse } from '../shared/zod-issues';
 import { listArgs } from './arguments';
 import { toInboundMessage, toRejectedMessage } from './payload';
 import type { RejectedMessageStore } from './port';
 
-/** The shape of a single id argument (its pattern is checked after); built once, not per request. */
-const AN_ID = z.string();
+/** The shape of a single id argument (its pattern is checked after); built once, on first use. */
+const anId = schemaOnFirstUse(() => z.string());
 
 export interface RejectedMessageServiceDeps {
   store: RejectedMessageStore;
@@ -31,7 +31,7 @@ export class RejectedMessageService {
   constructor(private readonly deps: RejectedMessageServiceDeps) {}
 
   async list(given: GraphQLArgs<QueryRejectedMessagesArgs>): Promise<RejectedMessageConnection> {
-    const args = parseInput(listArgs, given);
+    const args = parseInput(listArgs(), given);
     if (args.deviceId) checkDeviceId(args.deviceId, 'deviceId');
     return this.deps.store.list({
       deviceId: args.deviceId ?? null,
@@ -54,7 +54,7 @@ export class RejectedMessageService {
    * nothing, so the admin can simply try again.
    */
   async replay(id: string): Promise<ReplayResult> {
-    const message = await this.get(parseInput(AN_ID, id, ['id']));
+    const message = await this.get(parseInput(anId(), id, ['id']));
     const [outcome] = await this.deps.pipeline.process([toInboundMessage(message)]);
     if (!outcome || outcome.status === 'retry') {
       throw new ServiceUnavailableError(

@@ -1,6 +1,6 @@
 import { ValidationError } from './errors';
 import * as z from './zod';
-import { requiredString } from './zod-issues';
+import { requiredString, schemaOnFirstUse } from './zod-issues';
 
 /**
  * The identifiers of the system, each defined once. Device and sensor ids end
@@ -54,13 +54,13 @@ export function isRejectedMessageId(value: unknown): value is string {
 }
 
 /** A device id as the API takes it, with the messages a caller reads. */
-export const deviceIdSchema = requiredString(DEVICE_ID_RULE).check(
-  z.regex(DEVICE_ID_PATTERN, `must be ${DEVICE_ID_RULE}`),
+export const deviceIdSchema = schemaOnFirstUse(() =>
+  requiredString(DEVICE_ID_RULE).check(z.regex(DEVICE_ID_PATTERN, `must be ${DEVICE_ID_RULE}`)),
 );
 
 /** A sensor id as the API takes it, with the messages a caller reads. */
-export const sensorIdSchema = requiredString(SENSOR_ID_RULE).check(
-  z.regex(SENSOR_ID_PATTERN, `must be ${SENSOR_ID_RULE}`),
+export const sensorIdSchema = schemaOnFirstUse(() =>
+  requiredString(SENSOR_ID_RULE).check(z.regex(SENSOR_ID_PATTERN, `must be ${SENSOR_ID_RULE}`)),
 );
 
 /** Refuses, as the argument `field`, a value that is not a device id. */

@@ -29,6 +29,18 @@ export const friendlyMessage = (issue: z.core.$ZodRawIssue): string | undefined 
 const withArticle = (noun: string): string => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
 
 /**
+ * A schema built on its first use instead of at module load: `schemaOnFirstUse(() => z.object(...))`
+ * returns a function that builds the schema on its first call and returns that same schema on
+ * every call after. zod builds each schema object with a costly constructor (and `.check` builds
+ * another), so schemas built at load were about 12 ms of the API Lambda's cold start; this way a
+ * cold start builds none and a container builds each one it parses with once.
+ */
+export function schemaOnFirstUse<S extends z.core.$ZodType>(build: () => S): () => S {
+  let schema: S | undefined;
+  return () => (schema ??= build());
+}
+
+/**
  * A required string whose type errors say what to send instead of naming
  * types: `is required: <what>` or `must be text: <what>`.
  */

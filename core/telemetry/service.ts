@@ -5,13 +5,13 @@ import type { GraphQLArgs } from '../shared/arguments';
 import { ValidationError } from '../shared/errors';
 import { checkDeviceId, checkSensorId } from '../shared/ids';
 import { parseTime } from '../shared/time-range';
-import { parseInput } from '../shared/zod-issues';
+import { parseInput, schemaOnFirstUse } from '../shared/zod-issues';
 import { readingsArgs } from './arguments';
 import { parseInterval } from './interval';
 import type { TelemetryStore } from './port';
 
-/** The shape of a single id argument (its pattern is checked after); built once, not per request. */
-const AN_ID = z.string();
+/** The shape of a single id argument (its pattern is checked after); built once, on first use. */
+const anId = schemaOnFirstUse(() => z.string());
 
 /** Sensor ids of a device, so `latestReadings` asks the store only for the sensors the device has. */
 export interface SensorCatalog {
@@ -38,7 +38,7 @@ export class TelemetryService {
 
   /** Newest calibrated value of each sensor of a device, sorted by sensor. */
   async latestReadings(given: string): Promise<Reading[]> {
-    const deviceId = parseInput(AN_ID, given, ['deviceId']);
+    const deviceId = parseInput(anId(), given, ['deviceId']);
     checkDeviceId(deviceId, 'deviceId');
     const sensors = this.deps.sensors ? await this.deps.sensors.sensorsOf(deviceId) : undefined;
     if (this.deps.sensors && sensors === undefined) return [];
@@ -48,7 +48,7 @@ export class TelemetryService {
 
   /** Raw points, or buckets when `interval` is given, in [from, to), oldest first. */
   async readings(given: GraphQLArgs<QueryReadingsArgs>): Promise<ReadingConnection> {
-    const args = parseInput(readingsArgs, given);
+    const args = parseInput(readingsArgs(), given);
     checkDeviceId(args.deviceId, 'deviceId');
     checkSensorId(args.sensor, 'sensor');
     const from = parseTime(args.from, 'from');

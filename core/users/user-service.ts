@@ -37,7 +37,7 @@ export class UserService {
   /** Admin: creates a profile; ConflictError when the id has one already. */
   async createUser(caller: Caller, input: CreateUserInput): Promise<User> {
     requireAdmin(caller);
-    const values = parseInput(createUserInputSchema, input, ['input']);
+    const values = parseInput(createUserInputSchema(), input, ['input']);
     const now = this.#clock().toISOString();
     const profile: User = {
       id: values.id,
@@ -59,7 +59,7 @@ export class UserService {
   /** Admin: any profile; user: only its own. Null when there is none. */
   async user(caller: Caller, id: string): Promise<User | null> {
     const signedIn = requireSignedIn(caller);
-    const userId = parseInput(userIdSchema, id, ['id']);
+    const userId = parseInput(userIdSchema(), id, ['id']);
     requireSelfOrAdmin(signedIn, userId);
     const found = await this.#store.get(userId);
     return found ? publicUser(found) : null;
@@ -75,7 +75,7 @@ export class UserService {
   /** Admin: any profile; user: only its own. Changes only the fields given; null clears one. */
   async updateUser(caller: Caller, input: UpdateUserInput): Promise<User> {
     const signedIn = requireSignedIn(caller);
-    const { id, ...fields } = parseInput(updateUserInputSchema, input, ['input']);
+    const { id, ...fields } = parseInput(updateUserInputSchema(), input, ['input']);
     requireSelfOrAdmin(signedIn, id);
     const changes: UserChanges = {};
     if (fields.email !== undefined) changes.email = fields.email;
@@ -111,7 +111,7 @@ export class UserService {
   /** Admin: removes a profile (not the account) and returns it; NotFoundError when there is none. */
   async deleteUser(caller: Caller, id: string): Promise<User> {
     requireAdmin(caller);
-    const userId = parseInput(userIdSchema, id, ['id']);
+    const userId = parseInput(userIdSchema(), id, ['id']);
     const deleted = await this.#store.delete(userId);
     if (!deleted) throw new NotFoundError(`No profile with id ${userId}.`);
     await this.#subscriptions?.remove(deleted);

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import * as z from '../../core/shared/zod';
+import { schemaOnFirstUse } from '../../core/shared/zod-issues';
 import type { InboundMessage } from '../../core/ingestion';
 
 /**
@@ -7,14 +8,16 @@ import type { InboundMessage } from '../../core/ingestion';
  * `SELECT encode(*, 'base64') AS payload, topic() AS topic, timestamp() AS receivedAt`.
  * Base64 keeps any payload, binary included, intact through JSON.
  */
-const envelopeSchema = z.object({
-  payload: z.string(),
-  topic: z.string().check(z.minLength(1)),
-  receivedAt: z.union([
-    z.number().check(z.int(), z.nonnegative()),
-    z.pipe(z.string().check(z.regex(/^\d{1,15}$/)), z.transform(Number)),
-  ]),
-});
+const envelopeSchema = schemaOnFirstUse(() =>
+  z.object({
+    payload: z.string(),
+    topic: z.string().check(z.minLength(1)),
+    receivedAt: z.union([
+      z.number().check(z.int(), z.nonnegative()),
+      z.pipe(z.string().check(z.regex(/^\d{1,15}$/)), z.transform(Number)),
+    ]),
+  }),
+);
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -39,7 +42,7 @@ export function decodeSqsRecord(record: SQSRecord): Decoded {
   } catch {
     return fallback('not JSON');
   }
-  const parsed = envelopeSchema.safeParse(json);
+  const parsed = envelopeSchema().safeParse(json);
   if (!parsed.success)
     return fallback(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   if (!BASE64.test(parsed.data.payload)) return fallback('payload is not base64');

@@ -34,7 +34,7 @@ export class ExportService {
   constructor(private readonly deps: ExportServiceDeps) {}
 
   async exportReadings(given: GraphQLArgs<QueryExportReadingsArgs>): Promise<ReadingExport> {
-    const args = parseInput(exportArgs, given);
+    const args = parseInput(exportArgs(), given);
     checkDeviceId(args.deviceId, 'deviceId');
     const { from, to } = parseTimeRange(
       args,

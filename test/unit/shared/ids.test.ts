@@ -77,16 +77,16 @@ describe('core/shared/ids', () => {
   });
 
   it('names the field and the rule when an id is refused', () => {
-    expect(messageOf(() => parseInput(deviceIdSchema, 'a/b', ['id']))).toBe(
+    expect(messageOf(() => parseInput(deviceIdSchema(), 'a/b', ['id']))).toBe(
       'id must be 1 to 64 letters, digits, "_" or "-"',
     );
-    expect(messageOf(() => parseInput(deviceIdSchema, undefined, ['id']))).toBe(
+    expect(messageOf(() => parseInput(deviceIdSchema(), undefined, ['id']))).toBe(
       'id is required: 1 to 64 letters, digits, "_" or "-"',
     );
-    expect(messageOf(() => parseInput(sensorIdSchema, 12, ['sensorId']))).toBe(
+    expect(messageOf(() => parseInput(sensorIdSchema(), 12, ['sensorId']))).toBe(
       'sensorId must be text: 1 to 32 letters, digits, "_" or "-"',
     );
-    expect(parseInput(sensorIdSchema, 'ph_2', ['sensorId'])).toBe('ph_2');
+    expect(parseInput(sensorIdSchema(), 'ph_2', ['sensorId'])).toBe('ph_2');
   });
 });
 

@@ -4,8 +4,8 @@ import { USER_LIMITS } from '../../../core/users';
 import { createUserInputSchema, updateUserInputSchema } from '../../../core/users/user-validation';
 import { issuesOf } from '../../helpers/validation-issues';
 
-const create = (input: unknown) => parseInput(createUserInputSchema, input, ['input']);
-const update = (input: unknown) => parseInput(updateUserInputSchema, input, ['input']);
+const create = (input: unknown) => parseInput(createUserInputSchema(), input, ['input']);
+const update = (input: unknown) => parseInput(updateUserInputSchema(), input, ['input']);
 
 describe('profile validation', () => {
   it('accepts a full valid profile and trims text', () => {
