@@ -75,7 +75,7 @@ export const LAMBDA_ESBUILD_OPTIONS = {
 
 /**
  * The Lambdas' NODE_OPTIONS. Readable stack traces in the logs cost about
- * 11 ms of cold start (measured, infra/README.md); the benchmark loads the
+ * 13 ms of cold start (measured, infra/README.md); the benchmark loads the
  * bundles with them too.
  */
 export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
