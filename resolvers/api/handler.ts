@@ -45,7 +45,10 @@ const accountDirectory = loadedOnFirstCall<AccountDirectory>(
 const exportSink = (bucket: string): ExportSink =>
   loadedOnFirstCall<ExportSink>(
     async () =>
-      (await import('./standalone/s3.js')).s3ExportSink({ bucket, linkTtlSeconds: config.exportLinkTtlSeconds }),
+      (await import('./standalone/s3.js')).s3ExportSink({
+        bucket,
+        linkTtlSeconds: config.exportLinkTtlSeconds,
+      }),
     { put: true, link: true },
   );
 
