@@ -481,15 +481,15 @@ export function parseSensorId(value: unknown, field = 'sensorId'): string {
   return parse(sensorId(), value, field);
 }
 
+const configVersion = schemaOnFirstUse(() =>
+  z
+    .number({ error: 'must be a whole number of at least 1' })
+    .check(z.int('must be a whole number of at least 1'), z.gte(1, 'must be a whole number of at least 1')),
+);
+
 /** Validates a config version argument (a version that could have been issued). */
 export function parseVersion(value: unknown, field = 'version'): number {
-  return parse(
-    z
-      .number({ error: 'must be a whole number of at least 1' })
-      .check(z.int('must be a whole number of at least 1'), z.gte(1, 'must be a whole number of at least 1')),
-    value,
-    field,
-  );
+  return parse(configVersion(), value, field);
 }
 
 /** Validates one sensor as the API takes it (exported for callers that build sensors programmatically). */

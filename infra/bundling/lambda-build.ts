@@ -39,10 +39,11 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   // ES module builds of the SDK and Powertools tree-shake far better than their CJS builds
   // (and the clients' CJS builds would bring the browser user-agent parser, bowser).
   mainFields: ['module', 'main'],
-  // Code that few requests run (exports, Cognito administration, SNS) is imported with
-  // `import()` (resolvers/api/handler.ts): with splitting, each such import is a chunk that
-  // loads on first use instead of at every cold start. Code shared by chunks goes into
-  // chunks of its own, so nothing is bundled twice.
+  // Code that few requests run (resolvers/api/handler.ts: config publishing, exports, Cognito
+  // administration, SNS, telemetry writes, the replay) is imported with `import()`: with
+  // splitting, each such import is a chunk that loads on first use instead of at every cold
+  // start, and code shared by chunks goes into chunks of its own. The standalone modules are
+  // the exception: built apart, they carry their own copy of what they use (see buildLambda).
   splitting: true,
   entryNames: 'index',
   chunkNames: 'chunks/[name]-[hash]',
@@ -52,7 +53,8 @@ export const LAMBDA_ESBUILD_OPTIONS = {
     js: "import { createRequire as __yvrCreateRequire } from 'node:module'; const require = __yvrCreateRequire(import.meta.url);",
   },
   minify: true,
-  // Off: keeping every function and class name costs the API bundle ~44 KB. What reads a class's
+  // Off: keeping every function and class name costs the API's cold-start code ~25 KB (44 KB
+  // before the split; `npm run bench -- api` measures it). What reads a class's
   // name spells it out instead: Powertools matches exception handlers by the error class's `name`,
   // so core/shared/errors.ts declares it (static and instance); the SDK's errors carry theirs and
   // its `instanceof` checks fall back to the prototype chain.

@@ -1,10 +1,10 @@
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { AssetHashType, DockerImage, Validations, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_ENTRY_FILE, LAMBDA_NODE_OPTIONS, buildLambda } from '../bundling/lambda-build';
+import { LAMBDA_ENTRY_FILE, LAMBDA_NODE_OPTIONS, REPO_ROOT, buildLambda } from '../bundling/lambda-build';
 import { InvalidConstructPropsError, checkRetention, checkText, checkWhole } from './props';
 
 export interface BundledFunctionProps {
@@ -84,6 +84,10 @@ export class BundledFunction extends Construct {
           },
           // Never pulled: local bundling above always builds (or throws esbuild's error).
           image: DockerImage.fromRegistry('local-esbuild-bundling'),
+          // CDK reuses a bundle within one synthesis when the source folder and the bundling
+          // options' serializable fields match; tryBundle is a function and does not count. The
+          // entry must, or two functions whose entries share a folder would ship one bundle.
+          environment: { YVR_LAMBDA_ENTRY: relative(REPO_ROOT, entry) },
         },
       }),
       handler: `${LAMBDA_ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,

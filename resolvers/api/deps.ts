@@ -194,8 +194,10 @@ export function buildApiDeps<A extends ApiArea = ApiArea>(
         rejected: new RejectedMessageService({
           store: new DynamoRejectedStore({ client: documents, tableName }),
           // Imported on the first replay (few requests replay): the processor's whole pipeline,
-          // built by buildIngestion as the processor builds it.
+          // built by buildIngestion as the processor builds it. Unlike the pipeline, which never
+          // throws, a failed import throws (ModuleLoadError): the replay answers InternalError.
           pipeline: loadedOnFirstCall<Pick<IngestionPipeline, 'process'>>(
+            "The replay's ingestion pipeline",
             async () =>
               (await import('../../core/ingestion/build-ingestion')).buildIngestion({
                 documents,

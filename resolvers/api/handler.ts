@@ -20,11 +20,13 @@ const config = loadApiConfig();
 
 // Only device changes and the reconciliation of pending configs publish.
 const configPublisher = loadedOnFirstCall<ConfigPublisher>(
+  'The IoT config publisher (standalone/iot.js)',
   async () => (await import('./standalone/iot.js')).iotConfigPublisher(config.iotDataEndpoint),
   { publish: true },
 );
 
 const accountDirectory = loadedOnFirstCall<AccountDirectory>(
+  'The Cognito account directory',
   async () => (await import('./on-demand/cognito')).cognitoAccountDirectory(config.userPoolId),
   {
     list: true,
@@ -44,6 +46,7 @@ const accountDirectory = loadedOnFirstCall<AccountDirectory>(
 
 const exportSink = (bucket: string): ExportSink =>
   loadedOnFirstCall<ExportSink>(
+    'The S3 export sink (standalone/s3.js)',
     async () =>
       (await import('./standalone/s3.js')).s3ExportSink({
         bucket,
@@ -58,6 +61,7 @@ const sns = sharedOnFirstUse(async () => {
   return { ...module, topic: module.alertTopic(config.alertTopicArn) };
 });
 const notificationSender = loadedOnFirstCall<NotificationSender>(
+  'The SNS notification sender (standalone/sns.js)',
   async () => {
     const { SnsNotificationSender, topic } = await sns();
     return new SnsNotificationSender(topic);
@@ -65,6 +69,7 @@ const notificationSender = loadedOnFirstCall<NotificationSender>(
   { send: true },
 );
 const subscriptionManager = loadedOnFirstCall<SubscriptionManager>(
+  'The SNS subscription manager (standalone/sns.js)',
   async () => {
     const { SnsSubscriptionManager, topic } = await sns();
     return new SnsSubscriptionManager(topic);

@@ -17,6 +17,7 @@ export function timestreamTelemetryStore(
     ...names,
     queryClient: new TimestreamQueryClient({}),
     writer: loadedOnFirstCall<Pick<TelemetryStore, 'write'>>(
+      'The Timestream writer',
       async () => (await import('../on-demand/timestream-writer')).timestreamWriter(names),
       { write: true },
     ),

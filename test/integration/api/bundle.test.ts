@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_AT_INIT, bundle, type BuiltBundle } from '../../../bench/bundles';
 import { startCognito, type EmbeddedCognito } from '../../../local/embedded/cognito';
 import { startMqtt, type EmbeddedMqtt } from '../../../local/embedded/mqtt';
-import { configTopic } from '../../../core/ingestion/topics';
+import { configTopic, readingsTopic } from '../../../core/ingestion/topics';
+import { DynamoRejectedStore } from '../../../core/rejected/dynamo-store';
+import { documentClientOf } from '../../../resolvers/api/deps';
 import { ensureTelemetryTable, startDynamo, type EmbeddedDynamo } from '../../../local/embedded/dynamodb';
 import { DynamoDbTelemetryStore } from '../../../core/telemetry/dynamodb/store';
 import { GENERIC_ERROR_MESSAGE } from '../../../core/shared/errors';
@@ -227,7 +229,8 @@ describe('the bundled API handler', () => {
     for (const standalone of ['iot', 's3', 'sns']) {
       const sources = built.sourcesOf(`resolvers/api/standalone/${standalone}.ts`);
       expect(sources.some((s) => s.includes('@aws-sdk/client-'))).toBe(true);
-      expect(sources.filter((s) => s === 'core/shared/errors.ts')).toEqual([]);
+      // core/shared/errors.ts, core/devices/errors.ts and any other module of error classes.
+      expect(sources.filter((s) => /^core\/(.+\/)?errors\.ts$/.test(s))).toEqual([]);
     }
   });
 
@@ -286,6 +289,45 @@ describe('the bundled API handler', () => {
     const put = fakeAws.requests.find((r) => r.method === 'PUT');
     expect(put?.url).toMatch(/^\/yvr-bundle-exports\//);
     expect(put?.body).toContain('7.12');
+  });
+
+  it('replays a rejected reading through the pipeline chunk, loaded on the first replay, into the store', async () => {
+    const tableName = 'yvr-bundle-replay-telemetry';
+    await ensureTelemetryTable(dynamo.client, tableName);
+    const time = Date.now() - 60_000;
+    const id = 'bundlereplay0000000001';
+    // Rejected while the device did not exist yet; created since, so the replay is accepted.
+    await new DynamoRejectedStore({
+      client: documentClientOf(dynamo.client),
+      tableName: dynamo.tableName,
+    }).put({
+      id,
+      deviceId: 'bundle-replay',
+      topic: readingsTopic('bundle-replay'),
+      payload: JSON.stringify({ ts: time, seq: 1, readings: { ph: 500 } }),
+      payloadEncoding: 'utf8',
+      reason: 'unknown device bundle-replay',
+      receivedAt: new Date(time).toISOString(),
+      replayCount: 0,
+      lastReplayedAt: null,
+    });
+    const [, replayed] = await runBundle(
+      [
+        mutation(
+          'createDevice',
+          { input: { id: 'bundle-replay', name: 'Replayed buoy', sensors: [PH_SENSOR] } },
+          { identity: admin() },
+        ),
+        mutation('replayRejectedMessage', { id }, { identity: admin() }),
+      ],
+      true,
+      DYNAMODB_TELEMETRY(tableName),
+    );
+    expect(replayed).toMatchObject({ accepted: true });
+    const [reading] = await new DynamoDbTelemetryStore({ client: dynamo.client, tableName }).latest(
+      'bundle-replay',
+    );
+    expect(reading).toMatchObject({ sensor: 'ph', raw: 500 });
   });
 
   it('subscribes an opted-in profile to the alert topic through the SNS bundle', async () => {

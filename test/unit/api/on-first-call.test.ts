@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadedOnFirstCall, sharedOnFirstUse } from '../../../resolvers/api/on-first-call';
+import { ModuleLoadError, loadedOnFirstCall, sharedOnFirstUse } from '../../../resolvers/api/on-first-call';
 
 interface Greeter {
   greet(name: string): Promise<string>;
@@ -34,7 +34,7 @@ function greeterModule(options: { failLoads?: number } = {}) {
 describe('loadedOnFirstCall', () => {
   it('loads nothing until a method is called, then forwards the arguments and the answer', async () => {
     const { state, load } = greeterModule();
-    const greeter = loadedOnFirstCall<Greeter>(load, { greet: true, count: true });
+    const greeter = loadedOnFirstCall<Greeter>('The greeter', load, { greet: true, count: true });
     expect(state.loads).toBe(0);
     // The method runs on the loaded object, so `this` is the implementation.
     await expect(greeter.greet('Ada')).resolves.toBe('Hello, Ada');
@@ -44,22 +44,37 @@ describe('loadedOnFirstCall', () => {
 
   it('shares one load between concurrent first calls', async () => {
     const { state, load } = greeterModule();
-    const greeter = loadedOnFirstCall<Greeter>(load, { greet: true, count: true });
+    const greeter = loadedOnFirstCall<Greeter>('The greeter', load, { greet: true, count: true });
     const answers = await Promise.all(['a', 'b', 'c'].map((name) => greeter.greet(name)));
     expect(answers).toEqual(['Hello, a', 'Hello, b', 'Hello, c']);
     expect(state.loads).toBe(1);
   });
 
-  it('fails the call with the load error, and loads again on the next call', async () => {
+  it('fails the call with a ModuleLoadError naming the part, and loads again on the next call', async () => {
     const { state, load } = greeterModule({ failLoads: 1 });
-    const greeter = loadedOnFirstCall<Greeter>(load, { greet: true, count: true });
-    await expect(greeter.greet('Ada')).rejects.toThrow('chunk not found');
+    const greeter = loadedOnFirstCall<Greeter>('The greeter', load, { greet: true, count: true });
+    const failure = await greeter.greet('Ada').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ModuleLoadError);
+    expect(failure).toMatchObject({
+      name: 'ModuleLoadError',
+      message: 'The greeter could not be loaded: chunk not found',
+      cause: expect.objectContaining({ message: 'chunk not found' }),
+    });
     await expect(greeter.greet('Ada')).resolves.toBe('Hello, Ada');
     expect(state.loads).toBe(2);
   });
 
+  it("passes a loaded method's own error through unchanged", async () => {
+    const failing = { fail: async () => Promise.reject(new RangeError('out of range')) };
+    const port = loadedOnFirstCall<typeof failing>('The failing part', async () => failing, { fail: true });
+    await expect(port.fail()).rejects.toThrow(RangeError);
+  });
+
   it('has exactly the methods it was given', () => {
-    const greeter = loadedOnFirstCall<Greeter>(greeterModule().load, { greet: true, count: true });
+    const greeter = loadedOnFirstCall<Greeter>('The greeter', greeterModule().load, {
+      greet: true,
+      count: true,
+    });
     expect(Object.keys(greeter).sort()).toEqual(['count', 'greet']);
   });
 });

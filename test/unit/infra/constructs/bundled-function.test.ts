@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BundledFunction, type BundledFunctionProps } from '../../../../infra/constructs/bundled-function';
 import { SOURCE_PATHS } from '../../../../infra/stack';
@@ -41,6 +44,27 @@ describe('the BundledFunction construct', { timeout: SYNTH_TIMEOUT_MS }, () => {
       MemorySize: 2048,
       TracingConfig: { Mode: 'Active' },
     });
+  });
+
+  it('bundles each entry on its own, though two entries share a folder', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'yvr-bundled-function-'));
+    try {
+      // Bundling on (the bare stack skips it): CDK would reuse one bundle for both if its key missed the entry.
+      const stack = new Stack(new App({ outdir, context: { 'aws:cdk:bundling-stacks': ['**'] } }), 'T');
+      new BundledFunction(stack, 'Api', props);
+      new BundledFunction(stack, 'Config', {
+        ...props,
+        functionName: 'yvr-dev-config',
+        entry: SOURCE_PATHS.apiEntry.replace(/handler\.ts$/, 'config.ts'),
+      });
+      const keys = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map(
+        (fn) => (fn.Properties as { Code: { S3Key: string } }).Code.S3Key,
+      );
+      expect(keys).toHaveLength(2);
+      expect(new Set(keys).size).toBe(2);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it.each([
