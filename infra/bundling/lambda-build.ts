@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
@@ -168,21 +168,17 @@ export function buildLambda(
     writeFileSync(join(outDir, STANDALONE_DIR, 'package.json'), '{ "type": "module" }\n');
     metafiles.push(side.metafile);
   }
-  return summarize(
-    { inputs: {}, outputs: Object.assign({}, ...metafiles.map((m) => m.outputs)) as Metafile['outputs'] },
-    outDir,
-  );
+  return summarize(Object.assign({}, ...metafiles.map((m) => m.outputs)) as Metafile['outputs'], outDir);
 }
 
-function summarize(metafile: Metafile, outDir: string): LambdaBuild {
-  const js = Object.entries(metafile.outputs).filter(([path]) => /\.m?js$/.test(path));
+/** What both builds wrote (esbuild's metafile outputs, merged), as a {@link LambdaBuild}. */
+function summarize(written: Metafile['outputs'], outDir: string): LambdaBuild {
+  const js = Object.entries(written).filter(([path]) => /\.m?js$/.test(path));
   const relativeOf = (path: string): string => relative(outDir, join(REPO_ROOT, path));
   // Chunks made for `import()` have an entryPoint too; the Lambda's entry is index.mjs.
   const entry = js.find(([path]) => relativeOf(path) === LAMBDA_ENTRY_FILE);
   if (!entry) throw new Error(`esbuild wrote no entry module into ${outDir}`);
-  const outputs = new Map(
-    js.map(([path]) => [relativeOf(path), statSync(join(REPO_ROOT, path)).size] as const),
-  );
+  const outputs = new Map(js.map(([path, output]) => [relativeOf(path), output.bytes] as const));
   const onDemand = new Map(
     js
       .filter(([path, output]) => output.entryPoint !== undefined && path !== entry[0])
@@ -199,7 +195,7 @@ function summarize(metafile: Metafile, outDir: string): LambdaBuild {
     const visit = (path: string): void => {
       if (files.has(path)) return;
       files.add(path);
-      for (const next of metafile.outputs[path]?.imports ?? []) {
+      for (const next of written[path]?.imports ?? []) {
         if (next.kind === 'import-statement' && !next.external) visit(next.path);
       }
     };
@@ -207,15 +203,13 @@ function summarize(metafile: Metafile, outDir: string): LambdaBuild {
     return files;
   };
   const sourcesOf = (module: string): string[] => [
-    ...new Set(
-      [...closure([chunkOf(module)])].flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {})),
-    ),
+    ...new Set([...closure([chunkOf(module)])].flatMap((path) => Object.keys(written[path]?.inputs ?? {}))),
   ];
   const loaded = (imported: readonly string[] = []): LoadedCode => {
     const files = closure([entry[0], ...imported.map(chunkOf)]);
     const byPackage = new Map<string, number>();
     for (const path of files) {
-      for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[path]?.inputs ?? {})) {
+      for (const [input, { bytesInOutput }] of Object.entries(written[path]?.inputs ?? {})) {
         const pkg =
           /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
         byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
